@@ -1,0 +1,6 @@
+"""``python -m policygen``."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Errors carry data (what, where, how to fix); printing them is the CLI's job.
+
+Every failure a user can cause or meet is a :class:`PolicygenError`. Each
+subclass fixes its exit code, so the mapping from failure to exit code lives
+here and is applied in exactly one place (``policygen.cli.main``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_ENVIRONMENT = 3
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or worth a warning) in an input, with its location and a fix."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    key: str | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        """True for problems that stop the run (warnings do not)."""
+        return self.severity == "error"
+
+    def location(self) -> str:
+        """``file:line`` (or as much of it as is known)."""
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        return self.file or ""
+
+    def __str__(self) -> str:
+        parts = []
+        where = self.location()
+        if where:
+            parts.append(f"{where}:")
+        parts.append(f"{self.severity}:")
+        if self.key:
+            parts.append(f"{self.key}:")
+        parts.append(self.message)
+        text = " ".join(parts)
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class PolicygenError(Exception):
+    """Base class: a failure with a message and an optional hint on how to fix it."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n    hint: {self.hint}"
+
+
+class InputError(PolicygenError):
+    """Bad input: one or more problems in files or options given by the user (exit 2)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, problems: Iterable[Problem], summary: str | None = None) -> None:
+        self.problems = list(problems)
+        errors = sum(1 for p in self.problems if p.is_error)
+        message = summary or f"{errors} problem{'s' if errors != 1 else ''} found"
+        super().__init__(message)
+
+    @classmethod
+    def single(
+        cls, message: str, *, file: str | None = None, line: int | None = None,
+        key: str | None = None, hint: str | None = None,
+    ) -> InputError:
+        """An InputError holding one problem."""
+        return cls([Problem(message, file=file, line=line, key=key, hint=hint)], summary=message)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems) or self.message
+
+
+class EnvironmentProblem(PolicygenError):
+    """The machine lacks something policygen needs (a system library, a writable folder): exit 3."""
+
+    exit_code = EXIT_ENVIRONMENT
+
+
+class RenderError(PolicygenError):
+    """A template or renderer failed on valid input: a defect in a template (exit 2, since
+    templates can come from users' override folders)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A "did you mean ...?" hint for a misspelt key or value, or None if nothing is close."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def allowed_keys_hint(word: str, candidates: Iterable[str]) -> str:
+    """A did-you-mean hint, falling back to the list of allowed names."""
+    names = sorted(candidates)
+    return did_you_mean(word, names) or "allowed: " + ", ".join(names)
