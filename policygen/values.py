@@ -1,0 +1,211 @@
+"""Checking and converting one answer: pure functions, shared by the answers file and the interview.
+
+``check_value`` takes a value as YAML gives it (str, int, bool, date, list)
+and returns the typed answer; ``parse_text`` takes what a person typed at a
+prompt. Both raise :class:`ValueProblem` with a message and a hint. Neither
+knows about files or terminals, so both are tested directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .questionnaire import Question
+
+QUESTION_TYPES = ("text", "boolean", "choice", "multichoice", "number", "date", "email", "url", "list")
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_URL_CHARS = re.compile(r"^[^\s<>\"'`\\]+$")
+_TRUE = {"y", "yes", "true", "t", "1"}
+_FALSE = {"n", "no", "false", "f", "0"}
+
+
+class ValueProblem(ValueError):
+    """An answer that does not fit its question: a message and how to fix it."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def type_name(value: Any) -> str:
+    """A plain-words name for a YAML value's type, for error messages."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of keys"
+    return "nothing" if value is None else type(value).__name__
+
+
+def is_empty(value: Any) -> bool:
+    """True for "no answer": None, blank text or an empty list."""
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _text(value: Any, what: str = "text") -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueProblem(f"expected {what}, got {type_name(value)}",
+                           "put the answer in quotes if it is meant as text")
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def _check_bounds(question: Question, measure: float | dt.date, unit: str) -> None:
+    rules = question.validation
+    if rules.min is not None and measure < rules.min:
+        raise ValueProblem(f"must be at least {rules.min}{unit}", None)
+    if rules.max is not None and measure > rules.max:
+        raise ValueProblem(f"must be at most {rules.max}{unit}", None)
+
+
+def _check_pattern(question: Question, text: str) -> None:
+    pattern = question.validation.pattern
+    if pattern is not None and not re.fullmatch(pattern, text):
+        raise ValueProblem(f"'{text}' is not in the expected form",
+                           question.validation.pattern_hint or f"it must match {pattern}")
+
+
+def _choice(question: Question, value: Any) -> str:
+    values = question.choice_values()
+    if isinstance(value, str) and value in values:
+        return value
+    if isinstance(value, str):
+        for choice in question.choices:
+            if value.strip().lower() in (choice.value.lower(), choice.label.lower()):
+                raise ValueProblem(f"'{value}' is a label, not a choice value",
+                                   f"write '{choice.value}'")
+    from .errors import did_you_mean
+    shown = value if isinstance(value, str) else type_name(value)
+    close = did_you_mean(value, values) if isinstance(value, str) else None
+    raise ValueProblem(f"'{shown}' is not one of the choices",
+                       (close + " " if close else "") + "choose one of: " + ", ".join(values))
+
+
+def check_value(question: Question, value: Any) -> Any:
+    """Validate a YAML value for ``question`` and return it converted to the question's type.
+
+    Emptiness (None, blank, empty list) is the caller's business: it means "no answer".
+    """
+    kind = question.type
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise ValueProblem(f"expected true or false, got {type_name(value)}",
+                               "write true or false (without quotes)")
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueProblem(f"expected a number, got {type_name(value)}",
+                               "write digits only, without quotes or units")
+        _check_bounds(question, value, "")
+        return value
+    if kind == "date":
+        return _date(question, value)
+    if kind == "choice":
+        return _choice(question, value)
+    if kind in ("multichoice", "list"):
+        if not isinstance(value, list):
+            raise ValueProblem(f"expected a list, got {type_name(value)}",
+                               "write one item per line, each starting with '- ', or [a, b]")
+        items = [_choice(question, item) if kind == "multichoice" else _text(item) for item in value]
+        repeated = sorted({item for item in items if items.count(item) > 1})
+        if repeated:
+            raise ValueProblem(f"'{repeated[0]}' is listed twice", "list each item once")
+        if kind == "list":
+            for item in items:
+                _check_pattern(question, item)
+        _check_bounds(question, len(items), " items")
+        return items
+    text = _text(value)
+    if kind == "email" and not _EMAIL.match(text):
+        raise ValueProblem(f"'{text}' is not an email address", "write it as name@example.org")
+    if kind == "url":
+        text = _url(text)
+    if kind == "text":
+        _check_bounds(question, len(text), " characters")
+    _check_pattern(question, text)
+    return text
+
+
+def _url(text: str) -> str:
+    parts = urlsplit(text) if _URL_CHARS.match(text) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname \
+            or "." not in parts.hostname:
+        raise ValueProblem(f"'{text}' is not a web address",
+                           "write the full address, starting with https://")
+    return text
+
+
+def _date(question: Question, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueProblem("expected a date without a time", "write it as YYYY-MM-DD")
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueProblem(f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2027-01-31") \
+                from None
+    if not isinstance(value, dt.date):
+        raise ValueProblem(f"expected a date, got {type_name(value)}", "write it as YYYY-MM-DD")
+    _check_bounds(question, value, "")
+    return value
+
+
+def parse_text(question: Question, text: str) -> Any:
+    """Turn what a person typed at a prompt into a typed answer (None for a blank entry)."""
+    text = text.strip()
+    if not text:
+        return None
+    kind = question.type
+    if kind == "boolean":
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ValueProblem(f"'{text}' is not yes or no", "type y or n")
+    if kind == "number":
+        try:
+            number: float = int(text) if re.fullmatch(r"[-+]?\d+", text) else float(text)
+        except ValueError:
+            raise ValueProblem(f"'{text}' is not a number", "type digits only") from None
+        return check_value(question, number)
+    if kind in ("list", "multichoice"):
+        return check_value(question, split_list(text))
+    return check_value(question, text)
+
+
+def split_list(text: str) -> list[str]:
+    """Split a typed list: one item per line, or items separated by semicolons."""
+    separator = "\n" if "\n" in text else ";"
+    return [item.strip() for item in text.split(separator) if item.strip()]
+
+
+def format_value(value: Any, labels: Sequence[tuple[str, str]] = ()) -> str:
+    """A typed answer as a person reads it (choice values shown by their labels)."""
+    names = dict(labels)
+    if value is None:
+        return "(no answer)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(names.get(item, item) for item in value) or "(none)"
+    return names.get(value, str(value)) if isinstance(value, str) else str(value)
