@@ -1,0 +1,330 @@
+"""Answers files: load, validate against the questionnaire, apply defaults, save.
+
+An answers file is nested YAML by section, with a ``policygen`` header::
+
+    policygen:
+      format: 1
+      questionnaire: social-media
+      questionnaire_version: 1
+    org:
+      name: Example Ltd
+
+:func:`resolve` is the heart of it: it walks the questionnaire in order,
+decides which questions apply (``when``), checks each given answer, fills in
+defaults and computed defaults, and returns every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from . import __version__
+from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
+from .expressions import Expression, ExpressionError
+from .files import write_file_atomically
+from .questionnaire import HEADER_KEY, Question, Questionnaire, bundled_questionnaire, bundled_questionnaire_ids
+from .values import ValueProblem, check_value, is_empty, type_name
+from .yamlio import YamlDocument, dump_scalar, load_yaml_file
+
+FORMAT_VERSION = 1
+_HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator"}
+
+Locator = Callable[[str], int | None]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A complete, checked set of answers: every applicable question has its value (or None
+    when it is optional and unanswered); questions that do not apply are absent."""
+
+    questionnaire: Questionnaire
+    values: Mapping[str, Any]
+    provided: frozenset[str] = frozenset()
+    source: Path | None = None
+
+    def get(self, qid: str) -> Any:
+        """The answer to ``qid`` (None when it does not apply or was left empty)."""
+        return self.values.get(qid)
+
+    def applies(self, qid: str) -> bool:
+        """True when question ``qid`` applies to this organisation."""
+        return qid in self.values
+
+    def namespaces(self) -> dict[str, SimpleNamespace]:
+        """Answers grouped by section, as expressions and templates see them
+        (``org.name``); unanswered lists are empty lists, other unanswered values None."""
+        return _namespaces(self.questionnaire, self.values)
+
+
+@dataclass
+class Resolution:
+    """What :func:`resolve` found: the answers (when there are no errors) and all problems."""
+
+    answers: Answers | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop rendering."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems worth reading that do not stop rendering."""
+        return [p for p in self.problems if not p.is_error]
+
+
+def _empty(question: Question) -> Any:
+    return [] if question.is_multi else None
+
+
+def _namespaces(questionnaire: Questionnaire, values: Mapping[str, Any]) -> dict[str, SimpleNamespace]:
+    return {
+        section.id: SimpleNamespace(**{
+            q.id: _empty(q) if values.get(q.qid) is None else values[q.qid] for q in section.questions})
+        for section in questionnaire.sections
+    }
+
+
+def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str | None = None,
+            locate: Locator = lambda qid: None, source: Path | None = None) -> Resolution:
+    """Check ``given`` (qualified id -> raw value) against the questionnaire, in order.
+
+    Conditions and computed defaults see the answers resolved before them.
+    """
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    context = _namespaces(questionnaire, {})
+
+    def report(qid: str, message: str, hint: str | None = None, severity: str = "error") -> None:
+        problems.append(Problem(message, file=file, line=locate(qid), key=qid, hint=hint,
+                                severity=severity))  # type: ignore[arg-type]
+
+    failed: set[str] = set()  # questions with an error: whatever depends on them is not judged
+
+    def depends_on_failed(*expressions: Expression | None) -> bool:
+        return any(f"{s}.{q}" in failed for e in expressions if e is not None for s, q in e.references)
+
+    for section in questionnaire.sections:
+        for question in section.questions:
+            qid = question.qid
+            raw = given.get(qid)
+            if depends_on_failed(section.when, question.when, question.default_expr):
+                failed.add(qid)
+                continue
+            applies = _holds(section.when, context, report, section.id) and \
+                _holds(question.when, context, report, qid)
+            if not applies:
+                if not is_empty(raw):
+                    condition = question.when or section.when
+                    report(qid, "this answer is not used: the question does not apply"
+                           + (f" (it asks only when {condition.source})" if condition else ""),
+                           "remove it, or change the answers it depends on", "warning")
+                continue
+            try:
+                value = _default(question, context) if is_empty(raw) else check_value(question, raw)
+            except (ValueProblem, ExpressionError) as exc:
+                failed.add(qid)
+                if isinstance(exc, ValueProblem):
+                    report(qid, exc.message, exc.hint)
+                else:
+                    report(qid, f"the computed default failed: {exc}",
+                           "answer this question yourself to skip the computed default")
+                continue
+            if value is None and question.validation.required:
+                failed.add(qid)
+                report(qid, "missing required answer",
+                       f"add '{question.id}:' under '{question.section}:' ({question.prompt})")
+            values[qid] = value
+            setattr(context[question.section], question.id, _empty(question) if value is None else value)
+    answers = None
+    if not any(p.is_error for p in problems):
+        provided = frozenset(q for q, v in given.items() if not is_empty(v) and q in values)
+        answers = Answers(questionnaire, values, provided, source)
+    return Resolution(answers, problems)
+
+
+def _holds(expression: Any, context: Mapping[str, Any], report: Callable[..., None], where: str) -> bool:
+    if expression is None:
+        return True
+    try:
+        return bool(expression.holds(context))
+    except ExpressionError as exc:
+        report(where, f"the questionnaire's condition failed: {exc}",
+               "this is a defect in the questionnaire; please report it")
+        return False
+
+
+def _default(question: Question, context: Mapping[str, Any]) -> Any:
+    """The literal or computed default (None if there is none); raises on a failing expression."""
+    if question.default_expr is None:
+        return question.default
+    value = question.default_expr.evaluate(context)
+    return None if is_empty(value) else check_value(question, value)
+
+
+def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None = None
+                          ) -> tuple[Questionnaire | None, dict[str, Any], list[Problem]]:
+    """Split a parsed answers file into its questionnaire, flat answers and structural problems."""
+    problems = list(doc.problems)
+
+    def error(path: tuple[Any, ...], message: str, hint: str | None = None,
+              severity: str = "error") -> None:
+        problems.append(Problem(message, file=doc.file, line=doc.line(path),
+                                key=".".join(map(str, path)) or None, hint=hint,
+                                severity=severity))  # type: ignore[arg-type]
+
+    data = doc.data
+    if not isinstance(data, dict):
+        error((), f"an answers file must be a group of sections, got {type_name(data)}",
+              "start from `policygen demo` output or examples/; see the README")
+        return questionnaire, {}, problems
+    questionnaire = _check_header(data.get(HEADER_KEY), error, questionnaire)
+    given: dict[str, Any] = {}
+    if questionnaire is None:
+        return None, given, problems
+    section_ids = [s.id for s in questionnaire.sections]
+    for key, body in data.items():
+        if key == HEADER_KEY:
+            continue
+        section = questionnaire.section(str(key))
+        if section is None:
+            error((key,), f"unknown section '{key}'", allowed_keys_hint(str(key), section_ids))
+            continue
+        if body is None:
+            continue
+        if not isinstance(body, dict):
+            error((key,), f"section '{key}' must be a group of answers, got {type_name(body)}",
+                  "indent the answers under the section name")
+            continue
+        question_ids = [q.id for q in section.questions]
+        for qkey, value in body.items():
+            qid = f"{key}.{qkey}"
+            if questionnaire.question(qid) is None:
+                elsewhere = [q.qid for q in questionnaire.questions() if q.id == qkey]
+                hint = (f"'{qkey}' belongs in section '{elsewhere[0].split('.')[0]}'" if elsewhere
+                        else allowed_keys_hint(str(qkey), question_ids))
+                error((key, qkey), f"unknown question '{qkey}' in section '{key}'", hint)
+                continue
+            given[qid] = value
+    return questionnaire, given, problems
+
+
+def _check_header(header: Any, error: Callable[..., None],
+                  questionnaire: Questionnaire | None) -> Questionnaire | None:
+    example = ("add at the top:\n      policygen:\n        format: 1\n"
+               "        questionnaire: social-media\n        questionnaire_version: 1")
+    if not isinstance(header, dict):
+        error((HEADER_KEY,), "the 'policygen' header is missing", example)
+        return questionnaire or bundled_questionnaire()
+    for key in header:
+        if key not in _HEADER_KEYS:
+            error((HEADER_KEY, key), f"unknown header key '{key}'", allowed_keys_hint(str(key), _HEADER_KEYS))
+    if header.get("format") != FORMAT_VERSION:
+        error((HEADER_KEY, "format"), f"unsupported answers file format {header.get('format')!r}",
+              f"this policygen reads format {FORMAT_VERSION}")
+    qn_id = header.get("questionnaire")
+    if questionnaire is None:
+        if not isinstance(qn_id, str):
+            error((HEADER_KEY, "questionnaire"), "the header does not name a questionnaire",
+                  "add 'questionnaire: social-media' to the header")
+            qn_id = "social-media"
+        known = bundled_questionnaire_ids()
+        if qn_id not in known:
+            error((HEADER_KEY, "questionnaire"), f"no questionnaire called '{qn_id}'",
+                  allowed_keys_hint(str(qn_id), known))
+            return None
+        questionnaire = bundled_questionnaire(qn_id)
+    elif qn_id != questionnaire.id:
+        error((HEADER_KEY, "questionnaire"),
+              f"these answers are for questionnaire '{qn_id}', not '{questionnaire.id}'")
+    version = header.get("questionnaire_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        error((HEADER_KEY, "questionnaire_version"), "'questionnaire_version' must be a whole number",
+              f"the current version is {questionnaire.version}")
+    elif version > questionnaire.version:
+        error((HEADER_KEY, "questionnaire_version"),
+              f"these answers are for questionnaire version {version}, newer than this policygen's "
+              f"({questionnaire.version})", "upgrade policygen")
+    elif version < questionnaire.version:
+        error((HEADER_KEY, "questionnaire_version"),
+              f"these answers are for questionnaire version {version}; the current one is "
+              f"{questionnaire.version}", "new questions get their defaults; review them and "
+              "save the file again", severity="warning")
+    return questionnaire
+
+
+def validate_answers_file(path: Path, questionnaire: Questionnaire | None = None) -> Resolution:
+    """Every problem in an answers file (syntax, structure, values), without raising for them."""
+    doc = load_yaml_file(path, what="answers file")
+    questionnaire, given, problems = read_answers_document(doc, questionnaire)
+    if questionnaire is None:
+        return Resolution(None, problems)
+
+    def locate(qid: str) -> int | None:
+        section, _, question = qid.partition(".")
+        return doc.lines.get((section, question)) or doc.lines.get((section,))
+
+    resolution = resolve(questionnaire, given, file=str(path), locate=locate, source=path)
+    resolution.problems[:0] = problems
+    if any(p.is_error for p in problems):
+        resolution.answers = None
+    return resolution
+
+
+def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tuple[Answers, list[Problem]]:
+    """Load answers ready to render, with their warnings; raise InputError listing every error."""
+    resolution = validate_answers_file(path, questionnaire)
+    if resolution.answers is None:
+        raise InputError(resolution.problems, summary=f"{path} has problems")
+    return resolution.answers, resolution.warnings
+
+
+def dump_answers(answers: Answers) -> str:
+    """The answers as a commented, hand-editable YAML answers file (stable output)."""
+    questionnaire = answers.questionnaire
+    lines = [
+        f"# Answers to the policygen questionnaire '{questionnaire.id}'.",
+        "# Edit the values, then check them with: policygen validate THIS-FILE",
+        f"{HEADER_KEY}:",
+        f"  format: {FORMAT_VERSION}",
+        f"  questionnaire: {questionnaire.id}",
+        f"  questionnaire_version: {questionnaire.version}",
+        f"  generator: {dump_scalar(__version__)}",
+    ]
+    for section in questionnaire.sections:
+        body: list[str] = []
+        for question in section.questions:
+            value = answers.values.get(question.qid)
+            if question.qid not in answers.values or is_empty(value):
+                continue
+            body.append(f"  # {question.prompt}")
+            body.extend(_dump_entry(question.id, value))
+        if body:
+            lines += ["", f"# {section.title}", f"{section.id}:", *body]
+    return "\n".join(lines) + "\n"
+
+
+def _dump_entry(key: str, value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [f"  {key}:", *(f"    - {dump_scalar(item)}" for item in value)]
+    if isinstance(value, str) and "\n" in value:
+        return [f"  {key}: |-", *(f"    {line}" if line else "" for line in value.split("\n"))]
+    if isinstance(value, dt.date):
+        return [f"  {key}: {value.isoformat()}"]
+    return [f"  {key}: {dump_scalar(value)}"]
+
+
+def save_answers(path: Path, answers: Answers) -> None:
+    """Write the answers file atomically."""
+    write_file_atomically(path, dump_answers(answers))
+
+
+def suggest_question(name: str, questionnaire: Questionnaire) -> str | None:
+    """A did-you-mean for a qualified question id."""
+    return did_you_mean(name, [q.qid for q in questionnaire.questions()])
