@@ -1,0 +1,390 @@
+"""The clause library, and composing answers + library into a :class:`Policy`.
+
+A clause is one template file with YAML front matter::
+
+    ---
+    id: personal.disclaimer
+    title: Speaking for yourself
+    when: personal.may_mention_employer     # absent = always
+    why: Readers must be able to tell a personal view from an official one.
+    sources: [R10]
+    ---
+    When you mention {{ org.short_name }} ...
+
+``policy/outline.yaml`` orders the clauses into sections. Templates are found on
+a search path (earlier folders win), so an override folder can replace a clause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import __version__
+from .answers import Answers
+from .errors import InputError, Problem, RenderError, allowed_keys_hint
+from .expressions import Expression, ExpressionError, compile_expression
+from .mdtext import Trusted, autolink, finalize, join_and
+from .questionnaire import Questionnaire
+from .resources import templates_dir
+from .spelling import SpellingExtension, respell
+from .yamlio import load_yaml_file, parse_yaml
+
+_CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
+_FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+_OUTLINE = "policy/outline.yaml"
+_CLAUSES = "policy/clauses"
+
+# The answers that make up the document's own details (title block, footer, metadata).
+META_QUESTIONS = {
+    "name": "org.name", "short_name": "org.short_name", "language": "org.language",
+    "owner": "policy.owner", "contact": "policy.contact", "effective_date": "policy.effective_date",
+    "review_months": "policy.review_months", "version": "policy.version",
+}
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+# ---------------------------------------------------------------- the composed policy
+
+@dataclass(frozen=True)
+class Clause:
+    """One rendered clause: its Markdown text and why it is in the policy."""
+
+    id: str
+    title: str
+    text: str
+    why: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolicySection:
+    """A numbered section of the policy and the clauses that apply."""
+
+    id: str
+    number: int
+    title: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The composed policy: document details and sections of clauses, ready for any format."""
+
+    title: str
+    organisation: str
+    short_name: str
+    language: str
+    version: str
+    owner: str
+    contact: str
+    effective_date: dt.date
+    review_date: dt.date
+    sections: tuple[PolicySection, ...]
+    questionnaire: str
+    generator: str = __version__
+
+    def clauses(self) -> Iterable[Clause]:
+        """Every clause, in document order."""
+        for section in self.sections:
+            yield from section.clauses
+
+    @property
+    def full_title(self) -> str:
+        """Title with the organisation, as used in metadata and browser tabs."""
+        return f"{self.organisation}: {self.title}"
+
+
+# ---------------------------------------------------------------- the library
+
+@dataclass(frozen=True)
+class ClauseTemplate:
+    """A clause file's front matter and where its body lives."""
+
+    id: str
+    title: str
+    why: str
+    sources: tuple[str, ...]
+    when: Expression | None
+    template_name: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    """A section of the outline: its title and the clause ids it holds, in order."""
+
+    id: str
+    title: str
+    clause_ids: tuple[str, ...]
+
+
+class _BodyLoader(FileSystemLoader):
+    """Loads clause bodies: front matter is blanked out (line numbers stay true)."""
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        match = _FRONT_MATTER.match(source)
+        if match:
+            source = "\n" * match.group(0).count("\n") + source[match.end():]
+        return source, filename, uptodate
+
+
+@dataclass(frozen=True)
+class ClauseLibrary:
+    """The outline and clause templates found on a template search path."""
+
+    search_path: tuple[Path, ...]
+    outline: tuple[OutlineSection, ...]
+    clauses: Mapping[str, ClauseTemplate]
+
+    _environments: dict[str, SandboxedEnvironment] = field(default_factory=dict, compare=False, repr=False)
+
+    def environment(self, locale: str = "en-GB") -> SandboxedEnvironment:
+        """The Markdown template environment for a spelling locale (one per locale, cached)."""
+        if locale not in self._environments:
+            env = SandboxedEnvironment(
+                loader=_BodyLoader([str(p) for p in self.search_path]),
+                undefined=StrictUndefined, finalize=finalize, autoescape=False,
+                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                extensions=[SpellingExtension], auto_reload=False)
+            env.spelling_locale = locale  # type: ignore[attr-defined]
+            env.filters.update(join_and=join_and, autolink=autolink,
+                               longdate=lambda d: long_date(d, locale))
+            self._environments[locale] = env
+        return self._environments[locale]
+
+
+def long_date(value: dt.date, locale: str) -> str:
+    """A date written out: "1 March 2027" (or "March 1, 2027" in the US)."""
+    month = _MONTHS[value.month - 1]
+    if locale == "en-US":
+        return f"{month} {value.day}, {value.year}"
+    return f"{value.day} {month} {value.year}"
+
+
+def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | None = None) -> ClauseLibrary:
+    """Read the outline and every clause's front matter; raise InputError listing all problems.
+
+    Checks: front matter keys (did-you-mean), clause ids unique and well formed,
+    ``when`` names known questions, every outline id has a clause, every clause is
+    placed in the outline.
+    """
+    path = tuple(search_path) if search_path else (templates_dir(),)
+    problems: list[Problem] = []
+    clauses: dict[str, ClauseTemplate] = {}
+    files: dict[str, Path] = {}
+    known = {q.qid for q in questionnaire.questions()}
+    for folder in path:
+        root = folder / _CLAUSES
+        found_here: set[str] = set()
+        for file in sorted(root.rglob("*.md.j2")) if root.is_dir() else ():
+            clause = _read_clause(file, folder, known, problems)
+            if clause is None:
+                continue
+            if clause.id in found_here:
+                problems.append(Problem(f"clause id '{clause.id}' is used twice", file=str(file),
+                                        line=2, key="id", hint=f"it is also the id in {files[clause.id]}"))
+            elif clause.id not in clauses:  # else: a folder earlier on the path overrides it
+                clauses[clause.id] = clause
+                files[clause.id] = file
+            found_here.add(clause.id)
+    outline = _read_outline(path, clauses, problems)
+    missing = [q for q in META_QUESTIONS.values() if q not in known]
+    for qid in missing:
+        problems.append(Problem(f"the questionnaire has no question '{qid}', which the document needs",
+                                file=str(questionnaire.source)))
+    if any(p.is_error for p in problems):
+        raise InputError(problems, summary="the clause library has problems")
+    return ClauseLibrary(path, outline, clauses)
+
+
+def _read_clause(file: Path, folder: Path, known: set[str], problems: list[Problem]) -> ClauseTemplate | None:
+    name = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(f"cannot read clause: {exc}", file=name))
+        return None
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        problems.append(Problem("a clause file must start with front matter between '---' lines",
+                                file=name, line=1, hint="see docs/clauses.md for the format"))
+        return None
+    try:
+        doc = parse_yaml(match.group(1), name, first_line=2)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    data = doc.data
+    if not isinstance(data, dict):
+        problems.append(Problem("the front matter must be a group of keys", file=name, line=2))
+        return None
+    start = len(problems)
+
+    def error(key: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(message, file=name, line=doc.line((key,)), key=key, hint=hint))
+
+    for key in data:
+        if key not in _FRONT_KEYS:
+            error(key, f"unknown front matter key '{key}'", allowed_keys_hint(str(key), _FRONT_KEYS))
+    for key in sorted(k for k, needed in _FRONT_KEYS.items() if needed and k not in data):
+        problems.append(Problem(f"the front matter is missing '{key}'", file=name, line=2, hint=f"add '{key}:'"))
+    clause_id = data.get("id")
+    if not (isinstance(clause_id, str) and _CLAUSE_ID.match(clause_id)):
+        error("id", f"'{clause_id}' is not a valid clause id", "write it as section.name, e.g. personal.disclaimer")
+    for key in ("title", "why"):
+        if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            error(key, f"'{key}' must be non-empty text")
+    sources = data.get("sources", [])
+    if not (isinstance(sources, list) and all(isinstance(s, str) and s for s in sources)):
+        error("sources", "'sources' must be a list of rubric ids or citations, e.g. [R10]")
+        sources = []
+    when = None
+    if data.get("when") is not None:
+        try:
+            when = compile_expression(str(data["when"]))
+        except ExpressionError as exc:
+            error("when", f"'{data['when']}' is not a valid expression: {exc}")
+        else:
+            for section, question in sorted(when.references):
+                if f"{section}.{question}" not in known:
+                    error("when", f"'{section}.{question}' is not a question",
+                          allowed_keys_hint(f"{section}.{question}", known))
+            for bare in sorted(when.bare_names):
+                error("when", f"'{bare}' on its own is not a question", "write section.question")
+    if len(problems) > start:
+        return None
+    return ClauseTemplate(id=clause_id, title=data["title"].strip(), why=" ".join(data["why"].split()),
+                          sources=tuple(sources), when=when,
+                          template_name=file.relative_to(folder).as_posix(), path=file)
+
+
+def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTemplate],
+                  problems: list[Problem]) -> tuple[OutlineSection, ...]:
+    outline_file = next((folder / _OUTLINE for folder in search_path if (folder / _OUTLINE).is_file()), None)
+    if outline_file is None:
+        problems.append(Problem(f"no {_OUTLINE} on the template path",
+                                hint="the bundled templates are incomplete; reinstall policygen"))
+        return ()
+    doc = load_yaml_file(outline_file, what="outline")
+    problems.extend(doc.problems)
+    sections_raw = doc.data.get("sections") if isinstance(doc.data, dict) else None
+    if not isinstance(sections_raw, list):
+        problems.append(Problem("the outline must have a list of 'sections'", file=str(outline_file), line=1))
+        return ()
+    result: list[OutlineSection] = []
+    placed: set[str] = set()
+    for index, raw in enumerate(sections_raw):
+        where = ("sections", index)
+        if not (isinstance(raw, dict) and isinstance(raw.get("id"), str) and isinstance(raw.get("title"), str)
+                and isinstance(raw.get("clauses"), list)):
+            problems.append(Problem("an outline section needs 'id', 'title' and a list of 'clauses'",
+                                    file=str(outline_file), line=doc.line(where)))
+            continue
+        for position, clause_id in enumerate(raw["clauses"]):
+            if clause_id not in clauses:
+                problems.append(Problem(f"no clause has the id '{clause_id}'", file=str(outline_file),
+                                        line=doc.line((*where, "clauses", position)),
+                                        hint=allowed_keys_hint(str(clause_id), clauses)))
+            if clause_id in placed:
+                problems.append(Problem(f"clause '{clause_id}' is placed twice", file=str(outline_file),
+                                        line=doc.line((*where, "clauses", position))))
+            placed.add(clause_id)
+        result.append(OutlineSection(raw["id"], raw["title"], tuple(raw["clauses"])))
+    for clause_id in sorted(set(clauses) - placed):
+        problems.append(Problem(f"clause '{clause_id}' is not placed in the outline",
+                                file=str(clauses[clause_id].path), line=2,
+                                hint=f"add it to a section's clauses in {outline_file}"))
+    return tuple(result)
+
+
+# ---------------------------------------------------------------- composing
+
+def template_context(answers: Answers) -> dict[str, Any]:
+    """What clause templates see: answers by section (``org.name``) and choice labels
+    (``labels.scope.covers``)."""
+    context: dict[str, Any] = dict(answers.namespaces())
+    labels: dict[str, SimpleNamespace] = {}
+    for section in answers.questionnaire.sections:
+        names: dict[str, Any] = {}
+        for question in section.questions:
+            if question.choices:
+                value = answers.get(question.qid)
+                if isinstance(value, list):
+                    names[question.id] = [question.label_of(v) for v in value]
+                else:
+                    names[question.id] = question.label_of(value) if value is not None else None
+        labels[section.id] = SimpleNamespace(**names)
+    context["labels"] = labels
+    return context
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def compose(answers: Answers, library: ClauseLibrary) -> Policy:
+    """Select the clauses whose ``when`` holds, in outline order, and render each one."""
+    context = template_context(answers)
+    meta = {key: answers.get(qid) for key, qid in META_QUESTIONS.items()}
+    env = library.environment(meta["language"])
+    sections: list[PolicySection] = []
+    for outline_section in library.outline:
+        clauses: list[Clause] = []
+        for clause_id in outline_section.clause_ids:
+            template = library.clauses[clause_id]
+            try:
+                if template.when is not None and not template.when.holds(context):
+                    continue
+                text = env.get_template(template.template_name).render(context)
+            except (TemplateError, ExpressionError, TypeError) as exc:
+                raise _render_failure(template, exc) from None
+            clauses.append(Clause(clause_id, _respell(env, template.title), tidy_markdown(text),
+                                  template.why, template.sources))
+        if clauses:
+            sections.append(PolicySection(outline_section.id, len(sections) + 1,
+                                          _respell(env, outline_section.title), tuple(clauses)))
+    effective = meta["effective_date"]
+    return Policy(
+        title=_respell(env, "Social media policy"), organisation=meta["name"],
+        short_name=meta["short_name"], language=meta["language"], version=meta["version"],
+        owner=meta["owner"], contact=meta["contact"], effective_date=effective,
+        review_date=_add_months(effective, meta["review_months"]), sections=tuple(sections),
+        questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}")
+
+
+def _respell(env: SandboxedEnvironment, text: str) -> str:
+    return respell(text, env.spelling_locale)  # type: ignore[attr-defined]
+
+
+def _render_failure(template: ClauseTemplate, exc: Exception) -> RenderError:
+    line = getattr(exc, "lineno", None)
+    where = f"{template.path}:{line}" if line else str(template.path)
+    return RenderError(f"{where}: clause '{template.id}' failed to render: {exc}",
+                       hint="this is a defect in the clause template")
+
+
+def tidy_markdown(text: str) -> str:
+    """Trailing spaces removed, runs of blank lines folded to one, no blank edges."""
+    lines = [line.rstrip() for line in text.strip("\n").split("\n")]
+    return Trusted(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n"))
+

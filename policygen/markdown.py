@@ -1,0 +1,14 @@
+"""Policy -> Markdown: the canonical text, from which HTML and PDF are made."""
+
+from __future__ import annotations
+
+from .compose import ClauseLibrary, Policy, tidy_markdown
+
+DOCUMENT_TEMPLATE = "policy/document.md.j2"
+
+
+def render_markdown(policy: Policy, library: ClauseLibrary) -> str:
+    """The whole policy as Markdown: same policy, same bytes (LF line endings, one final newline)."""
+    env = library.environment(policy.language)
+    text = env.get_template(DOCUMENT_TEMPLATE).render(policy=policy)
+    return tidy_markdown(text) + "\n"
