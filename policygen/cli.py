@@ -1,0 +1,190 @@
+"""The command line: parse options, call the core, print results, map errors to exit codes.
+
+Exit codes: 0 ok, 2 bad input, 3 environment problem, 130 interrupted. The
+mapping happens in :func:`run` and nowhere else. Heavy modules (WeasyPrint,
+questionary) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from . import __version__
+from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem
+
+app = typer.Typer(
+    name="policygen",
+    help="Answer a questionnaire about social media at work; get an integrated social media "
+         "policy as Markdown, HTML and PDF.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FormatOption = Annotated[list[str], typer.Option(
+    "--format", "-f", metavar="FORMAT",
+    help="md, html or pdf; repeat for several. Default: all three.")]
+
+
+# ---------------------------------------------------------------- output helpers
+
+def _use_color(stream: object) -> bool:
+    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _styled(text: str, code: str, stream: object) -> str:
+    return f"\033[{code}m{text}\033[0m" if _use_color(stream) else text
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    ordered = sorted(problems, key=lambda p: (p.file or "", p.line or 0))
+    for problem in ordered:
+        text = str(problem)
+        first, _, rest = text.partition("\n")
+        colour = "1;31" if problem.is_error else "1;33"
+        severity = f"{problem.severity}:"
+        first = first.replace(severity, _styled(severity, colour, sys.stderr), 1)
+        print(first + ("\n" + rest if rest else ""), file=sys.stderr)
+
+
+def _print_written(paths: list[Path]) -> None:
+    for path in paths:
+        print(path)
+
+
+# ---------------------------------------------------------------- commands
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"policygen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Answer a questionnaire about social media at work; get an integrated policy.
+
+    Start with `policygen demo`, then copy examples/demo/answers.yaml and edit it.
+    """
+
+
+@app.command()
+def demo(
+    formats: FormatOption = [],  # noqa: B006 - typer reads the default; it is never mutated
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files.")] = Path("out/demo"),
+) -> None:
+    """Render the bundled example organisation's policy (default: all formats into out/demo)."""
+    from .render import RenderOptions, normalise_formats, render_file
+    from .resources import demo_answers
+
+    result = render_file(demo_answers(), RenderOptions(normalise_formats(formats), output))
+    _print_problems(result.warnings)
+    _print_written(result.written)
+
+
+@app.command()
+def render(
+    answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
+    formats: FormatOption = [],  # noqa: B006
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files.")] = Path("out"),
+) -> None:
+    """Render the policy from an answers file into OUTPUT/policy.{md,html,pdf}.
+
+    Nothing is written unless the answers are valid and every format renders.
+
+    Example: policygen render answers.yaml -f html -f pdf -o handbook
+    """
+    from .render import RenderOptions, normalise_formats, render_file
+
+    result = render_file(answers, RenderOptions(normalise_formats(formats), output))
+    _print_problems(result.warnings)
+    _print_written(result.written)
+
+
+@app.command()
+def validate(
+    answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
+) -> None:
+    """Check an answers file and list every problem (exit 2 if there are errors)."""
+    from .answers import validate_answers_file
+
+    resolution = validate_answers_file(answers)
+    if resolution.errors:
+        raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
+                         f"error{'s' if len(resolution.errors) != 1 else ''}")
+    _print_problems(resolution.warnings)
+    count = len(resolution.answers.values) if resolution.answers else 0
+    note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
+    print(f"{answers}: valid ({count} answers{note})")
+
+
+@app.command()
+def questions(
+    schema: Annotated[bool, typer.Option("--schema", help="Print a JSON Schema for answers files.")] = False,
+    questionnaire: Annotated[str, typer.Option("--questionnaire", "-q", help="Questionnaire id.")] = "social-media",
+) -> None:
+    """List the questionnaire for a reviewer, or print a JSON Schema for answers files.
+
+    Example: policygen questions --schema > answers.schema.json
+    """
+    from .questionnaire import bundled_questionnaire
+    from .schema import answers_schema, describe_questionnaire
+
+    loaded = bundled_questionnaire(questionnaire)
+    if schema:
+        print(json.dumps(answers_schema(loaded), indent=2, ensure_ascii=False))
+    else:
+        print(describe_questionnaire(loaded), end="")
+
+
+# ---------------------------------------------------------------- entry point
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; the one place errors become exit codes."""
+    try:
+        result = app(args=argv, prog_name="policygen", standalone_mode=False)
+    except PolicygenError as exc:
+        if isinstance(exc, InputError):
+            _print_problems(exc.problems)
+            if len(exc.problems) > 1:
+                print(_styled(exc.message, "1", sys.stderr), file=sys.stderr)
+        else:
+            label = _styled("error:", "1;31", sys.stderr)
+            print(f"{label} {exc}", file=sys.stderr)
+        return exc.exit_code
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            print(f"error: {exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a defect in policygen: say so plainly; the traceback is opt-in
+        if os.environ.get("POLICYGEN_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\n    hint: this is a bug in policygen; "
+              "run again with POLICYGEN_DEBUG=1 to see the traceback, and please report it",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console-script entry point."""
+    sys.exit(run(argv))
