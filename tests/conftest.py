@@ -1,0 +1,127 @@
+"""Shared test helpers: the CLI runner, fixture paths, snapshots, the tool gate."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from policygen.cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite tests/snapshots/ from the current output instead of comparing")
+
+
+@pytest.fixture(autouse=True)
+def _debug_tracebacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In tests, an unexpected exception in the CLI must fail loudly, not become 'internal error'."""
+    monkeypatch.setenv("POLICYGEN_DEBUG", "1")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@dataclass
+class Result:
+    """What a CLI run printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run ``policygen ARGS...`` in process and capture exit code, stdout and stderr."""
+
+    def invoke(*args: str | Path) -> Result:
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def snapshot(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/snapshots/NAME; --update-snapshots rewrites it."""
+    update = request.config.getoption("--update-snapshots")
+
+    def check(name: str, text: str) -> None:
+        path = SNAPSHOTS / name
+        if update or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if not update:
+                pytest.fail(f"snapshot {name} did not exist; written now. Review it and run again.")
+            return
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, (f"output differs from tests/snapshots/{name}; if the change is "
+                                  "intended, run pytest --update-snapshots and review the diff")
+
+    return check
+
+
+def require_tool(name: str) -> str:
+    """The path of an external tool; skip the test without it, except in CI
+    (POLICYGEN_REQUIRE_TOOLS=1), where a missing tool is a failure."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed"
+        if os.environ.get("POLICYGEN_REQUIRE_TOOLS") == "1":
+            pytest.fail(message + " (POLICYGEN_REQUIRE_TOOLS=1)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def demo_answers() -> Path:
+    """The bundled demo answers file."""
+    return ROOT / "examples" / "demo" / "answers.yaml"
+
+
+@pytest.fixture
+def write_answers(tmp_path: Path, demo_answers: Path) -> Callable[..., Path]:
+    """Write an answers file: the demo's answers with some values replaced (section.key=value)."""
+    import yaml
+
+    def make(changes: dict[str, object] | None = None, name: str = "answers.yaml") -> Path:
+        data = yaml.safe_load(demo_answers.read_text(encoding="utf-8"))
+        for qid, value in (changes or {}).items():
+            section, _, key = qid.partition(".")
+            if value is _DELETE:
+                data.get(section, {}).pop(key, None)
+            else:
+                data.setdefault(section, {})[key] = value
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return make
+
+
+class _Delete:
+    """Marker: remove this answer."""
+
+
+_DELETE = _Delete()
+
+
+@pytest.fixture
+def DELETE() -> _Delete:  # noqa: N802 - reads like a constant in tests
+    """Marker for write_answers: remove the answer."""
+    return _DELETE
+
+
+@pytest.fixture(scope="session")
+def session_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A temporary folder shared by a whole test session (for expensive renders)."""
+    yield tmp_path_factory.mktemp("session")

@@ -1,0 +1,28 @@
+"""The demo: what a newcomer sees first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Result
+
+
+def test_demo_writes_three_formats_and_prints_their_paths(cli, tmp_path: Path) -> None:
+    result: Result = cli("demo", "-o", tmp_path / "demo")
+    assert result.code == 0, result.err
+    paths = [Path(line) for line in result.out.splitlines()]
+    assert [p.name for p in paths] == ["policy.md", "policy.html", "policy.pdf"]
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
+    assert paths[2].read_bytes().startswith(b"%PDF-")
+
+
+def test_demo_markdown_snapshot(cli, tmp_path: Path, snapshot) -> None:
+    result = cli("demo", "-f", "md", "-o", tmp_path)
+    assert result.code == 0, result.err
+    snapshot("demo/policy.md", (tmp_path / "policy.md").read_text(encoding="utf-8"))
+
+
+def test_demo_html_snapshot(cli, tmp_path: Path, snapshot) -> None:
+    result = cli("demo", "-f", "html", "-o", tmp_path)
+    assert result.code == 0, result.err
+    snapshot("demo/policy.html", (tmp_path / "policy.html").read_text(encoding="utf-8"))
