@@ -271,7 +271,8 @@ def validate_answers_file(path: Path, questionnaire: Questionnaire | None = None
         return doc.lines.get((section, question)) or doc.lines.get((section,))
 
     resolution = resolve(questionnaire, given, file=str(path), locate=locate, source=path)
-    resolution.problems[:0] = problems
+    already = {p.key for p in problems if p.is_error}  # one report per key is enough
+    resolution.problems = problems + [p for p in resolution.problems if p.key not in already]
     if any(p.is_error for p in problems):
         resolution.answers = None
     return resolution

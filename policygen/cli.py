@@ -45,7 +45,8 @@ def _styled(text: str, code: str, stream: object) -> str:
 
 
 def _print_problems(problems: list[Problem]) -> None:
-    ordered = sorted(problems, key=lambda p: (p.file or "", p.line or 0))
+    # By file and line; problems with no line (a missing answer) after those with one.
+    ordered = sorted(problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
     for problem in ordered:
         text = str(problem)
         first, _, rest = text.partition("\n")

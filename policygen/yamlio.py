@@ -114,6 +114,12 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, doc: YamlDocument,
         doc.problems.append(Problem("nested too deeply (or a recursive alias)",
                                     file=doc.file, line=node.start_mark.line + 1 + offset))
         return None
+    standard = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+    if type(node) in standard and node.tag != standard[type(node)]:
+        doc.problems.append(Problem(
+            f"unsupported YAML tag {node.tag}", file=doc.file, line=node.start_mark.line + 1 + offset,
+            key=".".join(map(str, path)) or None, hint="remove the tag; answers are plain values"))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -143,7 +149,7 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, doc: YamlDocument,
     except yaml.constructor.ConstructorError as exc:
         doc.problems.append(Problem(
             f"unsupported YAML tag {node.tag}", file=doc.file, line=node.start_mark.line + 1 + offset,
-            key=".".join(map(str, path)) or None, hint=f"remove the tag ({exc.problem})"))
+            key=".".join(map(str, path)) or None, hint="remove the tag; answers are plain values"))
         return None
     except ValueError:  # a date that does not exist, such as 2027-02-30: leave it as text
         return str(node.value)
