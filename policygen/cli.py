@@ -96,7 +96,7 @@ def demo(
 
 @app.command()
 def render(
-    answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
+    answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
     formats: FormatOption = [],  # noqa: B006
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files.")] = Path("out"),
 ) -> None:
@@ -115,7 +115,7 @@ def render(
 
 @app.command()
 def validate(
-    answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
+    answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
 ) -> None:
     """Check an answers file and list every problem (exit 2 if there are errors)."""
     from .answers import validate_answers_file
@@ -172,8 +172,7 @@ def run(argv: list[str] | None = None) -> int:
             print(f"error: {exc.format_message()}", file=sys.stderr)
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        print("\ninterrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        result = EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a defect in policygen: say so plainly; the traceback is opt-in
@@ -183,6 +182,8 @@ def run(argv: list[str] | None = None) -> int:
               "run again with POLICYGEN_DEBUG=1 to see the traceback, and please report it",
               file=sys.stderr)
         return EXIT_INTERNAL
+    if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
+        print("\ninterrupted; nothing was written", file=sys.stderr)
     return result if isinstance(result, int) else EXIT_OK
 
 

@@ -1,0 +1,55 @@
+"""Atomic output: an interrupted write leaves the previous file intact."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from policygen import files
+from policygen.errors import EnvironmentProblem
+from policygen.files import write_file_atomically, write_files_atomically
+
+
+def test_writes_and_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "policy.md"
+    write_file_atomically(target, "first\n")
+    write_file_atomically(target, "second\n")
+    assert target.read_text(encoding="utf-8") == "second\n"
+    assert [p.name for p in target.parent.iterdir()] == ["policy.md"]  # no temporary files left
+
+
+def test_new_files_get_normal_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "policy.md"
+    write_file_atomically(target, b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_interrupted_write_keeps_the_old_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "policy.md", tmp_path / "policy.html"
+    write_files_atomically({first: "old md", second: "old html"})
+    real_replace = os.replace
+    calls = []
+
+    def fail_on_fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second temporary file is being written
+
+    monkeypatch.setattr(files.os, "fsync", fail_on_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        write_files_atomically({first: "new md", second: "new html"})
+    monkeypatch.setattr(files.os, "replace", real_replace)
+    assert first.read_text(encoding="utf-8") == "old md"
+    assert second.read_text(encoding="utf-8") == "old html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.html", "policy.md"]
+
+
+def test_unwritable_folder_is_an_environment_problem(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(EnvironmentProblem, match="cannot write"):
+        write_file_atomically(blocker / "policy.md", "x")
