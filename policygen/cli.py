@@ -7,7 +7,6 @@ questionary) are imported inside the commands that need them.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -139,6 +138,8 @@ def questions(
 
     Example: policygen questions --schema > answers.schema.json
     """
+    import json
+
     from .questionnaire import bundled_questionnaire
     from .schema import answers_schema, describe_questionnaire
 

@@ -32,6 +32,7 @@ from . import __version__
 from .answers import Answers
 from .errors import InputError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, compile_expression
+from .jinjacache import bytecode_cache
 from .mdtext import Trusted, autolink, finalize, join_and
 from .questionnaire import Questionnaire
 from .resources import templates_dir
@@ -133,7 +134,7 @@ class OutlineSection:
 class _BodyLoader(FileSystemLoader):
     """Loads clause bodies: front matter is blanked out (line numbers stay true)."""
 
-    def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         match = _FRONT_MATTER.match(source)
         if match:
@@ -158,7 +159,8 @@ class ClauseLibrary:
                 loader=_BodyLoader([str(p) for p in self.search_path]),
                 undefined=StrictUndefined, finalize=finalize, autoescape=False,
                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                extensions=[SpellingExtension], auto_reload=False)
+                extensions=[SpellingExtension], auto_reload=False,
+                bytecode_cache=bytecode_cache(f"policy-{locale}"))
             env.spelling_locale = locale  # type: ignore[attr-defined]
             env.filters.update(join_and=join_and, autolink=autolink,
                                longdate=lambda d: long_date(d, locale))
@@ -266,7 +268,7 @@ def _read_clause(file: Path, folder: Path, known: set[str], problems: list[Probl
                 error("when", f"'{bare}' on its own is not a question", "write section.question")
     if len(problems) > start:
         return None
-    return ClauseTemplate(id=clause_id, title=data["title"].strip(), why=" ".join(data["why"].split()),
+    return ClauseTemplate(id=str(clause_id), title=data["title"].strip(), why=" ".join(data["why"].split()),
                           sources=tuple(sources), when=when,
                           template_name=file.relative_to(folder).as_posix(), path=file)
 

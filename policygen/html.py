@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .compose import Policy, long_date
+from .jinjacache import bytecode_cache
 from .resources import templates_dir
 
 PAGE_TEMPLATE = "html/page.html.j2"
@@ -96,7 +97,8 @@ def markdown_to_html(markdown: str) -> HtmlParts:
 @cache
 def _page_environment(folder: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+                       bytecode_cache=bytecode_cache("page"))
 
 
 def render_html(policy: Policy, markdown: str, *, templates: Path | None = None) -> str:

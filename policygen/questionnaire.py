@@ -219,6 +219,7 @@ def load_questionnaire(path: Path) -> Questionnaire:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         checker.error(("version",), "'version' must be a whole number from 1 up",
                       "raise it by one whenever questions change")
+        version = 0
     sections_raw = top.get("sections")
     sections: list[Section] = []
     if not isinstance(sections_raw, list):
@@ -231,7 +232,7 @@ def load_questionnaire(path: Path) -> Questionnaire:
             sections.append(section)
     if checker.problems:
         raise InputError(checker.problems, summary=f"{path}: the questionnaire has problems")
-    return Questionnaire(id=qn_id, version=version, title=top["title"], sections=tuple(sections),
+    return Questionnaire(id=str(qn_id), version=int(version), title=top["title"], sections=tuple(sections),
                          source=path, description=top.get("description"))
 
 

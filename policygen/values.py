@@ -207,5 +207,5 @@ def format_value(value: Any, labels: Sequence[tuple[str, str]] = ()) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
-        return "; ".join(names.get(item, item) for item in value) or "(none)"
+        return "; ".join(names.get(str(item), str(item)) for item in value) or "(none)"
     return names.get(value, str(value)) if isinstance(value, str) else str(value)

@@ -27,7 +27,7 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Path_ = tuple[str | int, ...]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe loader with YAML 1.2 core-schema booleans and numbers."""
 
 
@@ -114,8 +114,10 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, doc: YamlDocument,
         doc.problems.append(Problem("nested too deeply (or a recursive alias)",
                                     file=doc.file, line=node.start_mark.line + 1 + offset))
         return None
-    standard = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
-    if type(node) in standard and node.tag != standard[type(node)]:
+    standard: dict[type, str] = {yaml.MappingNode: "tag:yaml.org,2002:map",
+                                 yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+    expected_tag = standard.get(type(node))
+    if expected_tag is not None and node.tag != expected_tag:
         doc.problems.append(Problem(
             f"unsupported YAML tag {node.tag}", file=doc.file, line=node.start_mark.line + 1 + offset,
             key=".".join(map(str, path)) or None, hint="remove the tag; answers are plain values"))
@@ -146,7 +148,7 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, doc: YamlDocument,
         return items
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
+    except yaml.constructor.ConstructorError:
         doc.problems.append(Problem(
             f"unsupported YAML tag {node.tag}", file=doc.file, line=node.start_mark.line + 1 + offset,
             key=".".join(map(str, path)) or None, hint="remove the tag; answers are plain values"))

@@ -22,10 +22,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite tests/snapshots/ from the current output instead of comparing")
 
 
+@pytest.fixture(scope="session")
+def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Compiled templates go to a folder of the test session, never to the user's ~/.cache."""
+    return tmp_path_factory.mktemp("template-cache")
+
+
 @pytest.fixture(autouse=True)
-def _debug_tracebacks(monkeypatch: pytest.MonkeyPatch) -> None:
+def _test_environment(monkeypatch: pytest.MonkeyPatch, _template_cache: Path) -> None:
     """In tests, an unexpected exception in the CLI must fail loudly, not become 'internal error'."""
     monkeypatch.setenv("POLICYGEN_DEBUG", "1")
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(_template_cache))
+    monkeypatch.delenv("POLICYGEN_NO_CACHE", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
@@ -116,7 +124,7 @@ _DELETE = _Delete()
 
 
 @pytest.fixture
-def DELETE() -> _Delete:  # noqa: N802 - reads like a constant in tests
+def DELETE() -> _Delete:
     """Marker for write_answers: remove the answer."""
     return _DELETE
 

@@ -75,6 +75,8 @@ def test_reserved_section_id_and_self_reference(tmp_path: Path) -> None:
         "id: q\nversion: 1\ntitle: Q\nsections:\n"
         "  - id: policygen\n    title: Header clash\n    questions:\n"
         "      - {id: a, type: text, prompt: A?, help: h, when: policygen.a}\n", encoding="utf-8")
-    problems = [str(p) for p in pytest.raises(InputError, load_questionnaire, path).value.problems]
+    with pytest.raises(InputError) as info:
+        load_questionnaire(path)
+    problems = [str(p) for p in info.value.problems]
     assert any("reserved for the answers file header" in p for p in problems)
     assert any("'policygen.a' refers to itself" in p for p in problems)
