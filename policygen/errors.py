@@ -7,7 +7,6 @@ here and is applied in exactly one place (``policygen.cli.main``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -110,6 +109,8 @@ class RenderError(PolicygenError):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A "did you mean ...?" hint for a misspelt key or value, or None if nothing is close."""
+    import difflib  # only when there is a mistake to explain: keeps start-up light
+
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else None
 

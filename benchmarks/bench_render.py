@@ -1,0 +1,191 @@
+"""Time policygen on the demo: per format in process, and as whole processes next to pandoc and weasyprint.
+
+Run from the repository root (make bench does):
+
+    .venv/bin/python benchmarks/bench_render.py [--repeat 15] [--json results.json]
+
+Goals (measured here, never asserted in tests):
+- `policygen render -f md -f html` and `policygen --help`, as whole processes, as fast as
+  `pandoc -s` turning the same Markdown into standalone HTML;
+- the PDF within 1.10x of the bare `weasyprint` command on the same HTML and stylesheet.
+Whole-process timings use hyperfine when it is installed (more runs, warm-up, outlier
+detection) and a subprocess loop otherwise. The compiled-template cache is warm for
+policygen's runs, as it is for a user's second run; `--cold` turns it off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEMO = ROOT / "examples" / "demo" / "answers.yaml"
+
+
+def _median_ms(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm-up: imports, font configuration, template cache
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _process_ms(command: list[str], repeat: int, env: dict[str, str]) -> float:
+    hyperfine = shutil.which("hyperfine")
+    if hyperfine:
+        with tempfile.NamedTemporaryFile(suffix=".json") as report:
+            subprocess.run([hyperfine, "--warmup", "3", "--runs", str(repeat), "-N", "--export-json", report.name,
+                            "--style", "none", subprocess.list2cmdline(command)],
+                           check=True, capture_output=True, env=env)
+            return float(json.loads(Path(report.name).read_text())["results"][0]["median"]) * 1000
+    return _median_ms(lambda: subprocess.run(command, check=True, capture_output=True, env=env), repeat)
+
+
+def in_process(repeat: int, work: Path) -> dict[str, float]:
+    """Median milliseconds for each stage, with everything imported (a warm process)."""
+    from policygen.answers import load_answers
+    from policygen.compose import compose, load_library
+    from policygen.html import render_html
+    from policygen.markdown import render_markdown
+    from policygen.pdf import PRINT_CSS, render_pdf
+    from policygen.resources import templates_dir
+
+    answers, _ = load_answers(DEMO)
+    library = load_library(answers.questionnaire)
+    policy = compose(answers, library)
+    markdown = render_markdown(policy, library)
+    html = render_html(policy, markdown)
+    (work / "policy.md").write_text(markdown, encoding="utf-8")
+    (work / "policy.html").write_text(html, encoding="utf-8")
+
+    import weasyprint
+
+    css = str(templates_dir() / PRINT_CSS)
+
+    def bare_weasyprint() -> bytes:
+        return weasyprint.HTML(string=html, base_url=str(work)).write_pdf(
+            stylesheets=[weasyprint.CSS(filename=css)], pdf_variant="pdf/ua-1", pdf_tags=True)
+
+    return {
+        "load + validate answers": _median_ms(lambda: load_answers(DEMO), repeat),
+        "compose + markdown": _median_ms(lambda: render_markdown(compose(answers, library), library), repeat),
+        "html (from markdown)": _median_ms(lambda: render_html(policy, markdown), repeat),
+        "pdf (from html)": _median_ms(lambda: render_pdf(html), max(3, repeat // 3)),
+        "bare weasyprint, same html + css": _median_ms(bare_weasyprint, max(3, repeat // 3)),
+    }
+
+
+def whole_process(repeat: int, work: Path, cold: bool) -> dict[str, float]:
+    """Median milliseconds for whole commands, as a user runs them."""
+    env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "cache")}
+    if cold:
+        env["POLICYGEN_NO_CACHE"] = "1"
+    policygen = str(BIN / "policygen")
+    out = str(work / "out")
+    results = {
+        "policygen --help": _process_ms([policygen, "--help"], repeat, env),
+        "policygen render -f md -f html": _process_ms(
+            [policygen, "render", str(DEMO), "-f", "md", "-f", "html", "-o", out], repeat, env),
+        "policygen render -f pdf": _process_ms(
+            [policygen, "render", str(DEMO), "-f", "pdf", "-o", out], max(3, repeat // 3), env),
+    }
+    weasy = BIN / "weasyprint"
+    if weasy.exists():
+        css = str(ROOT / "templates" / "pdf" / "print.css")
+        results["weasyprint (bare command, same html + css)"] = _process_ms(
+            [str(weasy), "-s", css, "--pdf-variant", "pdf/ua-1", "--pdf-tags", str(work / "policy.html"),
+             str(work / "bare.pdf")], max(3, repeat // 3), env)
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        results["pandoc -s (same markdown -> html)"] = _process_ms(
+            [pandoc, "-s", str(work / "policy.md"), "-o", str(work / "pandoc.html"), "--metadata", "title=Policy"],
+            repeat, env)
+    return results
+
+
+def import_time() -> list[tuple[str, float]]:
+    """Cumulative import milliseconds of the modules `render -f md -f html` loads, largest first."""
+    code = "import policygen.cli, policygen.render, policygen.markdown, policygen.html"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                          check=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = [p.strip() for p in line.removeprefix("import time:").split("|")]
+        if len(parts) == 3 and parts[1].isdigit() and not parts[2].startswith(" "):
+            name = parts[2]
+            if "." not in name:
+                rows.append((name, int(parts[1]) / 1000))
+    return sorted(rows, key=lambda row: -row[1])[:10]
+
+
+def machine() -> str:
+    """One line about the machine the figures come from."""
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                  if line.startswith("model name")]
+        cpu = models[0] if models else cpu
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}, load {load:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=15, help="runs per measurement (default 15)")
+    parser.add_argument("--cold", action="store_true", help="turn the compiled-template cache off")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    # An installed package has .pyc files; a checkout under PYTHONDONTWRITEBYTECODE=1 would
+    # recompile policygen's modules on every run and overstate its start-up time.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "policygen")], check=True)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        stages = in_process(args.repeat, work)
+        processes = whole_process(args.repeat, work, args.cold)
+    imports = import_time()
+
+    print(f"machine: {machine()}\n")
+    print("in process (median ms)")
+    for name, ms in stages.items():
+        print(f"  {name:<44} {ms:8.1f}")
+    print("\nwhole process (median ms)")
+    for name, ms in processes.items():
+        print(f"  {name:<44} {ms:8.1f}")
+    pandoc = processes.get("pandoc -s (same markdown -> html)")
+    weasy = processes.get("weasyprint (bare command, same html + css)")
+    print("\ngoals")
+    if pandoc:
+        for name in ("policygen render -f md -f html", "policygen --help"):
+            ratio = processes[name] / pandoc
+            print(f"  {name} / pandoc -s: {ratio:.2f}x ({'met' if ratio <= 1 else 'not met'}; goal <= 1.00x)")
+    if weasy:
+        ratio = processes["policygen render -f pdf"] / weasy
+        print(f"  policygen render -f pdf / weasyprint: {ratio:.2f}x ({'met' if ratio <= 1.10 else 'not met'};"
+              " goal <= 1.10x)")
+    ratio = stages["pdf (from html)"] / stages["bare weasyprint, same html + css"]
+    print(f"  in process, pdf / bare weasyprint: {ratio:.2f}x")
+    print("\nimport time of render's modules (cumulative ms, top-level packages)")
+    for name, ms in imports:
+        print(f"  {name:<44} {ms:8.1f}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "in_process_ms": stages,
+                                         "whole_process_ms": processes, "imports_ms": dict(imports)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
