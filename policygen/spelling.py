@@ -25,7 +25,7 @@ _US = {
     "customise": "customize", "realise": "realize", "specialise": "specialize",
     "behaviour": "behavior", "colour": "color", "favour": "favor", "honour": "honor",
     "labour": "labor", "neighbour": "neighbor", "harbour": "harbor",
-    "centre": "center", "defence": "defense", "offence": "offense", "licence": "license",
+    "centre": "center", "centred": "centered", "defence": "defense", "offence": "offense", "licence": "license",
     "programme": "program", "catalogue": "catalog", "enrol": "enroll", "enrolment": "enrollment",
     "practise": "practice", "practised": "practiced", "judgement": "judgment", "ageing": "aging",
     "travelled": "traveled", "cancelled": "canceled", "labelled": "labeled",

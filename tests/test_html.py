@@ -1,0 +1,107 @@
+"""The HTML page: standalone, UTF-8, lang, title, embedded CSS, contents, stable heading ids."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from policygen.answers import load_answers
+from policygen.html import markdown_to_html
+from policygen.render import render_in_memory
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    from conftest import ROOT
+
+    answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
+    _, outputs = render_in_memory(answers, ("html",))
+    return str(outputs["html"])
+
+
+def _elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    collector = _Collector()
+    collector.feed(html)
+    return collector.elements
+
+
+def test_standalone_page_basics(page: str) -> None:
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en-GB\">")
+    assert '<meta charset="utf-8">' in page
+    assert "<title>Riverside Community Housing: Social media policy</title>" in page
+    assert "<style>" in page and ":root" in page
+
+
+def test_no_external_requests(page: str) -> None:
+    for tag, attrs in _elements(page):
+        assert tag not in ("script", "link", "iframe", "img", "object", "embed")
+        for name in ("src", "href", "action"):
+            value = attrs.get(name) or ""
+            assert not re.match(r"^(https?:)?//", value), f"<{tag} {name}={value}>"
+    assert "@import" not in page and "url(" not in page
+
+
+def test_landmarks_and_skip_link(page: str) -> None:
+    tags = [tag for tag, _ in _elements(page)]
+    for landmark in ("header", "nav", "main", "footer"):
+        assert tags.count(landmark) == 1
+    assert '<a class="skip-link" href="#main">' in page and '<main id="main">' in page
+
+
+def test_contents_links_to_every_section_heading(page: str) -> None:
+    elements = _elements(page)
+    ids = {attrs["id"] for tag, attrs in elements if tag in ("h2", "h3") and attrs.get("id")}
+    nav_start = page.index("<nav")
+    nav = page[nav_start:page.index("</nav>")]
+    links = re.findall(r'href="#([^"]+)"', nav)
+    assert links == ["sec-what-this-policy-is-for", "sec-your-personal-accounts", "sec-our-official-accounts",
+                     "sec-questions-concerns-and-reviews"]
+    assert set(links) <= ids
+    assert len(ids) == len([1 for tag, attrs in elements if tag in ("h2", "h3") and attrs.get("id")])
+
+
+def test_one_h1_and_heading_levels_do_not_skip(page: str) -> None:
+    levels = [int(tag[1]) for tag, _ in _elements(page) if re.fullmatch(r"h[1-6]", tag)]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+def test_heading_ids_are_stable_slugs_without_section_numbers() -> None:
+    parts = markdown_to_html("# T\n\n## 2. Your accounts\n\n### 2.1 Saying where you work\n\n## Ünïcode & more\n"
+                             "\n## Ünïcode & more\n")
+    assert 'id="sec-your-accounts"' in parts.body
+    assert 'id="sec-saying-where-you-work"' in parts.body
+    assert 'id="sec-unicode-more"' in parts.body and 'id="sec-unicode-more-2"' in parts.body
+    assert [entry.text for entry in parts.toc] == ["2. Your accounts", "Ünïcode & more", "Ünïcode & more"]
+    assert "<h1>T</h1>" in parts.header
+
+
+def test_raw_html_in_markdown_is_shown_as_text() -> None:
+    parts = markdown_to_html("# T\n\n## S\n\n<script>alert(1)</script> <b>x</b> [l](javascript:alert(1))\n")
+    assert "<script>" not in parts.body and "<b>" not in parts.body
+    assert "&lt;script&gt;" in parts.body
+    assert 'href="javascript' not in parts.body
+
+
+def test_print_rules_stay_out_of_the_page(page: str) -> None:
+    # Paged-media properties are errors for HTML validators; they belong to templates/pdf/print.css.
+    for prop in ("string-set", "bookmark-level", "counter(page", "target-counter", "@top-", "@bottom-"):
+        assert prop not in page
+
+
+def test_html_file_is_utf8(tmp_path: Path, cli, demo_answers: Path) -> None:
+    assert cli("render", demo_answers, "-f", "html", "-o", tmp_path).code == 0
+    (tmp_path / "policy.html").read_bytes().decode("utf-8")
