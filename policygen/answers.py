@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from . import __version__
-from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
+from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
 from .files import write_file_atomically
 from .questionnaire import HEADER_KEY, Question, Questionnaire, bundled_questionnaire, bundled_questionnaire_ids
@@ -325,7 +325,3 @@ def save_answers(path: Path, answers: Answers) -> None:
     """Write the answers file atomically."""
     write_file_atomically(path, dump_answers(answers))
 
-
-def suggest_question(name: str, questionnaire: Questionnaire) -> str | None:
-    """A did-you-mean for a qualified question id."""
-    return did_you_mean(name, [q.qid for q in questionnaire.questions()])

@@ -370,7 +370,7 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
         title=_respell(env, "Social media policy"), organisation=meta["name"],
         short_name=meta["short_name"], language=meta["language"], version=meta["version"],
         owner=meta["owner"], contact=meta["contact"], effective_date=effective,
-        review_date=_add_months(effective, meta["review_months"]), sections=tuple(sections),
+        review_date=_add_months(effective, int(meta["review_months"])), sections=tuple(sections),
         questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}")
 
 
