@@ -17,7 +17,7 @@ defaults and computed defaults, and returns every problem at once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,7 +32,8 @@ from .values import ValueProblem, check_value, is_empty, type_name
 from .yamlio import YamlDocument, dump_scalar, load_yaml_file
 
 FORMAT_VERSION = 1
-_HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator"}
+# ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
+_HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft"}
 
 Locator = Callable[[str], int | None]
 
@@ -63,10 +64,16 @@ class Answers:
 
 @dataclass
 class Resolution:
-    """What :func:`resolve` found: the answers (when there are no errors) and all problems."""
+    """What :func:`resolve` found: the answers (when there are no errors) and all problems.
+
+    ``values`` holds every question judged to apply, with its value (as given, when it does
+    not fit), even when there are errors: the interview uses it to know what applies and
+    what the defaults are.
+    """
 
     answers: Answers | None
     problems: list[Problem] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -130,6 +137,7 @@ def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str
                 value = _default(question, context) if is_empty(raw) else check_value(question, raw)
             except (ValueProblem, ExpressionError) as exc:
                 failed.add(qid)
+                values[qid] = raw  # it applies; its answer does not fit (or its default failed)
                 if isinstance(exc, ValueProblem):
                     report(qid, exc.message, exc.hint)
                 else:
@@ -146,7 +154,7 @@ def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str
     if not any(p.is_error for p in problems):
         provided = frozenset(q for q, v in given.items() if not is_empty(v) and q in values)
         answers = Answers(questionnaire, values, provided, source)
-    return Resolution(answers, problems)
+    return Resolution(answers, problems, values)
 
 
 def _holds(expression: Any, context: Mapping[str, Any], report: Callable[..., None], where: str) -> bool:
@@ -286,8 +294,12 @@ def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tupl
     return resolution.answers, resolution.warnings
 
 
-def dump_answers(answers: Answers) -> str:
-    """The answers as a commented, hand-editable YAML answers file (stable output)."""
+def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = None) -> str:
+    """The answers as a commented, hand-editable YAML answers file (stable output).
+
+    ``draft_sections`` marks the file as an unfinished interview's draft and lists the
+    sections walked so far.
+    """
     questionnaire = answers.questionnaire
     lines = [
         f"# Answers to the policygen questionnaire '{questionnaire.id}'.",
@@ -298,6 +310,8 @@ def dump_answers(answers: Answers) -> str:
         f"  questionnaire_version: {questionnaire.version}",
         f"  generator: {dump_scalar(__version__)}",
     ]
+    if draft_sections is not None:
+        lines.append(f"  draft: {{sections_done: [{', '.join(draft_sections)}]}}")
     for section in questionnaire.sections:
         body: list[str] = []
         for question in section.questions:
