@@ -1,0 +1,145 @@
+"""The interview's state as pure data: the answers given so far and the sections walked.
+
+Everything the interview needs to decide (does a question apply now? what is
+its default, computed from earlier answers? does it still need an answer? what
+changes when an earlier answer is corrected?) is answered here by running
+:func:`policygen.answers.resolve` over the answers given so far, so the
+interview applies conditions and computed defaults exactly as ``render`` will.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .answers import Answers, Resolution, resolve
+from .questionnaire import Question, Questionnaire, Section
+from .values import ValueProblem, check_value, is_empty
+
+
+def normalise(question: Question, raw: Any) -> Any:
+    """An answer read from a file, typed when it fits the question and left as it is otherwise."""
+    if is_empty(raw):
+        return None
+    try:
+        return check_value(question, raw)
+    except ValueProblem:
+        return raw
+
+
+@dataclass(frozen=True)
+class Change:
+    """What correcting one answer did to the rest of the interview."""
+
+    now_asked: tuple[Question, ...] = ()       # questions that apply now and were not answered
+    no_longer_asked: tuple[Question, ...] = ()  # questions that stopped applying
+    followed: tuple[Question, ...] = ()         # answers that had followed a computed default
+
+
+@dataclass
+class InterviewState:
+    """Answers given so far (by qid), and the ids of the sections walked to the end.
+
+    ``given`` keeps answers to questions that stopped applying, so that changing an
+    answer back brings them back; only the answers that apply are saved.
+    """
+
+    questionnaire: Questionnaire
+    given: dict[str, Any] = field(default_factory=dict)
+    done: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_file_answers(cls, questionnaire: Questionnaire, raw: Mapping[str, Any],
+                          done: list[str] | None = None) -> InterviewState:
+        """State seeded from an answers file's flat answers (typed where they fit)."""
+        given = {qid: normalise(q, value) for qid, value in raw.items()
+                 if (q := questionnaire.question(qid)) is not None and not is_empty(value)}
+        return cls(questionnaire, given, list(done or []))
+
+    # ------------------------------------------------------------ what applies, and defaults
+
+    def resolution(self, given: Mapping[str, Any] | None = None) -> Resolution:
+        """The answers as ``render`` would see them (conditions and defaults applied)."""
+        return resolve(self.questionnaire, self.given if given is None else given)
+
+    def applies(self, question: Question) -> bool:
+        """True when ``question`` applies, given the answers before it."""
+        return question.qid in self.resolution().values
+
+    def default_for(self, question: Question, given: Mapping[str, Any] | None = None) -> Any:
+        """The literal or computed default of ``question`` given the answers before it (or None)."""
+        others = {k: v for k, v in (self.given if given is None else given).items() if k != question.qid}
+        return self.resolution(others).values.get(question.qid)
+
+    def current(self, question: Question) -> Any:
+        """What to pre-fill: the answer given (even if it no longer fits), else the default."""
+        given = self.given.get(question.qid)
+        return self.default_for(question) if is_empty(given) else given
+
+    def problem(self, question: Question) -> str | None:
+        """Why the answer to ``question`` would not validate now, or None when it would."""
+        for problem in self.resolution().errors:
+            if problem.key == question.qid:
+                return problem.message
+        return None
+
+    def needs_answer(self, question: Question) -> bool:
+        """True when ``question`` has no answer, or its answer no longer fits."""
+        return is_empty(self.given.get(question.qid)) or self.problem(question) is not None
+
+    def applicable(self) -> Iterator[tuple[Section, list[Question]]]:
+        """Each section with the questions that apply now (sections where none apply left out)."""
+        values = self.resolution().values
+        for section in self.questionnaire.sections:
+            questions = [q for q in section.questions if q.qid in values]
+            if questions:
+                yield section, questions
+
+    def answers(self) -> Answers:
+        """The answers that apply, with defaults filled in (for the review and the final file)."""
+        return Answers(self.questionnaire, self.resolution().values)
+
+    def draft_answers(self) -> Answers:
+        """The answers given so far that apply and fit (defaults not yet confirmed are left out)."""
+        resolution = self.resolution()
+        unfit = {problem.key for problem in resolution.errors}
+        return Answers(self.questionnaire, {
+            qid: value for qid, value in self.given.items()
+            if qid in resolution.values and qid not in unfit and not is_empty(value)})
+
+    # ------------------------------------------------------------ changing answers
+
+    def answer(self, question: Question, value: Any) -> None:
+        """Record an answer given while walking the questionnaire."""
+        self.given[question.qid] = value
+
+    def change(self, question: Question, value: Any) -> Change:
+        """Correct an answer (from the review) and re-evaluate what depends on it.
+
+        Later answers that still apply are kept. A later answer that was exactly its
+        computed default follows the new default (the short name follows a corrected
+        full name); one the person typed is left alone.
+        """
+        before_given = dict(self.given)
+        before = self.resolution().values
+        self.given[question.qid] = value
+        followed: list[Question] = []
+        later = list(self.questionnaire.questions())
+        for other in later[later.index(question) + 1:]:
+            if other.default_expr is None or other.qid not in self.given:
+                continue
+            old_default = self.default_for(other, before_given)
+            new_default = self.default_for(other)
+            if self.given[other.qid] == old_default and new_default != old_default \
+                    and not is_empty(new_default):
+                self.given[other.qid] = new_default
+                followed.append(other)
+        after = self.resolution().values
+        questions = list(self.questionnaire.questions())
+        return Change(
+            now_asked=tuple(q for q in questions if q.qid in after and q.qid not in before
+                            and self.needs_answer(q)),
+            no_longer_asked=tuple(q for q in questions if q.qid in before and q.qid not in after),
+            followed=tuple(followed),
+        )

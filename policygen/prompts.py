@@ -1,0 +1,174 @@
+"""The prompt port: what the interview asks of a terminal, and how a question becomes a prompt.
+
+The interview never talks to a terminal library. It hands a :class:`Prompt`
+(plain data: a widget kind, a message, options, a default and a validator) to
+a :class:`PromptPort` and gets the widget's raw result back. The questionary
+adapter (``policygen.questionary_port``) is one port; tests use a scripted one.
+
+Which widget fits which question type, what is pre-filled, and how a raw result
+becomes a checked, typed answer are pure functions here, tested without a
+terminal:
+
+========================  ===========  ======================================
+question type             widget       raw result
+========================  ===========  ======================================
+boolean                   confirm      True, False, or None (Enter, no default)
+choice                    select       a choice value (None: "no answer")
+multichoice               checkbox     a list of choice values
+text, email, url, number  text         the typed text
+date, list                text         the typed text (YYYY-MM-DD; items split by ;)
+========================  ===========  ======================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Protocol
+
+from .questionnaire import Question
+from .values import ValueProblem, check_value, is_empty, parse_text
+
+PromptKind = Literal["confirm", "select", "checkbox", "text"]
+Role = Literal["title", "heading", "text", "help", "note", "warning", "success", "command"]
+Validator = Callable[[Any], str | None]
+
+LIST_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a select or checkbox. A ``heading`` is shown but cannot be picked."""
+
+    value: Any
+    label: str
+    help: str | None = None
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One thing to ask. ``key`` names it (a question's qid, or ``interview.*`` for the
+    interview's own menus); ``validate`` returns a message for a raw result it refuses;
+    a ``transient`` prompt is erased once answered (a menu that is shown again and again)."""
+
+    key: str
+    kind: PromptKind
+    message: str
+    default: Any = None
+    options: tuple[Option, ...] = ()
+    instruction: str | None = None
+    validate: Validator | None = None
+    transient: bool = False
+
+
+class PromptPort(Protocol):
+    """What the interview needs from a terminal.
+
+    ``ask`` returns the widget's raw result (see the module table) and raises
+    KeyboardInterrupt when the person presses Ctrl-C, EOFError when input ends.
+    ``show`` prints text in a role (the port chooses how roles look, and wraps
+    text to its width). ``width`` is the number of columns available.
+    """
+
+    @property
+    def width(self) -> int:
+        """Columns available for a line of text."""
+        ...
+
+    def ask(self, prompt: Prompt) -> Any:
+        """Ask and return the raw result."""
+        ...
+
+    def show(self, text: str, role: Role = "text") -> None:
+        """Print text in a role."""
+        ...
+
+
+def problem_text(problem: ValueProblem) -> str:
+    """A ValueProblem as one line for the person at the prompt."""
+    return problem.message + (f" ({problem.hint})" if problem.hint else "")
+
+
+def as_text(question: Question, value: Any) -> str:
+    """An answer as it is pre-filled in a text prompt, so that parsing it gives it back."""
+    if is_empty(value):
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and question.type == "number":
+        return str(int(value))
+    return str(value)
+
+
+def interpret(question: Question, raw: Any, *, has_default: bool = False) -> Any:
+    """Turn a widget's raw result into a checked, typed answer (None: no answer).
+
+    Raises ValueProblem with a message for the person. A blank answer is refused when
+    the question is required, and also when it has a default: an answers file cannot
+    say "no answer" to a question with a default (the default would come back).
+    """
+    if question.type in ("boolean", "choice", "multichoice"):
+        value = None if is_empty(raw) else check_value(question, raw)
+    else:
+        value = parse_text(question, raw if isinstance(raw, str) else as_text(question, raw))
+    if value is None:
+        if question.type == "boolean":
+            raise ValueProblem("please answer yes or no", "press y or n")
+        if question.validation.required:
+            needed = "tick at least one" if question.type == "multichoice" else "type an answer"
+            raise ValueProblem("an answer is required", needed)
+        if has_default:
+            raise ValueProblem("this question needs an answer because it has a default",
+                               "keep the suggested answer or type another")
+    return value
+
+
+def _instruction(question: Question) -> str | None:
+    rules = question.validation
+    parts: list[str] = []
+    if question.type == "date":
+        parts.append("YYYY-MM-DD")
+    elif question.type == "list":
+        parts.append("separate items with ;")
+    elif question.type == "number" and rules.min is not None and rules.max is not None:
+        parts.append(f"{rules.min} to {rules.max}")
+    elif question.type == "multichoice":
+        parts.append("space to tick, enter when done")
+    if not rules.required and question.type != "boolean":
+        parts.append("optional")
+    return f"({', '.join(parts)})" if parts else None
+
+
+def prompt_for(question: Question, current: Any, *, has_default: bool = False) -> Prompt:
+    """The prompt for ``question``, pre-filled with ``current`` (an earlier answer or the default).
+
+    ``current`` may be an answer that no longer fits (from last year's file): text
+    widgets show it for editing, choice widgets keep only the values still offered.
+    """
+    def validate(raw: Any) -> str | None:
+        try:
+            interpret(question, raw, has_default=has_default)
+        except ValueProblem as problem:
+            return problem_text(problem)
+        return None
+
+    options = tuple(Option(c.value, c.label, c.help) for c in question.choices)
+    offered = {option.value for option in options}
+    text = Prompt(key=question.qid, kind="text", message=question.prompt,
+                  default=as_text(question, current), instruction=_instruction(question),
+                  validate=validate)
+    if question.type == "boolean":
+        return replace(text, kind="confirm", default=current if isinstance(current, bool) else None)
+    if question.type == "choice":
+        if not question.validation.required and not has_default:
+            options += (Option(None, "(no answer)"),)
+        chosen = current if isinstance(current, str) and current in offered else None
+        return replace(text, kind="select", options=options, default=chosen)
+    if question.type == "multichoice":
+        ticked = [v for v in current if v in offered] if isinstance(current, list) else []
+        return replace(text, kind="checkbox", options=options, default=ticked)
+    return text
