@@ -100,6 +100,13 @@ class EnvironmentProblem(PolicygenError):
     exit_code = EXIT_ENVIRONMENT
 
 
+class Interrupted(PolicygenError):
+    """The person stopped an interactive command (Ctrl-C) before it finished: exit 130.
+    The message says what was kept."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
 class RenderError(PolicygenError):
     """A template or renderer failed on valid input: a defect in a template (exit 2, since
     templates can come from users' override folders)."""

@@ -1,0 +1,127 @@
+"""Starting points for an interview: last year's answers file, or the draft of an unfinished one.
+
+**Where the draft lives.** Beside the answers file it will become:
+``-o answers.yaml`` keeps its draft in ``answers.draft.yaml`` (a name without a
+YAML suffix gets ``.draft.yaml`` appended). It is visible on purpose: the
+person is told where their work is, and can open it.
+
+**What it is.** An ordinary answers file (same loader, same line numbers, same
+checks) whose header also says which sections were walked to the end::
+
+    policygen:
+      format: 1
+      questionnaire: social-media
+      questionnaire_version: 1
+      generator: 0.1.0
+      draft: {sections_done: [org, scope]}
+
+It holds the answers given so far that apply and fit; defaults not yet
+confirmed by the person are not written.
+
+**When it is written.** Atomically, after every section, after every change in
+the review, and when the person presses Ctrl-C; it is deleted once the answers
+file is saved.
+
+**How resume is detected.** ``policygen interview`` with the same ``-o`` finds
+the draft and offers to resume, start over or quit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .answers import dump_answers, read_answers_document
+from .errors import InputError
+from .files import write_file_atomically
+from .interview_state import InterviewState
+from .questionnaire import HEADER_KEY, Questionnaire
+from .yamlio import YamlDocument, load_yaml_file
+
+Loader = Callable[[str], Questionnaire]
+DEFAULT_QUESTIONNAIRE = "social-media"
+
+
+def draft_path(output: Path) -> Path:
+    """Where the draft of an interview writing ``output`` is kept."""
+    if output.suffix.lower() in (".yaml", ".yml"):
+        return output.with_name(f"{output.stem}.draft{output.suffix}")
+    return output.with_name(f"{output.name}.draft.yaml")
+
+
+@dataclass(frozen=True)
+class StartingPoint:
+    """Answers read from a file to start an interview from.
+
+    ``given`` holds the flat answers as written (they may no longer fit); ``notes``
+    says what was dropped or is out of date; ``sections_done`` is set for a draft.
+    """
+
+    path: Path
+    questionnaire: Questionnaire
+    given: dict[str, Any]
+    notes: list[str]
+    sections_done: list[str] | None = None
+
+    def state(self) -> InterviewState:
+        """An interview state seeded from these answers."""
+        return InterviewState.from_file_answers(self.questionnaire, self.given, self.sections_done)
+
+
+def _header(doc: YamlDocument) -> dict[str, Any]:
+    header = doc.data.get(HEADER_KEY) if isinstance(doc.data, dict) else None
+    return header if isinstance(header, dict) else {}
+
+
+def _unknown_keys(doc: YamlDocument, questionnaire: Questionnaire) -> set[str]:
+    """Sections and questions in the file that the questionnaire no longer has."""
+    unknown: set[str] = set()
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key, body in data.items():
+        if key == HEADER_KEY:
+            continue
+        if questionnaire.section(str(key)) is None:
+            unknown.add(str(key))
+        elif isinstance(body, dict):
+            unknown.update(f"{key}.{q}" for q in body if questionnaire.question(f"{key}.{q}") is None)
+    return unknown
+
+
+def read_starting_point(path: Path, questionnaire: Questionnaire | None, load: Loader) -> StartingPoint:
+    """Read an answers file (or a draft) to start from.
+
+    Answers that no longer fit are kept, to be asked again; answers to questions the
+    questionnaire no longer has are dropped with a note. Raises InputError for what
+    cannot be worked around: bad YAML, a broken header, another questionnaire.
+    """
+    doc = load_yaml_file(path, what="answers file")
+    header = _header(doc)
+    if questionnaire is None:
+        named = header.get("questionnaire")
+        questionnaire = load(named if isinstance(named, str) else DEFAULT_QUESTIONNAIRE)
+    _, given, problems = read_answers_document(doc, questionnaire)
+    unknown = _unknown_keys(doc, questionnaire)
+    fatal = [p for p in problems if p.is_error and p.key not in unknown]
+    if fatal:
+        raise InputError(fatal, summary=f"{path} cannot be used as a starting point")
+    notes = [f"{p.key}: {p.message}; it is dropped" if p.key in unknown else p.message
+             for p in problems if p not in fatal]
+    draft = header.get("draft")
+    done = draft.get("sections_done") if isinstance(draft, dict) else None
+    sections_done = None if done is None else [
+        s for s in (done if isinstance(done, list) else []) if questionnaire.section(str(s)) is not None]
+    return StartingPoint(path, questionnaire, given, notes, sections_done)
+
+
+def save_draft(path: Path, state: InterviewState) -> None:
+    """Write the draft atomically."""
+    write_file_atomically(path, dump_answers(state.draft_answers(), draft_sections=state.done))
+
+
+def discard_draft(path: Path) -> None:
+    """Delete the draft (the interview finished, or the person started over)."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()

@@ -1,0 +1,299 @@
+"""The interactive interview: ask the questionnaire in a terminal, review, save an answers file.
+
+The flow reads like the steps a person goes through::
+
+    start   a draft?  offer to resume.  An answers file already there?  offer to
+            update it.  --answers FILE: update mode.
+    walk    section by section ("Section 2 of 6"); a question is asked when it
+            applies given the answers before it, pre-filled with the earlier answer
+            or its (computed) default, its help shown, and re-asked until it fits.
+            After each section the draft is saved.
+    review  one menu of every answer by section; picking one asks it again and
+            re-evaluates conditions and computed defaults (later answers that still
+            apply are kept; questions that now apply are asked).
+    save    the answers file is written atomically and the draft deleted; then an
+            offer to render now, and the next commands.
+
+Which questions are asked:
+
+* a new interview asks every question that applies;
+* update mode (``--answers``) asks only questions that are unanswered, new in this
+  questionnaire version, or whose previous answer no longer fits;
+  ``--review-all`` asks every question, with the previous answers pre-filled;
+* a resumed draft skips the sections it finished (unless one of their answers no
+  longer fits) and asks the section it stopped in again, pre-filled.
+
+Ctrl-C (or end of input) at any prompt saves the draft and raises
+:class:`~policygen.errors.Interrupted` (exit 130). Where the draft lives and how
+resume is detected: see :mod:`policygen.draft` and ``docs/interview.md``.
+
+The flow only talks to a :class:`~policygen.prompts.PromptPort`; it never imports
+a terminal library.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .answers import save_answers
+from .draft import Loader, discard_draft, draft_path, save_draft
+from .errors import InputError, Interrupted
+from .interview_start import choose_start
+from .interview_state import Change, InterviewState
+from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
+from .questionnaire import Question, Section, bundled_questionnaire
+from .review import SAVE, STOP, review_prompt, shorten
+from .values import ValueProblem, format_value, is_empty
+
+if TYPE_CHECKING:
+    from .render import RenderOptions, RenderResult
+
+Renderer = Callable[["Path", "RenderOptions"], "RenderResult"]
+FORMAT_OPTIONS = (Option("md", "Markdown (policy.md)"), Option("html", "Web page (policy.html)"),
+                  Option("pdf", "PDF for print (policy.pdf)"))
+
+
+@dataclass(frozen=True)
+class InterviewOptions:
+    """The interview command's options. ``output`` defaults to the ``--answers`` file
+    (updated in place), else ``answers.yaml``."""
+
+    output: Path | None = None
+    previous: Path | None = None
+    questionnaire_id: str | None = None
+    review_all: bool = False
+
+    @property
+    def target(self) -> Path:
+        """Where the answers are saved."""
+        return self.output or self.previous or Path("answers.yaml")
+
+    def command(self) -> str:
+        """The command line that runs this interview again (to resume it)."""
+        words = ["policygen", "interview"]
+        if self.output is not None:
+            words += ["-o", str(self.output)]
+        if self.previous is not None:
+            words += ["--answers", str(self.previous)]
+        if self.questionnaire_id is not None:
+            words += ["--questionnaire", self.questionnaire_id]
+        if self.review_all:
+            words.append("--review-all")
+        return shlex.join(words)
+
+
+class _StopHere(Exception):
+    """The person chose "stop here" in the review."""
+
+
+def run_interview(options: InterviewOptions, port: PromptPort, *, load: Loader = bundled_questionnaire,
+                  render: Renderer | None = None) -> Path | None:
+    """Run the interview; return the answers file written, or None when the person stopped.
+
+    Raises Interrupted (with the draft saved) on Ctrl-C, InputError for unusable inputs.
+    """
+    return _Interview(options, port, load, render).run()
+
+
+class _Interview:
+    def __init__(self, options: InterviewOptions, port: PromptPort, load: Loader,
+                 render: Renderer | None) -> None:
+        self.options = options
+        self.port = port
+        self.load = load
+        self.render = render
+        self.target = options.target
+        self.draft = draft_path(self.target)
+        self.state: InterviewState | None = None
+        self.only_needed = False
+        self.dirty = False  # answers given in this run that the draft does not hold yet
+
+    # ------------------------------------------------------------ the steps
+
+    def run(self) -> Path | None:
+        try:
+            start = choose_start(self.options, self.port, self.load)
+            if start is None:
+                return None
+            self.state, self.only_needed = start.state, start.only_needed
+            self._walk()
+            self._review()
+        except _StopHere:
+            self._save_draft(force=True)
+            self.port.show(f"Your answers so far are in {self.draft}. To continue: "
+                           f"{self.options.command()}", "note")
+            return None
+        except (KeyboardInterrupt, EOFError):
+            raise self._interrupted() from None
+        self._save()
+        try:
+            self._offer_render()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(f"your answers are saved in {self.target}",
+                              hint=f"render them with: policygen render {shlex.quote(str(self.target))}"
+                              ) from None
+        self._next_steps()
+        return self.target
+
+    def _interrupted(self) -> Interrupted:
+        if self.state is not None and (self.dirty or self.draft.exists()):
+            self._save_draft(force=True)
+            return Interrupted(f"your answers so far are saved in {self.draft}",
+                               hint=f"run `{self.options.command()}` to pick up where you stopped")
+        return Interrupted("stopped before any answer was given; nothing was written")
+
+    # ------------------------------------------------------------ walk
+
+    def _walk(self) -> None:
+        state = self._state()
+        sections = state.questionnaire.sections
+        for number, section in enumerate(sections, 1):
+            finished = section.id in state.done
+            shown = False
+            for question in section.questions:
+                if not self._should_ask(question, finished):
+                    continue
+                if not shown:
+                    self._section_heading(number, len(sections), section)
+                    shown = True
+                state.answer(question, self._ask(question))
+                self.dirty = True
+            if not finished:
+                state.done.append(section.id)
+            self._save_draft()
+
+    def _should_ask(self, question: Question, finished: bool) -> bool:
+        state = self._state()
+        if not state.applies(question):
+            return False
+        if finished:  # only when the questionnaire changed under a resumed draft
+            return state.problem(question) is not None
+        return state.needs_answer(question) if self.only_needed else True
+
+    def _section_heading(self, number: int, total: int, section: Section) -> None:
+        self.port.show(f"Section {number} of {total}: {section.title}", "heading")
+        if section.intro:
+            self.port.show(section.intro, "text")
+
+    def _ask(self, question: Question) -> Any:
+        """Ask one question until the answer fits, and return the typed answer."""
+        state = self._state()
+        given = state.given.get(question.qid)
+        problem = state.problem(question)
+        if not is_empty(given) and problem is not None:
+            shown = repr(given) if isinstance(given, str) else str(given)
+            self.port.show(f"Your previous answer {shorten(shown, 40)} no longer fits: {problem}",
+                           "warning")
+        if question.help:
+            self.port.show(question.help, "help")
+        has_default = not is_empty(state.default_for(question))
+        prompt = prompt_for(question, state.current(question), has_default=has_default)
+        while True:
+            raw = self.port.ask(prompt)
+            try:
+                return interpret(question, raw, has_default=has_default)
+            except ValueProblem as exc:  # a port without validation as you type
+                self.port.show(problem_text(exc), "warning")
+
+    # ------------------------------------------------------------ review
+
+    def _review(self) -> None:
+        state = self._state()
+        while True:
+            self._fix_problems()
+            self._save_draft()
+            choice = self.port.ask(review_prompt(state, self.target, self.port.width))
+            if choice == SAVE:
+                return
+            if choice == STOP:
+                raise _StopHere
+            question = state.questionnaire.question(str(choice))
+            if question is not None:
+                self._revise(question)
+                self.port.show(f"Changed: {shorten(question.prompt, 50)} "
+                               f"{self._shown(question)}", "note")
+
+    def _fix_problems(self) -> None:
+        """Ask every question that applies and has no fitting answer (none, normally)."""
+        state = self._state()
+        for _, questions in state.applicable():
+            for question in questions:
+                if state.problem(question) is not None:
+                    self._revise(question)
+
+    def _revise(self, question: Question) -> None:
+        """Ask ``question`` again and settle what depends on the new answer."""
+        change = self._state().change(question, self._ask(question))
+        self.dirty = True
+        self._report(change)
+
+    def _shown(self, question: Question) -> str:
+        """The current answer to ``question`` as the person reads it."""
+        value = self._state().resolution().values.get(question.qid)
+        return format_value(value, [(c.value, c.label) for c in question.choices])
+
+    def _report(self, change: Change) -> None:
+        state = self._state()
+        for other in change.followed:
+            self.port.show(f"Updated to follow your change: {shorten(other.prompt, 40)} "
+                           f"{self._shown(other)}", "note")
+        for other in change.no_longer_asked:
+            self.port.show(f"No longer applies: {other.prompt}", "note")
+        for other in change.now_asked:
+            if state.applies(other) and state.needs_answer(other):
+                self.port.show("This question applies now:", "note")
+                self._revise(other)
+
+    # ------------------------------------------------------------ finish
+
+    def _save(self) -> None:
+        resolution = self._state().resolution()
+        if resolution.answers is None:  # a failing condition: a defect in the questionnaire
+            raise InputError(resolution.errors, summary="the questionnaire has a defect")
+        save_answers(self.target, resolution.answers)
+        discard_draft(self.draft)
+        self.port.show(f"Saved your answers to {self.target}", "success")
+
+    def _offer_render(self) -> None:
+        wants = self.port.ask(Prompt("interview.render", "confirm", "Render the policy now?", default=True))
+        if not wants:
+            return
+        chosen = self.port.ask(Prompt(
+            "interview.formats", "checkbox", "Which formats?", options=FORMAT_OPTIONS,
+            default=[option.value for option in FORMAT_OPTIONS], instruction="(space to tick)",
+            validate=lambda picked: None if picked else "tick at least one format"))
+        from .render import RenderOptions, normalise_formats, render_file
+
+        render = self.render or render_file
+        result = render(self.target, RenderOptions(normalise_formats(chosen)))
+        for warning in result.warnings:
+            self.port.show(str(warning), "warning")
+        for path in result.written:
+            self.port.show(f"Wrote {path}", "success")
+
+    def _next_steps(self) -> None:
+        path = shlex.quote(str(self.target))
+        steps = [(f"policygen render {path}", "make the policy (md, html, pdf) into out/"),
+                 (f"policygen validate {path}", "check the file after editing it by hand"),
+                 (f"policygen interview --answers {path}", "update the answers next year")]
+        self.port.show("Next:", "heading")
+        column = max(len(command) for command, _ in steps) + 2
+        for command, why in steps:
+            fits = column + len(why) + 2 <= self.port.width
+            self.port.show(f"  {command:<{column}}{why}" if fits else f"  {command}", "command")
+
+    # ------------------------------------------------------------ helpers
+
+    def _state(self) -> InterviewState:
+        assert self.state is not None, "the interview has not started"
+        return self.state
+
+    def _save_draft(self, *, force: bool = False) -> None:
+        if self.state is not None and (self.dirty or force):
+            save_draft(self.draft, self.state)
+            self.dirty = False
+

@@ -1,0 +1,125 @@
+"""Where an interview starts: a draft to resume, an answers file to update, or nothing.
+
+In this order:
+
+1. A draft beside the answers file (see :mod:`policygen.draft`): offer to resume it,
+   start over (the draft is deleted) or quit. A draft that cannot be read is
+   reported, and can only be replaced or left alone.
+2. With ``--answers FILE``: update mode, from that file.
+3. Without ``--answers``, when the answers file already exists: offer to update it,
+   go through every question with its answers pre-filled, start from scratch, or quit.
+4. Otherwise: a new interview of the chosen (or default) questionnaire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .draft import (
+    DEFAULT_QUESTIONNAIRE,
+    Loader,
+    StartingPoint,
+    discard_draft,
+    draft_path,
+    read_starting_point,
+)
+from .errors import InputError
+from .interview_state import InterviewState
+from .prompts import Option, Prompt, PromptPort
+from .questionnaire import Questionnaire
+
+if TYPE_CHECKING:
+    from .interview import InterviewOptions
+
+
+@dataclass(frozen=True)
+class Start:
+    """The state to start from, and whether to ask only what needs an answer (update mode)."""
+
+    state: InterviewState
+    only_needed: bool
+
+
+def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> Start | None:
+    """Decide where to start, asking the person where there is a choice; None means quit."""
+    target = options.target
+    draft = draft_path(target)
+    chosen = load(options.questionnaire_id) if options.questionnaire_id else None
+    if draft.exists():
+        resume = _offer_resume(draft, chosen, port, load)
+        if resume is None:
+            return None
+        if isinstance(resume, StartingPoint):
+            state = resume.state()
+            _introduce(state, port)
+            return Start(state, only_needed=options.previous is not None and not options.review_all)
+    previous, review_all = options.previous, options.review_all
+    if previous is None and target.exists():
+        answer = _menu(port, "interview.existing", f"{target} already exists. What now?", (
+            Option("update", "Update it: answer only what is new or no longer fits"),
+            Option("review", "Go through every question, its answers pre-filled"),
+            Option("fresh", "Start from scratch (it is replaced when you save)"),
+            Option("quit", "Quit")))
+        if answer == "quit":
+            return None
+        if answer != "fresh":
+            previous, review_all = target, answer == "review"
+    if previous is None:
+        state = InterviewState(chosen or load(DEFAULT_QUESTIONNAIRE))
+        _introduce(state, port)
+        count = sum(1 for _ in state.questionnaire.questions())
+        port.show(f"Up to {count} questions in {len(state.questionnaire.sections)} sections. "
+                  "Your answers are saved as a draft after each section; press Ctrl-C at any "
+                  "time to stop and resume later.", "text")
+        return Start(state, only_needed=False)
+    start = read_starting_point(previous, chosen, load)
+    state = start.state()
+    _introduce(state, port)
+    for note in start.notes:
+        port.show(f"{previous}: {note}", "note")
+    if not review_all:
+        needed = sum(1 for _, qs in state.applicable() for q in qs if state.needs_answer(q))
+        summary = ("every answer still fits" if not needed else "1 question needs an answer"
+                   if needed == 1 else f"{needed} questions need an answer")
+        port.show(f"Updating the answers from {previous}: {summary}.", "text")
+    return Start(state, only_needed=not review_all)
+
+
+def _offer_resume(draft: Path, chosen: Questionnaire | None, port: PromptPort,
+                  load: Loader) -> StartingPoint | str | None:
+    """Resume (a StartingPoint), start over ("over") or quit (None)."""
+    saved = dt.datetime.fromtimestamp(draft.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    try:
+        start: StartingPoint | None = read_starting_point(draft, chosen, load)
+    except InputError as exc:
+        start = None
+        port.show(f"{draft} (an unfinished interview) cannot be used:", "warning")
+        for problem in exc.problems:
+            port.show(str(problem), "warning")
+    options: tuple[Option, ...] = (Option("over", "Start over (the draft is replaced)"),
+                                   Option("quit", "Quit"))
+    if start is not None:
+        done = len(start.sections_done or [])
+        port.show(f"You have an unfinished interview in {draft}, saved {saved} "
+                  f"({done} of {len(start.questionnaire.sections)} sections done).", "note")
+        options = (Option("resume", "Resume where I stopped"), *options)
+    answer = _menu(port, "interview.resume", "Resume it?" if start else "What now?", options)
+    if answer == "resume":
+        return start
+    if answer == "over":
+        discard_draft(draft)
+        return "over"
+    return None
+
+
+def _introduce(state: InterviewState, port: PromptPort) -> None:
+    questionnaire = state.questionnaire
+    port.show(f"{questionnaire.title} (questionnaire {questionnaire.id}, version {questionnaire.version})",
+              "title")
+
+
+def _menu(port: PromptPort, key: str, message: str, options: tuple[Option, ...]) -> object:
+    return port.ask(Prompt(key, "select", message, options=options))

@@ -1,0 +1,344 @@
+"""The interview flow, driven through a scripted prompt port (no terminal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from interview_support import CTRL_C, ENTER, ScriptedPort, every_type, first_run_answers, load_every_type
+
+from policygen.answers import validate_answers_file
+from policygen.draft import draft_path
+from policygen.errors import EXIT_INTERRUPTED, InputError, Interrupted
+from policygen.interview import InterviewOptions, run_interview
+
+
+def interview(tmp_path: Path, script: dict[str, list[Any]],
+              **options: Any) -> tuple[ScriptedPort, Path | None]:
+    """Run the interview on the test questionnaire, writing tmp_path/answers.yaml by default."""
+    options.setdefault("output", tmp_path / "answers.yaml")
+    port = ScriptedPort(script)
+    written = run_interview(InterviewOptions(**options), port, load=load_every_type)
+    return port, written
+
+
+def saved(path: Path) -> dict[str, Any]:
+    """The answers in a saved file, checked against the test questionnaire."""
+    resolution = validate_answers_file(path, every_type())
+    assert resolution.errors == [], resolution.errors
+    assert resolution.answers is not None
+    return dict(resolution.answers.values)
+
+
+def questions_asked(port: ScriptedPort) -> list[str]:
+    return [key for key in port.asked if not key.startswith("interview.")]
+
+
+# ------------------------------------------------------------------ a first interview
+
+def test_a_first_interview_asks_what_applies_in_order_and_saves_a_valid_file(tmp_path: Path) -> None:
+    port, written = interview(tmp_path, first_run_answers())
+
+    assert written == tmp_path / "answers.yaml"
+    assert questions_asked(port) == [
+        "org.name", "org.short_name", "org.kind", "org.places", "personal.may_mention",
+        "personal.disclaimer", "personal.nickname",  # no public.records_law: not a public body
+        "policy.contact", "policy.site", "policy.effective_date", "policy.review_months",
+        "policy.platforms", "policy.version"]
+    values = saved(written)
+    assert values["org.short_name"] == "Acme Ltd"  # the computed default, accepted
+    assert values["policy.platforms"] == ["LinkedIn", "Mastodon"]
+    assert values["policy.effective_date"] == dt.date(2027, 1, 31)
+    assert values["policy.version"] == "2027.1"
+    assert values["personal.nickname"] is None
+    assert not draft_path(written).exists(), "the draft is deleted once the answers are saved"
+
+
+def test_widgets_fit_the_types_and_defaults_are_prefilled(tmp_path: Path) -> None:
+    port, _ = interview(tmp_path, first_run_answers())
+    kinds = {key: prompt.kind for key, prompt in port.prompts.items()}
+    assert kinds["org.name"] == "text"
+    assert kinds["org.kind"] == "select"
+    assert kinds["org.places"] == "checkbox"
+    assert kinds["personal.may_mention"] == "confirm"
+    assert kinds["policy.effective_date"] == "text"
+    assert port.prompts["org.short_name"].default == "Acme Ltd"  # computed from the answer before
+    assert port.prompts["policy.version"].default == "2027.1"
+    assert port.prompts["policy.review_months"].default == "12"
+    assert port.prompts["personal.may_mention"].default is True
+    assert port.prompts["personal.disclaimer"].default == "work"
+
+
+def test_progress_and_help_are_shown(tmp_path: Path) -> None:
+    port, _ = interview(tmp_path, first_run_answers())
+    headings = port.text("heading").splitlines()
+    assert headings[:3] == ["Section 1 of 4: Your organisation", "Section 2 of 4: Personal accounts",
+                            "Section 4 of 4: About this policy"]
+    assert "It appears on the title page." in port.text("help")
+    assert "The basics." in port.text()  # the section's intro
+
+
+def test_conditional_questions_and_sections_appear_only_when_they_apply(tmp_path: Path) -> None:
+    script = first_run_answers() | {"org.kind": ["public_body"], "personal.may_mention": [False],
+                                    "public.records_law": ["Freedom of Information Act 2000"]}
+    port, written = interview(tmp_path, script)
+    asked = questions_asked(port)
+    assert "public.records_law" in asked
+    assert "personal.disclaimer" not in asked
+    values = saved(written)
+    assert "personal.disclaimer" not in values
+    assert values["public.records_law"] == "Freedom of Information Act 2000"
+    assert "Section 3 of 4: Public bodies" in port.text("heading")
+
+
+@pytest.mark.parametrize(("key", "bad", "message"), [
+    ("policy.contact", "hr at acme", "is not an email address"),
+    ("policy.effective_date", "31/01/2027", "is not a date"),
+    ("policy.review_months", "24", "must be at most 12"),
+    ("policy.site", "acme.example", "is not a web address"),
+    ("org.name", "", "an answer is required"),
+    ("org.places", [], "an answer is required"),
+    ("org.name", "x" * 41, "must be at most 40 characters"),
+])
+def test_an_invalid_entry_is_refused_with_a_clear_message_and_asked_again(
+        tmp_path: Path, key: str, bad: Any, message: str) -> None:
+    script = first_run_answers()
+    script[key] = [bad, *script[key]]
+    port, written = interview(tmp_path, script)
+    assert [(k, raw) for k, raw, _ in port.refused] == [(key, bad)]
+    assert message in port.refused[0][2]
+    assert written is not None and saved(written)
+
+
+def test_a_blank_answer_to_an_optional_question_with_a_default_is_refused(tmp_path: Path) -> None:
+    # An answers file cannot say "no answer" where there is a default: it would come back.
+    script = first_run_answers() | {"policy.platforms": ["", "LinkedIn"]}
+    port, _ = interview(tmp_path, script)
+    assert port.refused[0][:2] == ("policy.platforms", "")
+
+
+# ------------------------------------------------------------------ review
+
+def test_review_lists_every_answer_by_section(tmp_path: Path) -> None:
+    port, _ = interview(tmp_path, first_run_answers())
+    review = port.prompts["interview.review"]
+    headings = [o.label for o in review.options if o.heading]
+    assert [h.split(" ")[1] for h in headings] == ["1/4", "2/4", "4/4"]
+    picks = [o.value for o in review.options if not o.heading]
+    assert picks[:2] == ["interview.save", "interview.stop"]
+    assert picks[2:] == questions_asked(port)
+    assert all(len(o.label) <= 77 for o in review.options), "fits an 80-column terminal"
+
+
+def test_changing_an_earlier_answer_in_review_keeps_later_answers_that_still_apply(tmp_path: Path) -> None:
+    script = first_run_answers() | {
+        "interview.review": ["org.name", "interview.save"],
+        "org.name": ["Acme Ltd", "Acme Group Ltd"],
+    }
+    port, written = interview(tmp_path, script)
+    values = saved(written)
+    assert values["org.name"] == "Acme Group Ltd"
+    assert values["org.short_name"] == "Acme Group Ltd", "it had followed its computed default"
+    assert values["policy.contact"] == "hr@acme.example"
+    assert questions_asked(port).count("policy.contact") == 1, "later answers are not asked again"
+    assert "Updated to follow your change" in port.text("note")
+
+
+def test_a_typed_answer_does_not_follow_a_changed_default(tmp_path: Path) -> None:
+    script = first_run_answers() | {
+        "org.short_name": ["Acme"],
+        "interview.review": ["org.name", "interview.save"],
+        "org.name": ["Acme Ltd", "Acme Group Ltd"],
+    }
+    _, written = interview(tmp_path, script)
+    assert saved(written)["org.short_name"] == "Acme"
+
+
+def test_a_change_in_review_asks_questions_that_now_apply_and_drops_those_that_do_not(tmp_path: Path) -> None:
+    script = first_run_answers() | {
+        "interview.review": ["org.kind", "personal.may_mention", "interview.save"],
+        "org.kind": ["company", "public_body"],
+        "public.records_law": ["Public Records Act"],
+        "personal.may_mention": [True, False],
+    }
+    port, written = interview(tmp_path, script)
+    values = saved(written)
+    assert values["public.records_law"] == "Public Records Act"
+    assert "personal.disclaimer" not in values
+    assert "No longer applies: When should people add a disclaimer?" in port.text("note")
+    review = port.prompts["interview.review"]
+    assert "personal.disclaimer" not in [o.value for o in review.options]
+
+
+def test_changing_an_answer_back_restores_the_later_answer_kept_in_the_meantime(tmp_path: Path) -> None:
+    script = first_run_answers() | {
+        "personal.disclaimer": ["always"],
+        "interview.review": ["personal.may_mention", "personal.may_mention", "interview.save"],
+        "personal.may_mention": [True, False, True],
+    }
+    port, written = interview(tmp_path, script)
+    assert saved(written)["personal.disclaimer"] == "always"
+    assert questions_asked(port).count("personal.disclaimer") == 1
+
+
+def test_stop_here_in_review_keeps_a_draft_and_writes_no_answers(tmp_path: Path) -> None:
+    script = first_run_answers() | {"interview.review": ["interview.stop"]}
+    port, written = interview(tmp_path, script)
+    assert written is None
+    assert not (tmp_path / "answers.yaml").exists()
+    assert (tmp_path / "answers.draft.yaml").exists()
+    assert "policygen interview -o" in port.text("note")
+
+
+# ------------------------------------------------------------------ Ctrl-C and resume
+
+def test_ctrl_c_saves_the_draft_and_running_again_resumes_where_it_stopped(tmp_path: Path) -> None:
+    script = first_run_answers() | {"personal.disclaimer": ["always"], "personal.nickname": [CTRL_C]}
+    with pytest.raises(Interrupted) as stopped:
+        interview(tmp_path, script)
+    assert stopped.value.exit_code == EXIT_INTERRUPTED == 130
+    draft = tmp_path / "answers.draft.yaml"
+    assert str(draft) in stopped.value.message
+    assert "policygen interview -o" in (stopped.value.hint or "")
+    header = yaml.safe_load(draft.read_text())["policygen"]
+    assert header["draft"] == {"sections_done": ["org"]}
+
+    script = first_run_answers() | {"interview.resume": ["resume"], "personal.disclaimer": [ENTER]}
+    port, written = interview(tmp_path, script)
+    asked = questions_asked(port)
+    assert asked[0] == "personal.may_mention", "finished sections are not asked again"
+    assert port.prompts["personal.disclaimer"].default == "always", "the unfinished section is pre-filled"
+    values = saved(written)
+    assert values["org.name"] == "Acme Ltd" and values["personal.disclaimer"] == "always"
+    assert not draft.exists()
+
+
+def test_the_draft_is_saved_after_every_section(tmp_path: Path) -> None:
+    script = first_run_answers() | {"policy.contact": [CTRL_C]}
+    with pytest.raises(Interrupted):
+        interview(tmp_path, script)
+    draft = yaml.safe_load((tmp_path / "answers.draft.yaml").read_text())
+    assert draft["policygen"]["draft"]["sections_done"] == ["org", "personal", "public"]
+    assert draft["org"]["name"] == "Acme Ltd"
+    assert draft["personal"] == {"may_mention": True, "disclaimer": "work"}
+
+
+def test_ctrl_c_before_any_answer_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(Interrupted) as stopped:
+        interview(tmp_path, {"org.name": [CTRL_C]})
+    assert "nothing was written" in stopped.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_in_review_resumes_in_review(tmp_path: Path) -> None:
+    with pytest.raises(Interrupted):
+        interview(tmp_path, first_run_answers() | {"interview.review": [CTRL_C]})
+    port, written = interview(tmp_path, {"interview.resume": ["resume"],
+                                         "interview.review": ["interview.save"],
+                                         "interview.render": [False]})
+    assert questions_asked(port) == []
+    assert saved(written)["org.name"] == "Acme Ltd"
+
+
+def test_starting_over_discards_the_draft(tmp_path: Path) -> None:
+    with pytest.raises(Interrupted):
+        interview(tmp_path, first_run_answers() | {"personal.may_mention": [CTRL_C]})
+    script = first_run_answers() | {"interview.resume": ["over"], "org.name": ["Other Org"]}
+    port, written = interview(tmp_path, script)
+    assert questions_asked(port)[0] == "org.name"
+    assert saved(written)["org.name"] == "Other Org"
+
+
+def test_an_unreadable_draft_is_reported_and_can_be_replaced(tmp_path: Path) -> None:
+    (tmp_path / "answers.draft.yaml").write_text("org: [unclosed\n")
+    port, written = interview(tmp_path, first_run_answers() | {"interview.resume": ["over"]})
+    assert "cannot be used" in port.text("warning")
+    assert [o.value for o in port.prompts["interview.resume"].options] == ["over", "quit"]
+    assert written is not None
+
+
+# ------------------------------------------------------------------ update mode
+
+def write_previous(tmp_path: Path, body: str, version: int = 2) -> Path:
+    path = tmp_path / "last-year.yaml"
+    path.write_text(f"policygen: {{format: 1, questionnaire: every-type, questionnaire_version: {version}}}\n"
+                    + body, encoding="utf-8")
+    return path
+
+
+LAST_YEAR = """\
+org: {name: Acme Ltd, short_name: Acme, kind: company, places: [uk]}
+personal: {may_mention: true, disclaimer: always}
+policy:
+  contact: hr@acme.example
+  effective_date: 2026-01-31
+  review_months: 24
+  platforms: [LinkedIn]
+  version: '2026.1'
+  fax: 01234 567890
+"""
+
+
+def test_update_mode_asks_only_unanswered_new_and_no_longer_valid_questions(tmp_path: Path) -> None:
+    previous = write_previous(tmp_path, LAST_YEAR, version=1)
+    script = {"personal.nickname": [""], "policy.site": [""], "policy.review_months": ["12"],
+              "interview.review": ["interview.save"], "interview.render": [False]}
+    port, written = interview(tmp_path, script, output=None, previous=previous)
+
+    assert written == previous, "without -o the answers file is updated in place"
+    assert questions_asked(port) == ["personal.nickname", "policy.site", "policy.review_months"]
+    assert "1 question" not in port.text() and "3 questions need an answer" in port.text()
+    assert "previous answer 24 no longer fits: must be at most 12" in port.text("warning")
+    assert "policy.fax: unknown question 'fax' in section 'policy'; it is dropped" in port.text("note")
+    values = saved(written)
+    assert values["org.short_name"] == "Acme" and values["policy.review_months"] == 12
+    assert yaml.safe_load(written.read_text())["policygen"]["questionnaire_version"] == 2
+
+
+def test_update_mode_with_every_answer_valid_goes_straight_to_review(tmp_path: Path) -> None:
+    previous = write_previous(tmp_path, LAST_YEAR.replace("24", "6").replace("  fax: 01234 567890\n", "")
+                              .replace("disclaimer: always", "disclaimer: always, nickname: Acme")
+                              + "  site: https://acme.example/policy\n")
+    script = {"interview.review": ["interview.save"], "interview.render": [False]}
+    port, written = interview(tmp_path, script, previous=previous, output=tmp_path / "this-year.yaml")
+    assert questions_asked(port) == []
+    assert "every answer still fits" in port.text()
+    assert saved(written) == saved(previous)
+
+
+def test_review_all_walks_every_question_with_previous_answers_prefilled(tmp_path: Path) -> None:
+    previous = write_previous(tmp_path, LAST_YEAR)
+    script = {"interview.review": ["interview.save"], "interview.render": [False],
+              "personal.nickname": [""], "policy.site": [""], "policy.review_months": ["6"]}
+    port = ScriptedPort(script, enter_for_rest=True)
+    run_interview(InterviewOptions(previous=previous, review_all=True), port, load=load_every_type)
+    assert questions_asked(port) == [q.qid for q in every_type().questions()
+                                     if q.qid != "public.records_law"]
+    assert port.prompts["org.short_name"].default == "Acme"
+    assert port.prompts["personal.disclaimer"].default == "always"
+    assert port.prompts["policy.effective_date"].default == "2026-01-31"
+
+
+def test_an_existing_answers_file_is_offered_for_update(tmp_path: Path) -> None:
+    interview(tmp_path, first_run_answers())
+    script = {"interview.existing": ["update"], "interview.review": ["interview.save"],
+              "personal.nickname": [""], "policy.site": [""], "interview.render": [False]}
+    port, _ = interview(tmp_path, script)
+    assert questions_asked(port) == ["personal.nickname", "policy.site"]  # optional, left blank
+
+
+def test_answers_for_another_questionnaire_are_refused(tmp_path: Path) -> None:
+    previous = tmp_path / "other.yaml"
+    previous.write_text("policygen: {format: 1, questionnaire: social-media, questionnaire_version: 1}\n")
+    with pytest.raises(InputError) as refused:
+        interview(tmp_path, {}, previous=previous, questionnaire_id="every-type")
+    assert "not 'every-type'" in str(refused.value)
+
+
+def test_a_broken_previous_answers_file_is_an_input_error(tmp_path: Path) -> None:
+    previous = write_previous(tmp_path, "org: [unclosed\n")
+    with pytest.raises(InputError):
+        interview(tmp_path, {}, previous=previous)
