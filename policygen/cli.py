@@ -150,6 +150,34 @@ def questions(
         print(describe_questionnaire(loaded), end="")
 
 
+@app.command()
+def interview(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", show_default=False,
+        help="Where to save the answers. Default: the --answers file, else answers.yaml.")] = None,
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", show_default=False,
+        help="Update this answers file: ask only what is unanswered, new, or no longer valid.")] = None,
+    questionnaire: Annotated[str | None, typer.Option(
+        "--questionnaire", "-q", show_default=False,
+        help="Questionnaire id. Default: the one the answers name, else social-media.")] = None,
+    review_all: Annotated[bool, typer.Option(
+        "--review-all", help="With --answers: ask every question, previous answers pre-filled.")] = False,
+) -> None:
+    """Answer the questionnaire in the terminal and save an answers file.
+
+    Your answers are saved as a draft after each section: press Ctrl-C to stop, and
+    run the same command again to resume. Needs a terminal; without one, write an
+    answers file and use `policygen render`.
+
+    Example: policygen interview --answers answers.yaml
+    """
+    from .interview import InterviewOptions, run_interview
+    from .questionary_port import terminal_port
+
+    run_interview(InterviewOptions(output, answers, questionnaire, review_all), terminal_port())
+
+
 # ---------------------------------------------------------------- entry point
 
 def run(argv: list[str] | None = None) -> int:
@@ -162,7 +190,8 @@ def run(argv: list[str] | None = None) -> int:
             if len(exc.problems) > 1:
                 print(_styled(exc.message, "1", sys.stderr), file=sys.stderr)
         else:
-            label = _styled("error:", "1;31", sys.stderr)
+            word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
+            label = _styled(word, "1;31", sys.stderr)
             print(f"{label} {exc}", file=sys.stderr)
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument

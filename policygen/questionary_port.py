@@ -1,0 +1,127 @@
+"""The terminal prompt port, built on questionary (the only module that imports it).
+
+It is imported only by the ``interview`` command, so ``policygen --help``,
+``render`` and ``validate`` never pay for questionary and prompt_toolkit.
+
+Choices are passed to questionary by position and mapped back, so option values
+can be anything (even None, which questionary would replace by the title).
+Ctrl-C raises KeyboardInterrupt (``unsafe_ask``; ``ask`` would swallow it and
+return None). Colours come from prompt_toolkit, which honours NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from typing import Any
+
+import questionary
+from prompt_toolkit import print_formatted_text
+from prompt_toolkit.application.current import get_app_session
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.styles import Style
+
+from .errors import InputError
+from .prompts import Prompt, Role
+
+MAX_WIDTH = 100  # long lines are hard to read, even in a wide terminal
+
+STYLE = Style([
+    ("qmark", "fg:ansicyan bold"),
+    ("question", "bold"),
+    ("answer", "fg:ansicyan"),
+    ("pointer", "fg:ansicyan bold"),
+    ("highlighted", "fg:ansicyan bold"),
+    ("selected", "fg:ansicyan"),
+    ("separator", "fg:ansibrightblack"),
+    ("instruction", "fg:ansibrightblack"),
+    ("aborting", "fg:ansibrightblack"),
+    ("pg-title", "bold underline"),
+    ("pg-heading", "bold fg:ansicyan"),
+    ("pg-text", ""),
+    ("pg-help", "fg:ansibrightblack italic"),
+    ("pg-note", "fg:ansiblue"),
+    ("pg-warning", "fg:ansiyellow bold"),
+    ("pg-success", "fg:ansigreen"),
+    ("pg-command", "bold"),
+])
+_INDENT: dict[str, str] = {"help": "  ", "note": "  ", "warning": "  "}
+_BLANK_BEFORE = {"title", "heading"}
+
+
+def terminal_port() -> QuestionaryPort:
+    """The port for a real terminal; InputError (exit 2) when there is none."""
+    for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout)):
+        if not (stream is not None and stream.isatty()):
+            raise InputError.single(
+                f"the interview needs a terminal, and {name} is not one",
+                hint="without a terminal, write an answers file (copy examples/demo/answers.yaml) "
+                     "and run `policygen render answers.yaml`; to update answers, run "
+                     "`policygen interview --answers answers.yaml` in a terminal")
+    return QuestionaryPort()
+
+
+class QuestionaryPort:
+    """Asks with questionary and prints with prompt_toolkit, in the current app session."""
+
+    @property
+    def width(self) -> int:
+        """The terminal's width, up to MAX_WIDTH."""
+        return max(min(get_app_session().output.get_size().columns, MAX_WIDTH), 40)
+
+    def show(self, text: str, role: Role = "text") -> None:
+        """Print ``text`` wrapped to the width, styled by role."""
+        indent = _INDENT.get(role, "")
+        lines = []
+        for paragraph in text.split("\n"):
+            lines += textwrap.wrap(paragraph, self.width - 1, initial_indent=indent,
+                                   subsequent_indent=indent, break_on_hyphens=False) or [""]
+        if role in _BLANK_BEFORE:
+            print_formatted_text("")
+        print_formatted_text(FormattedText([(f"class:pg-{role}", "\n".join(lines))]), style=STYLE)
+
+    def ask(self, prompt: Prompt) -> Any:
+        """Ask with the widget for ``prompt.kind``; raise KeyboardInterrupt on Ctrl-C."""
+        return getattr(self, f"_{prompt.kind}")(prompt)
+
+    def _confirm(self, prompt: Prompt) -> Any:
+        instruction = prompt.instruction or ("(y/n) " if prompt.default is None else None)
+        return questionary.confirm(prompt.message, default=prompt.default, style=STYLE,
+                                   instruction=instruction).unsafe_ask()
+
+    def _select(self, prompt: Prompt) -> Any:
+        choices = [questionary.Separator(option.label) if option.heading else
+                   questionary.Choice(option.label, value=index, description=option.help)
+                   for index, option in enumerate(prompt.options)]
+        default = next((choices[i] for i, option in enumerate(prompt.options)
+                        if not option.heading and option.value == prompt.default), None)
+        picked = questionary.select(prompt.message, choices, default=default, style=STYLE,
+                                    instruction=prompt.instruction or "(arrows, enter)",
+                                    erase_when_done=prompt.transient).unsafe_ask()
+        return prompt.options[picked].value
+
+    def _checkbox(self, prompt: Prompt) -> Any:
+        ticked = prompt.default or []
+        choices = [questionary.Choice(option.label, value=index, description=option.help,
+                                      checked=option.value in ticked)
+                   for index, option in enumerate(prompt.options)]
+
+        def values(indexes: list[Any]) -> list[Any]:
+            return [prompt.options[int(i)].value for i in indexes]
+
+        def validate(indexes: list[Any]) -> bool | str:
+            problem = prompt.validate(values(indexes)) if prompt.validate else None
+            return True if problem is None else problem
+
+        picked = questionary.checkbox(prompt.message, choices, validate=validate, style=STYLE,
+                                      instruction=prompt.instruction).unsafe_ask()
+        return values(picked)
+
+    def _text(self, prompt: Prompt) -> Any:
+        def validate(text: str) -> bool | str:
+            problem = prompt.validate(text) if prompt.validate else None
+            return True if problem is None else problem
+
+        return questionary.text(prompt.message, default=prompt.default or "", validate=validate,
+                                style=STYLE, instruction=prompt.instruction,
+                                multiline="\n" in (prompt.default or "")).unsafe_ask()

@@ -1,0 +1,134 @@
+"""The real questionary prompts, driven by keystrokes through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from interview_support import load_every_type
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import PipeInput, create_pipe_input
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from policygen.errors import Interrupted
+from policygen.interview import InterviewOptions, run_interview
+from policygen.prompts import Prompt, Role
+from policygen.questionary_port import QuestionaryPort
+
+ENTER, DOWN, SPACE, CTRL_C, CLEAR_LINE = "\r", "\x1b[B", " ", "\x03", "\x15"
+
+
+class Keyboard:
+    """The real questionary port, with the keys for each prompt typed just before it opens.
+
+    Typing per prompt (rather than all at once) keeps one prompt from reading the
+    next prompt's keys; the widgets, key bindings and validation are questionary's own.
+    """
+
+    def __init__(self, pipe: PipeInput, keys: dict[str, list[str]]) -> None:
+        self.real = QuestionaryPort()
+        self.pipe = pipe
+        self.keys = keys
+        self.asked: list[str] = []
+
+    @property
+    def width(self) -> int:
+        return self.real.width
+
+    def ask(self, prompt: Prompt) -> Any:
+        self.asked.append(prompt.key)
+        assert self.keys.get(prompt.key), f"no keys scripted for {prompt.key}: {prompt.message}"
+        self.pipe.send_text(self.keys[prompt.key].pop(0))
+        return self.real.ask(prompt)
+
+    def show(self, text: str, role: Role = "text") -> None:
+        self.real.show(text, role)
+
+
+@pytest.fixture
+def terminal() -> Iterator[tuple[PipeInput, io.StringIO]]:
+    """A prompt_toolkit session reading from a pipe and writing plain text to a buffer."""
+    screen = io.StringIO()
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=PlainTextOutput(screen)):
+        yield pipe, screen
+
+
+def keys_for_a_whole_interview() -> dict[str, list[str]]:
+    return {
+        "org.name": ["Acme Ltd" + ENTER],
+        "org.short_name": [ENTER],                       # the computed default, pre-filled
+        "org.kind": [ENTER],                             # the first choice: a company
+        "org.places": [DOWN + SPACE + ENTER],            # tick the second: United Kingdom
+        "personal.may_mention": ["y"],
+        "personal.disclaimer": [DOWN + ENTER],           # from the default (work), wraps to "always"
+        "personal.nickname": [ENTER],
+        "policy.contact": ["hr at acme" + ENTER + CLEAR_LINE + "hr@acme.example" + ENTER],
+        "policy.site": [ENTER],
+        "policy.effective_date": ["2027-01-31" + ENTER],
+        "policy.review_months": [ENTER],
+        "policy.platforms": [CLEAR_LINE + "LinkedIn; Mastodon" + ENTER],
+        "policy.version": [ENTER],
+        "interview.review": [ENTER],                     # Save
+        "interview.render": ["n"],
+    }
+
+
+def test_a_whole_interview_with_the_real_prompts(tmp_path: Path, terminal: Any) -> None:
+    pipe, screen = terminal
+    keyboard = Keyboard(pipe, keys_for_a_whole_interview())
+    written = run_interview(InterviewOptions(output=tmp_path / "answers.yaml"), keyboard,
+                            load=load_every_type)
+
+    assert written is not None
+    data = yaml.safe_load(written.read_text())
+    assert data["org"] == {"name": "Acme Ltd", "short_name": "Acme Ltd", "kind": "company",
+                           "places": ["uk"]}
+    assert data["personal"] == {"may_mention": True, "disclaimer": "always"}
+    assert data["policy"]["contact"] == "hr@acme.example"
+    assert data["policy"]["platforms"] == ["LinkedIn", "Mastodon"]
+    assert data["policy"]["version"] == "2027.1"
+    text = screen.getvalue()
+    assert "Section 1 of 4: Your organisation" in text
+    assert "It appears on the title page." in text
+    # The widget's validator refused "hr at acme" (the flow never saw it, so it asked once).
+    assert keyboard.asked.count("policy.contact") == 1
+    assert "policygen render" in text
+    assert all(not keys for keys in keyboard.keys.values()), "every scripted key was used"
+
+
+def test_ctrl_c_then_resume_with_the_real_prompts(tmp_path: Path, terminal: Any) -> None:
+    pipe, _ = terminal
+    output = tmp_path / "answers.yaml"
+    keys = keys_for_a_whole_interview()
+    keys["personal.disclaimer"] = [CTRL_C]
+    with pytest.raises(Interrupted):
+        run_interview(InterviewOptions(output=output), Keyboard(pipe, keys), load=load_every_type)
+    draft = yaml.safe_load((tmp_path / "answers.draft.yaml").read_text())
+    assert draft["policygen"]["draft"] == {"sections_done": ["org"]}
+    assert draft["personal"] == {"may_mention": True}
+
+    keys = keys_for_a_whole_interview() | {"interview.resume": [ENTER],  # "Resume where I stopped"
+                                           "personal.may_mention": [ENTER]}  # pre-filled: yes
+    keyboard = Keyboard(pipe, keys)
+    run_interview(InterviewOptions(output=output), keyboard, load=load_every_type)
+    assert keyboard.asked[:2] == ["interview.resume", "personal.may_mention"]
+    answers = yaml.safe_load(output.read_text())
+    assert answers["org"]["places"] == ["uk"] and answers["personal"]["disclaimer"] == "always"
+    assert not (tmp_path / "answers.draft.yaml").exists()
+
+
+def test_review_edit_with_the_real_prompts(tmp_path: Path, terminal: Any) -> None:
+    pipe, _ = terminal
+    keys = keys_for_a_whole_interview()
+    # Save, Stop, heading (skipped), name: two downs reach the full name.
+    keys["interview.review"] = [DOWN + DOWN + ENTER, ENTER]
+    keys["org.name"].append(CLEAR_LINE + "Acme Group" + ENTER)
+    written = run_interview(InterviewOptions(output=tmp_path / "a.yaml"), Keyboard(pipe, keys),
+                            load=load_every_type)
+    assert written is not None
+    org = yaml.safe_load(written.read_text())["org"]
+    assert org["name"] == org["short_name"] == "Acme Group"
