@@ -33,6 +33,7 @@ a terminal library.
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from .answers import save_answers
 from .draft import Loader, discard_draft, draft_path, save_draft
-from .errors import InputError, Interrupted
+from .errors import EnvironmentProblem, InputError, Interrupted
 from .interview_start import choose_start
 from .interview_state import Change, InterviewState
 from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
@@ -99,6 +100,17 @@ def run_interview(options: InterviewOptions, port: PromptPort, *, load: Loader =
     return _Interview(options, port, load, render).run()
 
 
+def _check_target(target: Path) -> None:
+    """Fail before the first question, not after it, when the answers cannot be written."""
+    if target.is_dir():
+        raise InputError.single(f"{target} is a folder", key="--output",
+                                hint=f"name a file, such as {target / 'answers.yaml'}")
+    folder = next(p for p in (target.absolute().parent, *target.absolute().parents) if p.exists())
+    if not os.access(folder, os.W_OK):
+        raise EnvironmentProblem(f"cannot write to {folder}",
+                                 hint="choose another place with -o, or check the folder's permissions")
+
+
 class _Interview:
     def __init__(self, options: InterviewOptions, port: PromptPort, load: Loader,
                  render: Renderer | None) -> None:
@@ -115,6 +127,7 @@ class _Interview:
     # ------------------------------------------------------------ the steps
 
     def run(self) -> Path | None:
+        _check_target(self.target)
         try:
             start = choose_start(self.options, self.port, self.load)
             if start is None:
@@ -195,9 +208,15 @@ class _Interview:
         while True:
             raw = self.port.ask(prompt)
             try:
-                return interpret(question, raw, has_default=has_default)
+                value = interpret(question, raw, has_default=has_default)
             except ValueProblem as exc:  # a port without validation as you type
                 self.port.show(problem_text(exc), "warning")
+                continue
+            # What only the other answers can tell: a computed default that fails or does not fit.
+            problem = state.problem(question, value)
+            if problem is None:
+                return value
+            self.port.show(f"An answer is needed here: {problem}", "warning")
 
     # ------------------------------------------------------------ review
 
@@ -277,14 +296,14 @@ class _Interview:
 
     def _next_steps(self) -> None:
         path = shlex.quote(str(self.target))
-        steps = [(f"policygen render {path}", "make the policy (md, html, pdf) into out/"),
-                 (f"policygen validate {path}", "check the file after editing it by hand"),
-                 (f"policygen interview --answers {path}", "update the answers next year")]
+        steps = [(f"policygen render {path}", "render the policy into out/"),
+                 (f"policygen validate {path}", "check it after editing it by hand"),
+                 (f"policygen interview --answers {path}", "update it next year")]
         self.port.show("Next:", "heading")
         column = max(len(command) for command, _ in steps) + 2
+        fits = 2 + column + max(len(why) for _, why in steps) <= self.port.width
         for command, why in steps:
-            fits = column + len(why) + 2 <= self.port.width
-            self.port.show(f"  {command:<{column}}{why}" if fits else f"  {command}", "command")
+            self.port.show(f"  {command:<{column}}{why}" if fits else f"  {command}\n      {why}", "command")
 
     # ------------------------------------------------------------ helpers
 

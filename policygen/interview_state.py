@@ -28,6 +28,9 @@ def normalise(question: Question, raw: Any) -> Any:
         return raw
 
 
+_GIVEN: Any = object()  # "the answer given so far"
+
+
 @dataclass(frozen=True)
 class Change:
     """What correcting one answer did to the rest of the interview."""
@@ -77,11 +80,13 @@ class InterviewState:
         given = self.given.get(question.qid)
         return self.default_for(question) if is_empty(given) else given
 
-    def problem(self, question: Question) -> str | None:
-        """Why the answer to ``question`` would not validate now, or None when it would."""
-        for problem in self.resolution().errors:
+    def problem(self, question: Question, answer: Any = _GIVEN) -> str | None:
+        """Why the answer to ``question`` (the one given, or ``answer``) would not validate
+        in the context of the other answers, or None when it would."""
+        given = self.given if answer is _GIVEN else {**self.given, question.qid: answer}
+        for problem in self.resolution(given).errors:
             if problem.key == question.qid:
-                return problem.message
+                return problem.message + (f" ({problem.hint})" if problem.hint else "")
         return None
 
     def needs_answer(self, question: Question) -> bool:

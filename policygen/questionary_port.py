@@ -93,8 +93,9 @@ class QuestionaryPort:
         choices = [questionary.Separator(option.label) if option.heading else
                    questionary.Choice(option.label, value=index, description=option.help)
                    for index, option in enumerate(prompt.options)]
-        default = next((choices[i] for i, option in enumerate(prompt.options)
-                        if not option.heading and option.value == prompt.default), None)
+        default = None if prompt.default is None else next(  # None: no default, not "no answer"
+            (choices[i] for i, option in enumerate(prompt.options)
+             if not option.heading and option.value == prompt.default), None)
         picked = questionary.select(prompt.message, choices, default=default, style=STYLE,
                                     instruction=prompt.instruction or "(arrows, enter)",
                                     erase_when_done=prompt.transient).unsafe_ask()

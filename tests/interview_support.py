@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -60,6 +61,8 @@ class ScriptedPort:
 
     script: dict[str, list[Any]]
     enter_for_rest: bool = False
+    validates: bool = True  # False: like a widget without validation (questionary's confirm)
+    on_ask: Callable[[Prompt], None] | None = None  # called as each prompt opens
     width: int = 80
     asked: list[str] = field(default_factory=list)
     prompts: dict[str, Prompt] = field(default_factory=dict)
@@ -69,6 +72,8 @@ class ScriptedPort:
     def ask(self, prompt: Prompt) -> Any:
         self.asked.append(prompt.key)
         self.prompts[prompt.key] = prompt
+        if self.on_ask is not None:
+            self.on_ask(prompt)
         while True:
             queue = self.script.get(prompt.key)
             if not queue:
@@ -81,7 +86,7 @@ class ScriptedPort:
                 raise KeyboardInterrupt
             if raw is ENTER:
                 raw = self._enter(prompt)
-            problem = prompt.validate(raw) if prompt.validate else None
+            problem = prompt.validate(raw) if prompt.validate and self.validates else None
             if problem is None:
                 return raw
             self.refused.append((prompt.key, raw, problem))

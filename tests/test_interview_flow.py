@@ -14,6 +14,8 @@ from policygen.answers import validate_answers_file
 from policygen.draft import draft_path
 from policygen.errors import EXIT_INTERRUPTED, InputError, Interrupted
 from policygen.interview import InterviewOptions, run_interview
+from policygen.prompts import Prompt
+from policygen.questionnaire import load_questionnaire
 
 
 def interview(tmp_path: Path, script: dict[str, list[Any]],
@@ -217,13 +219,22 @@ def test_ctrl_c_saves_the_draft_and_running_again_resumes_where_it_stopped(tmp_p
 
 
 def test_the_draft_is_saved_after_every_section(tmp_path: Path) -> None:
-    script = first_run_answers() | {"policy.contact": [CTRL_C]}
-    with pytest.raises(Interrupted):
-        interview(tmp_path, script)
-    draft = yaml.safe_load((tmp_path / "answers.draft.yaml").read_text())
-    assert draft["policygen"]["draft"]["sections_done"] == ["org", "personal", "public"]
-    assert draft["org"]["name"] == "Acme Ltd"
-    assert draft["personal"] == {"may_mention": True, "disclaimer": "work"}
+    draft = tmp_path / "answers.draft.yaml"
+    seen: dict[str, Any] = {}
+
+    def look_at_the_draft(prompt: Prompt) -> None:
+        if prompt.key in ("org.name", "personal.may_mention", "policy.contact", "interview.review"):
+            seen[prompt.key] = yaml.safe_load(draft.read_text()) if draft.exists() else None
+
+    port = ScriptedPort(first_run_answers(), on_ask=look_at_the_draft)
+    run_interview(InterviewOptions(output=tmp_path / "answers.yaml"), port, load=load_every_type)
+    assert seen["org.name"] is None
+    assert seen["personal.may_mention"]["policygen"]["draft"]["sections_done"] == ["org"]
+    assert seen["personal.may_mention"]["org"]["name"] == "Acme Ltd"
+    # (nothing was asked in the public section: the draft is written again only after the next answer)
+    assert seen["policy.contact"]["policygen"]["draft"]["sections_done"] == ["org", "personal"]
+    assert seen["policy.contact"]["personal"] == {"may_mention": True, "disclaimer": "work"}
+    assert seen["interview.review"]["policy"]["version"] == "2027.1"
 
 
 def test_ctrl_c_before_any_answer_writes_nothing(tmp_path: Path) -> None:
@@ -342,3 +353,68 @@ def test_a_broken_previous_answers_file_is_an_input_error(tmp_path: Path) -> Non
     previous = write_previous(tmp_path, "org: [unclosed\n")
     with pytest.raises(InputError):
         interview(tmp_path, {}, previous=previous)
+
+
+# ------------------------------------------------------------------ edges
+
+def test_a_widget_without_validation_gets_the_message_from_the_flow_and_asks_again(tmp_path: Path) -> None:
+    source = tmp_path / "yes-no.yaml"
+    source.write_text("id: yes-no\nversion: 1\ntitle: T\nsections:\n- id: s\n  title: S\n  questions:\n"
+                      "  - {id: ok, type: boolean, prompt: OK?, help: No default here.}\n")
+    questionnaire = load_questionnaire(source)
+    port = ScriptedPort({"s.ok": [None, False], "interview.review": ["interview.save"],
+                         "interview.render": [False]}, validates=False)
+    run_interview(InterviewOptions(output=tmp_path / "a.yaml"), port, load=lambda _: questionnaire)
+    assert port.asked.count("s.ok") == 2
+    assert "please answer yes or no (press y or n)" in port.text("warning")
+    assert port.prompts["s.ok"].default is None, "no default: the person must choose"
+
+
+def test_an_output_that_is_a_folder_is_refused_before_any_question(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder"):
+        interview(tmp_path, {}, output=tmp_path)
+
+
+def test_render_now_writes_the_chosen_formats_and_prints_the_next_commands(
+        tmp_path: Path, demo_answers: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(demo_answers.read_text(encoding="utf-8"), encoding="utf-8")
+    port = ScriptedPort({"interview.review": ["interview.save"], "interview.render": [True],
+                         "interview.formats": [[], ["md"]]}, enter_for_rest=True)
+    run_interview(InterviewOptions(previous=Path("answers.yaml")), port)  # the bundled questionnaire
+    assert port.refused[-1][:2] == ("interview.formats", [])
+    assert (tmp_path / "out" / "policy.md").is_file()
+    assert not (tmp_path / "out" / "policy.pdf").exists()
+    assert "Wrote out/policy.md" in port.text("success")
+    commands = port.text("command")
+    assert "policygen render answers.yaml" in commands
+    assert "policygen interview --answers answers.yaml" in commands
+
+
+def test_a_computed_default_that_stops_fitting_after_a_change_is_asked_in_review(tmp_path: Path) -> None:
+    source = tmp_path / "follow.yaml"
+    source.write_text("""\
+id: follow
+version: 1
+title: T
+sections:
+- id: a
+  title: A
+  questions:
+  - {id: n, type: number, prompt: N?, help: h}
+  - id: code
+    type: text
+    prompt: Code?
+    help: h
+    default_expr: "'' if a.n == 1 else 'ABC'"
+    validate: {required: false, pattern: '[a-z]+', pattern_hint: use lowercase letters}
+""")
+    questionnaire = load_questionnaire(source)
+    port = ScriptedPort({"a.n": ["1", "2"], "a.code": ["", "", "xyz"],
+                         "interview.review": ["a.n", "interview.save"], "interview.render": [False]})
+    written = run_interview(InterviewOptions(output=tmp_path / "a.yaml"), port, load=lambda _: questionnaire)
+    assert port.asked.count("a.code") == 3, "in the walk, then after the change until it fits"
+    assert "An answer is needed here: 'ABC' is not in the expected form (use lowercase letters)" \
+        in port.text("warning")
+    assert written is not None and yaml.safe_load(written.read_text())["a"] == {"n": 2, "code": "xyz"}

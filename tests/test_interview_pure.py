@@ -139,6 +139,7 @@ def test_needs_answer_means_missing_or_no_longer_fitting() -> None:
     assert not state.needs_answer(q("org.name"))
     assert state.needs_answer(q("policy.review_months"))
     assert state.problem(q("policy.review_months")) == "must be at most 12"
+    assert state.problem(q("policy.review_months"), 6) is None
     assert state.needs_answer(q("org.short_name")), "a question never answered needs an answer"
 
 

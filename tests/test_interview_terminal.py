@@ -16,7 +16,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from policygen.errors import Interrupted
 from policygen.interview import InterviewOptions, run_interview
-from policygen.prompts import Prompt, Role
+from policygen.prompts import Option, Prompt, Role
 from policygen.questionary_port import QuestionaryPort
 
 ENTER, DOWN, SPACE, CTRL_C, CLEAR_LINE = "\r", "\x1b[B", " ", "\x03", "\x15"
@@ -132,3 +132,44 @@ def test_review_edit_with_the_real_prompts(tmp_path: Path, terminal: Any) -> Non
     assert written is not None
     org = yaml.safe_load(written.read_text())["org"]
     assert org["name"] == org["short_name"] == "Acme Group"
+
+
+# ------------------------------------------------------------------ each widget of the adapter
+
+OPTIONS = (Option("a", "Apple"), Option(None, "Fruit", heading=True), Option(None, "(no answer)"),
+           Option(["x"], "A list value"))
+
+
+@pytest.mark.parametrize(("prompt", "keys", "result"), [
+    (Prompt("k", "confirm", "OK?", default=True), ENTER, True),
+    (Prompt("k", "confirm", "OK?", default=None), "n", False),
+    (Prompt("k", "confirm", "OK?", default=None), ENTER, None),
+    (Prompt("k", "select", "Pick", options=OPTIONS), ENTER, "a"),
+    (Prompt("k", "select", "Pick", options=OPTIONS), DOWN + ENTER, None),  # skips the heading
+    (Prompt("k", "select", "Pick", options=OPTIONS, default=["x"]), ENTER, ["x"]),
+    (Prompt("k", "checkbox", "Tick", options=OPTIONS[2:], default=[["x"]]), DOWN + SPACE + ENTER, []),
+    (Prompt("k", "checkbox", "Tick", options=OPTIONS[:1],
+            validate=lambda v: None if v else "tick one"), ENTER + SPACE + ENTER, ["a"]),
+    (Prompt("k", "text", "Name?", default="Ac"), "me" + ENTER, "Acme"),
+    (Prompt("k", "text", "Name?", validate=lambda t: None if t else "type it"), ENTER + "x" + ENTER, "x"),
+])
+def test_each_widget_returns_the_option_values_not_positions(terminal: Any, prompt: Prompt, keys: str,
+                                                              result: Any) -> None:
+    pipe, _ = terminal
+    pipe.send_text(keys)
+    assert QuestionaryPort().ask(prompt) == result
+
+
+@pytest.mark.parametrize("kind", ["confirm", "select", "checkbox", "text"])
+def test_ctrl_c_in_any_widget_raises_keyboard_interrupt(terminal: Any, kind: str) -> None:
+    pipe, _ = terminal
+    pipe.send_text(CTRL_C)
+    with pytest.raises(KeyboardInterrupt):
+        QuestionaryPort().ask(Prompt("k", kind, "Question?", options=OPTIONS[:1]))  # type: ignore[arg-type]
+
+
+def test_text_is_wrapped_to_the_width_and_help_is_indented(terminal: Any) -> None:
+    _, screen = terminal
+    QuestionaryPort().show("word " * 40, "help")
+    lines = [line for line in screen.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 3 and all(len(line) < 80 and line.startswith("  word") for line in lines)
