@@ -173,7 +173,10 @@ class _Interview:
                 if not shown:
                     self._section_heading(number, len(sections), section)
                     shown = True
-                state.answer(question, self._ask(question))
+                # change(), not a plain assignment: when an earlier answer is corrected
+                # (update mode, --review-all), answers that followed its default follow it.
+                # What starts or stops applying, the walk itself finds further on.
+                self._report_followed(state.change(question, self._ask(question)))
                 self.dirty = True
             if not finished:
                 state.done.append(section.id)
@@ -255,11 +258,14 @@ class _Interview:
         value = self._state().resolution().values.get(question.qid)
         return format_value(value, [(c.value, c.label) for c in question.choices])
 
-    def _report(self, change: Change) -> None:
-        state = self._state()
+    def _report_followed(self, change: Change) -> None:
         for other in change.followed:
             self.port.show(f"Updated to follow your change: {shorten(other.prompt, 40)} "
                            f"{self._shown(other)}", "note")
+
+    def _report(self, change: Change) -> None:
+        state = self._state()
+        self._report_followed(change)
         for other in change.no_longer_asked:
             self.port.show(f"No longer applies: {other.prompt}", "note")
         for other in change.now_asked:

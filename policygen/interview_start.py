@@ -6,8 +6,9 @@ In this order:
    start over (the draft is deleted) or quit. A draft that cannot be read is
    reported, and can only be replaced or left alone.
 2. With ``--answers FILE``: update mode, from that file.
-3. Without ``--answers``, when the answers file already exists: offer to update it,
-   go through every question with its answers pre-filled, start from scratch, or quit.
+3. Without ``--answers``, when the answers file already exists: ``--review-all``
+   goes through every question with its answers pre-filled; otherwise, offer to update
+   it, go through every question, start from scratch, or quit.
 4. Otherwise: a new interview of the chosen (or default) questionnaire.
 """
 
@@ -57,6 +58,8 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
             _introduce(state, port)
             return Start(state, only_needed=options.previous is not None and not options.review_all)
     previous, review_all = options.previous, options.review_all
+    if previous is None and review_all and target.exists():
+        previous = target  # --review-all names what to do with the existing file
     if previous is None and target.exists():
         answer = _menu(port, "interview.existing", f"{target} already exists. What now?", (
             Option("update", "Update it: answer only what is new or no longer fits"),
@@ -71,9 +74,11 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
         state = InterviewState(chosen or load(DEFAULT_QUESTIONNAIRE))
         _introduce(state, port)
         count = sum(1 for _ in state.questionnaire.questions())
-        port.show(f"Up to {count} questions in {len(state.questionnaire.sections)} sections. "
-                  "Your answers are saved as a draft after each section; press Ctrl-C at any "
-                  "time to stop and resume later.", "text")
+        if state.questionnaire.description:
+            port.show(state.questionnaire.description, "text")
+        port.show(f"Up to {count} questions in {len(state.questionnaire.sections)} sections; you can "
+                  "review and change every answer before saving. Your answers are kept in a draft "
+                  "after each section: press Ctrl-C at any time to stop, and resume later.", "text")
         return Start(state, only_needed=False)
     start = read_starting_point(previous, chosen, load)
     state = start.state()

@@ -101,10 +101,6 @@ class InterviewState:
             if questions:
                 yield section, questions
 
-    def answers(self) -> Answers:
-        """The answers that apply, with defaults filled in (for the review and the final file)."""
-        return Answers(self.questionnaire, self.resolution().values)
-
     def draft_answers(self) -> Answers:
         """The answers given so far that apply and fit (defaults not yet confirmed are left out)."""
         resolution = self.resolution()
@@ -115,12 +111,8 @@ class InterviewState:
 
     # ------------------------------------------------------------ changing answers
 
-    def answer(self, question: Question, value: Any) -> None:
-        """Record an answer given while walking the questionnaire."""
-        self.given[question.qid] = value
-
     def change(self, question: Question, value: Any) -> Change:
-        """Correct an answer (from the review) and re-evaluate what depends on it.
+        """Record or correct an answer and re-evaluate what depends on it.
 
         Later answers that still apply are kept. A later answer that was exactly its
         computed default follows the new default (the short name follows a corrected

@@ -341,6 +341,17 @@ def test_an_existing_answers_file_is_offered_for_update(tmp_path: Path) -> None:
     assert questions_asked(port) == ["personal.nickname", "policy.site"]  # optional, left blank
 
 
+def test_review_all_without_answers_walks_the_existing_answers_file(tmp_path: Path) -> None:
+    interview(tmp_path, first_run_answers())
+    port = ScriptedPort({"interview.review": ["interview.save"], "interview.render": [False],
+                         "org.name": ["Acme Group"]}, enter_for_rest=True)
+    run_interview(InterviewOptions(output=tmp_path / "answers.yaml", review_all=True), port,
+                  load=load_every_type)
+    assert "interview.existing" not in port.asked
+    assert port.prompts["policy.contact"].default == "hr@acme.example"
+    assert saved(tmp_path / "answers.yaml")["org.short_name"] == "Acme Group"
+
+
 def test_answers_for_another_questionnaire_are_refused(tmp_path: Path) -> None:
     previous = tmp_path / "other.yaml"
     previous.write_text("policygen: {format: 1, questionnaire: social-media, questionnaire_version: 1}\n")

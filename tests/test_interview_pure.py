@@ -130,7 +130,7 @@ def test_conditions_and_computed_defaults_follow_the_answers_so_far() -> None:
     assert state.default_for(q("org.short_name")) == "Acme"
     assert not state.applies(q("personal.disclaimer"))
     assert not state.applies(q("public.records_law"))
-    state.answer(q("org.kind"), "public_body")
+    state.change(q("org.kind"), "public_body")
     assert state.applies(q("public.records_law"))
 
 
