@@ -284,11 +284,11 @@ class _Interview:
         self.port.show(f"Saved your answers to {self.target}", "success")
 
     def _offer_render(self) -> None:
-        wants = self.port.ask(Prompt("interview.render", "confirm", "Render the policy now?", default=True))
+        wants = self.port.ask(Prompt("interview:render", "confirm", "Render the policy now?", default=True))
         if not wants:
             return
         chosen = self.port.ask(Prompt(
-            "interview.formats", "checkbox", "Which formats?", options=FORMAT_OPTIONS,
+            "interview:formats", "checkbox", "Which formats?", options=FORMAT_OPTIONS,
             default=[option.value for option in FORMAT_OPTIONS], instruction="(space to tick)",
             validate=lambda picked: None if picked else "tick at least one format"))
         from .render import RenderOptions, normalise_formats, render_file

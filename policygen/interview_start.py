@@ -61,7 +61,7 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
     if previous is None and review_all and target.exists():
         previous = target  # --review-all names what to do with the existing file
     if previous is None and target.exists():
-        answer = _menu(port, "interview.existing", f"{target} already exists. What now?", (
+        answer = _menu(port, "interview:existing", f"{target} already exists. What now?", (
             Option("update", "Update it: answer only what is new or no longer fits"),
             Option("review", "Go through every question, its answers pre-filled"),
             Option("fresh", "Start from scratch (it is replaced when you save)"),
@@ -111,7 +111,7 @@ def _offer_resume(draft: Path, chosen: Questionnaire | None, port: PromptPort,
         port.show(f"You have an unfinished interview in {draft}, saved {saved} "
                   f"({done} of {len(start.questionnaire.sections)} sections done).", "note")
         options = (Option("resume", "Resume where I stopped"), *options)
-    answer = _menu(port, "interview.resume", "Resume it?" if start else "What now?", options)
+    answer = _menu(port, "interview:resume", "Resume it?" if start else "What now?", options)
     if answer == "resume":
         return start
     if answer == "over":

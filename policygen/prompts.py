@@ -49,9 +49,12 @@ class Option:
 
 @dataclass(frozen=True)
 class Prompt:
-    """One thing to ask. ``key`` names it (a question's qid, or ``interview.*`` for the
-    interview's own menus); ``validate`` returns a message for a raw result it refuses;
-    a ``transient`` prompt is erased once answered (a menu that is shown again and again)."""
+    """One thing to ask.
+
+    ``key`` names it: a question's qid, or ``interview:*`` for the interview's own menus
+    (a colon cannot occur in a qid). ``validate`` returns a message for a raw result it
+    refuses. A ``transient`` prompt is erased once answered (a menu shown again and again).
+    """
 
     key: str
     kind: PromptKind

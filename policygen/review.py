@@ -14,8 +14,8 @@ from .interview_state import InterviewState
 from .prompts import Option, Prompt
 from .values import format_value
 
-SAVE = "interview.save"
-STOP = "interview.stop"
+SAVE = "interview:save"
+STOP = "interview:stop"
 _ELLIPSIS = "…"
 _POINTER = 3  # the columns a select prompt uses for its pointer
 
@@ -52,5 +52,5 @@ def review_prompt(state: InterviewState, target: Path, width: int, focus: str = 
         for question in questions:
             shown = format_value(values.get(question.qid), [(c.value, c.label) for c in question.choices])
             options.append(Option(question.qid, review_line(question.prompt, shown, width)))
-    return Prompt(key="interview.review", kind="select", options=tuple(options), default=focus,
+    return Prompt(key="interview:review", kind="select", options=tuple(options), default=focus,
                   message="Review your answers: pick one to change it, or save", transient=True)

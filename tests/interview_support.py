@@ -46,7 +46,7 @@ def first_run_answers() -> dict[str, list[Any]]:
         "personal.nickname": [""], "policy.contact": ["hr@acme.example"], "policy.site": [""],
         "policy.effective_date": ["2027-01-31"], "policy.review_months": [ENTER],
         "policy.platforms": ["LinkedIn; Mastodon"], "policy.version": [ENTER],
-        "interview.review": ["interview.save"], "interview.render": [False],
+        "interview:review": ["interview:save"], "interview:render": [False],
     }
 
 

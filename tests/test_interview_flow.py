@@ -36,7 +36,7 @@ def saved(path: Path) -> dict[str, Any]:
 
 
 def questions_asked(port: ScriptedPort) -> list[str]:
-    return [key for key in port.asked if not key.startswith("interview.")]
+    return [key for key in port.asked if not key.startswith("interview:")]
 
 
 # ------------------------------------------------------------------ a first interview
@@ -126,18 +126,18 @@ def test_a_blank_answer_to_an_optional_question_with_a_default_is_refused(tmp_pa
 
 def test_review_lists_every_answer_by_section(tmp_path: Path) -> None:
     port, _ = interview(tmp_path, first_run_answers())
-    review = port.prompts["interview.review"]
+    review = port.prompts["interview:review"]
     headings = [o.label for o in review.options if o.heading]
     assert [h.split(" ")[1] for h in headings] == ["1/4", "2/4", "4/4"]
     picks = [o.value for o in review.options if not o.heading]
-    assert picks[:2] == ["interview.save", "interview.stop"]
+    assert picks[:2] == ["interview:save", "interview:stop"]
     assert picks[2:] == questions_asked(port)
     assert all(len(o.label) <= 77 for o in review.options), "fits an 80-column terminal"
 
 
 def test_changing_an_earlier_answer_in_review_keeps_later_answers_that_still_apply(tmp_path: Path) -> None:
     script = first_run_answers() | {
-        "interview.review": ["org.name", "interview.save"],
+        "interview:review": ["org.name", "interview:save"],
         "org.name": ["Acme Ltd", "Acme Group Ltd"],
     }
     port, written = interview(tmp_path, script)
@@ -152,7 +152,7 @@ def test_changing_an_earlier_answer_in_review_keeps_later_answers_that_still_app
 def test_a_typed_answer_does_not_follow_a_changed_default(tmp_path: Path) -> None:
     script = first_run_answers() | {
         "org.short_name": ["Acme"],
-        "interview.review": ["org.name", "interview.save"],
+        "interview:review": ["org.name", "interview:save"],
         "org.name": ["Acme Ltd", "Acme Group Ltd"],
     }
     _, written = interview(tmp_path, script)
@@ -161,7 +161,7 @@ def test_a_typed_answer_does_not_follow_a_changed_default(tmp_path: Path) -> Non
 
 def test_a_change_in_review_asks_questions_that_now_apply_and_drops_those_that_do_not(tmp_path: Path) -> None:
     script = first_run_answers() | {
-        "interview.review": ["org.kind", "personal.may_mention", "interview.save"],
+        "interview:review": ["org.kind", "personal.may_mention", "interview:save"],
         "org.kind": ["company", "public_body"],
         "public.records_law": ["Public Records Act"],
         "personal.may_mention": [True, False],
@@ -171,14 +171,14 @@ def test_a_change_in_review_asks_questions_that_now_apply_and_drops_those_that_d
     assert values["public.records_law"] == "Public Records Act"
     assert "personal.disclaimer" not in values
     assert "No longer applies: When should people add a disclaimer?" in port.text("note")
-    review = port.prompts["interview.review"]
+    review = port.prompts["interview:review"]
     assert "personal.disclaimer" not in [o.value for o in review.options]
 
 
 def test_changing_an_answer_back_restores_the_later_answer_kept_in_the_meantime(tmp_path: Path) -> None:
     script = first_run_answers() | {
         "personal.disclaimer": ["always"],
-        "interview.review": ["personal.may_mention", "personal.may_mention", "interview.save"],
+        "interview:review": ["personal.may_mention", "personal.may_mention", "interview:save"],
         "personal.may_mention": [True, False, True],
     }
     port, written = interview(tmp_path, script)
@@ -187,7 +187,7 @@ def test_changing_an_answer_back_restores_the_later_answer_kept_in_the_meantime(
 
 
 def test_stop_here_in_review_keeps_a_draft_and_writes_no_answers(tmp_path: Path) -> None:
-    script = first_run_answers() | {"interview.review": ["interview.stop"]}
+    script = first_run_answers() | {"interview:review": ["interview:stop"]}
     port, written = interview(tmp_path, script)
     assert written is None
     assert not (tmp_path / "answers.yaml").exists()
@@ -208,7 +208,7 @@ def test_ctrl_c_saves_the_draft_and_running_again_resumes_where_it_stopped(tmp_p
     header = yaml.safe_load(draft.read_text())["policygen"]
     assert header["draft"] == {"sections_done": ["org"]}
 
-    script = first_run_answers() | {"interview.resume": ["resume"], "personal.disclaimer": [ENTER]}
+    script = first_run_answers() | {"interview:resume": ["resume"], "personal.disclaimer": [ENTER]}
     port, written = interview(tmp_path, script)
     asked = questions_asked(port)
     assert asked[0] == "personal.may_mention", "finished sections are not asked again"
@@ -223,7 +223,7 @@ def test_the_draft_is_saved_after_every_section(tmp_path: Path) -> None:
     seen: dict[str, Any] = {}
 
     def look_at_the_draft(prompt: Prompt) -> None:
-        if prompt.key in ("org.name", "personal.may_mention", "policy.contact", "interview.review"):
+        if prompt.key in ("org.name", "personal.may_mention", "policy.contact", "interview:review"):
             seen[prompt.key] = yaml.safe_load(draft.read_text()) if draft.exists() else None
 
     port = ScriptedPort(first_run_answers(), on_ask=look_at_the_draft)
@@ -234,7 +234,7 @@ def test_the_draft_is_saved_after_every_section(tmp_path: Path) -> None:
     # (nothing was asked in the public section: the draft is written again only after the next answer)
     assert seen["policy.contact"]["policygen"]["draft"]["sections_done"] == ["org", "personal"]
     assert seen["policy.contact"]["personal"] == {"may_mention": True, "disclaimer": "work"}
-    assert seen["interview.review"]["policy"]["version"] == "2027.1"
+    assert seen["interview:review"]["policy"]["version"] == "2027.1"
 
 
 def test_ctrl_c_before_any_answer_writes_nothing(tmp_path: Path) -> None:
@@ -246,10 +246,10 @@ def test_ctrl_c_before_any_answer_writes_nothing(tmp_path: Path) -> None:
 
 def test_ctrl_c_in_review_resumes_in_review(tmp_path: Path) -> None:
     with pytest.raises(Interrupted):
-        interview(tmp_path, first_run_answers() | {"interview.review": [CTRL_C]})
-    port, written = interview(tmp_path, {"interview.resume": ["resume"],
-                                         "interview.review": ["interview.save"],
-                                         "interview.render": [False]})
+        interview(tmp_path, first_run_answers() | {"interview:review": [CTRL_C]})
+    port, written = interview(tmp_path, {"interview:resume": ["resume"],
+                                         "interview:review": ["interview:save"],
+                                         "interview:render": [False]})
     assert questions_asked(port) == []
     assert saved(written)["org.name"] == "Acme Ltd"
 
@@ -257,7 +257,7 @@ def test_ctrl_c_in_review_resumes_in_review(tmp_path: Path) -> None:
 def test_starting_over_discards_the_draft(tmp_path: Path) -> None:
     with pytest.raises(Interrupted):
         interview(tmp_path, first_run_answers() | {"personal.may_mention": [CTRL_C]})
-    script = first_run_answers() | {"interview.resume": ["over"], "org.name": ["Other Org"]}
+    script = first_run_answers() | {"interview:resume": ["over"], "org.name": ["Other Org"]}
     port, written = interview(tmp_path, script)
     assert questions_asked(port)[0] == "org.name"
     assert saved(written)["org.name"] == "Other Org"
@@ -265,9 +265,9 @@ def test_starting_over_discards_the_draft(tmp_path: Path) -> None:
 
 def test_an_unreadable_draft_is_reported_and_can_be_replaced(tmp_path: Path) -> None:
     (tmp_path / "answers.draft.yaml").write_text("org: [unclosed\n")
-    port, written = interview(tmp_path, first_run_answers() | {"interview.resume": ["over"]})
+    port, written = interview(tmp_path, first_run_answers() | {"interview:resume": ["over"]})
     assert "cannot be used" in port.text("warning")
-    assert [o.value for o in port.prompts["interview.resume"].options] == ["over", "quit"]
+    assert [o.value for o in port.prompts["interview:resume"].options] == ["over", "quit"]
     assert written is not None
 
 
@@ -296,7 +296,7 @@ policy:
 def test_update_mode_asks_only_unanswered_new_and_no_longer_valid_questions(tmp_path: Path) -> None:
     previous = write_previous(tmp_path, LAST_YEAR, version=1)
     script = {"personal.nickname": [""], "policy.site": [""], "policy.review_months": ["12"],
-              "interview.review": ["interview.save"], "interview.render": [False]}
+              "interview:review": ["interview:save"], "interview:render": [False]}
     port, written = interview(tmp_path, script, output=None, previous=previous)
 
     assert written == previous, "without -o the answers file is updated in place"
@@ -313,7 +313,7 @@ def test_update_mode_with_every_answer_valid_goes_straight_to_review(tmp_path: P
     previous = write_previous(tmp_path, LAST_YEAR.replace("24", "6").replace("  fax: 01234 567890\n", "")
                               .replace("disclaimer: always", "disclaimer: always, nickname: Acme")
                               + "  site: https://acme.example/policy\n")
-    script = {"interview.review": ["interview.save"], "interview.render": [False]}
+    script = {"interview:review": ["interview:save"], "interview:render": [False]}
     port, written = interview(tmp_path, script, previous=previous, output=tmp_path / "this-year.yaml")
     assert questions_asked(port) == []
     assert "every answer still fits" in port.text()
@@ -322,7 +322,7 @@ def test_update_mode_with_every_answer_valid_goes_straight_to_review(tmp_path: P
 
 def test_review_all_walks_every_question_with_previous_answers_prefilled(tmp_path: Path) -> None:
     previous = write_previous(tmp_path, LAST_YEAR)
-    script = {"interview.review": ["interview.save"], "interview.render": [False],
+    script = {"interview:review": ["interview:save"], "interview:render": [False],
               "personal.nickname": [""], "policy.site": [""], "policy.review_months": ["6"]}
     port = ScriptedPort(script, enter_for_rest=True)
     run_interview(InterviewOptions(previous=previous, review_all=True), port, load=load_every_type)
@@ -335,19 +335,19 @@ def test_review_all_walks_every_question_with_previous_answers_prefilled(tmp_pat
 
 def test_an_existing_answers_file_is_offered_for_update(tmp_path: Path) -> None:
     interview(tmp_path, first_run_answers())
-    script = {"interview.existing": ["update"], "interview.review": ["interview.save"],
-              "personal.nickname": [""], "policy.site": [""], "interview.render": [False]}
+    script = {"interview:existing": ["update"], "interview:review": ["interview:save"],
+              "personal.nickname": [""], "policy.site": [""], "interview:render": [False]}
     port, _ = interview(tmp_path, script)
     assert questions_asked(port) == ["personal.nickname", "policy.site"]  # optional, left blank
 
 
 def test_review_all_without_answers_walks_the_existing_answers_file(tmp_path: Path) -> None:
     interview(tmp_path, first_run_answers())
-    port = ScriptedPort({"interview.review": ["interview.save"], "interview.render": [False],
+    port = ScriptedPort({"interview:review": ["interview:save"], "interview:render": [False],
                          "org.name": ["Acme Group"]}, enter_for_rest=True)
     run_interview(InterviewOptions(output=tmp_path / "answers.yaml", review_all=True), port,
                   load=load_every_type)
-    assert "interview.existing" not in port.asked
+    assert "interview:existing" not in port.asked
     assert port.prompts["policy.contact"].default == "hr@acme.example"
     assert saved(tmp_path / "answers.yaml")["org.short_name"] == "Acme Group"
 
@@ -373,8 +373,8 @@ def test_a_widget_without_validation_gets_the_message_from_the_flow_and_asks_aga
     source.write_text("id: yes-no\nversion: 1\ntitle: T\nsections:\n- id: s\n  title: S\n  questions:\n"
                       "  - {id: ok, type: boolean, prompt: OK?, help: No default here.}\n")
     questionnaire = load_questionnaire(source)
-    port = ScriptedPort({"s.ok": [None, False], "interview.review": ["interview.save"],
-                         "interview.render": [False]}, validates=False)
+    port = ScriptedPort({"s.ok": [None, False], "interview:review": ["interview:save"],
+                         "interview:render": [False]}, validates=False)
     run_interview(InterviewOptions(output=tmp_path / "a.yaml"), port, load=lambda _: questionnaire)
     assert port.asked.count("s.ok") == 2
     assert "please answer yes or no (press y or n)" in port.text("warning")
@@ -391,10 +391,10 @@ def test_render_now_writes_the_chosen_formats_and_prints_the_next_commands(
     monkeypatch.chdir(tmp_path)
     answers = tmp_path / "answers.yaml"
     answers.write_text(demo_answers.read_text(encoding="utf-8"), encoding="utf-8")
-    port = ScriptedPort({"interview.review": ["interview.save"], "interview.render": [True],
-                         "interview.formats": [[], ["md"]]}, enter_for_rest=True)
+    port = ScriptedPort({"interview:review": ["interview:save"], "interview:render": [True],
+                         "interview:formats": [[], ["md"]]}, enter_for_rest=True)
     run_interview(InterviewOptions(previous=Path("answers.yaml")), port)  # the bundled questionnaire
-    assert port.refused[-1][:2] == ("interview.formats", [])
+    assert port.refused[-1][:2] == ("interview:formats", [])
     assert (tmp_path / "out" / "policy.md").is_file()
     assert not (tmp_path / "out" / "policy.pdf").exists()
     assert "Wrote out/policy.md" in port.text("success")
@@ -423,7 +423,7 @@ sections:
 """)
     questionnaire = load_questionnaire(source)
     port = ScriptedPort({"a.n": ["1", "2"], "a.code": ["", "", "xyz"],
-                         "interview.review": ["a.n", "interview.save"], "interview.render": [False]})
+                         "interview:review": ["a.n", "interview:save"], "interview:render": [False]})
     written = run_interview(InterviewOptions(output=tmp_path / "a.yaml"), port, load=lambda _: questionnaire)
     assert port.asked.count("a.code") == 3, "in the walk, then after the change until it fits"
     assert "An answer is needed here: 'ABC' is not in the expected form (use lowercase letters)" \

@@ -72,8 +72,8 @@ def keys_for_a_whole_interview() -> dict[str, list[str]]:
         "policy.review_months": [ENTER],
         "policy.platforms": [CLEAR_LINE + "LinkedIn; Mastodon" + ENTER],
         "policy.version": [ENTER],
-        "interview.review": [ENTER],                     # Save
-        "interview.render": ["n"],
+        "interview:review": [ENTER],                     # Save
+        "interview:render": ["n"],
     }
 
 
@@ -111,11 +111,11 @@ def test_ctrl_c_then_resume_with_the_real_prompts(tmp_path: Path, terminal: Any)
     assert draft["policygen"]["draft"] == {"sections_done": ["org"]}
     assert draft["personal"] == {"may_mention": True}
 
-    keys = keys_for_a_whole_interview() | {"interview.resume": [ENTER],  # "Resume where I stopped"
+    keys = keys_for_a_whole_interview() | {"interview:resume": [ENTER],  # "Resume where I stopped"
                                            "personal.may_mention": [ENTER]}  # pre-filled: yes
     keyboard = Keyboard(pipe, keys)
     run_interview(InterviewOptions(output=output), keyboard, load=load_every_type)
-    assert keyboard.asked[:2] == ["interview.resume", "personal.may_mention"]
+    assert keyboard.asked[:2] == ["interview:resume", "personal.may_mention"]
     answers = yaml.safe_load(output.read_text())
     assert answers["org"]["places"] == ["uk"] and answers["personal"]["disclaimer"] == "always"
     assert not (tmp_path / "answers.draft.yaml").exists()
@@ -125,7 +125,7 @@ def test_review_edit_with_the_real_prompts(tmp_path: Path, terminal: Any) -> Non
     pipe, _ = terminal
     keys = keys_for_a_whole_interview()
     # Save, Stop, heading (skipped), name: two downs reach the full name.
-    keys["interview.review"] = [DOWN + DOWN + ENTER, ENTER]
+    keys["interview:review"] = [DOWN + DOWN + ENTER, ENTER]
     keys["org.name"].append(CLEAR_LINE + "Acme Group" + ENTER)
     written = run_interview(InterviewOptions(output=tmp_path / "a.yaml"), Keyboard(pipe, keys),
                             load=load_every_type)
