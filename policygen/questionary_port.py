@@ -84,6 +84,13 @@ class QuestionaryPort:
         """Ask with the widget for ``prompt.kind``; raise KeyboardInterrupt on Ctrl-C."""
         return getattr(self, f"_{prompt.kind}")(prompt)
 
+    def _hint(self, prompt: Prompt, short: str) -> str:
+        """The menu's key hint, shortened (or left out) so the question stays on one line."""
+        for hint in (prompt.instruction, short):
+            if hint and len(prompt.message) + len(hint) + 4 <= self.width:
+                return hint
+        return " "  # not "": questionary would put its own, longer hint there
+
     def _confirm(self, prompt: Prompt) -> Any:
         instruction = prompt.instruction or ("(y/n) " if prompt.default is None else None)
         return questionary.confirm(prompt.message, default=prompt.default, style=STYLE,
@@ -97,7 +104,7 @@ class QuestionaryPort:
             (choices[i] for i, option in enumerate(prompt.options)
              if not option.heading and option.value == prompt.default), None)
         picked = questionary.select(prompt.message, choices, default=default, style=STYLE,
-                                    instruction=prompt.instruction or "(arrows, enter)",
+                                    instruction=self._hint(prompt, "(arrows, enter)"),
                                     erase_when_done=prompt.transient).unsafe_ask()
         return prompt.options[picked].value
 
@@ -115,7 +122,7 @@ class QuestionaryPort:
             return True if problem is None else problem
 
         picked = questionary.checkbox(prompt.message, choices, validate=validate, style=STYLE,
-                                      instruction=prompt.instruction).unsafe_ask()
+                                      instruction=self._hint(prompt, "(space, enter)")).unsafe_ask()
         return values(picked)
 
     def _text(self, prompt: Prompt) -> Any:

@@ -173,3 +173,12 @@ def test_text_is_wrapped_to_the_width_and_help_is_indented(terminal: Any) -> Non
     QuestionaryPort().show("word " * 40, "help")
     lines = [line for line in screen.getvalue().splitlines() if line.strip()]
     assert len(lines) == 3 and all(len(line) < 80 and line.startswith("  word") for line in lines)
+
+
+def test_a_menu_hint_is_shortened_so_a_long_question_stays_on_one_line(terminal: Any) -> None:
+    pipe, screen = terminal
+    long = "How much personal social media use is fine during working time, and where?"
+    pipe.send_text(ENTER)
+    QuestionaryPort().ask(Prompt("k", "select", long, options=OPTIONS[:1], instruction="(pick one, please)"))
+    first = screen.getvalue().strip().splitlines()[0]
+    assert first.startswith("? " + long) and "(" not in first and len(first) <= 80
