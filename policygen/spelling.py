@@ -31,6 +31,7 @@ _US = {
     "travelled": "traveled", "cancelled": "canceled", "labelled": "labeled",
     "modelled": "modeled", "fulfil": "fulfill", "analyse": "analyze", "paralyse": "paralyze",
     "capitalise": "capitalize", "capitalised": "capitalized", "anonymise": "anonymize",
+    "criticising": "criticizing", "counselling": "counseling", "rumour": "rumor",
 }
 # British -> Canadian: -ize and "program", but Canada keeps -our and -re.
 _CA = {k: v for k, v in _US.items()
