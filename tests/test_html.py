@@ -67,8 +67,9 @@ def test_contents_links_to_every_section_heading(page: str) -> None:
     nav_start = page.index("<nav")
     nav = page[nav_start:page.index("</nav>")]
     links = re.findall(r'href="#([^"]+)"', nav)
-    assert links == ["sec-what-this-policy-is-for", "sec-your-personal-accounts", "sec-our-official-accounts",
-                     "sec-questions-concerns-and-reviews"]
+    h2_ids = [attrs["id"] for tag, attrs in elements if tag == "h2" and attrs.get("id") != "toc-title"]
+    assert links == h2_ids and len(links) >= 4
+    assert links[0] == "sec-what-this-policy-is-for"
     assert set(links) <= ids
     assert len(ids) == len([1 for tag, attrs in elements if tag in ("h2", "h3") and attrs.get("id")])
 
