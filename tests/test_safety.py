@@ -145,7 +145,7 @@ def test_no_answer_can_make_the_pdf_step_fetch_anything(write_answers, monkeypat
     with pikepdf.open(io.BytesIO(bytes(outputs["pdf"]))) as pdf:
         assert not pdf.attachments
         for page in pdf.pages:
-            assert not page.images
+            assert not page.get_images()
 
 
 @pytest.mark.parametrize("markup", [
