@@ -27,15 +27,33 @@ from . import __version__
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
 from .files import write_file_atomically
-from .questionnaire import HEADER_KEY, Question, Questionnaire, bundled_questionnaire, bundled_questionnaire_ids
+from .migrations import Step, migrate
+from .questionnaire import (
+    HEADER_KEY,
+    PROVENANCE_KEY,
+    Question,
+    Questionnaire,
+    bundled_questionnaire,
+    bundled_questionnaire_ids,
+)
 from .values import ValueProblem, check_value, is_empty, type_name
 from .yamlio import YamlDocument, dump_scalar, load_yaml_file
 
 FORMAT_VERSION = 1
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
 _HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft"}
+_PROVENANCE_KEYS = {"by", "at", "note"}
 
 Locator = Callable[[str], int | None]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who gave an answer, when, and why (all optional)."""
+
+    by: str | None = None
+    at: dt.date | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,7 @@ class Answers:
     values: Mapping[str, Any]
     provided: frozenset[str] = frozenset()
     source: Path | None = None
+    provenance: Mapping[str, Provenance] = field(default_factory=dict)
 
     def get(self, qid: str) -> Any:
         """The answer to ``qid`` (None when it does not apply or was left empty)."""
@@ -74,6 +93,8 @@ class Resolution:
     answers: Answers | None
     problems: list[Problem] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    migration: list[Step] = field(default_factory=list)
+    file_version: int | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,7 +120,8 @@ def _namespaces(questionnaire: Questionnaire, values: Mapping[str, Any]) -> dict
 
 
 def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str | None = None,
-            locate: Locator = lambda qid: None, source: Path | None = None) -> Resolution:
+            locate: Locator = lambda qid: None, source: Path | None = None,
+            provenance: Mapping[str, Provenance] | None = None) -> Resolution:
     """Check ``given`` (qualified id -> raw value) against the questionnaire, in order.
 
     Conditions and computed defaults see the answers resolved before them.
@@ -153,7 +175,8 @@ def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str
     answers = None
     if not any(p.is_error for p in problems):
         provided = frozenset(q for q, v in given.items() if not is_empty(v) and q in values)
-        answers = Answers(questionnaire, values, provided, source)
+        kept = {qid: p for qid, p in (provenance or {}).items() if qid in values}
+        answers = Answers(questionnaire, values, provided, source, kept)
     return Resolution(answers, problems, values)
 
 
@@ -176,60 +199,127 @@ def _default(question: Question, context: Mapping[str, Any]) -> Any:
     return None if is_empty(value) else check_value(question, value)
 
 
-def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None = None
-                          ) -> tuple[Questionnaire | None, dict[str, Any], list[Problem]]:
-    """Split a parsed answers file into its questionnaire, flat answers and structural problems."""
-    problems = list(doc.problems)
+@dataclass
+class AnswersDocument:
+    """An answers file read but not yet judged: its questionnaire, flat answers (migrated to
+    the current questionnaire version), provenance, and the problems found so far."""
+
+    questionnaire: Questionnaire | None
+    given: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    version: int | None = None
+    migration: list[Step] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None = None) -> AnswersDocument:
+    """Split a parsed answers file into header, flat answers and provenance, migrating answers
+    made for an older questionnaire version (each change is reported as a warning)."""
+    result = AnswersDocument(questionnaire, problems=list(doc.problems))
 
     def error(path: tuple[Any, ...], message: str, hint: str | None = None,
               severity: str = "error") -> None:
-        problems.append(Problem(message, file=doc.file, line=doc.line(path),
-                                key=".".join(map(str, path)) or None, hint=hint,
-                                severity=severity))  # type: ignore[arg-type]
+        result.problems.append(Problem(message, file=doc.file, line=doc.line(path),
+                                       key=".".join(map(str, path)) or None, hint=hint,
+                                       severity=severity))  # type: ignore[arg-type]
 
     data = doc.data
     if not isinstance(data, dict):
         error((), f"an answers file must be a group of sections, got {type_name(data)}",
               "start from `policygen demo` output or examples/; see the README")
-        return questionnaire, {}, problems
-    questionnaire = _check_header(data.get(HEADER_KEY), error, questionnaire)
-    given: dict[str, Any] = {}
+        return result
+    questionnaire, result.version = _check_header(data.get(HEADER_KEY), error, questionnaire)
+    result.questionnaire = questionnaire
     if questionnaire is None:
-        return None, given, problems
-    section_ids = [s.id for s in questionnaire.sections]
+        return result
+    flat: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     for key, body in data.items():
-        if key == HEADER_KEY:
-            continue
-        section = questionnaire.section(str(key))
-        if section is None:
-            error((key,), f"unknown section '{key}'", allowed_keys_hint(str(key), section_ids))
-            continue
-        if body is None:
+        if key in (HEADER_KEY, PROVENANCE_KEY) or body is None:
             continue
         if not isinstance(body, dict):
             error((key,), f"section '{key}' must be a group of answers, got {type_name(body)}",
                   "indent the answers under the section name")
             continue
-        question_ids = [q.id for q in section.questions]
         for qkey, value in body.items():
-            qid = f"{key}.{qkey}"
-            if questionnaire.question(qid) is None:
-                elsewhere = [q.qid for q in questionnaire.questions() if q.id == qkey]
-                hint = (f"'{qkey}' belongs in section '{elsewhere[0].split('.')[0]}'" if elsewhere
-                        else allowed_keys_hint(str(qkey), question_ids))
-                error((key, qkey), f"unknown question '{qkey}' in section '{key}'", hint)
-                continue
-            given[qid] = value
-    return questionnaire, given, problems
+            flat[f"{key}.{qkey}"] = value
+            lines[f"{key}.{qkey}"] = doc.lines.get((key, qkey)) or doc.lines.get((key,)) or 0
+    provenance = _read_provenance(data.get(PROVENANCE_KEY), doc, error)
+    if result.version is not None and result.version < questionnaire.version and questionnaire.migrations:
+        flat, origin, result.migration = migrate(flat, result.version, questionnaire.migrations)
+        lines = {qid: lines.get(source, 0) for qid, source in origin.items()}
+        provenance, _, _ = migrate(provenance, result.version, questionnaire.migrations)
+        for step in result.migration:
+            result.problems.append(Problem(step.describe(), file=doc.file, line=doc.lines.get(
+                tuple(step.old.split(".", 1))) or None, key=step.old, severity="warning",
+                hint="run `policygen migrate` to save the file in the current form"))
+    section_ids = [s.id for s in questionnaire.sections]
+    for qid, value in flat.items():
+        key, _, qkey = qid.partition(".")
+        section = questionnaire.section(key)
+        if section is None:
+            if not any(p.key == key for p in result.problems):
+                error((key,), f"unknown section '{key}'", allowed_keys_hint(key, section_ids))
+            continue
+        if questionnaire.question(qid) is None:
+            elsewhere = [q.qid for q in questionnaire.questions() if q.id == qkey]
+            hint = (f"'{qkey}' belongs in section '{elsewhere[0].split('.')[0]}'" if elsewhere
+                    else allowed_keys_hint(qkey, [q.id for q in section.questions]))
+            error((key, qkey), f"unknown question '{qkey}' in section '{key}'", hint)
+            continue
+        result.given[qid] = value
+        result.lines[qid] = lines.get(qid, 0)
+    for qid in provenance:
+        if questionnaire.question(qid) is None:
+            error((PROVENANCE_KEY, qid), f"provenance for '{qid}', which is not a question",
+                  allowed_keys_hint(qid, [q.qid for q in questionnaire.questions()]), severity="warning")
+    result.provenance = {qid: p for qid, p in provenance.items() if questionnaire.question(qid) is not None}
+    return result
+
+
+def _read_provenance(raw: Any, doc: YamlDocument, error: Callable[..., None]) -> dict[str, Provenance]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        error((PROVENANCE_KEY,), "'provenance' must map question ids to {by, at, note}")
+        return {}
+    result: dict[str, Provenance] = {}
+    for qid, entry in raw.items():
+        path = (PROVENANCE_KEY, qid)
+        if not isinstance(entry, dict):
+            error(path, "provenance must be a group of keys: by, at, note",
+                  "e.g. {by: Head of People, at: 2027-01-04, note: agreed with the union}")
+            continue
+        for key in entry:
+            if key not in _PROVENANCE_KEYS:
+                error((*path, key), f"unknown provenance key '{key}'", allowed_keys_hint(str(key), _PROVENANCE_KEYS))
+        at = entry.get("at")
+        if isinstance(at, dt.datetime):
+            at = at.date()
+        elif isinstance(at, str):
+            try:
+                at = dt.date.fromisoformat(at)
+            except ValueError:
+                error((*path, "at"), f"'{at}' is not a date", "write it as YYYY-MM-DD")
+                at = None
+        elif at is not None and not isinstance(at, dt.date):
+            error((*path, "at"), "'at' must be a date", "write it as YYYY-MM-DD")
+            at = None
+        texts = {key: str(entry[key]).strip() for key in ("by", "note")
+                 if isinstance(entry.get(key), (str, int, float)) and str(entry[key]).strip()}
+        result[str(qid)] = Provenance(by=texts.get("by"), at=at, note=texts.get("note"))
+    return result
 
 
 def _check_header(header: Any, error: Callable[..., None],
-                  questionnaire: Questionnaire | None) -> Questionnaire | None:
+                  questionnaire: Questionnaire | None) -> tuple[Questionnaire | None, int | None]:
+    """The questionnaire the header names (or the one given) and the version the answers were made for."""
     example = ("add at the top:\n      policygen:\n        format: 1\n"
                "        questionnaire: social-media\n        questionnaire_version: 1")
     if not isinstance(header, dict):
         error((HEADER_KEY,), "the 'policygen' header is missing", example)
-        return questionnaire or bundled_questionnaire()
+        return questionnaire or bundled_questionnaire(), None
     for key in header:
         if key not in _HEADER_KEYS:
             error((HEADER_KEY, key), f"unknown header key '{key}'", allowed_keys_hint(str(key), _HEADER_KEYS))
@@ -246,7 +336,7 @@ def _check_header(header: Any, error: Callable[..., None],
         if qn_id not in known:
             error((HEADER_KEY, "questionnaire"), f"no questionnaire called '{qn_id}'",
                   allowed_keys_hint(str(qn_id), known))
-            return None
+            return None, None
         questionnaire = bundled_questionnaire(qn_id)
     elif qn_id != questionnaire.id:
         error((HEADER_KEY, "questionnaire"),
@@ -255,6 +345,7 @@ def _check_header(header: Any, error: Callable[..., None],
     if isinstance(version, bool) or not isinstance(version, int):
         error((HEADER_KEY, "questionnaire_version"), "'questionnaire_version' must be a whole number",
               f"the current version is {questionnaire.version}")
+        version = None
     elif version > questionnaire.version:
         error((HEADER_KEY, "questionnaire_version"),
               f"these answers are for questionnaire version {version}, newer than this policygen's "
@@ -262,23 +353,27 @@ def _check_header(header: Any, error: Callable[..., None],
     elif version < questionnaire.version:
         error((HEADER_KEY, "questionnaire_version"),
               f"these answers are for questionnaire version {version}; the current one is "
-              f"{questionnaire.version}", "new questions get their defaults; review them and "
-              "save the file again", severity="warning")
-    return questionnaire
+              f"{questionnaire.version}", "new questions get their defaults; run `policygen migrate` "
+              "to update the file, or `policygen interview --update` to answer what is new",
+              severity="warning")
+    return questionnaire, version
 
 
 def validate_answers_file(path: Path, questionnaire: Questionnaire | None = None) -> Resolution:
     """Every problem in an answers file (syntax, structure, values), without raising for them."""
     doc = load_yaml_file(path, what="answers file")
-    questionnaire, given, problems = read_answers_document(doc, questionnaire)
-    if questionnaire is None:
+    document = read_answers_document(doc, questionnaire)
+    problems = document.problems
+    if document.questionnaire is None:
         return Resolution(None, problems)
 
     def locate(qid: str) -> int | None:
-        section, _, question = qid.partition(".")
-        return doc.lines.get((section, question)) or doc.lines.get((section,))
+        section = qid.partition(".")[0]
+        return document.lines.get(qid) or doc.lines.get((section,))
 
-    resolution = resolve(questionnaire, given, file=str(path), locate=locate, source=path)
+    resolution = resolve(document.questionnaire, document.given, file=str(path), locate=locate, source=path,
+                         provenance=document.provenance)
+    resolution.migration, resolution.file_version = document.migration, document.version
     already = {p.key for p in problems if p.is_error}  # one report per key is enough
     resolution.problems = problems + [p for p in resolution.problems if p.key not in already]
     if any(p.is_error for p in problems):
@@ -294,11 +389,14 @@ def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tupl
     return resolution.answers, resolution.warnings
 
 
-def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = None) -> str:
+def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = None,
+                 include_defaults: bool = True) -> str:
     """The answers as a commented, hand-editable YAML answers file (stable output).
 
     ``draft_sections`` marks the file as an unfinished interview's draft and lists the
-    sections walked so far.
+    sections walked so far. With ``include_defaults=False`` only answers that were given
+    are written, so defaults (and questions new in this questionnaire version) stay open
+    for the next interview.
     """
     questionnaire = answers.questionnaire
     lines = [
@@ -316,12 +414,22 @@ def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = Non
         body: list[str] = []
         for question in section.questions:
             value = answers.values.get(question.qid)
-            if question.qid not in answers.values or is_empty(value):
+            if question.qid not in answers.values or is_empty(value) or \
+                    (not include_defaults and question.qid not in answers.provided):
                 continue
             body.append(f"  # {question.prompt}")
             body.extend(_dump_entry(question.id, value))
         if body:
             lines += ["", f"# {section.title}", f"{section.id}:", *body]
+    if answers.provenance:
+        lines += ["", "# Who gave each answer, when, and why.", f"{PROVENANCE_KEY}:"]
+        order = [q.qid for q in questionnaire.questions()]
+        for qid in sorted(answers.provenance, key=order.index):
+            entry = answers.provenance[qid]
+            fields = [f"{name}: {dump_scalar(value) if name != 'at' else value.isoformat()}"  # type: ignore[union-attr]
+                      for name, value in (("by", entry.by), ("at", entry.at), ("note", entry.note)) if value]
+            if fields:
+                lines.append(f"  {qid}: {{{', '.join(fields)}}}")
     return "\n".join(lines) + "\n"
 
 

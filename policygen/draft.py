@@ -102,7 +102,8 @@ def read_starting_point(path: Path, questionnaire: Questionnaire | None, load: L
     if questionnaire is None:
         named = header.get("questionnaire")
         questionnaire = load(named if isinstance(named, str) else DEFAULT_QUESTIONNAIRE)
-    _, given, problems = read_answers_document(doc, questionnaire)
+    document = read_answers_document(doc, questionnaire)
+    given, problems = document.given, document.problems
     unknown = _unknown_keys(doc, questionnaire)
     fatal = [p for p in problems if p.is_error and p.key not in unknown]
     if fatal:

@@ -11,16 +11,23 @@ from typing import Any
 
 from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
 from .expressions import Expression, ExpressionError, compile_expression
+from .migrations import Migration
 from .resources import questionnaires_dir
 from .values import QUESTION_TYPES, ValueProblem, check_value, is_empty, type_name
 from .yamlio import YamlDocument, load_yaml_file
 
 HEADER_KEY = "policygen"
+PROVENANCE_KEY = "provenance"
+RESERVED_KEYS = (HEADER_KEY, PROVENANCE_KEY)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CHOICE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _QUESTIONNAIRE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
-_TOP_KEYS = {"id": True, "version": True, "title": True, "description": False, "sections": True}
+_TOP_KEYS = {"id": True, "version": True, "title": True, "description": False, "sections": True,
+             "migrations": False}
+_MIGRATION_KEYS = {"version": True, "note": False, "rename": False, "split": False, "remove": False,
+                   "values": False}
+_QID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _SECTION_KEYS = {"id": True, "title": True, "intro": False, "when": False, "questions": True}
 _QUESTION_KEYS = {"id": True, "type": True, "prompt": True, "help": True, "default": False,
                   "default_expr": False, "when": False, "choices": False, "validate": False}
@@ -107,6 +114,7 @@ class Questionnaire:
     sections: tuple[Section, ...]
     source: Path
     description: str | None = None
+    migrations: tuple[Migration, ...] = ()
     _index: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -230,10 +238,73 @@ def load_questionnaire(path: Path) -> Questionnaire:
         section = _section(checker, raw, ("sections", index), seen_sections)
         if section is not None:
             sections.append(section)
+    migrations = _migrations(checker, top.get("migrations"), int(version), sections)
     if checker.problems:
         raise InputError(checker.problems, summary=f"{path}: the questionnaire has problems")
     return Questionnaire(id=str(qn_id), version=int(version), title=top["title"], sections=tuple(sections),
-                         source=path, description=top.get("description"))
+                         source=path, description=top.get("description"), migrations=migrations)
+
+
+def _migrations(checker: _Checker, raw: Any, current: int, sections: list[Section]) -> tuple[Migration, ...]:
+    """Read ``migrations``; every id they lead to must be a current question or be moved on later."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        checker.error(("migrations",), "'migrations' must be a list")
+        return ()
+    result: list[Migration] = []
+    for index, item in enumerate(raw):
+        path: tuple[Any, ...] = ("migrations", index)
+        data = checker.mapping(item, path, _MIGRATION_KEYS, "a migration")
+        if data is None:
+            continue
+        version = data.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or not 2 <= version <= current:
+            checker.error((*path, "version"), f"a migration's version must be from 2 to {current}",
+                          "it is the questionnaire version the migration leads to")
+            continue
+        rename = _qid_mapping(checker, data.get("rename"), (*path, "rename"), str)
+        split = {old: tuple(new) for old, new in
+                 _qid_mapping(checker, data.get("split"), (*path, "split"), list).items()}
+        remove = _qid_mapping(checker, data.get("remove"), (*path, "remove"), str)
+        values = _qid_mapping(checker, data.get("values"), (*path, "values"), dict)
+        note = data.get("note") if isinstance(data.get("note"), str) else None
+        result.append(Migration(version, rename, split, remove, values, note))
+    result.sort(key=lambda m: m.version)
+    current_ids = {q.qid for s in sections for q in s.questions}
+    for index, migration in enumerate(result):
+        moved_later = {old for later in result[index + 1:]
+                       for old in (*later.rename, *later.split, *later.remove)}
+        targets = [*migration.rename.values(), *(n for news in migration.split.values() for n in news),
+                   *migration.values]
+        for target in targets:
+            if target not in current_ids and target not in moved_later:
+                checker.error(("migrations",), f"migration to version {migration.version} leads to '{target}', "
+                              "which is not a question", did_you_mean(target, sorted(current_ids)))
+    return tuple(result)
+
+
+def _qid_mapping(checker: _Checker, raw: Any, path: tuple[Any, ...], kind: type) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        checker.error(path, f"'{path[-1]}' must map question ids (section.question)")
+        return {}
+    result: dict[str, Any] = {}
+    for key, value in raw.items():
+        ok = isinstance(value, kind)
+        if isinstance(value, list):
+            ok = ok and all(isinstance(v, str) and _QID.match(v) for v in value)
+        if isinstance(value, str) and path[-1] == "rename":
+            ok = ok and bool(_QID.match(value))
+        if not (isinstance(key, str) and _QID.match(key)) or not ok:
+            checker.error((*path, key), f"'{key}: {value}' is not a valid '{path[-1]}' entry",
+                          {"rename": "write old.id: new.id", "split": "write old.id: [new.one, new.two]",
+                           "remove": "write old.id: why it was removed",
+                           "values": "write section.question: {old value: new value}"}[str(path[-1])])
+            continue
+        result[key] = value
+    return result
 
 
 def _section(checker: _Checker, raw: Any, path: tuple[Any, ...], seen: set[str]) -> Section | None:
@@ -241,9 +312,8 @@ def _section(checker: _Checker, raw: Any, path: tuple[Any, ...], seen: set[str])
     if data is None:
         return None
     section_id = checker.identifier(data, path, _ID)
-    if section_id == HEADER_KEY:
-        checker.error((*path, "id"), f"'{HEADER_KEY}' is reserved for the answers file header",
-                      "choose another section id")
+    if section_id in RESERVED_KEYS:
+        checker.error((*path, "id"), f"'{section_id}' is reserved in answers files", "choose another section id")
     if section_id in seen:
         checker.error((*path, "id"), f"section id '{section_id}' is used twice", "give each section its own id")
     seen.add(section_id)

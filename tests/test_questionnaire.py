@@ -78,5 +78,5 @@ def test_reserved_section_id_and_self_reference(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_questionnaire(path)
     problems = [str(p) for p in info.value.problems]
-    assert any("reserved for the answers file header" in p for p in problems)
+    assert any("'policygen' is reserved in answers files" in p for p in problems)
     assert any("'policygen.a' refers to itself" in p for p in problems)
