@@ -98,6 +98,11 @@ def render(
     answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
     formats: FormatOption = [],  # noqa: B006
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files.")] = Path("out"),
+    changes_since: Annotated[Path | None, typer.Option(
+        "--changes-since", metavar="OLD_ANSWERS",
+        help="Add a 'What changed in this version' section, compared with these older answers.")] = None,
+    provenance: Annotated[bool, typer.Option(
+        "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
 ) -> None:
     """Render the policy from an answers file into OUTPUT/policy.{md,html,pdf}.
 
@@ -107,7 +112,8 @@ def render(
     """
     from .render import RenderOptions, normalise_formats, render_file
 
-    result = render_file(answers, RenderOptions(normalise_formats(formats), output))
+    options = RenderOptions(normalise_formats(formats), output, changes_since=changes_since, provenance=provenance)
+    result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
 
@@ -127,6 +133,61 @@ def validate(
     count = len(resolution.answers.values) if resolution.answers else 0
     note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
     print(f"{answers}: valid ({count} answers{note})")
+
+
+@app.command()
+def migrate(
+    answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the migrated answers here instead of in place.")] = None,
+) -> None:
+    """Bring an answers file up to the current questionnaire version.
+
+    Renamed, split and removed questions are moved (each change is listed). Written
+    in place unless --output is given; the original is kept as ANSWERS.vN.yaml.
+    """
+    from .upgrade import migrate_file
+
+    result = migrate_file(answers, output)
+    _print_problems(result.warnings)
+    for step in result.steps:
+        print(f"{step.old}: {step.describe()}")
+    if not result.written:
+        print(f"{answers}: already up to date (questionnaire version {result.to_version})")
+        return
+    print(f"{answers}: migrated from questionnaire version {result.from_version} to {result.to_version}")
+    _print_written(result.written)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier answers file.", show_default=False)],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later answers file.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html",
+                                     help="md: a changelog; html: a redline page.")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
+) -> None:
+    """Show what changed in the policy between two answers files, and which answers caused it.
+
+    Example: policygen diff answers-2026.yaml answers-2027.yaml -f html -o changes.html
+    """
+    from .answers import load_answers
+    from .compose import load_library
+    from .diff import changes_html, changes_markdown, compare
+    from .files import write_file_atomically
+
+    if fmt not in ("md", "html"):
+        raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md or html")
+    new_answers, warnings = load_answers(new)
+    old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
+    _print_problems(old_warnings + warnings)
+    comparison = compare(old_answers, new_answers, load_library(new_answers.questionnaire))
+    text = changes_markdown(comparison) if fmt == "md" else changes_html(comparison)
+    if output is None:
+        print(text, end="")
+    else:
+        write_file_atomically(output, text)
+        print(output)
 
 
 @app.command()

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__
@@ -80,6 +80,38 @@ class PolicySection:
 
 
 @dataclass(frozen=True)
+class AnswerSource:
+    """One row of the provenance appendix: a question, its answer, and who gave it, when and why."""
+
+    question: str
+    answer: str
+    by: str
+    at: str
+    note: str
+
+
+def answer_sources(answers: Answers) -> tuple[AnswerSource, ...]:
+    """Every applicable answer with its provenance, in questionnaire order."""
+    from .values import format_value
+
+    rows = []
+    locale = answers.get(META_QUESTIONS["language"]) or "en-GB"
+    for question in answers.questionnaire.questions():
+        if not answers.applies(question.qid):
+            continue
+        value = answers.get(question.qid)
+        shown = format_value(value, [(c.value, c.label) for c in question.choices])
+        if isinstance(value, dt.date):
+            shown = long_date(value, locale)
+        source = answers.provenance.get(question.qid)
+        given = question.qid in answers.provided
+        rows.append(AnswerSource(
+            question.prompt, shown, (source.by if source and source.by else "" if given else "(default)"),
+            long_date(source.at, locale) if source and source.at else "", source.note or "" if source else ""))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class Policy:
     """The composed policy: document details and sections of clauses, ready for any format."""
 
@@ -95,6 +127,8 @@ class Policy:
     sections: tuple[PolicySection, ...]
     questionnaire: str
     generator: str = __version__
+    changes: tuple[str, ...] = ()  # "What changed in this version" (render --changes-since), trusted Markdown
+    answer_sources: tuple[AnswerSource, ...] = ()  # the provenance appendix (render --provenance)
 
     def clauses(self) -> Iterable[Clause]:
         """Every clause, in document order."""
@@ -166,6 +200,24 @@ class ClauseLibrary:
                                longdate=lambda d: long_date(d, locale))
             self._environments[locale] = env
         return self._environments[locale]
+
+    def references(self, clause_id: str) -> frozenset[str]:
+        """The questions a clause depends on: those its ``when`` and its text read.
+
+        Used to explain a change ("this clause changed because this answer did").
+        """
+        clause = self.clauses[clause_id]
+        found = {f"{s}.{q}" for s, q in clause.when.references} if clause.when else set()
+        env = self.environment()
+        source = env.loader.get_source(env, clause.template_name)[0]  # type: ignore[union-attr]
+        for node in env.parse(source).find_all(nodes.Getattr):
+            inner = node.node
+            if isinstance(inner, nodes.Name) and inner.name != "labels":
+                found.add(f"{inner.name}.{node.attr}")
+            elif isinstance(inner, nodes.Getattr) and isinstance(inner.node, nodes.Name) \
+                    and inner.node.name == "labels":
+                found.add(f"{inner.attr}.{node.attr}")
+        return frozenset(found)
 
 
 def long_date(value: dt.date, locale: str) -> str:

@@ -6,12 +6,13 @@ requested format has succeeded, and then atomically.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .answers import Answers, load_answers
-from .compose import ClauseLibrary, Policy, compose, load_library
+from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library
 from .errors import InputError, Problem
 from .files import write_files_atomically
 
@@ -26,6 +27,9 @@ class RenderOptions:
     formats: tuple[str, ...] = FORMATS
     out_dir: Path = Path("out")
     basename: str = BASENAME
+    changes_since: Path | None = None  # an older answers file: add "What changed in this version"
+    provenance: bool = False  # add the "Where the answers came from" appendix
+    today: dt.date | None = None  # for the review-date check; None means the real date
 
 
 @dataclass
@@ -48,11 +52,22 @@ def normalise_formats(formats: Sequence[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in wanted)
 
 
-def render_in_memory(answers: Answers, formats: Sequence[str],
-                     library: ClauseLibrary | None = None) -> tuple[Policy, dict[str, bytes | str]]:
-    """Compose the policy and render each requested format, without touching the disk."""
+def render_in_memory(answers: Answers, formats: Sequence[str], library: ClauseLibrary | None = None, *,
+                     previous: Answers | None = None, provenance: bool = False
+                     ) -> tuple[Policy, dict[str, bytes | str]]:
+    """Compose the policy and render each requested format, without touching the disk.
+
+    ``previous`` adds a "What changed in this version" section against those answers;
+    ``provenance`` adds an appendix listing every answer and who gave it.
+    """
     library = library or load_library(answers.questionnaire)
     policy = compose(answers, library)
+    if previous is not None:
+        from .diff import change_notes, compare
+
+        policy = replace(policy, changes=change_notes(compare(previous, answers, library)))
+    if provenance:
+        policy = replace(policy, answer_sources=answer_sources(answers))
     from .markdown import render_markdown
 
     outputs: dict[str, bytes | str] = {}
@@ -75,7 +90,17 @@ def render_in_memory(answers: Answers, formats: Sequence[str],
 def render_file(answers_path: Path, options: RenderOptions) -> RenderResult:
     """Validate an answers file, render every requested format, then write them all atomically."""
     answers, warnings = load_answers(answers_path)
-    policy, outputs = render_in_memory(answers, options.formats)
+    previous = None
+    if options.changes_since is not None:
+        previous, _ = load_answers(options.changes_since, answers.questionnaire)
+    policy, outputs = render_in_memory(answers, options.formats, previous=previous, provenance=options.provenance)
+    today = options.today or dt.date.today()
+    if policy.review_date < today:
+        warnings.append(Problem(
+            f"this policy was due for review by {policy.review_date.isoformat()}", file=str(answers_path),
+            key="policy.review_months",
+            hint="review the answers (policygen interview --update), then give the new edition a new version "
+                 "and effective date", severity="warning"))
     files = {options.out_dir / f"{options.basename}.{fmt}": outputs[fmt] for fmt in options.formats}
     write_files_atomically(files)
     return RenderResult(list(files), warnings, policy)

@@ -104,3 +104,15 @@ def test_questionnaire_migrations_are_checked(tmp_path: Path) -> None:
     text = str(info.value)
     assert "a migration's version must be from 2 to 3" in text
     assert "leads to 'org.legl_name', which is not a question" in text and "did you mean 'org.legal_name'?" in text
+
+
+def test_cli_migrate_on_a_current_file_changes_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import ROOT
+
+    path = tmp_path / "answers.yaml"
+    shutil.copy(ROOT / "examples" / "demo" / "answers.yaml", path)
+    before = path.read_bytes()
+    result = cli("migrate", path)
+    assert result.code == 0, result.err
+    assert "already up to date" in result.out
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml"]

@@ -1,0 +1,247 @@
+"""What changed between two versions of a policy, clause by clause, and which answers caused it.
+
+``compare`` composes the policy from two answers files with the same clause
+library and reports each clause that was added, removed or reworded, with the
+answers it depends on (its ``when`` and the values its text prints) that differ
+between the two files. If a clause changed although none of its answers did,
+its standard wording changed (a newer policygen).
+
+Outputs: a Markdown changelog, an HTML redline (insertions underlined, deletions
+struck through, each also labelled in words, so nothing relies on colour), and
+the short list that ``render --changes-since`` puts into the policy itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .answers import Answers
+from .compose import Clause, ClauseLibrary, Policy, compose, long_date
+from .mdtext import Trusted, escape_markdown
+from .values import format_value
+
+ChangeKind = Literal["added", "removed", "reworded"]
+_KIND_WORDS = {"added": "Added", "removed": "Removed", "reworded": "Reworded"}
+
+
+@dataclass(frozen=True)
+class Cause:
+    """An answer that differs between the two files, as a person reads it."""
+
+    qid: str
+    question: str
+    before: str
+    after: str
+
+    def sentence(self) -> str:
+        """The cause in words: 'Question?' changed from X to Y."""
+        return f"“{self.question}” changed from {self.before} to {self.after}"
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    """One clause that differs between the old and the new policy."""
+
+    kind: ChangeKind
+    clause_id: str
+    title: str
+    number: str
+    before: str | None
+    after: str | None
+    causes: tuple[Cause, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Both policies and the changes between them."""
+
+    old: Policy
+    new: Policy
+    changes: tuple[ClauseChange, ...]
+
+
+def _numbered(policy: Policy) -> dict[str, tuple[str, Clause]]:
+    return {clause.id: (f"{section.number}.{index}", clause)
+            for section in policy.sections for index, clause in enumerate(section.clauses, 1)}
+
+
+def _shown(answers: Answers, qid: str) -> str:
+    question = answers.questionnaire.question(qid)
+    if question is None or not answers.applies(qid):
+        return "not asked"
+    return "“" + format_value(answers.get(qid), [(c.value, c.label) for c in question.choices]) + "”"
+
+
+def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary) -> Comparison:
+    """Compose both policies and list the clauses that were added, removed or reworded."""
+    old, new = compose(old_answers, library), compose(new_answers, library)
+    before, after = _numbered(old), _numbered(new)
+    changes: list[ClauseChange] = []
+    for outline_section in library.outline:
+        for clause_id in outline_section.clause_ids:
+            was, now = before.get(clause_id), after.get(clause_id)
+            if (was is None and now is None) or (was and now and was[1].text == now[1].text):
+                continue
+            kind: ChangeKind = "added" if was is None else "removed" if now is None else "reworded"
+            number, clause = now or was  # type: ignore[misc]
+            causes = tuple(
+                Cause(qid, question.prompt, _shown(old_answers, qid), _shown(new_answers, qid))
+                for qid in _in_order(library.references(clause_id), new_answers)
+                if (question := new_answers.questionnaire.question(qid)) is not None
+                and _shown(old_answers, qid) != _shown(new_answers, qid))
+            changes.append(ClauseChange(kind, clause_id, clause.title, number, was[1].text if was else None,
+                                        now[1].text if now else None, causes))
+    return Comparison(old, new, tuple(changes))
+
+
+def _in_order(qids: frozenset[str], answers: Answers) -> list[str]:
+    order = {q.qid: i for i, q in enumerate(answers.questionnaire.questions())}
+    return sorted(qids, key=lambda qid: (order.get(qid, len(order)), qid))
+
+
+def _why(change: ClauseChange) -> list[str]:
+    if change.causes:
+        return [cause.sentence() for cause in change.causes]
+    return ["the standard wording of this clause changed in a newer policygen"]
+
+
+# ---------------------------------------------------------------- Markdown
+
+def _describe(policy: Policy) -> str:
+    return f"version {policy.version}, in effect from {long_date(policy.effective_date, policy.language)}"
+
+
+def changes_markdown(comparison: Comparison) -> str:
+    """The changelog as a Markdown document, grouped into added, removed and reworded clauses."""
+    old, new = comparison.old, comparison.new
+    lines = [f"# What changed in the {escape_markdown(new.title.lower())} of {escape_markdown(new.organisation)}",
+             "", f"From {escape_markdown(_describe(old))} to {escape_markdown(_describe(new))}."]
+    if not comparison.changes:
+        return "\n".join([*lines, "", "Nothing changed: both answers files give the same policy.", ""])
+    for kind in ("added", "removed", "reworded"):
+        group = [c for c in comparison.changes if c.kind == kind]
+        if not group:
+            continue
+        lines += ["", f"## {_KIND_WORDS[kind]} ({len(group)})"]
+        for change in group:
+            lines += ["", f"### {change.number} {escape_markdown(change.title)}", "", "Because:", ""]
+            lines += [f"- {escape_markdown(reason)}" for reason in _why(change)]
+            if kind == "reworded":
+                for was, now in _changed_blocks(change.before or "", change.after or ""):
+                    lines += ["", f"Before: {escape_markdown(was) if was else '(nothing)'}", "",
+                              f"Now: {escape_markdown(now) if now else '(nothing)'}"]
+    return "\n".join(lines) + "\n"
+
+
+def change_notes(comparison: Comparison) -> tuple[Trusted, ...]:
+    """One Markdown line per change, for the "What changed in this version" section of a policy."""
+    notes = []
+    for change in comparison.changes:
+        reasons = "; ".join(escape_markdown(reason) for reason in _why(change))
+        where = f"{change.number} {escape_markdown(change.title)}"
+        notes.append(Trusted(f"**{_KIND_WORDS[change.kind]}:** {where}, because {reasons}."))
+    return tuple(notes)
+
+
+# ---------------------------------------------------------------- HTML redline
+
+def _blocks(markdown: str) -> list[str]:
+    """The clause as plain text blocks (paragraphs and list items), as a reader sees them."""
+    from .html import markdown_parser
+
+    blocks, parts = [], markdown_parser().parse(markdown)
+    for token in parts:
+        if token.type == "inline":
+            blocks.append("".join(child.content if child.type in ("text", "code_inline") else
+                                  " " if child.type in ("softbreak", "hardbreak") else ""
+                                  for child in token.children or ()))
+    return [" ".join(block.split()) for block in blocks]
+
+
+def _changed_blocks(before: str, after: str) -> list[tuple[str, str]]:
+    old, new = _blocks(before), _blocks(after)
+    pairs = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            pairs.append((" ".join(old[i1:i2]), " ".join(new[j1:j2])))
+    return pairs
+
+
+def _word_diff(before: str, after: str) -> str:
+    old, new = re.findall(r"\S+|\s+", before), re.findall(r"\S+|\s+", after)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(html.escape("".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del><span class=\"label\">[removed: </span>{html.escape(''.join(old[i1:i2]))}"
+                       "<span class=\"label\">]</span></del>")
+        if j2 > j1:
+            out.append(f"<ins><span class=\"label\">[added: </span>{html.escape(''.join(new[j1:j2]))}"
+                       "<span class=\"label\">]</span></ins>")
+    return "".join(out)
+
+
+def _similar(before: str, after: str) -> bool:
+    """True when a paragraph was edited rather than rewritten (at least half its words kept)."""
+    return difflib.SequenceMatcher(a=before.split(), b=after.split(), autojunk=False).ratio() >= 0.5
+
+
+def _redline_blocks(before: str | None, after: str | None) -> str:
+    old, new = _blocks(before or ""), _blocks(after or "")
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += [f"<p>{html.escape(block)}</p>" for block in old[i1:i2]]
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
+                if _similar(a, b):
+                    out.append(f"<p>{_word_diff(a, b)}</p>")
+                else:  # mostly rewritten: word-by-word marks would be noise
+                    out += [f"<p>{_word_diff(a, '')}</p>", f"<p>{_word_diff('', b)}</p>"]
+        else:
+            out += [f"<p>{_word_diff(block, '')}</p>" for block in old[i1:i2]]
+            out += [f"<p>{_word_diff('', block)}</p>" for block in new[j1:j2]]
+    return "\n".join(out)
+
+
+_REDLINE_CSS = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; line-height: 1.55; color: #1d1d1f; max-width: 46rem;
+       margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+h1 { font-size: 1.8rem; } h2 { font-size: 1.35rem; margin-top: 2rem; border-top: 2px solid #d0d0d7; }
+h3 { font-size: 1.1rem; }
+.kind { display: inline-block; font-size: 0.85rem; font-weight: bold; border: 1px solid #1d1d1f;
+        border-radius: 0.25rem; padding: 0 0.4rem; margin-right: 0.4rem; }
+ins { text-decoration: underline 2px; background: #e3f1e6; color: #0b3d17; }
+del { text-decoration: line-through 2px; background: #fbe4e2; color: #5c1111; }
+.label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.legend { background: #f4f5f8; padding: 0.5rem 1rem; border-radius: 0.5rem; }
+"""
+
+
+def changes_html(comparison: Comparison) -> str:
+    """The changelog as a standalone HTML redline page."""
+    old, new = comparison.old, comparison.new
+    title = f"What changed in the {new.title.lower()} of {new.organisation}"
+    body = [f"<h1>{html.escape(title)}</h1>",
+            f"<p>From {html.escape(_describe(old))} to {html.escape(_describe(new))}.</p>",
+            '<p class="legend">Added text is <ins>underlined</ins> and removed text is <del>struck through</del>. '
+            "Screen readers announce each change as “added” or “removed”.</p>"]
+    if not comparison.changes:
+        body.append("<p>Nothing changed: both answers files give the same policy.</p>")
+    for change in comparison.changes:
+        body.append(f'<section aria-labelledby="c-{change.clause_id}">')
+        body.append(f'<h2 id="c-{change.clause_id}"><span class="kind">{_KIND_WORDS[change.kind]}</span> '
+                    f"{html.escape(change.number)} {html.escape(change.title)}</h2>")
+        body.append("<p>Because:</p><ul>" + "".join(f"<li>{html.escape(r)}</li>" for r in _why(change)) + "</ul>")
+        body.append(_redline_blocks(change.before, change.after))
+        body.append("</section>")
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(new.language)}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{_REDLINE_CSS}</style>\n</head>\n<body>\n<main>\n"
+            + "\n".join(body) + "\n</main>\n</body>\n</html>\n")

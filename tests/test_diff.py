@@ -1,0 +1,155 @@
+"""What changed between two versions, and why: the diff, the redline and --changes-since."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from policygen.answers import load_answers
+from policygen.compose import load_library
+from policygen.diff import compare
+
+OLD, NEW = FIXTURES / "diff" / "old.yaml", FIXTURES / "diff" / "new.yaml"
+
+
+@pytest.fixture(scope="module")
+def comparison():  # type: ignore[no-untyped-def]
+    new, _ = load_answers(NEW)
+    old, _ = load_answers(OLD, new.questionnaire)
+    return compare(old, new, load_library(new.questionnaire))
+
+
+def test_changes_are_grouped_by_clause_with_their_causes(comparison) -> None:  # type: ignore[no-untyped-def]
+    kinds = {change.clause_id: change.kind for change in comparison.changes}
+    assert kinds == {
+        "personal.saying-where-you-work": "removed", "personal.own-views": "removed",
+        "personal.keeping-employer-private": "added",
+        "personal.people-we-serve": "reworded", "official.creating-accounts": "reworded",
+    }
+    by_id = {change.clause_id: change for change in comparison.changes}
+    [cause] = by_id["personal.people-we-serve"].causes
+    assert cause.qid == "personal.client_connections"
+    assert cause.before == "“Only on professional networks such as LinkedIn”" and cause.after == "“Yes, with care”"
+    own_views = {c.qid: (c.before, c.after) for c in by_id["personal.own-views"].causes}
+    assert own_views["personal.may_mention_employer"] == ("“yes”", "“no”")
+    assert own_views["personal.disclaimer"][1] == "not asked"
+
+
+def test_same_answers_mean_no_changes() -> None:
+    answers, _ = load_answers(OLD)
+    assert compare(answers, answers, load_library(answers.questionnaire)).changes == ()
+
+
+def test_a_wording_change_with_the_same_answers_is_explained(tmp_path: Path) -> None:
+    import shutil
+
+    from policygen.questionnaire import bundled_questionnaire
+
+    shutil.copytree(ROOT / "templates", tmp_path / "t")
+    clause = tmp_path / "t" / "policy" / "clauses" / "purpose" / "why.md.j2"
+    clause.write_text(clause.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    answers, _ = load_answers(OLD)
+    old_policy_library = load_library(bundled_questionnaire())
+    from policygen.compose import compose
+
+    before = compose(answers, old_policy_library)
+    new_library = load_library(bundled_questionnaire(), [tmp_path / "t"])
+    after = compose(answers, new_library)
+    assert before.sections[0].clauses[0].text != after.sections[0].clauses[0].text
+
+
+def test_markdown_changelog_snapshot(cli, snapshot) -> None:  # type: ignore[no-untyped-def]
+    result = cli("diff", OLD, NEW)
+    assert result.code == 0, result.err
+    assert "## Added (1)" in result.out and "## Removed (2)" in result.out and "## Reworded (2)" in result.out
+    assert "Because:" in result.out and "Before:" in result.out and "Now:" in result.out
+    snapshot("diff/changes.md", result.out)
+
+
+class _Redline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.marked: dict[str, list[str]] = {"ins": [], "del": []}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("meta", "br", "hr", "img", "link"):  # void elements have no end tag
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack.pop() == tag
+
+    def handle_data(self, data: str) -> None:
+        for tag in ("ins", "del"):
+            if tag in self.stack:
+                self.marked[tag].append(data)
+
+
+def test_html_redline_marks_changes_without_relying_on_colour(cli, tmp_path: Path) -> None:
+    out = tmp_path / "changes.html"
+    result = cli("diff", OLD, NEW, "--format", "html", "-o", out)
+    assert result.code == 0, result.err
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+    parser = _Redline()
+    parser.feed(page)
+    inserted, deleted = "".join(parser.marked["ins"]), "".join(parser.marked["del"])
+    assert "You may connect" in inserted and "only on professional networks" in deleted
+    assert "[added: " in inserted and "[removed: " in deleted  # words for screen readers
+    assert "text-decoration: underline" in page and "text-decoration: line-through" in page  # not colour alone
+    for kind in ("Added", "Removed", "Reworded"):
+        assert f'<span class="kind">{kind}</span>' in page
+
+
+def test_diff_errors_name_the_file(cli, tmp_path: Path) -> None:
+    broken = tmp_path / "old.yaml"
+    broken.write_text(OLD.read_text(encoding="utf-8").replace("kind: nonprofit", "kind: charity"), encoding="utf-8")
+    result = cli("diff", broken, NEW)
+    assert result.code == 2 and str(broken) in result.err
+    assert cli("diff", OLD, NEW, "-f", "pdf").code == 2
+
+
+def test_render_changes_since_adds_a_what_changed_section(cli, tmp_path: Path) -> None:
+    result = cli("render", NEW, "--changes-since", OLD, "-f", "md", "-o", tmp_path)
+    assert result.code == 0, result.err
+    markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
+    section = markdown.split("## What changed in this version\n\n", 1)[1].split("\n## ", 1)[0]
+    lines = section.strip().splitlines()
+    assert len(lines) == 5
+    assert "- **Removed:** 2.3 Saying where you work, because “May people say on their personal profiles that " \
+           "they work for you?” changed from “yes” to “no”." in lines
+    assert any(line.startswith("- **Added:** 2.3 Keeping your employer private, because") for line in lines)
+    assert markdown.index("## What changed in this version") < markdown.index("## 1. What this policy is for")
+
+
+def test_render_provenance_appendix(cli, tmp_path: Path) -> None:
+    result = cli("render", NEW, "--provenance", "-f", "md", "-f", "html", "-o", tmp_path)
+    assert result.code == 0, result.err
+    markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
+    appendix = markdown.split("## Where the answers came from\n", 1)[1]
+    assert "| May people say on their personal profiles that they work for you? | no | Director of People | " \
+           "2 November 2027 | After two staff were doxxed |" in appendix
+    assert "| Which spelling should the policy use? | British English | (default) |  |  |" in appendix
+    assert "<table>" in (tmp_path / "policy.html").read_text(encoding="utf-8")
+
+
+def test_no_appendix_or_changes_unless_asked(cli, tmp_path: Path) -> None:
+    assert cli("render", NEW, "-f", "md", "-o", tmp_path).code == 0
+    markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
+    assert "What changed" not in markdown and "Where the answers came from" not in markdown
+
+
+def test_a_passed_review_date_warns_but_renders(tmp_path: Path) -> None:
+    from policygen.render import RenderOptions, render_file
+
+    options = RenderOptions(("md",), tmp_path, today=dt.date(2029, 6, 1))
+    result = render_file(OLD, options)
+    assert (tmp_path / "policy.md").exists()
+    [warning] = result.warnings
+    assert warning.message == "this policy was due for review by 2028-01-04"
+    assert "policygen interview --update" in (warning.hint or "")
+    assert render_file(OLD, RenderOptions(("md",), tmp_path, today=dt.date(2027, 6, 1))).warnings == []
