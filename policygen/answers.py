@@ -42,7 +42,7 @@ from .yamlio import YamlDocument, dump_scalar, load_yaml_file
 FORMAT_VERSION = 1
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
 _HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft"}
-_PROVENANCE_KEYS = {"by", "at", "note"}
+_PROVENANCE_KEYS = {"by", "at", "note", "clauses"}
 
 Locator = Callable[[str], int | None]
 
@@ -54,6 +54,7 @@ class Provenance:
     by: str | None = None
     at: dt.date | None = None
     note: str | None = None
+    clauses: str | None = None  # fingerprint of the clause text the answer shaped (compose.fingerprints)
 
 
 @dataclass(frozen=True)
@@ -306,9 +307,10 @@ def _read_provenance(raw: Any, doc: YamlDocument, error: Callable[..., None]) ->
         elif at is not None and not isinstance(at, dt.date):
             error((*path, "at"), "'at' must be a date", "write it as YYYY-MM-DD")
             at = None
-        texts = {key: str(entry[key]).strip() for key in ("by", "note")
+        texts = {key: str(entry[key]).strip() for key in ("by", "note", "clauses")
                  if isinstance(entry.get(key), (str, int, float)) and str(entry[key]).strip()}
-        result[str(qid)] = Provenance(by=texts.get("by"), at=at, note=texts.get("note"))
+        result[str(qid)] = Provenance(by=texts.get("by"), at=at, note=texts.get("note"),
+                                      clauses=texts.get("clauses"))
     return result
 
 
@@ -422,12 +424,14 @@ def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = Non
         if body:
             lines += ["", f"# {section.title}", f"{section.id}:", *body]
     if answers.provenance:
-        lines += ["", "# Who gave each answer, when, and why.", f"{PROVENANCE_KEY}:"]
+        lines += ["", "# Who gave each answer, when, and why ('clauses' lets policygen notice when the",
+                  "# policy text an answer shapes has changed since).", f"{PROVENANCE_KEY}:"]
         order = [q.qid for q in questionnaire.questions()]
         for qid in sorted(answers.provenance, key=order.index):
             entry = answers.provenance[qid]
             fields = [f"{name}: {dump_scalar(value) if name != 'at' else value.isoformat()}"  # type: ignore[union-attr]
-                      for name, value in (("by", entry.by), ("at", entry.at), ("note", entry.note)) if value]
+                      for name, value in (("by", entry.by), ("at", entry.at), ("note", entry.note),
+                                          ("clauses", entry.clauses)) if value]
             if fields:
                 lines.append(f"  {qid}: {{{', '.join(fields)}}}")
     return "\n".join(lines) + "\n"

@@ -224,6 +224,13 @@ def interview(
         help="Questionnaire id. Default: the one the answers name, else social-media.")] = None,
     review_all: Annotated[bool, typer.Option(
         "--review-all", help="With --answers: ask every question, previous answers pre-filled.")] = False,
+    update: Annotated[bool, typer.Option(
+        "--update", help="Annual review: also ask again answers older than --stale-months, and answers "
+                         "whose policy text has changed since they were given.")] = False,
+    stale_months: Annotated[int, typer.Option(
+        "--stale-months", min=1, metavar="MONTHS", help="With --update: how old an answer may get.")] = 12,
+    by: Annotated[str | None, typer.Option(
+        "--by", metavar="NAME", help="Who is answering (recorded with each answer given or confirmed).")] = None,
 ) -> None:
     """Answer the questionnaire in the terminal and save an answers file.
 
@@ -236,7 +243,9 @@ def interview(
     from .interview import InterviewOptions, run_interview
     from .questionary_port import terminal_port
 
-    run_interview(InterviewOptions(output, answers, questionnaire, review_all), terminal_port())
+    options = InterviewOptions(output, answers, questionnaire, review_all, update=update, stale_months=stale_months,
+                               by=by)
+    run_interview(options, terminal_port())
 
 
 # ---------------------------------------------------------------- entry point

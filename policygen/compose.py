@@ -37,6 +37,7 @@ from .mdtext import Trusted, autolink, finalize, join_and
 from .questionnaire import Questionnaire
 from .resources import templates_dir
 from .spelling import SpellingExtension, respell
+from .values import add_months
 from .yamlio import load_yaml_file, parse_yaml
 
 _CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
@@ -185,6 +186,7 @@ class ClauseLibrary:
     clauses: Mapping[str, ClauseTemplate]
 
     _environments: dict[str, SandboxedEnvironment] = field(default_factory=dict, compare=False, repr=False)
+    _references: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def environment(self, locale: str = "en-GB") -> SandboxedEnvironment:
         """The Markdown template environment for a spelling locale (one per locale, cached)."""
@@ -201,11 +203,33 @@ class ClauseLibrary:
             self._environments[locale] = env
         return self._environments[locale]
 
+    def fingerprints(self) -> dict[str, str]:
+        """For each question, a short hash of the clause files that read it.
+
+        Stored with each answer's provenance; when it differs later, the policy text
+        that answer shapes has changed, and the interview asks the question again.
+        """
+        import hashlib
+
+        readers: dict[str, list[str]] = {}
+        for clause_id in sorted(self.clauses):
+            for qid in self.references(clause_id):
+                readers.setdefault(qid, []).append(clause_id)
+        result = {}
+        for qid, clause_ids in readers.items():
+            digest = hashlib.sha256()
+            for clause_id in clause_ids:
+                digest.update(clause_id.encode() + b"\0" + self.clauses[clause_id].path.read_bytes() + b"\0")
+            result[qid] = digest.hexdigest()[:12]
+        return result
+
     def references(self, clause_id: str) -> frozenset[str]:
         """The questions a clause depends on: those its ``when`` and its text read.
 
         Used to explain a change ("this clause changed because this answer did").
         """
+        if clause_id in self._references:
+            return self._references[clause_id]
         clause = self.clauses[clause_id]
         found = {f"{s}.{q}" for s, q in clause.when.references} if clause.when else set()
         env = self.environment()
@@ -217,7 +241,8 @@ class ClauseLibrary:
             elif isinstance(inner, nodes.Getattr) and isinstance(inner.node, nodes.Name) \
                     and inner.node.name == "labels":
                 found.add(f"{inner.attr}.{node.attr}")
-        return frozenset(found)
+        self._references[clause_id] = frozenset(found)
+        return self._references[clause_id]
 
 
 def long_date(value: dt.date, locale: str) -> str:
@@ -385,17 +410,6 @@ def template_context(answers: Answers) -> dict[str, Any]:
     return context
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def compose(answers: Answers, library: ClauseLibrary) -> Policy:
     """Select the clauses whose ``when`` holds, in outline order, and render each one."""
     context = template_context(answers)
@@ -422,7 +436,7 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
         title=_respell(env, "Social media policy"), organisation=meta["name"],
         short_name=meta["short_name"], language=meta["language"], version=meta["version"],
         owner=meta["owner"], contact=meta["contact"], effective_date=effective,
-        review_date=_add_months(effective, int(meta["review_months"])), sections=tuple(sections),
+        review_date=add_months(effective, int(meta["review_months"])), sections=tuple(sections),
         questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}")
 
 

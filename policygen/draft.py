@@ -29,12 +29,12 @@ the draft and offers to resume, start over or quit.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .answers import dump_answers, read_answers_document
+from .answers import Provenance, dump_answers, read_answers_document
 from .errors import InputError
 from .files import write_file_atomically
 from .interview_state import InterviewState
@@ -65,10 +65,12 @@ class StartingPoint:
     given: dict[str, Any]
     notes: list[str]
     sections_done: list[str] | None = None
+    provenance: Mapping[str, Provenance] = field(default_factory=dict)
 
     def state(self) -> InterviewState:
         """An interview state seeded from these answers."""
-        return InterviewState.from_file_answers(self.questionnaire, self.given, self.sections_done)
+        return InterviewState.from_file_answers(self.questionnaire, self.given, self.sections_done,
+                                                self.provenance)
 
 
 def _header(doc: YamlDocument) -> dict[str, Any]:
@@ -114,7 +116,7 @@ def read_starting_point(path: Path, questionnaire: Questionnaire | None, load: L
     done = draft.get("sections_done") if isinstance(draft, dict) else None
     sections_done = None if done is None else [
         s for s in (done if isinstance(done, list) else []) if questionnaire.section(str(s)) is not None]
-    return StartingPoint(path, questionnaire, given, notes, sections_done)
+    return StartingPoint(path, questionnaire, given, notes, sections_done, document.provenance)
 
 
 def save_draft(path: Path, state: InterviewState) -> None:

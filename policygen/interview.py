@@ -33,6 +33,7 @@ a terminal library.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shlex
 from collections.abc import Callable
@@ -44,9 +45,9 @@ from .answers import save_answers
 from .draft import Loader, discard_draft, draft_path, save_draft
 from .errors import EnvironmentProblem, InputError, Interrupted
 from .interview_start import choose_start
-from .interview_state import Change, InterviewState
+from .interview_state import Change, Freshness, InterviewState
 from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
-from .questionnaire import Question, Section, bundled_questionnaire
+from .questionnaire import Question, Questionnaire, Section, bundled_questionnaire
 from .review import SAVE, STOP, review_prompt, shorten
 from .values import ValueProblem, format_value, is_empty
 
@@ -67,6 +68,21 @@ class InterviewOptions:
     previous: Path | None = None
     questionnaire_id: str | None = None
     review_all: bool = False
+    update: bool = False  # also ask again answers older than stale_months, or whose policy text changed
+    stale_months: int = 12
+    by: str | None = None  # recorded as who gave the answers of this session
+    today: dt.date | None = None
+
+    def freshness(self, questionnaire: Questionnaire) -> Freshness:
+        """How this session stamps answers and which earlier answers count as stale."""
+        from .compose import load_library
+
+        try:
+            fingerprints = load_library(questionnaire).fingerprints()
+        except InputError:  # a questionnaire the bundled clause library does not serve: no text to track
+            fingerprints = {}
+        return Freshness(today=self.today or dt.date.today(), months=self.stale_months if self.update else None,
+                         by=self.by, fingerprints=fingerprints)
 
     @property
     def target(self) -> Path:
@@ -84,6 +100,10 @@ class InterviewOptions:
             words += ["--questionnaire", self.questionnaire_id]
         if self.review_all:
             words.append("--review-all")
+        if self.update:
+            words += ["--update", "--stale-months", str(self.stale_months)]
+        if self.by:
+            words += ["--by", self.by]
         return shlex.join(words)
 
 
@@ -133,6 +153,13 @@ class _Interview:
             if start is None:
                 return None
             self.state, self.only_needed = start.state, start.only_needed
+            self.state.freshness = self.options.freshness(self.state.questionnaire)
+            if self.only_needed and self.options.update:
+                stale = [q for _, qs in self.state.applicable() for q in qs
+                         if not self.state.needs_answer(q) and self.state.stale(q)]
+                if stale:
+                    self.port.show(f"{len(stale)} earlier answer{'s are' if len(stale) != 1 else ' is'} due "
+                                   "for another look (old, or the policy text it shapes has changed).", "text")
             self._walk()
             self._review()
         except _StopHere:
@@ -188,7 +215,9 @@ class _Interview:
             return False
         if finished:  # only when the questionnaire changed under a resumed draft
             return state.problem(question) is not None
-        return state.needs_answer(question) if self.only_needed else True
+        if not self.only_needed:
+            return True
+        return state.needs_answer(question) or (self.options.update and state.stale(question) is not None)
 
     def _section_heading(self, number: int, total: int, section: Section) -> None:
         self.port.show(f"Section {number} of {total}: {section.title}", "heading")
@@ -204,6 +233,8 @@ class _Interview:
             shown = repr(given) if isinstance(given, str) else str(given)
             self.port.show(f"Your previous answer {shorten(shown, 40)} no longer fits: {problem}",
                            "warning")
+        elif self.options.update and (reason := state.stale(question)) is not None:
+            self.port.show(f"Asked again: {reason}.", "note")
         if question.help:
             self.port.show(question.help, "help")
         has_default = not is_empty(state.default_for(question))

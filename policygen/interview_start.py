@@ -58,8 +58,8 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
             _introduce(state, port)
             return Start(state, only_needed=options.previous is not None and not options.review_all)
     previous, review_all = options.previous, options.review_all
-    if previous is None and review_all and target.exists():
-        previous = target  # --review-all names what to do with the existing file
+    if previous is None and (review_all or options.update) and target.exists():
+        previous = target  # --review-all / --update name what to do with the existing file
     if previous is None and target.exists():
         answer = _menu(port, "interview:existing", f"{target} already exists. What now?", (
             Option("update", "Update it: answer only what is new or no longer fits"),

@@ -9,13 +9,14 @@ interview applies conditions and computed defaults exactly as ``render`` will.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .answers import Answers, Resolution, resolve
+from .answers import Answers, Provenance, Resolution, resolve
 from .questionnaire import Question, Questionnaire, Section
-from .values import ValueProblem, check_value, is_empty
+from .values import ValueProblem, add_months, check_value, is_empty
 
 
 def normalise(question: Question, raw: Any) -> Any:
@@ -40,6 +41,33 @@ class Change:
     followed: tuple[Question, ...] = ()         # answers that had followed a computed default
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """When an answer is due to be asked again in update mode, and how answers are stamped.
+
+    ``fingerprints`` (question id -> hash of the clause text that reads it, from
+    :meth:`policygen.compose.ClauseLibrary.fingerprints`) is stored in each answer's
+    provenance; a different hash later means that text has changed since.
+    """
+
+    today: dt.date = field(default_factory=dt.date.today)
+    months: int | None = 12
+    by: str | None = None
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
+
+    def stale(self, qid: str, provenance: Provenance | None) -> str | None:
+        """Why an answer with this provenance should be asked again, or None."""
+        if provenance is None:
+            return None
+        if self.months is not None and provenance.at is not None \
+                and provenance.at < add_months(self.today, -self.months):
+            return f"your answer is from {provenance.at.isoformat()}, more than {self.months} months ago"
+        current = self.fingerprints.get(qid)
+        if provenance.clauses and current and provenance.clauses != current:
+            return "the policy text this answer shapes has changed since you gave it"
+        return None
+
+
 @dataclass
 class InterviewState:
     """Answers given so far (by qid), and the ids of the sections walked to the end.
@@ -51,20 +79,23 @@ class InterviewState:
     questionnaire: Questionnaire
     given: dict[str, Any] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    freshness: Freshness = field(default_factory=Freshness)
 
     @classmethod
     def from_file_answers(cls, questionnaire: Questionnaire, raw: Mapping[str, Any],
-                          done: list[str] | None = None) -> InterviewState:
+                          done: list[str] | None = None,
+                          provenance: Mapping[str, Provenance] | None = None) -> InterviewState:
         """State seeded from an answers file's flat answers (typed where they fit)."""
         given = {qid: normalise(q, value) for qid, value in raw.items()
                  if (q := questionnaire.question(qid)) is not None and not is_empty(value)}
-        return cls(questionnaire, given, list(done or []))
+        return cls(questionnaire, given, list(done or []), dict(provenance or {}))
 
     # ------------------------------------------------------------ what applies, and defaults
 
     def resolution(self, given: Mapping[str, Any] | None = None) -> Resolution:
         """The answers as ``render`` would see them (conditions and defaults applied)."""
-        return resolve(self.questionnaire, self.given if given is None else given)
+        return resolve(self.questionnaire, self.given if given is None else given, provenance=self.provenance)
 
     def applies(self, question: Question) -> bool:
         """True when ``question`` applies, given the answers before it."""
@@ -93,6 +124,13 @@ class InterviewState:
         """True when ``question`` has no answer, or its answer no longer fits."""
         return is_empty(self.given.get(question.qid)) or self.problem(question) is not None
 
+    def stale(self, question: Question) -> str | None:
+        """Why an answer that still fits should be looked at again (its age, or changed policy
+        text), or None."""
+        if is_empty(self.given.get(question.qid)):
+            return None
+        return self.freshness.stale(question.qid, self.provenance.get(question.qid))
+
     def applicable(self) -> Iterator[tuple[Section, list[Question]]]:
         """Each section with the questions that apply now (sections where none apply left out)."""
         values = self.resolution().values
@@ -105,9 +143,10 @@ class InterviewState:
         """The answers given so far that apply and fit (defaults not yet confirmed are left out)."""
         resolution = self.resolution()
         unfit = {problem.key for problem in resolution.errors}
-        return Answers(self.questionnaire, {
-            qid: value for qid, value in self.given.items()
-            if qid in resolution.values and qid not in unfit and not is_empty(value)})
+        values = {qid: value for qid, value in self.given.items()
+                  if qid in resolution.values and qid not in unfit and not is_empty(value)}
+        return Answers(self.questionnaire, values, frozenset(values), None,
+                       {qid: p for qid, p in self.provenance.items() if qid in values})
 
     # ------------------------------------------------------------ changing answers
 
@@ -120,6 +159,7 @@ class InterviewState:
         """
         before_given = dict(self.given)
         before = self.resolution().values
+        self._stamp(question.qid, value)
         self.given[question.qid] = value
         followed: list[Question] = []
         later = list(self.questionnaire.questions())
@@ -140,3 +180,12 @@ class InterviewState:
             no_longer_asked=tuple(q for q in questions if q.qid in before and q.qid not in after),
             followed=tuple(followed),
         )
+
+    def _stamp(self, qid: str, value: Any) -> None:
+        """Record who gave (or confirmed) an answer and when. A note on why belongs to the old
+        value, so it is kept only when the answer is unchanged."""
+        old = self.provenance.get(qid, Provenance())
+        same = self.given.get(qid) == value
+        self.provenance[qid] = replace(
+            old, by=self.freshness.by or (old.by if same else None), at=self.freshness.today,
+            note=old.note if same else None, clauses=self.freshness.fingerprints.get(qid))

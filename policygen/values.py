@@ -197,6 +197,18 @@ def split_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(separator) if item.strip()]
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by a whole number of months (back, when negative), clamped to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def format_value(value: Any, labels: Sequence[tuple[str, str]] = ()) -> str:
     """A typed answer as a person reads it (choice values shown by their labels)."""
     names = dict(labels)
