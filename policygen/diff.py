@@ -13,6 +13,7 @@ the short list that ``render --changes-since`` puts into the policy itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import html
 import re
@@ -73,7 +74,10 @@ def _shown(answers: Answers, qid: str) -> str:
     question = answers.questionnaire.question(qid)
     if question is None or not answers.applies(qid):
         return "not asked"
-    return "“" + format_value(answers.get(qid), [(c.value, c.label) for c in question.choices]) + "”"
+    value = answers.get(qid)
+    if isinstance(value, dt.date):
+        return "“" + long_date(value, answers.get("org.language") or "en-GB") + "”"
+    return "“" + format_value(value, [(c.value, c.label) for c in question.choices]) + "”"
 
 
 def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary) -> Comparison:
