@@ -116,3 +116,22 @@ def test_cli_migrate_on_a_current_file_changes_nothing(cli, tmp_path: Path) -> N
     assert result.code == 0, result.err
     assert "already up to date" in result.out
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml"]
+
+
+def test_cli_migrate_lists_each_step_and_writes_the_file(cli, questionnaire, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import questionnaire as questionnaire_module
+
+    monkeypatch.setitem(questionnaire_module._CACHE, "social-media", questionnaire)
+    path = tmp_path / "answers.yaml"
+    shutil.copy(MIGRATION / "answers-v1.yaml", path)
+    result = cli("migrate", path)
+    assert result.code == 0, result.err
+    assert "org.title: moved to org.name (questionnaire version 2)" in result.out
+    assert "org.founded: removed in questionnaire version 2; the old answer 1999 was left out" in result.out
+    assert "migrated from questionnaire version 1 to 3" in result.out
+    assert str(tmp_path / "answers.v1.yaml") in result.out
+    # Rendering-side commands see the migration too, as warnings naming the old key's line.
+    validated = cli("validate", tmp_path / "answers.v1.yaml")
+    assert validated.code == 0
+    assert "answers.v1.yaml:6: warning: org.title: moved to org.name" in validated.err
