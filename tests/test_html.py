@@ -67,8 +67,13 @@ def test_contents_links_to_every_section_heading(page: str) -> None:
     nav_start = page.index("<nav")
     nav = page[nav_start:page.index("</nav>")]
     links = re.findall(r'href="#([^"]+)"', nav)
-    assert links == ["sec-what-this-policy-is-for", "sec-your-personal-accounts", "sec-our-official-accounts",
-                     "sec-questions-concerns-and-reviews"]
+    sections = ["sec-what-this-policy-is-for", "sec-your-personal-accounts", "sec-our-official-accounts",
+                "sec-questions-concerns-and-reviews"]
+    assert [link for link in links if link in sections] == sections
+    # Each section's clauses are listed under it, in order: every h2 and h3 is in the contents.
+    assert links == [attrs["id"] for tag, attrs in elements if tag in ("h2", "h3") and attrs.get("id")
+                     and attrs["id"] != "toc-title"]
+    assert "sec-saying-where-you-work" in links
     assert set(links) <= ids
     assert len(ids) == len([1 for tag, attrs in elements if tag in ("h2", "h3") and attrs.get("id")])
 
