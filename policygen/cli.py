@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem
+
+if TYPE_CHECKING:
+    from .render import RenderOptions
 
 app = typer.Typer(
     name="policygen",
@@ -31,6 +34,27 @@ app = typer.Typer(
 FormatOption = Annotated[list[str], typer.Option(
     "--format", "-f", metavar="FORMAT",
     help="md, html or pdf; repeat for several. Default: all three.")]
+DocumentsOption = Annotated[list[str], typer.Option(
+    "--documents", "-d", metavar="LIST",
+    help="Which documents, comma-separated: policy, acknowledgement, summary, accounts-register. "
+         "Default: all four.")]
+BrandOption = Annotated[Path | None, typer.Option(
+    "--brand", metavar="BRAND.yaml",
+    help="A brand file: display name, logo, colours, font. Default: a neutral theme.")]
+PdfVariantOption = Annotated[str, typer.Option(
+    "--pdf-variant", metavar="VARIANT",
+    help="ua-1 (tagged, accessible PDF/UA-1) or a-3u (archival PDF/A-3u, also tagged).")]
+
+
+def _render_options(formats: list[str], output: Path, documents: list[str], brand: Path | None,
+                    pdf_variant: str) -> RenderOptions:
+    """The options shared by render and demo, checked."""
+    from .documents import normalise_documents
+    from .pdf import normalise_variant
+    from .render import RenderOptions, normalise_formats
+
+    return RenderOptions(normalise_formats(formats), output, normalise_documents(documents), brand,
+                         normalise_variant(pdf_variant))
 
 
 # ---------------------------------------------------------------- output helpers
@@ -83,12 +107,16 @@ def _root(
 def demo(
     formats: FormatOption = [],  # noqa: B006 - typer reads the default; it is never mutated
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files.")] = Path("out/demo"),
+    documents: DocumentsOption = [],  # noqa: B006
+    brand: BrandOption = None,
+    pdf_variant: PdfVariantOption = "ua-1",
 ) -> None:
-    """Render the bundled example organisation's policy (default: all formats into out/demo)."""
-    from .render import RenderOptions, normalise_formats, render_file
+    """Render the bundled example organisation's documents (default: all, in every format, into out/demo)."""
+    from .render import render_file
     from .resources import demo_answers
 
-    result = render_file(demo_answers(), RenderOptions(normalise_formats(formats), output))
+    options = _render_options(formats, output, documents, brand, pdf_variant)
+    result = render_file(demo_answers(), options)
     _print_problems(result.warnings)
     _print_written(result.written)
 
@@ -98,21 +126,29 @@ def render(
     answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
     formats: FormatOption = [],  # noqa: B006
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files.")] = Path("out"),
+    documents: DocumentsOption = [],  # noqa: B006
+    brand: BrandOption = None,
+    pdf_variant: PdfVariantOption = "ua-1",
     changes_since: Annotated[Path | None, typer.Option(
         "--changes-since", metavar="OLD_ANSWERS",
         help="Add a 'What changed in this version' section, compared with these older answers.")] = None,
     provenance: Annotated[bool, typer.Option(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
 ) -> None:
-    """Render the policy from an answers file into OUTPUT/policy.{md,html,pdf}.
+    """Render the policy and its companion documents from an answers file into OUTPUT.
 
-    Nothing is written unless the answers are valid and every format renders.
+    Files: policy, acknowledgement, summary and accounts-register, each as .md, .html
+    and .pdf. Nothing is written unless the answers (and brand file) are valid and
+    every document renders.
 
-    Example: policygen render answers.yaml -f html -f pdf -o handbook
+    Example: policygen render answers.yaml -f html -f pdf -d policy,summary --brand brand.yaml -o handbook
     """
-    from .render import RenderOptions, normalise_formats, render_file
+    from dataclasses import replace
 
-    options = RenderOptions(normalise_formats(formats), output, changes_since=changes_since, provenance=provenance)
+    from .render import render_file
+
+    options = replace(_render_options(formats, output, documents, brand, pdf_variant),
+                      changes_since=changes_since, provenance=provenance)
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)

@@ -1,10 +1,14 @@
-"""Markdown -> a standalone, self-contained HTML page.
+"""Markdown -> a standalone, self-contained HTML page (the policy or a companion document).
 
 markdown-it-py runs with raw HTML off (its ``commonmark`` preset turns it on),
 no linkify and no attribute plugin, so text from answers cannot become markup:
 Markdown escaping in the templates is the first layer, this is the second.
-Headings get stable, prefixed ids (``sec-...``) and the h2s make the table of
-contents. The page embeds its CSS and makes no external requests.
+Headings get stable, prefixed ids (``sec-...``); each h2 and what follows it
+is wrapped in a ``<section>`` (a /Sect in the tagged PDF); the h2s and h3s make
+the table of contents. The page's own header (organisation, logo, title,
+version, dates, owner) is built from the Policy by the autoescaped page
+template. The page embeds its CSS and the logo (a ``data:`` URI) and makes no
+external requests.
 """
 
 from __future__ import annotations
@@ -23,21 +27,24 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from . import __version__
+from .brand import Brand
 from .compose import Policy, long_date
 from .jinjacache import bytecode_cache
 from .resources import templates_dir
 
 PAGE_TEMPLATE = "html/page.html.j2"
-SCREEN_CSS = "html/policy.css"
+PAGE_CSS = "html/policy.css"
+SCREEN_CSS = "html/screen.css"  # width-dependent layout, in a <style media="screen"> WeasyPrint skips
 ID_PREFIX = "sec-"
 
 
 @dataclass(frozen=True)
 class TocEntry:
-    """One line of the table of contents."""
+    """One line of the table of contents, with the entries under it (a section's clauses)."""
 
     id: str
     text: str
+    children: tuple[TocEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,22 @@ def _heading_ids(state: StateCore) -> None:
         token.attrSet("id", anchor)
 
 
+def _sections(state: StateCore) -> None:
+    """Wrap each h2 and the blocks up to the next h2 in <section> (document structure, PDF /Sect)."""
+    tokens: list[Token] = []
+    open_section = False
+    for token in state.tokens:
+        if token.type == "heading_open" and token.tag == "h2":
+            if open_section:
+                tokens.append(Token("section_close", "section", -1, block=True))
+            tokens.append(Token("section_open", "section", 1, block=True))
+            open_section = True
+        tokens.append(token)
+    if open_section:
+        tokens.append(Token("section_close", "section", -1, block=True))
+    state.tokens = tokens
+
+
 def _plain_text(inline: Token) -> str:
     return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
 
@@ -79,19 +102,36 @@ def markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable("table")
     parser.core.ruler.push("heading_ids", _heading_ids)
+    parser.core.ruler.push("sections", _sections)
     return parser
 
 
 def markdown_to_html(markdown: str) -> HtmlParts:
-    """Render Markdown; everything before the first h2 is the title block."""
+    """Render Markdown; the title block is everything before the first h2 or thematic break (``***``),
+    which ends it and is dropped (the page template builds its own header)."""
     parser = markdown_parser()
     env: dict[str, Any] = {}
     tokens = parser.parse(markdown, env)
-    split = next((i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"), len(tokens))
-    toc = tuple(TocEntry(t.attrGet("id") or "", _plain_text(tokens[i + 1]))  # type: ignore[arg-type]
-                for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2")
+    split = next((i for i, t in enumerate(tokens) if t.type in ("section_open", "heading_open", "hr")
+                  and t.tag in ("section", "h2", "hr")), len(tokens))
+    body = tokens[split + 1:] if split < len(tokens) and tokens[split].type == "hr" else tokens[split:]
     render = parser.renderer.render
-    return HtmlParts(render(tokens[:split], parser.options, env), render(tokens[split:], parser.options, env), toc)
+    return HtmlParts(render(tokens[:split], parser.options, env), render(body, parser.options, env),
+                     _contents(tokens))
+
+
+def _contents(tokens: list[Token]) -> tuple[TocEntry, ...]:
+    """h2 headings, each with the h3 headings under it."""
+    sections: list[tuple[TocEntry, list[TocEntry]]] = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3"):
+            continue
+        entry = TocEntry(str(token.attrGet("id") or ""), _plain_text(tokens[index + 1]))
+        if token.tag == "h2":
+            sections.append((entry, []))
+        elif sections:
+            sections[-1][1].append(entry)
+    return tuple(TocEntry(entry.id, entry.text, tuple(children)) for entry, children in sections)
 
 
 @cache
@@ -101,14 +141,42 @@ def _page_environment(folder: Path) -> Environment:
                        bytecode_cache=bytecode_cache("page"))
 
 
-def render_html(policy: Policy, markdown: str, *, templates: Path | None = None) -> str:
-    """The policy as one standalone UTF-8 HTML page (same input, same bytes)."""
+def render_html(policy: Policy, markdown: str, *, page: PageInfo | None = None, brand: Brand | None = None,
+                templates: Path | None = None) -> str:
+    """One standalone UTF-8 HTML page for the policy or a companion document (same input, same bytes)."""
     folder = templates or templates_dir()
+    page = page or PageInfo.for_policy(policy)
+    brand = brand or Brand()
     parts = markdown_to_html(markdown)
-    css = (folder / SCREEN_CSS).read_text(encoding="utf-8")
-    page = _page_environment(folder).get_template(PAGE_TEMPLATE).render(
-        policy=policy, header=Markup(parts.header), body=Markup(parts.body), toc=parts.toc,
-        css=Markup(css), generator=__version__,
+    css = (folder / PAGE_CSS).read_text(encoding="utf-8")
+    screen_css = (folder / SCREEN_CSS).read_text(encoding="utf-8")
+    return _page_environment(folder).get_template(PAGE_TEMPLATE).render(
+        policy=policy, page=page, body=Markup(parts.body), toc=parts.toc if page.contents else (),
+        theme_css=Markup(brand.theme.css()), css=Markup(css), screen_css=Markup(screen_css), generator=__version__,
+        brand_name=brand.name_for(policy.organisation),
+        logo=brand.logo.data_uri() if brand.logo else None, logo_alt=brand.logo_alt(policy.organisation),
+        contact_is_email=bool(_EMAIL.match(policy.contact)),
         effective=long_date(policy.effective_date, policy.language),
         review=long_date(policy.review_date, policy.language))
-    return page
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.+_-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What distinguishes one document's page: its kind (CSS class), title, description and contents."""
+
+    kind: str
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    contents: bool = False
+
+    @classmethod
+    def for_policy(cls, policy: Policy) -> PageInfo:
+        """The policy's page: a cover in print and a table of contents."""
+        return cls("policy", policy.title,
+                   f"{policy.title} of {policy.organisation}, version {policy.version}: personal and "
+                   "official accounts, security, and how to raise concerns",
+                   ("social media", "policy", policy.short_name), contents=True)

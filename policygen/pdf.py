@@ -1,53 +1,53 @@
 """HTML -> tagged PDF with WeasyPrint, which is imported here and nowhere else.
 
 WeasyPrint gets a URL fetcher that serves only files inside the allowed folders
-(the bundled templates, and later a brand file's own folder) and ``data:``
-URLs. Anything else (http, https, ftp, other files, attachments) stops the
-render with an error instead of being fetched.
+(the bundled templates) and ``data:`` URLs (the brand's logo is embedded in the
+page as one, after the brand loader read it through the same policy). Anything
+else (http, https, ftp, other files, attachments) stops the render with an
+error instead of being fetched.
+
+One :class:`PdfRenderer` serves every document of a run: WeasyPrint's font
+configuration and the parsed print stylesheet are made once and shared.
+
+Variants: tagged PDF/UA-1 by default; PDF/A-3u (archival), also tagged, on
+request. Output is reproducible: the document ID is a hash of the content and
+the creation date is SOURCE_DATE_EPOCH when that is set, so the same inputs
+give the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from .errors import EnvironmentProblem, RenderError
+from .errors import EnvironmentProblem, InputError, RenderError
+from .fetch import FetchPolicy, FetchRefused
 from .resources import templates_dir
 
+__all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfRenderer", "render_pdf"]
+
 PRINT_CSS = "pdf/print.css"
-PDF_VARIANT = "pdf/ua-1"
+# Our names -> WeasyPrint's. Both are tagged (pdf_tags=True is passed for every variant).
+PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u"}
+DEFAULT_VARIANT = "ua-1"
 _MISSING_LIBS_HINT = (
     "WeasyPrint needs the Pango text libraries. On Debian or Ubuntu: "
     "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; "
     "on macOS: brew install pango; see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
 )
+_FETCH_HINT = "answers, brand files and templates may only refer to bundled files"
 
 
-class FetchRefused(ValueError):
-    """A resource outside what the PDF step may read."""
-
-
-@dataclass(frozen=True)
-class FetchPolicy:
-    """What the PDF step may read: files under these folders, and ``data:`` URLs."""
-
-    allowed_dirs: tuple[Path, ...]
-    refused: list[str] = field(default_factory=list, compare=False)
-
-    def check(self, url: str) -> Path | None:
-        """The local path ``url`` may be read from (None for a data: URL); raise FetchRefused otherwise."""
-        scheme = urlsplit(url).scheme.lower()
-        if scheme == "data":
-            return None
-        if scheme != "file":
-            raise FetchRefused(f"refused to fetch {url}: only bundled files may be used")
-        path = Path(unquote(urlsplit(url).path)).resolve()
-        if not any(path.is_relative_to(folder.resolve()) for folder in self.allowed_dirs):
-            raise FetchRefused(f"refused to read {path}: it is outside the allowed folders")
-        return path
+def normalise_variant(name: str) -> str:
+    """``ua-1`` or ``a-3u`` (``pdf/`` prefix and case ignored); InputError for anything else."""
+    key = name.lower().removeprefix("pdf/")
+    if key not in PDF_VARIANTS:
+        raise InputError.single(f"unknown PDF variant '{name}'", key="--pdf-variant",
+                                hint="use ua-1 (tagged, accessible; the default) or a-3u (archival PDF/A-3u, "
+                                     "also tagged)")
+    return key
 
 
 def _import_weasyprint() -> Any:
@@ -85,29 +85,52 @@ def _fetcher_class(weasyprint: Any) -> Any:
     return RestrictedFetcher
 
 
-def render_pdf(html: str, *, templates: Path | None = None, extra_dirs: tuple[Path, ...] = ()) -> bytes:
-    """The HTML page as a tagged PDF/UA-1 document, with the print stylesheet applied."""
-    weasyprint = _import_weasyprint()
-    folder = templates or templates_dir()
-    policy = FetchPolicy((folder, *extra_dirs))
-    fetcher = _fetcher_class(weasyprint)(policy)
-    from weasyprint.text.fonts import FontConfiguration
+class PdfRenderer:
+    """Renders HTML pages to PDF, sharing fonts, the print stylesheet and the fetcher across documents."""
 
-    font_config = FontConfiguration()
-    stylesheet = weasyprint.CSS(filename=str(folder / PRINT_CSS), url_fetcher=fetcher, font_config=font_config)
-    try:
-        document = weasyprint.HTML(string=html, base_url=(folder / "html").as_uri() + "/", url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=font_config,
-                                        pdf_variant=PDF_VARIANT, pdf_tags=True,
-                                        uncompressed_pdf=False, **_reproducible())
-    except weasyprint.urls.FatalURLFetchingError as exc:
-        raise RenderError("; ".join(policy.refused) or f"the PDF could not be made: {exc}",
-                          hint="answers and templates may only refer to bundled files") from None
-    if policy.refused:
-        raise RenderError("; ".join(policy.refused), hint="answers and templates may only refer to bundled files")
-    return pdf
+    def __init__(self, *, variant: str = DEFAULT_VARIANT, templates: Path | None = None,
+                 extra_dirs: tuple[Path, ...] = ()) -> None:
+        self._weasyprint = _import_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.variant = normalise_variant(variant)
+        self._folder = templates or templates_dir()
+        self._policy = FetchPolicy((self._folder, *extra_dirs))
+        self._fetcher = _fetcher_class(self._weasyprint)(self._policy)
+        self._fonts = FontConfiguration()
+        self._stylesheet = self._weasyprint.CSS(filename=str(self._folder / PRINT_CSS), url_fetcher=self._fetcher,
+                                                font_config=self._fonts)
+
+    def render(self, html: str) -> bytes:
+        """One HTML page as a tagged PDF with the print stylesheet applied."""
+        weasyprint = self._weasyprint
+        options = {"pdf_variant": PDF_VARIANTS[self.variant], "pdf_tags": True, "pdf_identifier": True,
+                   "uncompressed_pdf": False}
+        try:
+            document = weasyprint.HTML(string=html, base_url=(self._folder / "html").as_uri() + "/",
+                                       url_fetcher=self._fetcher).render(
+                stylesheets=[self._stylesheet], font_config=self._fonts, **options)
+            document.metadata.created = document.metadata.modified = _creation_date()
+            pdf: bytes = document.write_pdf(**options)
+        except weasyprint.urls.FatalURLFetchingError as exc:
+            raise RenderError("; ".join(self._policy.refused) or f"the PDF could not be made: {exc}",
+                              hint=_FETCH_HINT) from None
+        if self._policy.refused:
+            raise RenderError("; ".join(self._policy.refused), hint=_FETCH_HINT)
+        return pdf
 
 
-def _reproducible() -> dict[str, Any]:
-    """Options for byte-stable output when SOURCE_DATE_EPOCH is set (reproducible builds)."""
-    return {} if "SOURCE_DATE_EPOCH" not in os.environ else {"pdf_identifier": b"policygen"}
+def render_pdf(html: str, *, templates: Path | None = None, extra_dirs: tuple[Path, ...] = (),
+               variant: str = DEFAULT_VARIANT) -> bytes:
+    """One HTML page as a tagged PDF (a renderer for a single document)."""
+    return PdfRenderer(variant=variant, templates=templates, extra_dirs=extra_dirs).render(html)
+
+
+def _creation_date() -> str:
+    """The PDF's creation date (W3C format): SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    else:
+        moment = dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,7 +1,8 @@
-"""The pipeline in one place: answers -> policy -> Markdown -> HTML -> PDF -> files.
+"""The pipeline in one place: answers (+ brand) -> policy and companions -> Markdown -> HTML -> PDF -> files.
 
 Everything is rendered in memory first; files are written only when every
-requested format has succeeded, and then atomically.
+requested document has rendered in every requested format, and then
+atomically.
 """
 
 from __future__ import annotations
@@ -10,14 +11,23 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answers import Answers, load_answers
+from .brand import Brand, load_brand
 from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library
+from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
 from .files import write_files_atomically
 
+if TYPE_CHECKING:
+    from .html import PageInfo
+
 FORMATS = ("md", "html", "pdf")
-BASENAME = "policy"
+DEFAULT_PDF_VARIANT = "ua-1"
+
+__all__ = ["DOCUMENTS", "FORMATS", "RenderOptions", "RenderResult", "normalise_documents", "normalise_formats",
+           "render_documents", "render_file", "render_in_memory"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,9 @@ class RenderOptions:
 
     formats: tuple[str, ...] = FORMATS
     out_dir: Path = Path("out")
-    basename: str = BASENAME
+    documents: tuple[str, ...] = DOCUMENTS
+    brand_file: Path | None = None
+    pdf_variant: str = DEFAULT_PDF_VARIANT
     changes_since: Path | None = None  # an older answers file: add "What changed in this version"
     provenance: bool = False  # add the "Where the answers came from" appendix
     today: dt.date | None = None  # for the review-date check; None means the real date
@@ -52,55 +64,105 @@ def normalise_formats(formats: Sequence[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in wanted)
 
 
-def render_in_memory(answers: Answers, formats: Sequence[str], library: ClauseLibrary | None = None, *,
-                     previous: Answers | None = None, provenance: bool = False
+def render_documents(answers: Answers, options: RenderOptions, brand: Brand | None = None,
+                     library: ClauseLibrary | None = None, previous: Answers | None = None
                      ) -> tuple[Policy, dict[str, bytes | str]]:
-    """Compose the policy and render each requested format, without touching the disk.
+    """Compose the policy and render each requested document in each requested format, in memory.
 
-    ``previous`` adds a "What changed in this version" section against those answers;
-    ``provenance`` adds an appendix listing every answer and who gave it.
+    Returns the policy and the outputs by file name (``policy.pdf``, ``summary.html``...),
+    documents in the order of DOCUMENTS, formats in the order md, html, pdf. ``previous``
+    adds a "What changed in this version" section against those answers; ``options.provenance``
+    an appendix listing every answer and who gave it.
     """
     library = library or load_library(answers.questionnaire)
+    brand = brand or Brand()
     policy = compose(answers, library)
     if previous is not None:
         from .diff import change_notes, compare
 
         policy = replace(policy, changes=change_notes(compare(previous, answers, library)))
-    if provenance:
+    if options.provenance:
         policy = replace(policy, answer_sources=answer_sources(answers))
     from .markdown import render_markdown
 
+    sources: list[tuple[str, str, PageInfo | None]] = []  # (document, markdown, page; None: the policy's)
+    for name in options.documents:
+        if name == POLICY:
+            sources.append((name, render_markdown(policy, library), None))
+        else:
+            from .documents import render_companion
+            from .html import PageInfo
+
+            companion = render_companion(name, policy, answers, library)
+            sources.append((name, companion.markdown, PageInfo(name, companion.title, companion.description,
+                                                               ("social media", *companion.keywords))))
     outputs: dict[str, bytes | str] = {}
-    markdown = render_markdown(policy, library)
-    if "md" in formats:
-        outputs["md"] = markdown
-    if "html" in formats or "pdf" in formats:
+    renderer = None
+    for name, markdown, page in sources:
+        if "md" in options.formats:
+            outputs[f"{name}.md"] = markdown
+        if "html" not in options.formats and "pdf" not in options.formats:
+            continue
         from .html import render_html
 
-        html = render_html(policy, markdown)
-        if "html" in formats:
-            outputs["html"] = html
-        if "pdf" in formats:
-            from .pdf import render_pdf
+        html = render_html(policy, markdown, page=page, brand=brand)
+        if "html" in options.formats:
+            outputs[f"{name}.html"] = html
+        if "pdf" in options.formats:
+            if renderer is None:
+                from .pdf import PdfRenderer
 
-            outputs["pdf"] = render_pdf(html)
+                renderer = PdfRenderer(variant=options.pdf_variant)
+            outputs[f"{name}.pdf"] = renderer.render(html)
     return policy, outputs
 
 
+def render_in_memory(answers: Answers, formats: Sequence[str],
+                     library: ClauseLibrary | None = None) -> tuple[Policy, dict[str, bytes | str]]:
+    """The policy alone in each requested format, by format (``{"md": ..., "pdf": ...}``), neutral theme."""
+    policy, outputs = render_documents(answers, RenderOptions(formats=tuple(formats), documents=(POLICY,)),
+                                       library=library)
+    return policy, {name.rpartition(".")[2]: content for name, content in outputs.items()}
+
+
+def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Brand, list[Problem]]:
+    """The answers and the brand, checked together: every problem in either file is reported at once."""
+    problems: list[Problem] = []
+    summaries: list[str] = []
+    answers: Answers | None = None
+    brand = Brand()
+    warnings: list[Problem] = []
+    try:
+        answers, found = load_answers(answers_path)
+        warnings += found
+    except InputError as exc:
+        problems += exc.problems
+        summaries.append(exc.message)
+    if options.brand_file is not None:
+        try:
+            brand, found = load_brand(options.brand_file, check_fonts="pdf" in options.formats)
+            warnings += found
+        except InputError as exc:
+            problems += exc.problems
+            summaries.append(exc.message)
+    if problems or answers is None:
+        raise InputError(problems, summary="; ".join(summaries))
+    return answers, brand, warnings
+
+
 def render_file(answers_path: Path, options: RenderOptions) -> RenderResult:
-    """Validate an answers file, render every requested format, then write them all atomically."""
-    answers, warnings = load_answers(answers_path)
+    """Validate an answers file (and brand file), render everything requested, then write it all atomically."""
+    answers, brand, warnings = load_inputs(answers_path, options)
     previous = None
     if options.changes_since is not None:
         previous, _ = load_answers(options.changes_since, answers.questionnaire)
-    policy, outputs = render_in_memory(answers, options.formats, previous=previous, provenance=options.provenance)
-    today = options.today or dt.date.today()
-    if policy.review_date < today:
+    policy, outputs = render_documents(answers, options, brand, previous=previous)
+    if policy.review_date < (options.today or dt.date.today()):
         warnings.append(Problem(
             f"this policy was due for review by {policy.review_date.isoformat()}", file=str(answers_path),
             key="policy.review_months",
             hint="review the answers (policygen interview --update), then give the new edition a new version "
                  "and effective date", severity="warning"))
-    files = {options.out_dir / f"{options.basename}.{fmt}": outputs[fmt] for fmt in options.formats}
+    files = {options.out_dir / name: content for name, content in outputs.items()}
     write_files_atomically(files)
     return RenderResult(list(files), warnings, policy)

@@ -2,15 +2,23 @@
 # Make sure the system libraries policygen needs are present.
 #
 #   scripts/system-deps.sh          the libraries WeasyPrint needs to make PDFs (Pango, HarfBuzz, a font)
-#   scripts/system-deps.sh --tests  also the tools the test suite uses (qpdf, poppler-utils)
+#   scripts/system-deps.sh --tests  also the tools the test suite uses: qpdf and poppler-utils (PDF
+#                                   checks), chromium and chromium-driver (axe in a headless browser),
+#                                   a Java runtime (the Nu HTML Checker) and npm, which then installs
+#                                   the checkers themselves into .tools/ (scripts/test-tools.sh)
 #
 # On Debian or Ubuntu, as root (or with sudo), missing packages are installed with apt-get.
 # Elsewhere it says what is missing and leaves the machine alone.
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(qpdf poppler-utils)
+  packages+=(qpdf poppler-utils chromium chromium-driver)
+  # A Java runtime and npm only when the machine has none (any version will do).
+  command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+  # Whatever happens below, fetch the HTML checkers last (they need npm, maybe installed here).
+  trap 'if [[ $? -eq 0 ]]; then bash "$(dirname "$0")/test-tools.sh"; fi' EXIT
 fi
 
 missing=()

@@ -78,15 +78,31 @@ def snapshot(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     return check
 
 
-def require_tool(name: str) -> str:
-    """The path of an external tool; skip the test without it, except in CI
-    (POLICYGEN_REQUIRE_TOOLS=1), where a missing tool is a failure."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed"
-        if os.environ.get("POLICYGEN_REQUIRE_TOOLS") == "1":
-            pytest.fail(message + " (POLICYGEN_REQUIRE_TOOLS=1)")
-        pytest.skip(message)
+TOOLS = ROOT / ".tools" / "node_modules"  # npm-installed checkers (scripts/test-tools.sh)
+
+
+def missing_tool(message: str) -> None:
+    """Skip the test with ``message``, except in CI (POLICYGEN_REQUIRE_TOOLS=1), where it fails."""
+    if os.environ.get("POLICYGEN_REQUIRE_TOOLS") == "1":
+        pytest.fail(message + " (POLICYGEN_REQUIRE_TOOLS=1)")
+    pytest.skip(message)
+
+
+def require_tool(*names: str) -> str:
+    """The path of an external tool (the first of ``names`` found); skip the test without it,
+    except in CI (POLICYGEN_REQUIRE_TOOLS=1), where a missing tool is a failure."""
+    for name in names:
+        path = shutil.which(name)
+        if path is not None:
+            return path
+    missing_tool(f"{' or '.join(names)} is not installed")
+    raise AssertionError("unreachable")
+
+
+def require_file(path: Path, what: str, how: str) -> Path:
+    """A file a test needs (a checker installed by npm); skip without it, fail in CI."""
+    if not path.is_file():
+        missing_tool(f"{what} is not installed ({path} is missing); {how}")
     return path
 
 

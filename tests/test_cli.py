@@ -34,19 +34,37 @@ def test_usage_error_exits_2_without_traceback(cli) -> None:
     assert "Traceback" not in result.err
 
 
-def test_render_writes_all_three_formats_into_out_by_default(cli, demo_answers: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_render_writes_every_document_in_all_three_formats_into_out_by_default(
+        cli, demo_answers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli("render", demo_answers)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["policy.html", "policy.md", "policy.pdf"]
-    assert result.out.split() == ["out/policy.md", "out/policy.html", "out/policy.pdf"]
+    documents = ("policy", "acknowledgement", "summary", "accounts-register")
+    expected = [f"out/{doc}.{fmt}" for doc in documents for fmt in ("md", "html", "pdf")]
+    assert result.out.split() == expected
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(Path(p).name for p in expected)
 
 
-def test_render_chosen_formats_only(cli, demo_answers: Path, tmp_path: Path) -> None:
-    result = cli("render", demo_answers, "-f", "html", "--format", "md", "-o", tmp_path)
+def test_render_chosen_formats_and_documents_only(cli, demo_answers: Path, tmp_path: Path) -> None:
+    result = cli("render", demo_answers, "-f", "html", "--format", "md", "-d", "summary,policy", "-o", tmp_path)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.html", "policy.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.html", "policy.md", "summary.html", "summary.md"]
+    assert result.out.split() == [str(tmp_path / n) for n in ("policy.md", "policy.html", "summary.md",
+                                                                "summary.html")]
+
+
+def test_unknown_document_is_bad_input_with_a_suggestion(cli, demo_answers: Path, tmp_path: Path) -> None:
+    result = cli("render", demo_answers, "-d", "policy,sumary", "-o", tmp_path)
+    assert result.code == 2
+    assert "unknown document 'sumary'" in result.err and "did you mean 'summary'?" in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_pdf_variant_is_bad_input(cli, demo_answers: Path, tmp_path: Path) -> None:
+    result = cli("render", demo_answers, "--pdf-variant", "x-1", "-o", tmp_path)
+    assert result.code == 2
+    assert "unknown PDF variant 'x-1'" in result.err and "a-3u" in result.err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unknown_format_is_bad_input(cli, demo_answers: Path, tmp_path: Path) -> None:
@@ -58,7 +76,7 @@ def test_unknown_format_is_bad_input(cli, demo_answers: Path, tmp_path: Path) ->
 
 def test_invalid_answers_write_nothing_and_keep_old_outputs(cli, demo_answers: Path, tmp_path: Path,
                                                             write_answers) -> None:
-    assert cli("render", demo_answers, "-f", "md", "-o", tmp_path).code == 0
+    assert cli("render", demo_answers, "-f", "md", "-d", "policy", "-o", tmp_path).code == 0
     before = (tmp_path / "policy.md").read_bytes()
     broken = write_answers({"org.kind": "charity"}, name="broken.yaml")
     result = cli("render", broken, "-o", tmp_path)
@@ -73,10 +91,10 @@ def test_a_failing_format_writes_no_file_at_all(cli, demo_answers: Path, tmp_pat
     from policygen import pdf
     from policygen.errors import RenderError
 
-    def broken_pdf(html: str, **_: object) -> bytes:
+    def broken_pdf(self: object, html: str) -> bytes:
         raise RenderError("the PDF could not be made")
 
-    monkeypatch.setattr(pdf, "render_pdf", broken_pdf)
+    monkeypatch.setattr(pdf.PdfRenderer, "render", broken_pdf)
     out = tmp_path / "out"
     result = cli("render", demo_answers, "-o", out)
     assert result.code == 2

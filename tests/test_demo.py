@@ -8,7 +8,7 @@ from conftest import Result
 
 
 def test_demo_writes_three_formats_and_prints_their_paths(cli, tmp_path: Path) -> None:
-    result: Result = cli("demo", "-o", tmp_path / "demo")
+    result: Result = cli("demo", "-d", "policy", "-o", tmp_path / "demo")
     assert result.code == 0, result.err
     paths = [Path(line) for line in result.out.splitlines()]
     assert [p.name for p in paths] == ["policy.md", "policy.html", "policy.pdf"]
@@ -16,13 +16,18 @@ def test_demo_writes_three_formats_and_prints_their_paths(cli, tmp_path: Path) -
     assert paths[2].read_bytes().startswith(b"%PDF-")
 
 
-def test_demo_markdown_snapshot(cli, tmp_path: Path, snapshot) -> None:
+DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
+
+
+def test_demo_markdown_snapshots(cli, tmp_path: Path, snapshot) -> None:
     result = cli("demo", "-f", "md", "-o", tmp_path)
     assert result.code == 0, result.err
-    snapshot("demo/policy.md", (tmp_path / "policy.md").read_text(encoding="utf-8"))
+    for name in DOCUMENTS:
+        snapshot(f"demo/{name}.md", (tmp_path / f"{name}.md").read_text(encoding="utf-8"))
 
 
-def test_demo_html_snapshot(cli, tmp_path: Path, snapshot) -> None:
+def test_demo_html_snapshots(cli, tmp_path: Path, snapshot) -> None:
     result = cli("demo", "-f", "html", "-o", tmp_path)
     assert result.code == 0, result.err
-    snapshot("demo/policy.html", (tmp_path / "policy.html").read_text(encoding="utf-8"))
+    for name in DOCUMENTS:
+        snapshot(f"demo/{name}.html", (tmp_path / f"{name}.html").read_text(encoding="utf-8"))

@@ -22,7 +22,8 @@ def test_same_answers_same_bytes_across_processes_and_hash_seeds(tmp_path: Path)
     first = _digests(tmp_path / "a", "1")
     second = _digests(tmp_path / "b", "2")
     assert first == second
-    assert set(first) == {"policy.md", "policy.html"}
+    assert set(first) == {f"{doc}.{fmt}" for doc in ("policy", "acknowledgement", "summary", "accounts-register")
+                          for fmt in ("md", "html")}
 
 
 def test_outputs_use_lf_and_end_with_one_newline(tmp_path: Path) -> None:

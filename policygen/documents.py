@@ -1,0 +1,186 @@
+"""Companion documents: the acknowledgement form, the one-page summary and the accounts register.
+
+Each is a Markdown template in ``templates/documents/`` rendered with the same
+sandboxed environment as the clauses (every value escaped for Markdown, British
+spelling respelt), then turned into HTML and PDF by the same steps as the
+policy. The summary's items are data (``documents/summary.yaml``): each has a
+``when`` condition over the answers, checked against the questionnaire when it
+loads, so a new question can bring new do's and don'ts without new code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+
+from .answers import Answers
+from .compose import ClauseLibrary, Policy, template_context, tidy_markdown
+from .errors import InputError, Problem, RenderError, allowed_keys_hint
+from .expressions import Expression, ExpressionError, compile_expression
+from .mdtext import Trusted
+from .questionnaire import Questionnaire
+from .spelling import respell
+from .yamlio import load_yaml_file
+
+POLICY = "policy"
+DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
+SUMMARY_FILE = "documents/summary.yaml"
+SUMMARY_LISTS = ("do", "dont", "rights")
+_ITEM_KEYS = {"id": True, "list": True, "text": True, "when": False}
+
+
+@dataclass(frozen=True)
+class CompanionSpec:
+    """A companion document: its template, title (British spelling) and page kind."""
+
+    name: str
+    template: str
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    blank_rows: int = 0
+
+
+COMPANIONS = {
+    "acknowledgement": CompanionSpec(
+        "acknowledgement", "documents/acknowledgement.md.j2", "Social media policy: acknowledgement form",
+        "The form to sign to confirm that you have read and will follow the social media policy",
+        ("acknowledgement", "form")),
+    "summary": CompanionSpec(
+        "summary", "documents/summary.md.j2", "Social media policy: summary for staff",
+        "The do's and don'ts of the social media policy on one page", ("summary", "do's and don'ts")),
+    "accounts-register": CompanionSpec(
+        "accounts-register", "documents/accounts-register.md.j2", "Register of official social media accounts",
+        "The register of official social media accounts: owners, backup administrators, multi-factor "
+        "authentication and access reviews", ("accounts register", "official accounts", "security"),
+        blank_rows=14),
+}
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A rendered companion document: its spec (title respelt) and Markdown."""
+
+    name: str
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    markdown: str
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One do, don't or right of the summary, with the condition under which it applies."""
+
+    id: str
+    list: str
+    text: str
+    when: Expression | None
+    line: int | None
+
+
+def normalise_documents(values: Sequence[str]) -> tuple[str, ...]:
+    """Requested documents (comma-separated and/or repeated), checked, in a fixed order; all by default."""
+    wanted = [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
+    if not wanted or wanted == ["all"]:
+        return DOCUMENTS
+    problems = [Problem(f"unknown document '{name}'", key="--documents",
+                        hint=allowed_keys_hint(name, (*DOCUMENTS, "all")))
+                for name in dict.fromkeys(wanted) if name not in DOCUMENTS]
+    if problems:
+        raise InputError(problems, summary=problems[0].message)
+    return tuple(name for name in DOCUMENTS if name in wanted)
+
+
+def load_summary_items(questionnaire: Questionnaire, search_path: Sequence[Path]) -> tuple[SummaryItem, ...]:
+    """The summary's items, with every problem (unknown keys, lists or questions) reported at once."""
+    file = next((folder / SUMMARY_FILE for folder in search_path if (folder / SUMMARY_FILE).is_file()), None)
+    if file is None:
+        raise InputError.single(f"no {SUMMARY_FILE} on the template path",
+                                hint="the bundled templates are incomplete; reinstall policygen")
+    doc = load_yaml_file(file, what="summary items")
+    problems = list(doc.problems)
+    raw = doc.data.get("items") if isinstance(doc.data, dict) else None
+    if not isinstance(raw, list):
+        raise InputError.single("the summary file must have a list of 'items'", file=str(file), line=1)
+    known = {q.qid for q in questionnaire.questions()}
+    items: list[SummaryItem] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        where = ("items", index)
+
+        def error(key: str, message: str, hint: str | None = None, where: tuple[Any, ...] = where) -> None:
+            problems.append(Problem(message, file=str(file), line=doc.line((*where, key)), key=key, hint=hint))
+
+        if not isinstance(entry, dict):
+            error("items", "each item needs 'id', 'list' and 'text'")
+            continue
+        start = len(problems)
+        for key in entry:
+            if key not in _ITEM_KEYS:
+                error(str(key), f"unknown key '{key}'", allowed_keys_hint(str(key), _ITEM_KEYS))
+        for key in (k for k, needed in _ITEM_KEYS.items() if needed and k not in entry):
+            error("id", f"the item is missing '{key}'")
+        if entry.get("id") in seen:
+            error("id", f"the id '{entry.get('id')}' is used twice")
+        seen.add(str(entry.get("id")))
+        if "list" in entry and entry["list"] not in SUMMARY_LISTS:
+            error("list", f"'{entry['list']}' is not a list of the summary",
+                  allowed_keys_hint(str(entry["list"]), SUMMARY_LISTS))
+        if "text" in entry and not (isinstance(entry["text"], str) and entry["text"].strip()):
+            error("text", "'text' must be non-empty text")
+        when = None
+        if entry.get("when") is not None:
+            try:
+                when = compile_expression(str(entry["when"]))
+            except ExpressionError as exc:
+                error("when", f"'{entry['when']}' is not a valid expression: {exc}")
+            else:
+                for section, question in sorted(when.references):
+                    if f"{section}.{question}" not in known:
+                        error("when", f"'{section}.{question}' is not a question",
+                              allowed_keys_hint(f"{section}.{question}", known))
+        if len(problems) == start:
+            items.append(SummaryItem(str(entry["id"]), entry["list"], " ".join(entry["text"].split()), when,
+                                     doc.line(where)))
+    if any(p.is_error for p in problems):
+        raise InputError(problems, summary="the summary items have problems")
+    return tuple(items)
+
+
+def render_companion(name: str, policy: Policy, answers: Answers, library: ClauseLibrary) -> Companion:
+    """One companion document's Markdown, from the same answers and environment as the policy."""
+    spec = COMPANIONS[name]
+    env = library.environment(policy.language)
+    locale = policy.language
+    context = template_context(answers)
+    title = respell(spec.title, locale)
+    document = {"title": title, "blank_rows": spec.blank_rows}
+    extra: dict[str, Any] = {}
+    if name == "summary":
+        extra["items"] = _summary_lists(answers, library, context)
+    try:
+        text = env.get_template(spec.template).render({**context, **extra, "policy": policy, "document": document})
+    except (TemplateError, TypeError) as exc:
+        raise RenderError(f"{spec.template}: failed to render: {exc}",
+                          hint="this is a defect in the document template") from None
+    return Companion(name, title, respell(spec.description, locale), spec.keywords,
+                     tidy_markdown(text) + "\n")
+
+
+def _summary_lists(answers: Answers, library: ClauseLibrary, context: dict[str, Any]) -> dict[str, list[Trusted]]:
+    env = library.environment(answers.get("org.language"))
+    lists: dict[str, list[Trusted]] = {name: [] for name in SUMMARY_LISTS}
+    for item in load_summary_items(answers.questionnaire, library.search_path):
+        try:
+            if item.when is not None and not item.when.holds(context):
+                continue
+            lists[item.list].append(Trusted(tidy_markdown(env.from_string(item.text).render(context))))
+        except (TemplateError, ExpressionError, TypeError) as exc:
+            raise RenderError(f"{SUMMARY_FILE}:{item.line}: item '{item.id}' failed to render: {exc}",
+                              hint="this is a defect in the summary items") from None
+    return lists

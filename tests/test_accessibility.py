@@ -1,0 +1,118 @@
+"""Every HTML page validates (Nu HTML Checker) and axe-core finds no violations in headless Chromium.
+
+Both checkers come from npm (scripts/test-tools.sh, run by `make test` and CI);
+Chromium and its driver from Debian. Without them these tests skip, except in CI
+(POLICYGEN_REQUIRE_TOOLS=1), where they fail. The pages are the demo's four
+documents, in the neutral theme and with a brand (logo, colours, font).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, TOOLS, require_file, require_tool
+from policygen.brand import load_brand
+from policygen.render import RenderOptions, render_documents
+
+DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
+HOW = "run scripts/test-tools.sh (npm) to install it"
+# Chromium's own flags for a quiet, offline, container-friendly headless run.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The demo's documents as HTML files: neutral theme, then branded."""
+    from policygen.answers import load_answers
+
+    folder = tmp_path_factory.mktemp("pages")
+    answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
+    brand, _ = load_brand(FIXTURES / "brand" / "brand.yaml")
+    paths = []
+    for label, theme in (("neutral", None), ("branded", brand)):
+        _, outputs = render_documents(answers, RenderOptions(formats=("html",)), theme)
+        for name in DOCUMENTS:
+            path = folder / f"{label}-{name}.html"
+            path.write_text(str(outputs[f"{name}.html"]), encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
+def test_nu_html_checker_finds_no_errors(pages: list[Path]) -> None:
+    java = require_tool("java")
+    vnu = require_file(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar", "the Nu HTML Checker", HOW)
+    done = subprocess.run([java, "-jar", str(vnu), "--format", "json", "--also-check-css", *map(str, pages)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    errors = [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
+    assert errors == [], json.dumps(errors, indent=1)[:4000]
+    warnings = [m for m in messages if m.get("subType") == "warning"]
+    assert warnings == [], json.dumps(warnings, indent=1)[:4000]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium driven by chromedriver (both Debian's), shared by the module's tests."""
+    pytest.importorskip("selenium", reason="selenium is a test dependency: pip install -e '.[test]'")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = require_tool("chromium", "chromium-browser", "google-chrome")
+    driver_path = require_tool("chromedriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_script_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _axe(driver: object, page: Path, width: int, height: int) -> list[dict[str, object]]:
+    axe = require_file(TOOLS / "axe-core" / "axe.min.js", "axe-core", HOW).read_text(encoding="utf-8")
+    driver.set_window_size(width, height)  # type: ignore[attr-defined]
+    driver.get(page.as_uri())  # type: ignore[attr-defined]
+    driver.execute_script(axe)  # type: ignore[attr-defined]
+    result = driver.execute_async_script(  # type: ignore[attr-defined]
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));",
+        AXE_TAGS)
+    return list(result)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)], ids=["desktop", "phone"])
+def test_axe_finds_no_violations(browser: object, pages: list[Path], width: int, height: int) -> None:
+    failures = {}
+    for page in pages:
+        violations = _axe(browser, page, width, height)
+        if violations:
+            failures[page.name] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])  # type: ignore[index]
+                                   for v in violations]
+    assert failures == {}, json.dumps(failures, indent=1)
+
+
+def test_the_skip_link_moves_focus_to_the_main_content(browser: object, pages: list[Path]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser
+    driver.set_window_size(1400, 900)  # type: ignore[attr-defined]
+    driver.get(pages[0].as_uri())  # type: ignore[attr-defined]
+    body = driver.find_element(By.TAG_NAME, "body")  # type: ignore[attr-defined]
+    body.send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element  # type: ignore[attr-defined]
+    assert focused.get_attribute("class") == "skip-link"
+    assert focused.is_displayed()  # it shows itself when focused
+    focused.send_keys(Keys.ENTER)
+    assert driver.execute_script("return location.hash") == "#main"  # type: ignore[attr-defined]

@@ -1,0 +1,168 @@
+"""Brand files: every problem at once with file:line:key and a hint; the logo stays in its folder; contrast."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from policygen import fetch
+from policygen.brand import Brand, load_brand
+from policygen.errors import InputError
+from policygen.theme import Theme, check_graphic_colour, check_text_colour, contrast
+
+BRAND = FIXTURES / "brand"
+
+
+def _brand_dir(tmp_path: Path, yaml_text: str, logo: str = "logo.svg") -> Path:
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    if logo:
+        (folder / logo).write_bytes((BRAND / logo).read_bytes())
+    (folder / "brand.yaml").write_text(yaml_text, encoding="utf-8")
+    return folder / "brand.yaml"
+
+
+def test_the_fixture_brand_loads(tmp_path: Path) -> None:
+    brand, warnings = load_brand(BRAND / "brand.yaml")
+    assert brand.display_name == "Riverside Housing"
+    assert brand.logo is not None and brand.logo.media_type == "image/svg+xml"
+    assert brand.logo.data_uri().startswith("data:image/svg+xml;base64,")
+    assert brand.logo_alt("ignored") == "Riverside Housing"
+    assert brand.theme.font_family == "DejaVu Serif"
+    assert brand.theme.primary == "#1b6b5a"  # passes as given
+    assert [w.key for w in warnings] == ["colours.accent"]  # the pale yellow is darkened for rules
+
+
+def test_every_problem_is_reported_at_once_with_line_key_and_hint(cli, demo_answers: Path, tmp_path: Path) -> None:
+    brand = _brand_dir(tmp_path, "display_name: Acme\n"
+                                 "logo: missing.png\n"
+                                 "colours:\n"
+                                 "  primary: #0b5394\n"
+                                 "  accent: navy\n"
+                                 "  secondary: '#ffffff'\n"
+                                 "font: No Such Font Family\n"
+                                 "colour: x\n")
+    result = cli("render", demo_answers, "--brand", brand, "-o", tmp_path / "out")
+    assert result.code == 2
+    err = result.err
+    assert f"{brand}:2: error: logo: no file 'missing.png'" in err
+    assert f"{brand}:4: error: colours.primary: the colour is empty" in err and "put the colour in quotes" in err
+    assert f"{brand}:5: error: colours.accent: 'navy' is not a colour" in err
+    assert f"{brand}:6: error: colours.secondary: unknown colour 'secondary'" in err
+    assert f"{brand}:7: error: font: the font 'No Such Font Family' is not installed" in err
+    assert f"{brand}:8: error: colour: unknown key 'colour'" in err and "did you mean 'colours'?" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_answers_and_brand_problems_are_reported_together(cli, write_answers, tmp_path: Path) -> None:
+    answers = write_answers({"org.kind": "charity"})
+    brand = _brand_dir(tmp_path, "logoo: logo.svg\n")
+    result = cli("render", answers, "--brand", brand, "-f", "md", "-o", tmp_path / "out")
+    assert result.code == 2
+    assert "'charity' is not one of the choices" in result.err
+    assert "unknown key 'logoo'" in result.err and "did you mean 'logo'?" in result.err
+
+
+@pytest.mark.parametrize("logo", ["../outside.png", "sub/../../outside.png", "/etc/hostname.png"])
+def test_a_logo_outside_the_brand_folder_is_refused(cli, demo_answers: Path, tmp_path: Path, logo: str) -> None:
+    (tmp_path / "outside.png").write_bytes((BRAND / "logo.png").read_bytes())
+    brand = _brand_dir(tmp_path, f"logo: {logo}\n", logo="")
+    result = cli("render", demo_answers, "--brand", brand, "-f", "html", "-o", tmp_path / "out")
+    assert result.code == 2
+    assert f"{brand}:1: error: logo:" in result.err
+    assert "outside the brand file's folder" in result.err or "absolute path" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_symlinked_logo_pointing_outside_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_bytes((BRAND / "logo.png").read_bytes())
+    brand = _brand_dir(tmp_path, "logo: logo.png\n", logo="")
+    os.symlink(tmp_path / "secret.png", brand.parent / "logo.png")
+    with pytest.raises(InputError) as caught:
+        load_brand(brand)
+    assert "outside the brand file's folder" in str(caught.value)
+
+
+def test_the_logo_is_read_only_through_the_fetch_policy_of_its_folder(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[tuple[Path, ...], Path]] = []
+    original = fetch.FetchPolicy.read_file
+
+    def spy(self: fetch.FetchPolicy, path: Path, limit: int | None = None) -> bytes:
+        seen.append((self.allowed_dirs, path))
+        return original(self, path, limit)
+
+    monkeypatch.setattr(fetch.FetchPolicy, "read_file", spy)
+    brand = _brand_dir(tmp_path, "logo: logo.svg\n")
+    loaded, _ = load_brand(brand)
+    assert loaded.logo is not None
+    assert seen == [((brand.parent,), brand.parent / "logo.svg")]
+
+
+@pytest.mark.parametrize(("svg", "reason"), [
+    ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "event attribute"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+     '<image x:href="file:///etc/hostname"/></svg>', "refers to"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(http://127.0.0.1:9/x)"/></svg>', "styles"),
+    ('<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>', "DOCTYPE"),
+    ("<html><body>not svg</body></html>", "not an SVG image"),
+])
+def test_an_svg_logo_must_be_self_contained(tmp_path: Path, svg: str, reason: str) -> None:
+    brand = _brand_dir(tmp_path, "logo: logo.svg\n", logo="")
+    (brand.parent / "logo.svg").write_text(svg, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_brand(brand)
+    assert reason in str(caught.value)
+
+
+def test_a_logo_whose_bytes_do_not_match_its_name_is_refused(tmp_path: Path) -> None:
+    brand = _brand_dir(tmp_path, "logo: logo.png\n", logo="")
+    (brand.parent / "logo.png").write_bytes(b"\xff\xd8\xff\xe0 a jpeg really")
+    with pytest.raises(InputError) as caught:
+        load_brand(brand)
+    assert "this is not a PNG image" in str(caught.value)
+
+
+def test_a_missing_font_is_only_a_warning_without_pdf(cli, demo_answers: Path, tmp_path: Path) -> None:
+    brand = _brand_dir(tmp_path, "font: No Such Font Family\n", logo="")
+    result = cli("render", demo_answers, "--brand", brand, "-f", "html", "-d", "policy", "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert "warning: font: the font 'No Such Font Family' is not installed here" in result.err
+    assert '"No Such Font Family", "DejaVu Sans"' in (tmp_path / "out" / "policy.html").read_text(encoding="utf-8")
+
+
+def test_contrast_ratios_follow_wcag() -> None:
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#777777", "#ffffff"), 2) == 4.48
+    assert contrast("#0b5394", "#ffffff") >= 4.5
+
+
+def test_a_pale_primary_colour_is_darkened_with_a_warning(cli, demo_answers: Path, tmp_path: Path) -> None:
+    brand = _brand_dir(tmp_path, "colours:\n  primary: '#66b2ff'\n  accent: '#0b5394'\n", logo="")
+    result = cli("render", demo_answers, "--brand", brand, "-f", "html", "-d", "policy", "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    check = check_text_colour("#66b2ff")
+    assert check.adjusted and check.ratio_given < 4.5 <= check.ratio_used
+    assert f"{brand}:2: warning: colours.primary: #66b2ff has a contrast of" in result.err
+    assert f"the documents use the darker {check.used}" in result.err
+    html = (tmp_path / "out" / "policy.html").read_text(encoding="utf-8")
+    assert f"--primary: {check.used};" in html and "#66b2ff" not in html
+    assert not check_graphic_colour("#0b5394").adjusted  # a dark accent is kept as given
+    assert "--accent: #0b5394;" in html
+
+
+def test_the_theme_refuses_values_that_could_break_out_of_css() -> None:
+    with pytest.raises(ValueError):
+        Theme(primary="red;}body{display:none").css()
+    with pytest.raises(ValueError):
+        Theme(font_family='x"; } * { display: none').css()
+
+
+def test_without_a_brand_the_neutral_theme_and_the_organisation_name() -> None:
+    brand = Brand()
+    assert brand.name_for("Riverside Community Housing") == "Riverside Community Housing"
+    assert brand.logo is None and "--primary: #0b5394;" in brand.theme.css()

@@ -1,0 +1,156 @@
+"""Companion documents: the acknowledgement form, the one-page summary, the accounts register."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, require_tool
+from policygen.answers import load_answers
+from policygen.compose import load_library
+from policygen.documents import load_summary_items, normalise_documents
+from policygen.errors import InputError
+from policygen.html import markdown_parser
+from policygen.questionnaire import bundled_questionnaire
+from policygen.render import RenderOptions, render_documents
+
+COMPANIONS = ("acknowledgement", "summary", "accounts-register")
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, bytes | str]:
+    answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
+    _, rendered = render_documents(answers, RenderOptions(documents=COMPANIONS))
+    return rendered
+
+
+def _pdf_pages(data: bytes | str) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(bytes(data))).pages]
+
+
+def test_acknowledgement_form_names_the_policy_and_has_lines_to_fill_in(outputs: dict[str, bytes | str]) -> None:
+    [page] = _pdf_pages(outputs["acknowledgement.pdf"])
+    for phrase in ("Social media policy: acknowledgement form", "Riverside Community Housing", "version 2027.1",
+                   "Full name", "Signature", "Date", "I confirm that I have received and read"):
+        assert phrase in page
+    markdown = str(outputs["acknowledgement.md"])
+    assert re.search(r"^\| Signature \| \|$", markdown, re.MULTILINE)
+
+
+def test_summary_fits_one_page_and_lists_dos_and_donts(outputs: dict[str, bytes | str]) -> None:
+    pages = _pdf_pages(outputs["summary.pdf"])
+    assert len(pages) == 1
+    for phrase in ("Do", "Don't", "Always your right", "Connect with tenants only on professional networks",
+                   "socialmedia@riverside-housing.example"):
+        assert phrase in pages[0]
+
+
+def test_accounts_register_is_a_landscape_table_with_the_columns_to_fill_in(outputs: dict[str, bytes | str]) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(bytes(outputs["accounts-register.pdf"])))
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+    text = _pdf_pages(outputs["accounts-register.pdf"])[0]
+    for column in ("Platform", "Account name or handle", "Owner (role)", "Backup administrator",
+                   "Multi-factor on (method)", "Last access review"):
+        assert column in text
+    assert "Head of Communications keeps this register" in text
+
+
+def test_companion_pdfs_are_tagged_with_metadata_and_pass_qpdf(outputs: dict[str, bytes | str],
+                                                              tmp_path: Path) -> None:
+    import pikepdf
+
+    qpdf = require_tool("qpdf")
+    for name in COMPANIONS:
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(bytes(outputs[f"{name}.pdf"]))
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == "en-GB"
+            assert str(pdf.docinfo.Author) == "Riverside Community Housing"
+            assert str(pdf.docinfo.Title).startswith("Riverside Community Housing: ")
+        done = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _summary(write_answers, changes: dict[str, object]) -> str:
+    answers, _ = load_answers(write_answers(changes))
+    _, rendered = render_documents(answers, RenderOptions(formats=("md",), documents=("summary",)))
+    return " ".join(str(rendered["summary.md"]).split())
+
+
+def test_summary_items_follow_the_answers(write_answers) -> None:
+    default = _summary(write_answers, {})
+    assert "Say on your profiles that you work for Riverside" in default
+    assert "Name Riverside as your employer on public profiles" not in default
+    private = _summary(write_answers, {"personal.may_mention_employer": False, "personal.work_time": "breaks",
+                                       "personal.work_devices": False, "official.who_creates": "comms_team"})
+    assert "Say on your profiles" not in private
+    assert "Name Riverside as your employer on public profiles" in private
+    assert "Keep personal social media to your breaks" in private
+    assert "Use our computers and phones for personal social media" in private
+    assert "only our communications team does that" in private
+
+
+def test_summary_items_are_respelt_for_american_readers(write_answers) -> None:
+    american = _summary(write_answers, {"org.jurisdictions": ["us"], "org.language": "en-US"})
+    assert "authorized" in american and "authorised" not in american
+
+
+def test_every_summary_item_can_appear(write_answers) -> None:
+    """No item is dead: each shows under at least one of these sets of answers."""
+    variants = [{}, {"personal.may_mention_employer": False, "personal.work_time": "breaks",
+                     "personal.work_devices": False, "official.who_creates": "comms_team",
+                     "personal.client_connections": "not_while_serving"},
+                {"personal.disclaimer": "profile", "personal.client_connections": "allowed"}]
+    texts = [_summary(write_answers, changes) for changes in variants]
+    library = load_library(bundled_questionnaire())
+    for item in load_summary_items(bundled_questionnaire(), library.search_path):
+        fragment = max(re.split(r"\{\{.*?\}\}", item.text), key=len).strip()[:30]
+        assert any(fragment in text for text in texts), item.id
+
+
+def test_summary_file_problems_are_all_reported(tmp_path: Path) -> None:
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "summary.yaml").write_text(
+        "items:\n"
+        "  - id: a\n    list: dos\n    text: x\n"
+        "  - id: b\n    list: do\n    text: y\n    when: personal.may_mention_employeer\n"
+        "  - id: c\n    list: do\n    txt: z\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_summary_items(bundled_questionnaire(), (tmp_path,))
+    text = str(caught.value)
+    assert "'dos' is not a list of the summary" in text and "did you mean 'do'?" in text
+    assert "'personal.may_mention_employeer' is not a question" in text
+    assert "unknown key 'txt'" in text and "the item is missing 'text'" in text
+
+
+def test_documents_option_accepts_commas_repeats_and_all() -> None:
+    assert normalise_documents(["summary,policy", "summary"]) == ("policy", "summary")
+    assert normalise_documents([]) == normalise_documents(["all"]) == (
+        "policy", "acknowledgement", "summary", "accounts-register")
+
+
+EVIL = "*Acme* <script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1))"
+
+
+def test_companions_print_answers_literally(write_answers) -> None:
+    answers, _ = load_answers(write_answers({"org.name": EVIL, "org.short_name": EVIL}))
+    _, rendered = render_documents(answers, RenderOptions(formats=("md", "html"), documents=COMPANIONS))
+    for name in COMPANIONS:
+        markdown = str(rendered[f"{name}.md"])
+        children = [c for t in markdown_parser().parse(markdown) for c in (t.children or [])]
+        assert not [c for c in children if c.type in ("html_inline", "em_open", "image")], name
+        html = str(rendered[f"{name}.html"])
+        assert "<script" not in html and 'href="javascript' not in html and "49" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
