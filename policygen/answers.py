@@ -17,8 +17,9 @@ defaults and computed defaults, and returns every problem at once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -41,10 +42,11 @@ from .yamlio import YamlDocument, dump_scalar, load_yaml_file
 
 FORMAT_VERSION = 1
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
-_HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft"}
+EXTENDS_KEY = "extends"  # the base answers file this one builds on (consultancy baseline, client file)
+_HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft", EXTENDS_KEY}
 _PROVENANCE_KEYS = {"by", "at", "note", "clauses"}
 
-Locator = Callable[[str], int | None]
+Locator = Callable[[str], tuple[str | None, int | None]]  # question id -> (file, line) of its answer
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Answers:
     provided: frozenset[str] = frozenset()
     source: Path | None = None
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)  # qid -> "file:line", "default", ...
 
     def get(self, qid: str) -> Any:
         """The answer to ``qid`` (None when it does not apply or was left empty)."""
@@ -121,7 +124,7 @@ def _namespaces(questionnaire: Questionnaire, values: Mapping[str, Any]) -> dict
 
 
 def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str | None = None,
-            locate: Locator = lambda qid: None, source: Path | None = None,
+            locate: Locator | None = None, source: Path | None = None,
             provenance: Mapping[str, Provenance] | None = None) -> Resolution:
     """Check ``given`` (qualified id -> raw value) against the questionnaire, in order.
 
@@ -132,7 +135,8 @@ def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str
     context = _namespaces(questionnaire, {})
 
     def report(qid: str, message: str, hint: str | None = None, severity: str = "error") -> None:
-        problems.append(Problem(message, file=file, line=locate(qid), key=qid, hint=hint,
+        where, line = locate(qid) if locate else (file, None)
+        problems.append(Problem(message, file=where or file, line=line, key=qid, hint=hint,
                                 severity=severity))  # type: ignore[arg-type]
 
     failed: set[str] = set()  # questions with an error: whatever depends on them is not judged
@@ -361,26 +365,111 @@ def _check_header(header: Any, error: Callable[..., None],
     return questionnaire, version
 
 
+@dataclass
+class _Layer:
+    path: Path
+    doc: YamlDocument
+    document: AnswersDocument
+
+
+def _read_layers(path: Path, questionnaire: Questionnaire | None) -> tuple[list[_Layer], list[Problem]]:
+    """The answers file and the files it extends, base first. A file names its base in the header
+    (``extends: ../baseline.yaml``, relative to the file); a base may extend another."""
+    layers: list[_Layer] = []
+    problems: list[Problem] = []
+    current: Path | None = path
+    seen: set[Path] = set()
+    while current is not None:
+        below = layers[-1] if layers else None
+
+        def at_extends(message: str, hint: str | None = None, below: _Layer | None = below) -> Problem:
+            assert below is not None
+            return Problem(message, file=str(below.path), line=below.doc.line((HEADER_KEY, EXTENDS_KEY)),
+                           key=f"{HEADER_KEY}.{EXTENDS_KEY}", hint=hint)
+
+        if current.resolve() in seen:
+            problems.append(at_extends(f"'extends' goes round in a circle back to {current}",
+                                       "a base file must not extend the files built on it"))
+            break
+        seen.add(current.resolve())
+        try:
+            doc = load_yaml_file(current, what="answers file")
+        except InputError as exc:
+            if below is None:
+                raise
+            problems.append(at_extends(f"the base answers file {current} cannot be read: {exc.problems[0].message}",
+                                       "the path is relative to the file that names it"))
+            break
+        document = read_answers_document(doc, questionnaire)
+        questionnaire = questionnaire or document.questionnaire
+        layers.append(_Layer(current, doc, document))
+        header = doc.data.get(HEADER_KEY) if isinstance(doc.data, dict) else None
+        extends = header.get(EXTENDS_KEY) if isinstance(header, dict) else None
+        if extends is not None and not (isinstance(extends, str) and extends.strip()):
+            document.problems.append(Problem("'extends' must be the path of another answers file", file=str(current),
+                                             line=doc.line((HEADER_KEY, EXTENDS_KEY)),
+                                             key=f"{HEADER_KEY}.{EXTENDS_KEY}"))
+            extends = None
+        current = Path(os.path.normpath(current.parent / extends)) if extends else None
+    layers.reverse()
+    return layers, problems
+
+
 def validate_answers_file(path: Path, questionnaire: Questionnaire | None = None) -> Resolution:
-    """Every problem in an answers file (syntax, structure, values), without raising for them."""
-    doc = load_yaml_file(path, what="answers file")
-    document = read_answers_document(doc, questionnaire)
-    problems = document.problems
-    if document.questionnaire is None:
+    """Every problem in an answers file and the files it extends (syntax, structure, values),
+    without raising for them.
+
+    Layers: a file may extend a base file (a consultancy baseline; a client file under a
+    department file). Answers closer to the file named here win: department over client
+    over baseline. Each answer is taken whole (a list replaces the list below it); an
+    answer left empty (``key:``) falls back to the question's default.
+    """
+    layers, problems = _read_layers(path, questionnaire)
+    for layer in layers:
+        problems.extend(layer.document.problems)
+    top = layers[-1].document
+    if top.questionnaire is None or any(layer.document.questionnaire is None for layer in layers):
         return Resolution(None, problems)
+    given: dict[str, Any] = {}
+    where: dict[str, tuple[str, int | None]] = {}
+    provenance: dict[str, Provenance] = {}
+    for layer in layers:
+        for qid, value in layer.document.given.items():
+            given[qid] = value
+            where[qid] = (str(layer.path), layer.document.lines.get(qid) or None)
+        provenance.update(layer.document.provenance)
 
-    def locate(qid: str) -> int | None:
-        section = qid.partition(".")[0]
-        return document.lines.get(qid) or doc.lines.get((section,))
+    def locate(qid: str) -> tuple[str | None, int | None]:
+        if qid in where:
+            return where[qid]
+        return str(path), layers[-1].doc.lines.get((qid.partition(".")[0],))
 
-    resolution = resolve(document.questionnaire, document.given, file=str(path), locate=locate, source=path,
-                         provenance=document.provenance)
-    resolution.migration, resolution.file_version = document.migration, document.version
+    resolution = resolve(top.questionnaire, given, file=str(path), locate=locate, source=path,
+                         provenance=provenance)
+    resolution.migration = [step for layer in layers for step in layer.document.migration]
+    resolution.file_version = top.version
     already = {p.key for p in problems if p.is_error}  # one report per key is enough
     resolution.problems = problems + [p for p in resolution.problems if p.key not in already]
     if any(p.is_error for p in problems):
         resolution.answers = None
+    elif resolution.answers is not None:
+        resolution.answers = replace(resolution.answers, sources=_sources(resolution.answers, given, where))
     return resolution
+
+
+def _sources(answers: Answers, given: Mapping[str, Any], where: Mapping[str, tuple[str, int | None]]
+             ) -> dict[str, str]:
+    """Where each answer came from: ``file:line``, ``default`` or ``computed default``."""
+    result = {}
+    for qid in answers.values:
+        if not is_empty(given.get(qid)):
+            file, line = where[qid]
+            result[qid] = f"{file}:{line}" if line else file
+        else:
+            question = answers.questionnaire.question(qid)
+            result[qid] = "computed default" if question and question.default_expr else \
+                "default" if answers.values[qid] is not None else "no answer"
+    return result
 
 
 def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tuple[Answers, list[Problem]]:
@@ -392,7 +481,7 @@ def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tupl
 
 
 def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = None,
-                 include_defaults: bool = True) -> str:
+                 include_defaults: bool = True, extends: str | None = None) -> str:
     """The answers as a commented, hand-editable YAML answers file (stable output).
 
     ``draft_sections`` marks the file as an unfinished interview's draft and lists the
@@ -410,6 +499,8 @@ def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = Non
         f"  questionnaire_version: {questionnaire.version}",
         f"  generator: {dump_scalar(__version__)}",
     ]
+    if extends:
+        lines.append(f"  {EXTENDS_KEY}: {dump_scalar(extends)}")
     if draft_sections is not None:
         lines.append(f"  draft: {{sections_done: [{', '.join(draft_sections)}]}}")
     for section in questionnaire.sections:

@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .answers import Answers
+
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem
 
 if TYPE_CHECKING:
@@ -77,6 +81,20 @@ def _print_problems(problems: list[Problem]) -> None:
         severity = f"{problem.severity}:"
         first = first.replace(severity, _styled(severity, colour, sys.stderr), 1)
         print(first + ("\n" + rest if rest else ""), file=sys.stderr)
+
+
+def _print_sources(answers: Answers) -> None:
+    from .values import format_value
+
+    rows = []
+    for question in answers.questionnaire.questions():
+        if question.qid in answers.values:
+            value = format_value(answers.values[question.qid], [(c.value, c.value) for c in question.choices])
+            rows.append((question.qid, value if len(value) <= 40 else value[:39] + "…",
+                         answers.sources.get(question.qid, "")))
+    widths = [max(len(row[i]) for row in rows) for i in (0, 1)]
+    for qid, value, source in rows:
+        print(f"{qid:<{widths[0]}}  {value:<{widths[1]}}  {source}")
 
 
 def _print_written(paths: list[Path]) -> None:
@@ -157,8 +175,14 @@ def render(
 @app.command()
 def validate(
     answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
+    show_sources: Annotated[bool, typer.Option(
+        "--show-sources", help="List every answer and where it came from (file:line, or a default).")] = False,
 ) -> None:
-    """Check an answers file and list every problem (exit 2 if there are errors)."""
+    """Check an answers file and list every problem (exit 2 if there are errors).
+
+    An answers file may build on a base file ('extends:' in its header); answers in the
+    file you name win over its base's, and the base's over the base's own base.
+    """
     from .answers import validate_answers_file
 
     resolution = validate_answers_file(answers)
@@ -166,6 +190,8 @@ def validate(
         raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
                          f"error{'s' if len(resolution.errors) != 1 else ''}")
     _print_problems(resolution.warnings)
+    if show_sources and resolution.answers is not None:
+        _print_sources(resolution.answers)
     count = len(resolution.answers.values) if resolution.answers else 0
     note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
     print(f"{answers}: valid ({count} answers{note})")

@@ -87,7 +87,7 @@ def test_migrate_writes_the_file_in_place_and_keeps_the_original(questionnaire, 
 def test_migrating_a_broken_file_writes_nothing(questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "answers.yaml"
     path.write_text((MIGRATION / "answers-v1.yaml").read_text(encoding="utf-8").replace(
-        "kind: charity", "kind: cooperative"), encoding="utf-8")
+        "personal:", "persnal:"), encoding="utf-8")
     with pytest.raises(InputError) as info:
         migrate_file(path, questionnaire=questionnaire)
     assert "fix them before migrating" in info.value.message
@@ -135,3 +135,18 @@ def test_cli_migrate_lists_each_step_and_writes_the_file(cli, questionnaire, tmp
     validated = cli("validate", tmp_path / "answers.v1.yaml")
     assert validated.code == 0
     assert "answers.v1.yaml:6: warning: org.title: moved to org.name" in validated.err
+
+
+def test_migrate_keeps_values_it_does_not_judge_and_a_files_base(questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # An answer that does not fit is carried over as written (validate reports it), and a
+    # file built on a base keeps its 'extends' and only its own answers.
+    path = tmp_path / "client.yaml"
+    path.write_text((MIGRATION / "answers-v1.yaml").read_text(encoding="utf-8")
+                    .replace("kind: charity", "kind: cooperative")
+                    .replace("  questionnaire_version: 1\n", "  questionnaire_version: 1\n  extends: base.yaml\n"),
+                    encoding="utf-8")
+    out = tmp_path / "sub" / "client.yaml"
+    migrate_file(path, out, questionnaire=questionnaire)
+    text = out.read_text(encoding="utf-8")
+    assert "extends: ../base.yaml" in text and "kind: cooperative" in text
+    assert "legal_name: Old Name Ltd" in text
