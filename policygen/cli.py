@@ -152,6 +152,9 @@ def render(
         help="Add a 'What changed in this version' section, compared with these older answers.")] = None,
     provenance: Annotated[bool, typer.Option(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
+    templates: Annotated[list[Path], typer.Option(
+        "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); "
+        "repeat for several, the first wins.")] = [],  # noqa: B006
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -166,7 +169,7 @@ def render(
     from .render import render_file
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
-                      changes_since=changes_since, provenance=provenance)
+                      changes_since=changes_since, provenance=provenance, templates=tuple(templates))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)

@@ -34,6 +34,7 @@ from .errors import InputError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, compile_expression
 from .jinjacache import bytecode_cache
 from .mdtext import Trusted, autolink, finalize, join_and
+from .overrides import apply_overrides
 from .questionnaire import Questionnaire
 from .resources import templates_dir
 from .spelling import SpellingExtension, respell
@@ -130,6 +131,7 @@ class Policy:
     generator: str = __version__
     changes: tuple[str, ...] = ()  # "What changed in this version" (render --changes-since), trusted Markdown
     answer_sources: tuple[AnswerSource, ...] = ()  # the provenance appendix (render --provenance)
+    overrides: tuple[str, ...] = ()  # clause overrides in use, in words (listed in the appendix)
 
     def clauses(self) -> Iterable[Clause]:
         """Every clause, in document order."""
@@ -167,10 +169,17 @@ class OutlineSection:
 
 
 class _BodyLoader(FileSystemLoader):
-    """Loads clause bodies: front matter is blanked out (line numbers stay true)."""
+    """Loads templates from the search path; clause front matter is blanked out (line numbers
+    stay true). A clause is named ``@N/path`` to load it from the N-th folder of the path
+    itself, so two folders holding the same file name cannot swap clause bodies."""
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        if template.startswith("@"):
+            index, _, name = template[1:].partition("/")
+            folder = FileSystemLoader(self.searchpath[int(index)])
+            source, filename, uptodate = folder.get_source(environment, name)
+        else:
+            source, filename, uptodate = super().get_source(environment, template)
         match = _FRONT_MATTER.match(source)
         if match:
             source = "\n" * match.group(0).count("\n") + source[match.end():]
@@ -184,6 +193,7 @@ class ClauseLibrary:
     search_path: tuple[Path, ...]
     outline: tuple[OutlineSection, ...]
     clauses: Mapping[str, ClauseTemplate]
+    overrides: tuple[str, ...] = ()  # what override folders changed, in words (for provenance)
 
     _environments: dict[str, SandboxedEnvironment] = field(default_factory=dict, compare=False, repr=False)
     _references: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -264,32 +274,38 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
     problems: list[Problem] = []
     clauses: dict[str, ClauseTemplate] = {}
     files: dict[str, Path] = {}
+    replaced: dict[str, Path] = {}  # clause id -> the folder whose version wins over a later one
     known = {q.qid for q in questionnaire.questions()}
-    for folder in path:
+    for index, folder in enumerate(path):
         root = folder / _CLAUSES
         found_here: set[str] = set()
         for file in sorted(root.rglob("*.md.j2")) if root.is_dir() else ():
-            clause = _read_clause(file, folder, known, problems)
+            clause = _read_clause(file, folder, index, known, problems)
             if clause is None:
                 continue
             if clause.id in found_here:
                 problems.append(Problem(f"clause id '{clause.id}' is used twice", file=str(file),
                                         line=2, key="id", hint=f"it is also the id in {files[clause.id]}"))
-            elif clause.id not in clauses:  # else: a folder earlier on the path overrides it
+            elif clause.id not in clauses:
                 clauses[clause.id] = clause
                 files[clause.id] = file
+            else:  # a folder earlier on the path has its own version of this clause
+                replaced[clause.id] = path[next(i for i, f in enumerate(path) if f in files[clause.id].parents)]
             found_here.add(clause.id)
     outline = _read_outline(path, clauses, problems)
+    outline, notes = apply_overrides(path, outline, clauses, replaced, problems)
+    _check_placed(outline, clauses, problems)
     missing = [q for q in META_QUESTIONS.values() if q not in known]
     for qid in missing:
         problems.append(Problem(f"the questionnaire has no question '{qid}', which the document needs",
                                 file=str(questionnaire.source)))
     if any(p.is_error for p in problems):
         raise InputError(problems, summary="the clause library has problems")
-    return ClauseLibrary(path, outline, clauses)
+    return ClauseLibrary(path, outline, clauses, notes)
 
 
-def _read_clause(file: Path, folder: Path, known: set[str], problems: list[Problem]) -> ClauseTemplate | None:
+def _read_clause(file: Path, folder: Path, index: int, known: set[str],
+                 problems: list[Problem]) -> ClauseTemplate | None:
     name = str(file)
     try:
         text = file.read_text(encoding="utf-8")
@@ -347,7 +363,7 @@ def _read_clause(file: Path, folder: Path, known: set[str], problems: list[Probl
         return None
     return ClauseTemplate(id=str(clause_id), title=data["title"].strip(), why=" ".join(data["why"].split()),
                           sources=tuple(sources), when=when,
-                          template_name=file.relative_to(folder).as_posix(), path=file)
+                          template_name=f"@{index}/{file.relative_to(folder).as_posix()}", path=file)
 
 
 def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTemplate],
@@ -382,11 +398,17 @@ def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTempl
                                         line=doc.line((*where, "clauses", position))))
             placed.add(clause_id)
         result.append(OutlineSection(raw["id"], raw["title"], tuple(raw["clauses"])))
+    return tuple(result)
+
+
+def _check_placed(outline: tuple[OutlineSection, ...], clauses: Mapping[str, ClauseTemplate],
+                  problems: list[Problem]) -> None:
+    placed = {clause_id for section in outline for clause_id in section.clause_ids}
     for clause_id in sorted(set(clauses) - placed):
         problems.append(Problem(f"clause '{clause_id}' is not placed in the outline",
                                 file=str(clauses[clause_id].path), line=2,
-                                hint=f"add it to a section's clauses in {outline_file}"))
-    return tuple(result)
+                                hint="add it to policy/outline.yaml, or in an override folder to "
+                                     "policy/overrides.yaml under 'add'"))
 
 
 # ---------------------------------------------------------------- composing
@@ -437,7 +459,8 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
         short_name=meta["short_name"], language=meta["language"], version=meta["version"],
         owner=meta["owner"], contact=meta["contact"], effective_date=effective,
         review_date=add_months(effective, int(meta["review_months"])), sections=tuple(sections),
-        questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}")
+        questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}",
+        overrides=library.overrides)
 
 
 def _respell(env: SandboxedEnvironment, text: str) -> str:

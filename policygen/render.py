@@ -19,6 +19,7 @@ from .compose import ClauseLibrary, Policy, answer_sources, compose, load_librar
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
 from .files import write_files_atomically
+from .resources import templates_dir
 
 if TYPE_CHECKING:
     from .html import PageInfo
@@ -42,6 +43,7 @@ class RenderOptions:
     changes_since: Path | None = None  # an older answers file: add "What changed in this version"
     provenance: bool = False  # add the "Where the answers came from" appendix
     today: dt.date | None = None  # for the review-date check; None means the real date
+    templates: tuple[Path, ...] = ()  # override folders, before the bundled templates (first wins)
 
 
 @dataclass
@@ -153,10 +155,11 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
 def render_file(answers_path: Path, options: RenderOptions) -> RenderResult:
     """Validate an answers file (and brand file), render everything requested, then write it all atomically."""
     answers, brand, warnings = load_inputs(answers_path, options)
+    library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
     previous = None
     if options.changes_since is not None:
         previous, _ = load_answers(options.changes_since, answers.questionnaire)
-    policy, outputs = render_documents(answers, options, brand, previous=previous)
+    policy, outputs = render_documents(answers, options, brand, library, previous=previous)
     if policy.review_date < (options.today or dt.date.today()):
         warnings.append(Problem(
             f"this policy was due for review by {policy.review_date.isoformat()}", file=str(answers_path),
