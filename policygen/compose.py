@@ -293,7 +293,9 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
                 replaced[clause.id] = path[next(i for i, f in enumerate(path) if f in files[clause.id].parents)]
             found_here.add(clause.id)
     outline = _read_outline(path, clauses, problems)
-    outline, notes = apply_overrides(path, outline, clauses, replaced, problems)
+    outline, notes, disabled = apply_overrides(path, outline, clauses, replaced, problems)
+    for clause_id in disabled:
+        del clauses[clause_id]
     _check_placed(outline, clauses, problems)
     missing = [q for q in META_QUESTIONS.values() if q not in known]
     for qid in missing:

@@ -39,8 +39,9 @@ _ADD_KEYS = {"clause", "section", "after", "before"}
 
 def apply_overrides(search_path: Sequence[Path], outline: tuple[OutlineSection, ...],
                     clauses: Mapping[str, ClauseTemplate], replaced: Mapping[str, Path],
-                    problems: list[Problem]) -> tuple[tuple[OutlineSection, ...], tuple[str, ...]]:
-    """The outline after every folder's disables and additions, and a sentence per change.
+                    problems: list[Problem]) -> tuple[tuple[OutlineSection, ...], tuple[str, ...], set[str]]:
+    """The outline after every folder's disables and additions, a sentence per change, and the
+    ids of the disabled clauses.
 
     ``replaced`` maps the ids of clauses that a folder early on the path redefined to that folder.
     """
@@ -48,16 +49,17 @@ def apply_overrides(search_path: Sequence[Path], outline: tuple[OutlineSection, 
 
     sections = {section.id: list(section.clause_ids) for section in outline}
     notes = [f"replaced {clause_id} with the version in {folder}" for clause_id, folder in sorted(replaced.items())]
+    disabled: set[str] = set()
     for folder in reversed(search_path[:-1]):
         spec = folder / OVERRIDES_FILE
         if spec.is_file():
-            notes += _apply(spec, sections, clauses, problems)
+            notes += _apply(spec, sections, clauses, problems, disabled)
     result = tuple(OutlineSection(s.id, s.title, tuple(sections[s.id])) for s in outline)
-    return result, tuple(notes)
+    return result, tuple(notes), disabled
 
 
 def _apply(spec: Path, sections: dict[str, list[str]], clauses: Mapping[str, Any],
-           problems: list[Problem]) -> list[str]:
+           problems: list[Problem], disabled: set[str]) -> list[str]:
     doc = load_yaml_file(spec, what="overrides file")
     problems.extend(doc.problems)
     notes: list[str] = []
@@ -83,13 +85,17 @@ def _apply(spec: Path, sections: dict[str, list[str]], clauses: Mapping[str, Any
                   allowed_keys_hint(str(clause_id), placed))
             continue
         sections[placed[clause_id]].remove(clause_id)
+        disabled.add(clause_id)
         notes.append(f"disabled {clause_id}" + (f": {reason}" if isinstance(reason, str) and reason else ""))
     additions = data.get("add") or []
     if not isinstance(additions, list):
         error(("add",), "'add' must be a list of {clause, section, after or before}")
         additions = []
     for index, item in enumerate(additions):
-        notes += _add(item, ("add", index), sections, clauses, error)
+        added = _add(item, ("add", index), sections, clauses, error)
+        if added:  # a folder nearer the top may bring back what a lower one disabled
+            disabled.discard(str(item.get("clause")))
+        notes += added
     return notes
 
 
