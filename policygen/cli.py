@@ -48,6 +48,12 @@ BrandOption = Annotated[Path | None, typer.Option(
 PdfVariantOption = Annotated[str, typer.Option(
     "--pdf-variant", metavar="VARIANT",
     help="ua-1 (tagged, accessible PDF/UA-1) or a-3u (archival PDF/A-3u, also tagged).")]
+BundleOption = Annotated[bool, typer.Option(
+    "--bundle", help="Make the PDFs one handbook.pdf: the policy and its companions under one cover, "
+                     "contents and outline (instead of one PDF each).")]
+TemplatesOption = Annotated[list[Path], typer.Option(
+    "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
+    "several, the first wins.")]
 
 
 def _render_options(formats: list[str], output: Path, documents: list[str], brand: Path | None,
@@ -152,9 +158,8 @@ def render(
         help="Add a 'What changed in this version' section, compared with these older answers.")] = None,
     provenance: Annotated[bool, typer.Option(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
-    templates: Annotated[list[Path], typer.Option(
-        "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); "
-        "repeat for several, the first wins.")] = [],  # noqa: B006
+    templates: TemplatesOption = [],  # noqa: B006
+    bundle: BundleOption = False,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -169,10 +174,60 @@ def render(
     from .render import render_file
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
-                      changes_since=changes_since, provenance=provenance, templates=tuple(templates))
+                      changes_since=changes_since, provenance=provenance, templates=tuple(templates),
+                      bundle=_check_bundle(bundle, formats))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
+
+
+def _check_bundle(bundle: bool, formats: list[str]) -> bool:
+    if bundle and formats and "pdf" not in formats:
+        raise InputError.single("--bundle makes a PDF handbook, but no PDF was asked for", key="--bundle",
+                                hint="add -f pdf, or leave out -f to get every format")
+    return bundle
+
+
+@app.command()
+def batch(
+    clients: Annotated[list[Path], typer.Argument(
+        metavar="CLIENT...", show_default=False,
+        help="Client folders (answers.yaml, optional brand.yaml and templates/) or answers files.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for OUTPUT/<client>/.")] = Path("out"),
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, show_default=False,
+                                             help="Clients rendered at once. Default: one per core.")] = None,
+    formats: FormatOption = [],  # noqa: B006
+    documents: DocumentsOption = [],  # noqa: B006
+    pdf_variant: PdfVariantOption = "ua-1",
+    templates: Annotated[list[Path], typer.Option(
+        "--templates", "-t", metavar="DIR", help="The consultancy's override folder, used after each client's "
+        "own templates/; repeat for several.")] = [],  # noqa: B006
+    bundle: BundleOption = False,
+    provenance: Annotated[bool, typer.Option(
+        "--provenance", help="Add the appendix of answers, their sources and the overrides in use.")] = False,
+) -> None:
+    """Render the documents of many clients at once, into OUTPUT/<client>/.
+
+    One failing client does not stop the others; the run ends with a table and exits 2
+    if any client failed, naming each failure and its reason.
+
+    Example: policygen batch clients/* -t consultancy/templates --bundle -o handbooks
+    """
+    from dataclasses import replace
+
+    from .batch import BatchOptions, default_jobs, find_clients, run_batch
+    from .batch_report import BatchReport
+
+    options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
+                                   bundle=_check_bundle(bundle, formats), provenance=provenance),
+                           output, tuple(templates))
+    found, failures = find_clients(clients)
+    with BatchReport(len(found) + len(failures)) as report:
+        for failure in failures:
+            report.add(failure)
+        results = run_batch(found, options, jobs or default_jobs(), report.add)
+    report.print_table([*failures, *results], output)
+    report.finish()
 
 
 @app.command()
@@ -322,7 +377,7 @@ def run(argv: list[str] | None = None) -> int:
     except PolicygenError as exc:
         if isinstance(exc, InputError):
             _print_problems(exc.problems)
-            if len(exc.problems) > 1:
+            if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
                 print(_styled(exc.message, "1", sys.stderr), file=sys.stderr)
         else:
             word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"

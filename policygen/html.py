@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -141,23 +142,53 @@ def _page_environment(folder: Path) -> Environment:
                        bytecode_cache=bytecode_cache("page"))
 
 
+def _shared_context(policy: Policy, brand: Brand, folder: Path) -> dict[str, Any]:
+    """What every page template needs: the policy's details, the theme, the brand, the styles."""
+    return {
+        "policy": policy, "generator": __version__,
+        "theme_css": Markup(brand.theme.css()), "css": Markup((folder / PAGE_CSS).read_text(encoding="utf-8")),
+        "screen_css": Markup((folder / SCREEN_CSS).read_text(encoding="utf-8")),
+        "brand_name": brand.name_for(policy.organisation),
+        "logo": brand.logo.data_uri() if brand.logo else None, "logo_alt": brand.logo_alt(policy.organisation),
+        "contact_is_email": bool(_EMAIL.match(policy.contact)),
+        "effective": long_date(policy.effective_date, policy.language),
+        "review": long_date(policy.review_date, policy.language),
+    }
+
+
 def render_html(policy: Policy, markdown: str, *, page: PageInfo | None = None, brand: Brand | None = None,
                 templates: Path | None = None) -> str:
     """One standalone UTF-8 HTML page for the policy or a companion document (same input, same bytes)."""
     folder = templates or templates_dir()
     page = page or PageInfo.for_policy(policy)
-    brand = brand or Brand()
     parts = markdown_to_html(markdown)
-    css = (folder / PAGE_CSS).read_text(encoding="utf-8")
-    screen_css = (folder / SCREEN_CSS).read_text(encoding="utf-8")
     return _page_environment(folder).get_template(PAGE_TEMPLATE).render(
-        policy=policy, page=page, body=Markup(parts.body), toc=parts.toc if page.contents else (),
-        theme_css=Markup(brand.theme.css()), css=Markup(css), screen_css=Markup(screen_css), generator=__version__,
-        brand_name=brand.name_for(policy.organisation),
-        logo=brand.logo.data_uri() if brand.logo else None, logo_alt=brand.logo_alt(policy.organisation),
-        contact_is_email=bool(_EMAIL.match(policy.contact)),
-        effective=long_date(policy.effective_date, policy.language),
-        review=long_date(policy.review_date, policy.language))
+        **_shared_context(policy, brand or Brand(), folder),
+        page=page, body=Markup(parts.body), toc=parts.toc if page.contents else ())
+
+
+HANDBOOK_TEMPLATE = "html/handbook.html.j2"
+HANDBOOK_CSS = "html/handbook.css"
+
+
+def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str]], *, brand: Brand | None = None,
+                         templates: Path | None = None) -> str:
+    """One HTML page holding the policy and its companions, for a single handbook PDF: one cover,
+    one contents list (documents, then their sections), each document starting on a new page.
+
+    Heading ids are prefixed with the document's kind so that they stay unique."""
+    folder = templates or templates_dir()
+    parts = []
+    for page, markdown in documents:
+        html = markdown_to_html(markdown)
+        prefix = f"{page.kind}-"
+        # Attribute values only: text from answers has its quotes escaped, so it cannot match.
+        body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}", html.body)
+        toc = tuple(TocEntry(prefix + entry.id, entry.text) for entry in html.toc)
+        parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{page.kind}"})
+    context = _shared_context(policy, brand or Brand(), folder)
+    context["css"] = Markup(context["css"] + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))
+    return _page_environment(folder).get_template(HANDBOOK_TEMPLATE).render(**context, documents=parts)
 
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.+_-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")

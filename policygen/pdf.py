@@ -100,6 +100,7 @@ class PdfRenderer:
         self._fonts = FontConfiguration()
         self._stylesheet = self._weasyprint.CSS(filename=str(self._folder / PRINT_CSS), url_fetcher=self._fetcher,
                                                 font_config=self._fonts)
+        self.last_page_count = 0  # pages in the PDF made last
 
     def render(self, html: str) -> bytes:
         """One HTML page as a tagged PDF with the print stylesheet applied."""
@@ -111,6 +112,7 @@ class PdfRenderer:
                                        url_fetcher=self._fetcher).render(
                 stylesheets=[self._stylesheet], font_config=self._fonts, **options)
             document.metadata.created = document.metadata.modified = _creation_date()
+            self.last_page_count = len(document.pages)
             pdf: bytes = document.write_pdf(**options)
         except weasyprint.urls.FatalURLFetchingError as exc:
             raise RenderError("; ".join(self._policy.refused) or f"the PDF could not be made: {exc}",

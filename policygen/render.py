@@ -23,8 +23,10 @@ from .resources import templates_dir
 
 if TYPE_CHECKING:
     from .html import PageInfo
+    from .pdf import PdfRenderer
 
 FORMATS = ("md", "html", "pdf")
+HANDBOOK = "handbook"
 DEFAULT_PDF_VARIANT = "ua-1"
 
 __all__ = ["DOCUMENTS", "FORMATS", "RenderOptions", "RenderResult", "normalise_documents", "normalise_formats",
@@ -40,6 +42,7 @@ class RenderOptions:
     documents: tuple[str, ...] = DOCUMENTS
     brand_file: Path | None = None
     pdf_variant: str = DEFAULT_PDF_VARIANT
+    bundle: bool = False  # the PDFs as one handbook.pdf (one cover, contents, outline) instead of one each
     changes_since: Path | None = None  # an older answers file: add "What changed in this version"
     provenance: bool = False  # add the "Where the answers came from" appendix
     today: dt.date | None = None  # for the review-date check; None means the real date
@@ -53,6 +56,7 @@ class RenderResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     policy: Policy | None = None
+    pages: dict[str, int] = field(default_factory=dict)  # document -> pages in its PDF
 
 
 def normalise_formats(formats: Sequence[str]) -> tuple[str, ...]:
@@ -67,14 +71,16 @@ def normalise_formats(formats: Sequence[str]) -> tuple[str, ...]:
 
 
 def render_documents(answers: Answers, options: RenderOptions, brand: Brand | None = None,
-                     library: ClauseLibrary | None = None, previous: Answers | None = None
+                     library: ClauseLibrary | None = None, previous: Answers | None = None, *,
+                     renderer: PdfRenderer | None = None, pages: dict[str, int] | None = None
                      ) -> tuple[Policy, dict[str, bytes | str]]:
     """Compose the policy and render each requested document in each requested format, in memory.
 
     Returns the policy and the outputs by file name (``policy.pdf``, ``summary.html``...),
     documents in the order of DOCUMENTS, formats in the order md, html, pdf. ``previous``
     adds a "What changed in this version" section against those answers; ``options.provenance``
-    an appendix listing every answer and who gave it.
+    an appendix listing every answer and who gave it. ``renderer`` reuses a PDF renderer
+    (fonts, stylesheet) across calls, as a batch does; ``pages`` receives each PDF's page count.
     """
     library = library or load_library(answers.questionnaire)
     brand = brand or Brand()
@@ -99,23 +105,35 @@ def render_documents(answers: Answers, options: RenderOptions, brand: Brand | No
             sources.append((name, companion.markdown, PageInfo(name, companion.title, companion.description,
                                                                ("social media", *companion.keywords))))
     outputs: dict[str, bytes | str] = {}
-    renderer = None
+    pdfs = "pdf" in options.formats
+    separate_pdfs = pdfs and not options.bundle
+    if pdfs and renderer is None:
+        from .pdf import PdfRenderer
+
+        renderer = PdfRenderer(variant=options.pdf_variant)
     for name, markdown, page in sources:
         if "md" in options.formats:
             outputs[f"{name}.md"] = markdown
-        if "html" not in options.formats and "pdf" not in options.formats:
+        if "html" not in options.formats and not separate_pdfs:
             continue
         from .html import render_html
 
         html = render_html(policy, markdown, page=page, brand=brand)
         if "html" in options.formats:
             outputs[f"{name}.html"] = html
-        if "pdf" in options.formats:
-            if renderer is None:
-                from .pdf import PdfRenderer
-
-                renderer = PdfRenderer(variant=options.pdf_variant)
+        if separate_pdfs:
+            assert renderer is not None
             outputs[f"{name}.pdf"] = renderer.render(html)
+            if pages is not None:
+                pages[name] = renderer.last_page_count
+    if pdfs and options.bundle:
+        from .html import PageInfo, render_handbook_html
+
+        assert renderer is not None
+        parts = [(page or PageInfo.for_policy(policy), markdown) for _, markdown, page in sources]
+        outputs[f"{HANDBOOK}.pdf"] = renderer.render(render_handbook_html(policy, parts, brand=brand))
+        if pages is not None:
+            pages[HANDBOOK] = renderer.last_page_count
     return policy, outputs
 
 
@@ -152,14 +170,16 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
     return answers, brand, warnings
 
 
-def render_file(answers_path: Path, options: RenderOptions) -> RenderResult:
+def render_file(answers_path: Path, options: RenderOptions, *, renderer: PdfRenderer | None = None) -> RenderResult:
     """Validate an answers file (and brand file), render everything requested, then write it all atomically."""
     answers, brand, warnings = load_inputs(answers_path, options)
     library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
     previous = None
     if options.changes_since is not None:
         previous, _ = load_answers(options.changes_since, answers.questionnaire)
-    policy, outputs = render_documents(answers, options, brand, library, previous=previous)
+    pages: dict[str, int] = {}
+    policy, outputs = render_documents(answers, options, brand, library, previous=previous, renderer=renderer,
+                                       pages=pages)
     if policy.review_date < (options.today or dt.date.today()):
         warnings.append(Problem(
             f"this policy was due for review by {policy.review_date.isoformat()}", file=str(answers_path),
@@ -168,4 +188,4 @@ def render_file(answers_path: Path, options: RenderOptions) -> RenderResult:
                  "and effective date", severity="warning"))
     files = {options.out_dir / name: content for name, content in outputs.items()}
     write_files_atomically(files)
-    return RenderResult(list(files), warnings, policy)
+    return RenderResult(list(files), warnings, policy, pages)

@@ -1,0 +1,74 @@
+"""What a batch shows while it runs and when it ends: a progress bar, then a result table.
+
+Output uses rich (imported only by the batch command). The progress bar refreshes
+when a client finishes rather than from a timer thread, so worker processes are
+never forked while a second thread runs. NO_COLOR and non-terminals get plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .batch import ClientResult
+from .errors import InputError
+
+
+class BatchReport:
+    """Progress while clients render; a table and the failures at the end."""
+
+    def __init__(self, total: int) -> None:
+        self.console = Console(stderr=True, highlight=False)
+        self.out = Console(highlight=False)
+        self.progress = Progress(TextColumn("Rendering"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.description}"), TimeElapsedColumn(), console=self.console,
+                                 auto_refresh=False, transient=True)
+        self.task = self.progress.add_task("", total=total)
+        self.results: list[ClientResult] = []
+
+    def __enter__(self) -> BatchReport:
+        self.progress.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.progress.stop()
+
+    def add(self, result: ClientResult) -> None:
+        """A client finished (or could not start)."""
+        self.results.append(result)
+        mark = "done" if result.ok else "failed"
+        self.progress.update(self.task, advance=1, description=f"{result.name}: {mark}")
+        self.progress.refresh()
+
+    def print_table(self, results: Sequence[ClientResult], out_dir: Path) -> None:
+        """One row per client: formats, pages, time, status."""
+        table = Table(title=f"policygen batch: {out_dir}", title_justify="left")
+        for name, justify in (("client", "left"), ("formats", "left"), ("pages", "right"), ("time", "right"),
+                              ("status", "left")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for result in results:
+            status = "ok" + (f" ({result.warnings} warning{'s' if result.warnings != 1 else ''})"
+                             if result.warnings else "") if result.ok else "[bold red]failed[/]"
+            table.add_row(result.name, ", ".join(result.formats) or "-",
+                          str(result.pages) if result.pages else "-", f"{result.seconds:.1f} s", status)
+        self.out.print(table)
+
+    def finish(self) -> None:
+        """Exit 2 naming each failed client and why; otherwise say where the files are."""
+        failed = [r for r in self.results if not r.ok]
+        done = len(self.results) - len(failed)
+        if not failed:
+            self.out.print(f"{done} client{'s' if done != 1 else ''} rendered.")
+            return
+        for result in failed:
+            self.console.print(f"[bold red]{result.name}: failed[/]", highlight=False)
+            for line in result.reason.splitlines():
+                self.console.print(f"    {line}", markup=False, highlight=False)
+        rest = "the other was rendered" if done == 1 else f"the other {done} were rendered" if done else "none rendered"
+        raise InputError([], summary=f"{len(failed)} of {len(self.results)} clients failed; {rest}")

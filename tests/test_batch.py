@@ -1,0 +1,122 @@
+"""policygen batch: many clients, one failing among good ones, brands, overrides, workers, handbooks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from policygen.batch import BatchOptions, Client, find_clients, run_batch
+from policygen.render import RenderOptions
+
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def clients(tmp_path: Path) -> Path:
+    """A consultant's folder: two good clients (one with a brand and overrides), one broken."""
+    root = tmp_path / "clients"
+    shutil.copytree(EXAMPLES / "us-software-startup", root / "brightloop")
+    shutil.copytree(EXAMPLES / "uk-literacy-charity", root / "readwell")
+    shutil.copytree(FIXTURES / "brand", root / "readwell", dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "overrides" / "acme", root / "readwell" / "templates")
+    broken = root / "broken"
+    shutil.copytree(EXAMPLES / "us-hospital", broken)
+    answers = broken / "answers.yaml"
+    answers.write_text(answers.read_text(encoding="utf-8").replace("kind: nonprofit", "kind: charity")
+                       .replace("kind: company", "kind: charity"), encoding="utf-8")
+    return root
+
+
+def test_a_broken_client_does_not_stop_the_others(cli, clients: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = cli("batch", clients / "brightloop", clients / "broken", clients / "readwell", "-o", out,
+                 "-f", "md", "-f", "html", "-j", "2")
+    assert result.code == 2
+    assert (out / "brightloop" / "policy.md").is_file() and (out / "readwell" / "summary.html").is_file()
+    assert not (out / "broken").exists(), "nothing is written for a client that failed"
+    assert "broken: failed\n" in result.err and "'charity' is not one of the choices" in result.err
+    assert "1 of 3 clients failed; the other 2 were rendered" in result.err
+    table = result.out
+    for name in ("brightloop", "broken", "readwell"):
+        assert name in table
+    assert "failed" in table and "md, html" in table
+
+
+def test_each_client_gets_its_own_brand_and_overrides(clients: Path, tmp_path: Path) -> None:
+    found, failures = find_clients([clients / "brightloop", clients / "readwell"])
+    assert failures == []
+    readwell = next(c for c in found if c.name == "readwell")
+    assert readwell.brand == clients / "readwell" / "brand.yaml"
+    assert readwell.templates == clients / "readwell" / "templates"
+    options = BatchOptions(RenderOptions(formats=("md", "html"), provenance=True), tmp_path)
+    results = run_batch(found, options, jobs=1)
+    assert all(r.ok for r in results), [r.reason for r in results]
+    readwell_policy = (tmp_path / "readwell" / "policy.md").read_text(encoding="utf-8")
+    assert "disabled personal.politics" in readwell_policy  # its override is listed in the provenance
+    assert "Photos in uniform" in readwell_policy
+    brightloop_policy = (tmp_path / "brightloop" / "policy.md").read_text(encoding="utf-8")
+    assert "Photos in uniform" not in brightloop_policy  # another client's override stays its own
+    html = (tmp_path / "readwell" / "policy.html").read_text(encoding="utf-8")
+    assert "data:image/" in html  # the brand's logo
+    assert "data:image/" not in (tmp_path / "brightloop" / "policy.html").read_text(encoding="utf-8")
+
+
+def test_consultancy_templates_come_after_the_clients_own(clients: Path, tmp_path: Path) -> None:
+    found, _ = find_clients([clients / "brightloop"])
+    options = BatchOptions(RenderOptions(formats=("md",), documents=("policy",)), tmp_path,
+                           templates=(FIXTURES / "overrides" / "acme",))
+    [result] = run_batch(found, options, jobs=1)
+    assert result.ok, result.reason
+    assert "Photos in uniform" in (tmp_path / "brightloop" / "policy.md").read_text(encoding="utf-8")
+
+
+def test_clients_that_cannot_be_found_or_clash_are_failures(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    single = tmp_path / "solo.yaml"
+    shutil.copy(EXAMPLES / "demo" / "answers.yaml", single)
+    found, failures = find_clients([tmp_path / "empty", tmp_path / "missing", single, single])
+    assert [c.name for c in found] == ["solo"]
+    reasons = [f.reason for f in failures]
+    assert any("no answers.yaml in this folder" in r for r in reasons)
+    assert any("not found" in r for r in reasons)
+    assert any("has the same name" in r for r in reasons)
+
+
+def test_results_come_back_in_order_with_times_and_formats(tmp_path: Path) -> None:
+    clients = [Client(name, EXAMPLES / name / "answers.yaml") for name in ("demo", "us-hospital", "us-broker-dealer")]
+    seen: list[str] = []
+    results = run_batch(clients, BatchOptions(RenderOptions(formats=("md",)), tmp_path), jobs=2,
+                        on_result=lambda r: seen.append(r.name))
+    assert [r.name for r in results] == ["demo", "us-hospital", "us-broker-dealer"]
+    assert sorted(seen) == sorted(r.name for r in results)
+    assert all(r.ok and r.formats == ["md"] and r.seconds > 0 for r in results)
+
+
+def test_bundle_makes_one_handbook_pdf_per_client(cli, tmp_path: Path) -> None:
+    import pikepdf
+
+    out = tmp_path / "out"
+    result = cli("batch", EXAMPLES / "demo", "-o", out, "-f", "pdf", "--bundle", "-j", "1")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (out / "demo").iterdir()) == ["handbook.pdf"]
+    with pikepdf.open(out / "demo" / "handbook.pdf") as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+        assert titles[0] == "Social media policy" and len(titles) == 4
+        assert any("acknowledgement" in t for t in titles) and any("Register" in t for t in titles)
+        assert len(outline.root[0].children) >= 5  # the policy's sections under it
+        assert pdf.Root.MarkInfo.Marked is True
+        pages = len(pdf.pages)
+    from pypdf import PdfReader
+
+    texts = [page.extract_text() or "" for page in PdfReader(out / "demo" / "handbook.pdf").pages]
+    assert "Social media handbook" in texts[0]
+    assert texts[1].startswith("Contents")
+    assert all(f"of {pages}" in text for text in texts[2:]), "one page count across the whole handbook"
+
+
+def test_bundle_needs_pdf(cli, tmp_path: Path) -> None:
+    result = cli("batch", EXAMPLES / "demo", "-o", tmp_path, "-f", "html", "--bundle")
+    assert result.code == 2 and "--bundle makes a PDF handbook" in result.err
