@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test bench lint system-deps clean
+.PHONY: demo test bench bench-batch lint system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: $(INSTALLED)
 
 bench: system-deps $(INSTALLED)
 	$(BIN)/python benchmarks/bench_render.py
+
+bench-batch: system-deps $(INSTALLED)
+	$(BIN)/python benchmarks/bench_batch.py
 
 lint: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff mypy types-PyYAML

@@ -1,0 +1,83 @@
+"""Throughput of `policygen batch` against one `policygen render` process per client.
+
+Run from the repository root (make bench-batch does):
+
+    .venv/bin/python benchmarks/bench_batch.py [--clients 20] [--formats md,html,pdf]
+
+It makes N client folders from the bundled examples (cycling through them), then
+times, on the same clients and formats:
+
+- N separate `policygen render` processes, one after the other (what a shell loop does);
+- `policygen batch -j 1` and `policygen batch -j 2`.
+
+Goal (measured here, not asserted in tests): for 20 clients with all formats, batch is
+at least 3x the throughput of separate processes on a 2-core machine. The figures also
+show how batch scales from one worker to two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_render import machine  # noqa: E402
+
+
+def make_clients(folder: Path, count: int) -> list[Path]:
+    """``count`` client folders, copies of the bundled examples."""
+    examples = sorted(p for p in (ROOT / "examples").iterdir() if (p / "answers.yaml").is_file())
+    clients = []
+    for index in range(count):
+        source = examples[index % len(examples)]
+        client = folder / f"client-{index + 1:02d}-{source.name}"
+        client.mkdir(parents=True)
+        shutil.copy(source / "answers.yaml", client / "answers.yaml")
+        clients.append(client)
+    return clients
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--formats", default="md,html,pdf")
+    args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "policygen")], check=True)
+    formats = [part for f in args.formats.split(",") for part in ("-f", f)]
+    policygen = str(BIN / "policygen")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        clients = make_clients(work / "clients", args.clients)
+        env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "cache")}
+        timed([policygen, "render", str(clients[0] / "answers.yaml"), *formats, "-o", str(work / "warm")], env)
+        separate = sum(timed([policygen, "render", str(c / "answers.yaml"), *formats, "-o", str(work / "sep" / c.name)],
+                             env) for c in clients)
+        one = timed([policygen, "batch", *map(str, clients), *formats, "-j", "1", "-o", str(work / "j1")], env)
+        two = timed([policygen, "batch", *map(str, clients), *formats, "-j", "2", "-o", str(work / "j2")], env)
+    n = args.clients
+    print(f"machine: {machine()}")
+    print(f"{n} clients, formats {args.formats}, all four documents each\n")
+    print(f"  {'separate render processes':<28} {separate:7.1f} s   {60 * n / separate:6.1f} clients/min")
+    print(f"  {'batch -j 1':<28} {one:7.1f} s   {60 * n / one:6.1f} clients/min   {separate / one:4.2f}x")
+    print(f"  {'batch -j 2':<28} {two:7.1f} s   {60 * n / two:6.1f} clients/min   {separate / two:4.2f}x")
+    print(f"\n  scaling -j 1 -> -j 2: {one / two:.2f}x")
+    ratio = separate / two
+    print(f"  goal: batch -j 2 >= 3x separate processes: {ratio:.2f}x ({'met' if ratio >= 3 else 'not met'})")
+
+
+if __name__ == "__main__":
+    main()
