@@ -31,7 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import __version__
 from .answers import Answers
 from .errors import InputError, Problem, RenderError, allowed_keys_hint
-from .expressions import Expression, ExpressionError, compile_expression
+from .expressions import Expression, ExpressionError, check_condition
 from .jinjacache import bytecode_cache
 from .mdtext import Trusted, autolink, finalize, join_and
 from .overrides import apply_overrides
@@ -350,17 +350,9 @@ def _read_clause(file: Path, folder: Path, index: int, known: set[str],
         sources = []
     when = None
     if data.get("when") is not None:
-        try:
-            when = compile_expression(str(data["when"]))
-        except ExpressionError as exc:
-            error("when", f"'{data['when']}' is not a valid expression: {exc}")
-        else:
-            for section, question in sorted(when.references):
-                if f"{section}.{question}" not in known:
-                    error("when", f"'{section}.{question}' is not a question",
-                          allowed_keys_hint(f"{section}.{question}", known))
-            for bare in sorted(when.bare_names):
-                error("when", f"'{bare}' on its own is not a question", "write section.question")
+        when, issues = check_condition(data["when"], known)
+        for message, hint in issues:
+            error("when", message, hint)
     if len(problems) > start:
         return None
     return ClauseTemplate(id=str(clause_id), title=data["title"].strip(), why=" ".join(data["why"].split()),

@@ -20,7 +20,7 @@ from jinja2 import TemplateError
 from .answers import Answers
 from .compose import ClauseLibrary, Policy, template_context, tidy_markdown
 from .errors import InputError, Problem, RenderError, allowed_keys_hint
-from .expressions import Expression, ExpressionError, compile_expression
+from .expressions import Expression, ExpressionError, check_condition
 from .mdtext import Trusted
 from .questionnaire import Questionnaire
 from .spelling import respell
@@ -135,15 +135,9 @@ def load_summary_items(questionnaire: Questionnaire, search_path: Sequence[Path]
             error("text", "'text' must be non-empty text")
         when = None
         if entry.get("when") is not None:
-            try:
-                when = compile_expression(str(entry["when"]))
-            except ExpressionError as exc:
-                error("when", f"'{entry['when']}' is not a valid expression: {exc}")
-            else:
-                for section, question in sorted(when.references):
-                    if f"{section}.{question}" not in known:
-                        error("when", f"'{section}.{question}' is not a question",
-                              allowed_keys_hint(f"{section}.{question}", known))
+            when, issues = check_condition(entry["when"], known)
+            for message, hint in issues:
+                error("when", message, hint)
         if len(problems) == start:
             items.append(SummaryItem(str(entry["id"]), entry["list"], " ".join(entry["text"].split()), when,
                                      doc.line(where)))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import SimpleNamespace
@@ -116,6 +116,28 @@ def compile_expression(source: str) -> Expression:
         qualified.add(id(target))
     bare = {n.name for n in everything if isinstance(n, nodes.Name) and id(n) not in qualified}
     return Expression(source, frozenset(references), frozenset(bare), tree)
+
+
+def check_condition(source: object, known: Collection[str]) -> tuple[Expression | None, list[tuple[str, str | None]]]:
+    """Compile a ``when`` condition of a clause or summary item, and say what is wrong with it:
+    not an expression, a name that is not a question (with a did-you-mean), a bare section name.
+
+    Returns the expression (None when it does not compile) and (message, hint) pairs.
+    """
+    from .errors import allowed_keys_hint
+
+    try:
+        expression = compile_expression(str(source))
+    except ExpressionError as exc:
+        return None, [(f"'{source}' is not a valid expression: {exc}", None)]
+    issues: list[tuple[str, str | None]] = []
+    for section, question in sorted(expression.references):
+        qid = f"{section}.{question}"
+        if qid not in known:
+            issues.append((f"'{qid}' is not a question", allowed_keys_hint(qid, known)))
+    issues += [(f"'{bare}' on its own is not a question", "write section.question")
+               for bare in sorted(expression.bare_names)]
+    return expression, issues
 
 
 _SUPPORTED = (
