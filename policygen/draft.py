@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .answers import Provenance, dump_answers, read_answers_document
+from .answers import EXTENDS_KEY, Provenance, dump_answers, read_answers_document
 from .errors import InputError
 from .files import write_file_atomically
 from .interview_state import InterviewState
@@ -101,6 +101,13 @@ def read_starting_point(path: Path, questionnaire: Questionnaire | None, load: L
     """
     doc = load_yaml_file(path, what="answers file")
     header = _header(doc)
+    if header.get(EXTENDS_KEY):
+        # Saving would write the base's answers into this file and drop 'extends'; refuse instead.
+        raise InputError.single(
+            f"{path} builds on {header[EXTENDS_KEY]} ('extends'); the interview edits a single answers file",
+            file=str(path), line=doc.line((HEADER_KEY, EXTENDS_KEY)), key=f"{HEADER_KEY}.{EXTENDS_KEY}",
+            hint="edit the file by hand and check it with `policygen validate --show-sources`, or run the "
+                 "interview on a copy without 'extends'")
     if questionnaire is None:
         named = header.get("questionnaire")
         questionnaire = load(named if isinstance(named, str) else DEFAULT_QUESTIONNAIRE)

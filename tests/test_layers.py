@@ -86,3 +86,16 @@ def test_render_uses_the_merged_answers(cli, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     text = (tmp_path / "policy.md").read_text(encoding="utf-8")
     assert "**Acme Tools, Inc.**" in text and "You may connect with customers on your personal accounts" in text
+
+
+def test_the_interview_refuses_to_flatten_a_layered_file(tmp_path: Path) -> None:
+    import pytest
+
+    from policygen.draft import read_starting_point
+    from policygen.errors import InputError
+    from policygen.questionnaire import bundled_questionnaire
+
+    with pytest.raises(InputError) as info:
+        read_starting_point(CLIENT, None, bundled_questionnaire)
+    [problem] = info.value.problems
+    assert problem.line == 6 and "the interview edits a single answers file" in problem.message
