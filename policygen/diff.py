@@ -80,9 +80,13 @@ def _shown(answers: Answers, qid: str) -> str:
     return "“" + format_value(value, [(c.value, c.label) for c in question.choices]) + "”"
 
 
-def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary) -> Comparison:
-    """Compose both policies and list the clauses that were added, removed or reworded."""
-    old, new = compose(old_answers, library), compose(new_answers, library)
+def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, *,
+            new_policy: Policy | None = None) -> Comparison:
+    """Compose both policies and list the clauses that were added, removed or reworded.
+
+    ``new_policy``: the new answers' policy when the caller has composed it already.
+    """
+    old, new = compose(old_answers, library), new_policy or compose(new_answers, library)
     before, after = _numbered(old), _numbered(new)
     changes: list[ClauseChange] = []
     for outline_section in library.outline:

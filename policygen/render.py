@@ -88,7 +88,7 @@ def render_documents(answers: Answers, options: RenderOptions, brand: Brand | No
     if previous is not None:
         from .diff import change_notes, compare
 
-        policy = replace(policy, changes=change_notes(compare(previous, answers, library)))
+        policy = replace(policy, changes=change_notes(compare(previous, answers, library, new_policy=policy)))
     if options.provenance:
         policy = replace(policy, answer_sources=answer_sources(answers))
     from .markdown import render_markdown
