@@ -276,6 +276,10 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
     files: dict[str, Path] = {}
     replaced: dict[str, Path] = {}  # clause id -> the folder whose version wins over a later one
     known = {q.qid for q in questionnaire.questions()}
+    for folder in path:
+        if not folder.is_dir():  # a mistyped --templates folder must not be ignored silently
+            problems.append(Problem("template folder not found", file=str(folder), key="--templates",
+                                    hint="check the path; it is relative to the current folder"))
     for index, folder in enumerate(path):
         root = folder / _CLAUSES
         found_here: set[str] = set()

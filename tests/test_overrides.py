@@ -102,3 +102,10 @@ def test_override_templates_are_sandboxed_and_escaped(tmp_path: Path) -> None:
     answers, _ = load_answers(DEMO)
     with pytest.raises(RenderError, match="your-accounts"):
         compose(answers, library)
+
+
+def test_a_missing_override_folder_is_bad_input(cli, tmp_path: Path) -> None:
+    result = cli("render", DEMO, "-t", tmp_path / "nope", "-f", "md", "-o", tmp_path / "out")
+    assert result.code == 2
+    assert "template folder not found" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "out").exists()
