@@ -36,7 +36,7 @@ bench-batch: system-deps $(INSTALLED)
 	$(BIN)/python benchmarks/bench_batch.py
 
 lint: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff mypy types-PyYAML
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'ruff>=0.6' 'mypy>=1.11' types-PyYAML
 	$(BIN)/ruff check policygen tests benchmarks
 	$(BIN)/mypy
 

@@ -53,3 +53,28 @@ def test_unwritable_folder_is_an_environment_problem(tmp_path: Path) -> None:
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(EnvironmentProblem, match="cannot write"):
         write_file_atomically(blocker / "policy.md", "x")
+
+
+def test_read_regular_file_refuses_what_is_not_an_ordinary_file(tmp_path: Path) -> None:
+    """FIFOs, devices, folders, dangling links and oversized files are refused at once, as input errors."""
+    from policygen.errors import InputError
+    from policygen.files import read_regular_file
+
+    ok = tmp_path / "ok.yaml"
+    ok.write_bytes(b"a: 1\n")
+    assert read_regular_file(ok) == b"a: 1\n"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    dangling = tmp_path / "gone"
+    dangling.symlink_to(tmp_path / "nowhere")
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 11)
+    cases = {fifo: "not a regular file", Path("/dev/zero"): "not a regular file", tmp_path: "folder",
+             dangling: "link to a file that does not exist", Path("bad\0name"): "cannot read"}
+    for path, expected in cases.items():
+        with pytest.raises(InputError) as caught:
+            read_regular_file(path)
+        assert expected in str(caught.value)
+    with pytest.raises(InputError, match="larger than the limit"):
+        read_regular_file(big, max_bytes=10)
+    assert read_regular_file(big, max_bytes=11) == b"x" * 11
