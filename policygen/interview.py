@@ -46,6 +46,7 @@ from .draft import Loader, discard_draft, draft_path, save_draft
 from .errors import EnvironmentProblem, InputError, Interrupted
 from .interview_start import choose_start
 from .interview_state import Change, Freshness, InterviewState
+from .interview_update import UpdatePlan, plan_update
 from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
 from .questionnaire import Question, Questionnaire, Section, bundled_questionnaire
 from .review import SAVE, STOP, review_prompt, shorten
@@ -142,6 +143,7 @@ class _Interview:
         self.draft = draft_path(self.target)
         self.state: InterviewState | None = None
         self.only_needed = False
+        self.plan: UpdatePlan | None = None  # --update: what the first screen left to ask
         self.dirty = False  # answers given in this run that the draft does not hold yet
 
     # ------------------------------------------------------------ the steps
@@ -154,12 +156,9 @@ class _Interview:
                 return None
             self.state, self.only_needed = start.state, start.only_needed
             self.state.freshness = self.options.freshness(self.state.questionnaire)
-            if self.only_needed and self.options.update:
-                stale = [q for _, qs in self.state.applicable() for q in qs
-                         if not self.state.needs_answer(q) and self.state.stale(q)]
-                if stale:
-                    self.port.show(f"{len(stale)} earlier answer{'s are' if len(stale) != 1 else ' is'} due "
-                                   "for another look (old, or the policy text it shapes has changed).", "text")
+            if self.only_needed and self.options.update and not start.resumed:
+                self.plan = plan_update(self.state, self.port)
+                self.dirty = self.dirty or self.plan.kept > 0
             self._walk()
             self._review()
         except _StopHere:
@@ -191,14 +190,16 @@ class _Interview:
     def _walk(self) -> None:
         state = self._state()
         sections = state.questionnaire.sections
-        for number, section in enumerate(sections, 1):
+        headed = 0  # sections shown so far: "Section N of M" counts only sections that are asked
+        for index, section in enumerate(sections):
             finished = section.id in state.done
             shown = False
             for question in section.questions:
                 if not self._should_ask(question, finished):
                     continue
                 if not shown:
-                    self._section_heading(number, len(sections), section)
+                    headed += 1
+                    self._section_heading(headed, headed + self._sections_left(index + 1), section)
                     shown = True
                 # change(), not a plain assignment: when an earlier answer is corrected
                 # (update mode, --review-all), answers that followed its default follow it.
@@ -209,14 +210,23 @@ class _Interview:
                 state.done.append(section.id)
             self._save_draft()
 
-    def _should_ask(self, question: Question, finished: bool) -> bool:
+    def _sections_left(self, start: int) -> int:
+        """How many sections from ``start`` on have a question to ask, as the answers stand now."""
         state = self._state()
-        if not state.applies(question):
+        values = state.resolution().values
+        return sum(1 for section in state.questionnaire.sections[start:]
+                   if any(self._should_ask(q, section.id in state.done, values) for q in section.questions))
+
+    def _should_ask(self, question: Question, finished: bool, values: dict[str, Any] | None = None) -> bool:
+        state = self._state()
+        if question.qid not in (state.resolution().values if values is None else values):
             return False
         if finished:  # only when the questionnaire changed under a resumed draft
             return state.problem(question) is not None
         if not self.only_needed:
             return True
+        if self.plan is not None:
+            return question.qid in self.plan.ask or state.needs_answer(question)
         return state.needs_answer(question) or (self.options.update and state.stale(question) is not None)
 
     def _section_heading(self, number: int, total: int, section: Section) -> None:
@@ -233,6 +243,8 @@ class _Interview:
             shown = repr(given) if isinstance(given, str) else str(given)
             self.port.show(f"Your previous answer {shorten(shown, 40)} no longer fits: {problem}",
                            "warning")
+        elif self.plan is not None and question.qid in self.plan.why:
+            self.port.show(f"Due: {self.plan.why[question.qid]}.", "note")
         elif self.options.update and (reason := state.stale(question)) is not None:
             self.port.show(f"Asked again: {reason}.", "note")
         if question.help:

@@ -92,7 +92,7 @@ def test_a_whole_interview_with_the_real_prompts(tmp_path: Path, terminal: Any) 
     assert data["policy"]["platforms"] == ["LinkedIn", "Mastodon"]
     assert data["policy"]["version"] == "2027.1"
     text = screen.getvalue()
-    assert "Section 1 of 4: Your organisation" in text
+    assert "Section 1 of 3: Your organisation" in text
     assert "It appears on the title page." in text
     # The widget's validator refused "hr at acme" (the flow never saw it, so it asked once).
     assert keyboard.asked.count("policy.contact") == 1
