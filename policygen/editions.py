@@ -4,7 +4,7 @@ A policy re-issued every year gets a new effective date and a new version. The
 interview proposes them so the person only has to confirm:
 
 * the effective date moves on by the review cycle (``policy.review_months``, a
-  year by default) from the last one, to the first such date that is not in the past;
+  year by default) from the last one; an update made after that date takes effect today;
 * the version follows: a version that starts with the old edition's year takes the
   new year and starts again at 1 (``2027.3`` -> ``2028.1``); otherwise its last number
   goes up by one (``4`` -> ``5``, ``v2.9`` -> ``v2.10``).
@@ -28,14 +28,12 @@ REVIEW_MONTHS = "policy.review_months"
 
 
 def next_effective_date(last: dt.date, months: int, today: dt.date) -> dt.date | None:
-    """The first date ``months``, ``2 * months``... after ``last`` that is not before ``today``;
-    None when ``last`` itself is still to come (the current edition is the next one)."""
+    """``months`` after ``last`` (one review cycle on), or ``today`` when that date has passed (a late
+    update takes effect now, not back in time); None when ``last`` is still to come (the current
+    edition is the next one)."""
     if last > today or months < 1:
         return None
-    step = 1
-    while (due := add_months(last, months * step)) < today:
-        step += 1
-    return due
+    return max(add_months(last, months), today)
 
 
 def next_version(version: str, last: dt.date, effective: dt.date) -> str:
