@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 Renderer = Callable[["Path", "RenderOptions"], "RenderResult"]
 FORMAT_OPTIONS = (Option("md", "Markdown (policy.md)"), Option("html", "Web page (policy.html)"),
                   Option("pdf", "PDF for print (policy.pdf)"))
+DOCUMENT_WORDS = (("policy", "the policy"), ("acknowledgement", "the acknowledgement form"),
+                  ("summary", "the one-page summary"), ("accounts-register", "the register of official accounts"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,19 @@ class InterviewOptions:
         if self.by:
             words += ["--by", self.by]
         return shlex.join(words)
+
+
+def _default_renderer(formats: tuple[str, ...]) -> Renderer:
+    """render_file, sharing one PDF renderer (fonts, print stylesheet) across the documents."""
+    from functools import partial
+
+    from .render import render_file
+
+    if "pdf" not in formats:
+        return render_file
+    from .pdf import PdfRenderer
+
+    return partial(render_file, renderer=PdfRenderer())
 
 
 class _StopHere(Exception):
@@ -327,21 +342,32 @@ class _Interview:
         self.port.show(f"Saved your answers to {self.target}", "success")
 
     def _offer_render(self) -> None:
-        wants = self.port.ask(Prompt("interview:render", "confirm", "Render the policy now?", default=True))
+        from .render import RenderOptions, normalise_formats
+
+        out_dir = RenderOptions().out_dir
+        self.port.show(f"The documents (the policy, an acknowledgement form, a summary and a register of "
+                       f"official accounts) would go to the folder {out_dir.absolute()}.", "text")
+        wants = self.port.ask(Prompt("interview:render", "confirm", f"Make the documents now, in {out_dir}/?",
+                                     default=True))
         if not wants:
             return
         chosen = self.port.ask(Prompt(
             "interview:formats", "checkbox", "Which formats?", options=FORMAT_OPTIONS,
             default=[option.value for option in FORMAT_OPTIONS], instruction="(space to tick)",
             validate=lambda picked: None if picked else "tick at least one format"))
-        from .render import RenderOptions, normalise_formats, render_file
-
-        render = self.render or render_file
-        result = render(self.target, RenderOptions(normalise_formats(chosen)))
-        for warning in result.warnings:
-            self.port.show(str(warning), "warning")
-        for path in result.written:
-            self.port.show(f"Wrote {path}", "success")
+        formats = normalise_formats(chosen)
+        render = self.render or _default_renderer(formats)
+        seen: set[str] = set()
+        for number, (name, words) in enumerate(DOCUMENT_WORDS, 1):
+            pdf = " (the PDF takes a few seconds)" if "pdf" in formats else ""
+            self.port.show(f"Making {words}: {number} of {len(DOCUMENT_WORDS)}{pdf}…", "note")
+            result = render(self.target, RenderOptions(formats, out_dir, documents=(name,)))
+            for warning in result.warnings:  # the answers' warnings come with every document: say them once
+                if str(warning) not in seen:
+                    seen.add(str(warning))
+                    self.port.show(str(warning), "warning")
+            for path in result.written:
+                self.port.show(f"Wrote {path}", "success")
 
     def _next_steps(self) -> None:
         path = shlex.quote(str(self.target))

@@ -401,6 +401,11 @@ def test_render_now_writes_the_chosen_formats_and_prints_the_next_commands(
     assert (tmp_path / "out" / "policy.md").is_file()
     assert not (tmp_path / "out" / "policy.pdf").exists()
     assert "Wrote out/policy.md" in port.text("success")
+    # Where the files go is said before anything is made, and each document shows progress.
+    told = port.text().index(f"would go to the folder {tmp_path / 'out'}")
+    assert told < port.text().index("Making the policy: 1 of 4…") < port.text().index("Wrote out/policy.md")
+    assert port.prompts["interview:render"].message == "Make the documents now, in out/?"
+    assert "Making the register of official accounts: 4 of 4…" in port.text("note")
     commands = port.text("command")
     assert "policygen render answers.yaml" in commands
     assert "policygen interview --answers answers.yaml" in commands
@@ -432,3 +437,38 @@ sections:
     assert "An answer is needed here: 'ABC' is not in the expected form (use lowercase letters)" \
         in port.text("warning")
     assert written is not None and yaml.safe_load(written.read_text())["a"] == {"n": 2, "code": "xyz"}
+
+
+def test_the_progress_names_every_document_render_makes() -> None:
+    from policygen.interview import DOCUMENT_WORDS
+    from policygen.render import DOCUMENTS
+
+    assert tuple(name for name, _ in DOCUMENT_WORDS) == DOCUMENTS
+
+
+def test_making_pdfs_shows_progress_per_document_and_each_warning_once(tmp_path: Path) -> None:
+    from policygen.errors import Problem
+    from policygen.render import RenderOptions, RenderResult
+
+    calls: list[tuple[str, ...]] = []
+
+    def render(path: Path, options: RenderOptions) -> RenderResult:
+        calls.append(options.documents)
+        return RenderResult([options.out_dir / f"{options.documents[0]}.pdf"],
+                            [Problem("this policy was due for review", severity="warning")])
+
+    script = first_run_answers() | {"interview:render": [True], "interview:formats": [["pdf"]]}
+    port = ScriptedPort(script)
+    run_interview(InterviewOptions(output=tmp_path / "answers.yaml"), port, load=load_every_type, render=render)
+    assert calls == [("policy",), ("acknowledgement",), ("summary",), ("accounts-register",)]
+    assert "Making the one-page summary: 3 of 4 (the PDF takes a few seconds)…" in port.text("note")
+    assert port.text("warning").count("this policy was due for review") == 1
+    assert "Wrote out/accounts-register.pdf" in port.text("success")
+
+
+def test_help_texts_speak_to_a_person_not_in_command_lines() -> None:
+    from policygen.questionnaire import bundled_questionnaire
+
+    for question in bundled_questionnaire().questions():
+        for text in (question.prompt, question.help or "", *(c.help or "" for c in question.choices)):
+            assert "policygen " not in text and "--" not in text and "`" not in text, (question.qid, text)
