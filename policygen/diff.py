@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .answers import Answers
-from .compose import Clause, ClauseLibrary, Policy, compose, long_date
+from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose, long_date
 from .mdtext import Trusted, escape_markdown
 from .values import format_value
 
@@ -146,13 +146,90 @@ def changes_markdown(comparison: Comparison) -> str:
 
 
 def change_notes(comparison: Comparison) -> tuple[Trusted, ...]:
-    """One Markdown line per change, for the "What changed in this version" section of a policy."""
-    notes = []
+    """One short sentence per change, in the policy's own words, for its "What changed in this
+    version" section: what staff will notice (``Questions now go to …``, a new part, what a part
+    now says), each linked to its part. Why it changed, in questionnaire terms, stays in
+    ``policygen diff`` and the provenance appendix. A part whose only change is the new version
+    and date is left out: the section's heading says those."""
+    new = comparison.new
+    anchors = clause_anchors(new)
+    notes = list(_masthead_notes(comparison.old, new))
     for change in comparison.changes:
-        reasons = "; ".join(escape_markdown(reason) for reason in _why(change))
-        where = f"{change.number} {escape_markdown(change.title)}"
-        notes.append(Trusted(f"**{_KIND_WORDS[change.kind]}:** {where}, because {reasons}."))
-    return tuple(notes)
+        if change.causes and all(cause.qid in _EDITION for cause in change.causes):
+            continue
+        notes.append(_note(change, anchors.get(change.clause_id)))
+    return tuple(Trusted(note) for note in notes)
+
+
+_EDITION = {META_QUESTIONS["version"], META_QUESTIONS["effective_date"]}
+_SHORT = 25  # words: a changed sentence longer than this is quoted around the change only
+_CONTEXT = 6  # words either side of a change in a long sentence
+
+
+def clause_anchors(policy: Policy) -> dict[str, str]:
+    """The HTML id of each clause's heading in the policy page (clause id -> id), worked out the way
+    the page gives headings their ids, so a change note can link to its part."""
+    from .html import heading_anchor
+
+    used: set[str] = set()
+    if policy.changes:
+        heading_anchor("What changed in this version", used)
+    anchors: dict[str, str] = {}
+    for section in policy.sections:
+        heading_anchor(section.title, used)
+        for clause in section.clauses:
+            anchors[clause.id] = heading_anchor(clause.title, used)
+    return anchors
+
+
+def _masthead_notes(old: Policy, new: Policy) -> list[str]:
+    """What changed in the details at the top of the policy, besides the version and dates."""
+    notes = []
+    if old.organisation != new.organisation:
+        notes.append(f"The policy now carries the name {escape_markdown(new.organisation)}.")
+    if old.owner != new.owner:
+        notes.append(f"Our {escape_markdown(new.owner)} now looks after this policy.")
+    if old.contact != new.contact:
+        notes.append(f"Questions now go to {escape_markdown(new.contact)}.")
+    return notes
+
+
+def _note(change: ClauseChange, anchor: str | None) -> str:
+    title = escape_markdown(change.title)
+    part = f"[{change.number} {title}](#{anchor})" if anchor else f"{change.number} {title}"
+    if change.kind == "added":
+        return f"A new part covers {part}."
+    if change.kind == "removed":
+        return f"“{title}” is no longer part of the policy."
+    said = _changed_words(change.before or "", change.after or "")
+    if said is None:
+        return f"{part} is reworded."
+    verb, words = said
+    return f"{part} {verb}: “{escape_markdown(words)}”"
+
+
+def _changed_words(before: str, after: str) -> tuple[str, str] | None:
+    """("now says", the new sentence around the first change) or ("no longer says", the old one)."""
+    for was, now in _changed_blocks(before, after):
+        old, new = was.split(), now.split()
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            if j2 > j1:
+                return "now says", _around(new, j1, j2)
+            return "no longer says", _around(old, i1, i2)
+    return None
+
+
+def _around(words: list[str], start: int, end: int) -> str:
+    """The sentence holding ``words[start:end]``; a long one only around the change, with ellipses."""
+    ends = [i for i, word in enumerate(words) if re.search(r"[.!?][”\")]*$", word)]
+    first = max((i + 1 for i in ends if i < start), default=0)
+    last = min((i for i in ends if i >= end - 1), default=len(words) - 1)
+    if last - first + 1 <= _SHORT:
+        return " ".join(words[first:last + 1])
+    low, high = max(first, start - _CONTEXT), min(last, end - 1 + _CONTEXT, start + _SHORT - 1)
+    return ("… " if low > first else "") + " ".join(words[low:high + 1]) + (" …" if high < last else "")
 
 
 # ---------------------------------------------------------------- HTML redline

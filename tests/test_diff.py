@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -119,16 +121,46 @@ def test_diff_errors_name_the_file(cli, tmp_path: Path) -> None:
 
 
 def test_render_changes_since_adds_a_what_changed_section(cli, tmp_path: Path) -> None:
-    result = cli("render", NEW, "--changes-since", OLD, "-f", "md", "-o", tmp_path)
+    result = cli("render", NEW, "--changes-since", OLD, "-f", "md", "-f", "html", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
     section = markdown.split("## What changed in this version\n\n", 1)[1].split("\n## ", 1)[0]
     lines = section.strip().splitlines()
-    assert len(lines) == len(compare_files(OLD, NEW).changes)
-    assert "- **Removed:** 2.3 Saying where you work, because “May people say on their personal profiles that " \
-           "they work for you?” changed from “yes” to “no”." in lines
-    assert any(line.startswith("- **Added:** 2.3 Keeping your employer private, because") for line in lines)
+    # One short sentence per change in the policy's own words; the edition-only change (the version
+    # and date in "Who looks after this policy") is left out: the heading of the policy says those.
+    assert lines == [
+        "- “Saying where you work” is no longer part of the policy.",
+        "- A new part covers [2.3 Keeping your employer private](#sec-keeping-your-employer-private).",
+        "- “Speaking for yourself” is no longer part of the policy.",
+        "- [2.15 Connecting with the people we serve](#sec-connecting-with-the-people-we-serve) now says: "
+        "“You may connect with tenants on your personal accounts.”",
+        "- [4.2 Setting up an official account](#sec-setting-up-an-official-account) now says: "
+        "“Only our communications team sets up official accounts.”"]
+    assert "changed from" not in section and "“May people" not in section  # no questionnaire terms
     assert markdown.index("## What changed in this version") < markdown.index("## 1. What this policy is for")
+    page = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="#([^"]+)"', page.split('id="sec-what-changed-in-this-version"', 1)[1].split("<h2", 1)[0])
+    assert len(links) == 3 and all(f'id="{anchor}"' in page for anchor in links)
+
+
+def test_change_notes_name_a_new_contact_and_owner_in_plain_words() -> None:
+    from policygen.diff import change_notes
+
+    old, _ = load_answers(OLD)
+    new, _ = load_answers(NEW)
+    values = {**new.values, "policy.contact": "socialmedia@example.org", "policy.owner": "Head of Communications"}
+    changed = replace(new, values=values)
+    notes = change_notes(compare(old, changed, load_library(new.questionnaire)))
+    assert notes[:2] == ("Our Head of Communications now looks after this policy.",
+                         "Questions now go to socialmedia@example.org.")
+
+
+def test_a_long_changed_sentence_is_quoted_around_the_change() -> None:
+    from policygen.diff import _around
+
+    words = ("We " + " ".join(f"w{i}" for i in range(40)) + " end.").split()
+    quoted = _around(words, 20, 21)
+    assert quoted == "… " + " ".join(f"w{i}" for i in range(13, 26)) + " …"  # six words either side of w19
 
 
 def test_render_provenance_appendix(cli, tmp_path: Path) -> None:
