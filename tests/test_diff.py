@@ -110,6 +110,43 @@ def test_html_redline_marks_changes_without_relying_on_colour(cli, tmp_path: Pat
     assert "text-decoration: underline" in page and "text-decoration: line-through" in page  # not colour alone
     for kind in ("Added", "Removed", "Reworded"):
         assert f'<span class="kind">{kind}</span>' in page
+    # A count and a contents list at the top, one link per part below.
+    parts = re.findall(r'<section aria-labelledby="([^"]+)">', page)
+    assert f'<p class="count">{len(parts)} changes' in page
+    contents = page.split('<nav aria-labelledby="contents">', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', contents) == parts
+    # The document details and the companion documents are covered.
+    assert parts[0] == "c-details" and {"d-acknowledgement", "d-summary", "d-accounts-register"} <= set(parts)
+    details = page.split('id="c-details"', 1)[1].split("</section>", 1)[0]
+    assert "Version: <del>" in details and "Owner: Director of People</li>" in details
+
+
+def _part(page: str, anchor: str) -> str:
+    return page.split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_redline_strikes_only_the_changed_words_and_keeps_lists_and_emphasis(cli, tmp_path: Path) -> None:
+    out = tmp_path / "changes.html"
+    assert cli("diff", OLD, NEW, "--format", "html", "-o", out).code == 0
+    page = out.read_text(encoding="utf-8")
+    version = _part(page, "c-governance.owner-and-review")
+    # Emphasis kept; in a paragraph that was edited, only the version and the date are marked.
+    assert "<strong>Version.</strong> This is version <del>" in version
+    assert re.sub(r'<span class="label">[^<]*</span>', "", version).count("<del>") == 3  # 2027.1, 4, 2027
+    assert "in effect from <del>" in version
+    summary = _part(page, "d-summary")
+    assert "<ul>" in summary and "<li><del>" in summary and "<li><ins>" in summary  # a list stays a list
+    assert "<p>Policy version <del>" in summary  # an edited paragraph, not struck whole
+    removed = _part(page, "c-personal.saying-where-you-work")
+    assert "<ul>\n<li><del>" in removed  # a removed clause's list is still a list
+
+
+def test_the_redline_escapes_what_comes_from_answers(tmp_path: Path) -> None:
+    from policygen.redline import redline_body
+
+    body = redline_body("Ask *Acme* <b>now</b>.", "Ask **Acme & Co** <b>now</b>.")
+    assert "<b>" not in body and "&lt;b&gt;" in body
+    assert "<strong>Acme &amp; Co</strong>" in body and "<em>Acme</em>" in body
 
 
 def test_diff_errors_name_the_file(cli, tmp_path: Path) -> None:
