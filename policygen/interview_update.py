@@ -53,9 +53,19 @@ def due_line(item: DueItem, width: int) -> str:
             f"{shorten(answer, answer_room):<{answer_room}}  {item.label}")
 
 
+_SHOWN_LAST = ("age", "text", "meaning", "unanswered", "unfit", "edition")
+
+
 def due_screen(items: Sequence[DueItem], width: int) -> str:
-    """Every due item, one line each, for the first screen of an update."""
-    return "\n".join(due_line(item, width) for item in items)
+    """Every due item, one line each, for the first screen of an update. Answers that are only old
+    come first and what changed comes last, so in a short terminal the lines that matter most stay
+    in view just above the choice; a closing line counts them by reason."""
+    ordered = sorted(items, key=lambda item: _SHOWN_LAST.index(item.reason))  # stable: questionnaire order
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.label] = counts.get(item.label, 0) + 1
+    summary = ", ".join(f"{count} {label}" for label, count in counts.items())
+    return "\n".join([*(due_line(item, width) for item in ordered), f"({summary})"])
 
 
 def _edition(items: Sequence[DueItem]) -> str:

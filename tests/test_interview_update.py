@@ -15,7 +15,7 @@ from policygen.answers import Answers, Provenance, save_answers, validate_answer
 from policygen.editions import next_edition, next_effective_date, next_version
 from policygen.interview import InterviewOptions, run_interview
 from policygen.interview_state import BLANK_NOTE, Freshness, InterviewState, due_for_update, keep_as_they_are
-from policygen.interview_update import due_line
+from policygen.interview_update import due_line, due_screen
 
 TODAY = dt.date(2028, 1, 15)
 LAST_YEAR = """\
@@ -84,6 +84,16 @@ def test_due_lists_old_answers_and_the_next_edition_with_their_answers_now(tmp_p
     assert items["policy.version"].proposed == "2028.1"
     line = due_line(items["policy.effective_date"], 80)
     assert "2027-01-31 → 2028-01-31" in line and line.endswith("next edition") and len(line) <= 77
+
+
+def test_the_due_screen_puts_what_changes_last_just_above_the_choice(tmp_path: Path) -> None:
+    text = LAST_YEAR + "  policy.platforms: {by: Sam (Comms), at: 2026-01-01}\n"
+    screen = due_screen(due_for_update(_state(text, tmp_path=tmp_path)), 80).splitlines()
+    # Platforms comes after the effective date in the questionnaire, but is only old: it goes up.
+    assert [line.rsplit("  ", 1)[-1].strip() for line in screen[:-1]] == ["old", "old", "next edition",
+                                                                          "next edition"]
+    assert screen[1].startswith("Which platforms do you use?")
+    assert screen[-1] == "(2 old, 2 next edition)"
 
 
 def test_a_blank_left_on_purpose_is_not_due_but_a_blank_never_asked_is(tmp_path: Path) -> None:
