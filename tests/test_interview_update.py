@@ -223,3 +223,20 @@ def test_the_command_from_the_issue_keeps_the_file_valid(cli, tmp_path: Path,
     assert resolution.answers is not None
     assert resolution.answers.provenance["org.name"].by == "Sam Patel, Communications Director"
     assert resolution.answers.provenance["org.name"].at == dt.date.today()
+
+
+def test_questions_whose_meaning_changed_are_due_with_how(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+    from policygen.draft import read_starting_point
+    from policygen.questionnaire import load_questionnaire
+
+    questionnaire = load_questionnaire(FIXTURES / "migration" / "questionnaire-v3.yaml")
+    state = read_starting_point(FIXTURES / "migration" / "answers-v1.yaml", questionnaire,
+                                lambda _: questionnaire).state()
+    state.freshness = Freshness(today=dt.date(2026, 2, 1), months=12)
+    items = {item.question.qid: item for item in due_for_update(state)}
+    assert items["personal.connect_clients"].reason == "meaning"
+    assert "split into personal.connect_clients" in items["personal.connect_clients"].why
+    assert items["org.kind"].reason == "meaning" and "answer changed from" in items["org.kind"].why
+    assert "org.legal_name" not in items  # only moved: same question, same meaning
+    assert items["org.kind"].label == "question changed"
