@@ -173,7 +173,7 @@ class _Interview:
             self.state.freshness = self.options.freshness(self.state.questionnaire)
             if self.only_needed and self.options.update and not start.resumed:
                 self.plan = plan_update(self.state, self.port)
-                self.dirty = self.dirty or self.plan.kept > 0
+                self.dirty = self.dirty or bool(self.plan.why)  # kept answers and the next edition are changes
             self._walk()
             self._review()
         except _StopHere:
@@ -366,8 +366,8 @@ class _Interview:
                 if str(warning) not in seen:
                     seen.add(str(warning))
                     self.port.show(str(warning), "warning")
-            for path in result.written:
-                self.port.show(f"Wrote {path}", "success")
+            if result.written:
+                self.port.show(f"Wrote {', '.join(map(str, result.written))}", "success")
 
     def _next_steps(self) -> None:
         path = shlex.quote(str(self.target))
