@@ -267,6 +267,12 @@ def due_for_update(state: InterviewState, *, yearly: bool = True) -> list[DueIte
     answers whose policy text changed since they were given, and answers older than
     ``state.freshness.months``. Pure: it reads the state and changes nothing; apply a
     choice with :func:`keep_as_they_are` or by asking the questions.
+
+    From an answers file (as a browser questionnaire would)::
+
+        state = read_starting_point(path, None, bundled_questionnaire).state()   # policygen.draft
+        state.freshness = InterviewOptions(update=True, by=name).freshness(state.questionnaire)
+        items = due_for_update(state)
     """
     values = state.resolution().values
     edition = next_edition(values, state.freshness.today) if yearly else {}

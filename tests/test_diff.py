@@ -227,3 +227,12 @@ def test_a_passed_review_date_warns_but_renders(tmp_path: Path) -> None:
     assert warning.message == "this policy was due for review by 2028-01-04"
     assert "policygen interview --update" in (warning.hint or "")
     assert render_file(OLD, RenderOptions(("md",), tmp_path, today=dt.date(2027, 6, 1))).warnings == []
+
+
+def test_a_redline_of_the_same_answers_says_nothing_changed() -> None:
+    from policygen.diff import changes_html
+
+    answers, _ = load_answers(OLD)
+    page = changes_html(compare(answers, answers, load_library(answers.questionnaire)))
+    assert '<p class="count">0 changes.</p>' in page and "Nothing changed" in page
+    assert "<nav" not in page and "<section" not in page
