@@ -23,6 +23,8 @@ from dataclasses import dataclass
 Atom = tuple[str, frozenset[str]]  # a word or a run of spaces, and its marks (strong, em, code)
 _MARK_TAGS = (("strong", "strong"), ("em", "em"), ("code", "code"))
 _SIMILAR = 0.5  # at least half the words kept: an edit, marked word by word; below: rewritten
+# numbers (2027.1 is one), words, runs of spaces, single punctuation marks
+_TOKENS = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:['\u2019-]\w+)*|\s+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def _atoms(children: Iterable[object]) -> Iterable[Atom]:
             yield " ", frozenset(marks)
         elif kind in ("text", "code_inline"):
             extra = {"code"} if kind == "code_inline" else set()
-            for word in re.findall(r"\S+|\s+", content):
+            for word in _TOKENS.findall(content):
                 yield word, frozenset(marks | extra)
 
 
@@ -117,13 +119,31 @@ def _marked(tag: str, atoms: Sequence[Atom]) -> str:
 def word_diff(before: Sequence[Atom], after: Sequence[Atom]) -> str:
     """One block's words, with only the words that changed marked as removed and added."""
     out = []
-    matcher = difflib.SequenceMatcher(a=list(before), b=list(after), autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _merged(difflib.SequenceMatcher(a=list(before), b=list(after),
+                                                              autojunk=False).get_opcodes(), before):
         if op == "equal":
             out.append(_phrase(before[i1:i2]))
         else:
             out.append(_marked("del", before[i1:i2]) + _marked("ins", after[j1:j2]))
     return "".join(out)
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _merged(opcodes: Sequence[Opcode], before: Sequence[Atom]) -> list[Opcode]:
+    """Opcodes with a space or a punctuation mark between two changes taken into the change, so a
+    rewritten phrase reads as one removal and one addition rather than alternating fragments."""
+    result: list[Opcode] = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        between = 0 < index < len(opcodes) - 1 and op == "equal" and \
+            all(not text.strip() or (not text.isalnum() and len(text) == 1) for text, _ in before[i1:i2])
+        if result and result[-1][0] != "equal" and (op != "equal" or between):
+            last = result[-1]
+            result[-1] = ("replace", last[1], i2, last[3], j2)
+        else:
+            result.append((op, i1, i2, j1, j2))
+    return result
 
 
 def _similar(before: Block, after: Block) -> bool:
@@ -139,16 +159,28 @@ def _pairs(old: list[Block], new: list[Block], changed_only: bool) -> Iterable[t
             if not changed_only:
                 yield from ((block, _phrase(block.atoms)) for block in new[j1:j2])
             continue
-        was, now = old[i1:i2], new[j1:j2]
-        for index in range(max(len(was), len(now))):
-            a, b = (was[index] if index < len(was) else None), (now[index] if index < len(now) else None)
-            if a is not None and b is not None and _similar(a, b):
+        for a, b in _align(old[i1:i2], new[j1:j2]):
+            if a is not None and b is not None:
                 yield b, word_diff(a.atoms, b.atoms)
-                continue
-            if a is not None:
+            elif a is not None:
                 yield a, _marked("del", a.atoms)
-            if b is not None:
+            elif b is not None:
                 yield b, _marked("ins", b.atoms)
+
+
+def _align(was: Sequence[Block], now: Sequence[Block]) -> Iterable[tuple[Block | None, Block | None]]:
+    """Old and new blocks in order: an old block with the next similar new one (edited), else alone
+    (removed); new blocks passed over on the way are added."""
+    start = 0
+    for block in was:
+        match = next((k for k in range(start, len(now)) if _similar(block, now[k])), None)
+        if match is None:
+            yield block, None
+            continue
+        yield from ((None, added) for added in now[start:match])
+        yield block, now[match]
+        start = match + 1
+    yield from ((None, added) for added in now[start:])
 
 
 def redline_body(before: str | None, after: str | None, *, changed_only: bool = False) -> str:
@@ -183,7 +215,7 @@ def details_body(rows: Sequence[tuple[str, str, str]]) -> str:
 
 
 def _plain(text: str) -> tuple[Atom, ...]:
-    return tuple((word, frozenset()) for word in re.findall(r"\S+|\s+", text))
+    return tuple((word, frozenset()) for word in _TOKENS.findall(text))
 
 
 _CSS = """

@@ -236,3 +236,16 @@ def test_a_redline_of_the_same_answers_says_nothing_changed() -> None:
     page = changes_html(compare(answers, answers, load_library(answers.questionnaire)))
     assert '<p class="count">0 changes.</p>' in page and "Nothing changed" in page
     assert "<nav" not in page and "<section" not in page
+
+
+def test_a_new_list_item_does_not_make_the_items_after_it_look_rewritten() -> None:
+    from policygen.redline import redline_body
+
+    before = "- Ask the team before you post about a client.\n- Keep your password to yourself.\n"
+    after = ("- Tell us at once if an account is hacked.\n- Ask the team before you post about any client.\n"
+             "- Keep your password to yourself and use two-step login.\n")
+    body = redline_body(before, after)
+    items = body.split("<li>")[1:]
+    assert items[0].startswith("<ins>")  # the new item, added whole
+    assert items[1].startswith("Ask the team before you post about <del>")  # edited: only a word marked
+    assert items[2].startswith("Keep your password to yourself")
