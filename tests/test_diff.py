@@ -133,7 +133,8 @@ def test_the_redline_strikes_only_the_changed_words_and_keeps_lists_and_emphasis
     # Emphasis kept; in a paragraph that was edited, only the version and the date are marked.
     assert "<strong>Version.</strong> This is version <del>" in version
     assert re.sub(r'<span class="label">[^<]*</span>', "", version).count("<del>") == 3  # 2027.1, 4, 2027
-    assert "in effect from <del>" in version
+    assert "This is version <del>2027.1</del><ins>2028.1</ins>, in effect from <del>4</del><ins>10</ins> January " \
+        "<del>2027</del><ins>2028</ins>." in re.sub(r'<span class="label">[^<]*</span>', "", version)
     summary = _part(page, "d-summary")
     assert "<ul>" in summary and "<li><del>" in summary and "<li><ins>" in summary  # a list stays a list
     assert "<p>Policy version <del>" in summary  # an edited paragraph, not struck whole
@@ -236,6 +237,16 @@ def test_a_redline_of_the_same_answers_says_nothing_changed() -> None:
     page = changes_html(compare(answers, answers, load_library(answers.questionnaire)))
     assert '<p class="count">0 changes.</p>' in page and "Nothing changed" in page
     assert "<nav" not in page and "<section" not in page
+
+
+def test_a_rewritten_phrase_is_one_removal_and_one_addition() -> None:
+    from policygen.redline import redline_body
+
+    before, after = "Before you post about a client, ask the head of people.", \
+        "Before you post about a client, ask the team lead, then HR."
+    body = re.sub(r'<span class="label">[^<]*</span>', "", redline_body(before, after))
+    assert body == ("<p>Before you post about a client, ask the <del>head of people</del>"
+                    "<ins>team lead, then HR</ins>.</p>")
 
 
 def test_a_new_list_item_does_not_make_the_items_after_it_look_rewritten() -> None:
