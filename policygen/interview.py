@@ -356,11 +356,12 @@ class _Interview:
             default=[option.value for option in FORMAT_OPTIONS], instruction="(space to tick)",
             validate=lambda picked: None if picked else "tick at least one format"))
         formats = normalise_formats(chosen)
-        render = self.render or _default_renderer(formats)
+        render = self.render
         seen: set[str] = set()
         for number, (name, words) in enumerate(DOCUMENT_WORDS, 1):
             pdf = " (the PDF takes a few seconds)" if "pdf" in formats else ""
             self.port.show(f"Making {words}: {number} of {len(DOCUMENT_WORDS)}{pdf}…", "note")
+            render = render or _default_renderer(formats)  # after the first line: loading WeasyPrint takes a moment
             result = render(self.target, RenderOptions(formats, out_dir, documents=(name,)))
             for warning in result.warnings:  # the answers' warnings come with every document: say them once
                 if str(warning) not in seen:
