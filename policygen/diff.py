@@ -178,8 +178,7 @@ def clause_anchors(policy: Policy) -> dict[str, str]:
     from .html import heading_anchor
 
     used: set[str] = set()
-    if policy.changes:
-        heading_anchor("What changed in this version", used)
+    heading_anchor("What changed in this version", used)  # the notes' own heading comes first
     anchors: dict[str, str] = {}
     for section in policy.sections:
         heading_anchor(section.title, used)
@@ -238,7 +237,7 @@ def _around(words: list[str], start: int, end: int) -> str:
     return ("… " if low > first else "") + " ".join(words[low:high + 1]) + (" …" if high < last else "")
 
 
-# ---------------------------------------------------------------- HTML redline
+# ---------------------------------------------------------------- text blocks, and the HTML redline
 
 def _blocks(markdown: str) -> list[str]:
     """The clause as plain text blocks (paragraphs and list items), as a reader sees them."""
