@@ -68,7 +68,7 @@ class BatchReport:
                 count = len(result.warning_lines)
                 self.console.print(f"[bold]{result.name}: {count} warning{'s' if count != 1 else ''}[/]")
                 for line in "\n".join(result.warning_lines).splitlines():
-                    self.console.print(f"    {line}", markup=False, highlight=False)
+                    self.console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
         if not failed:
             self.out.print(f"{done} client{'s' if done != 1 else ''} rendered.")
             return
