@@ -57,6 +57,7 @@ class ClientResult:
     pages: int | None = None  # the policy's (or handbook's) page count, when a PDF was made
     warnings: int = 0
     reason: str = ""  # why it failed: the problems, one per line
+    warning_lines: tuple[str, ...] = ()  # each warning as policygen prints it (file:line: warning: ...)
 
     @property
     def formats(self) -> list[str]:
@@ -138,7 +139,7 @@ def render_client(client: Client, options: BatchOptions) -> ClientResult:
                             reason=f"internal error: {type(exc).__name__}: {exc}")
     pages = result.pages.get("handbook") or result.pages.get("policy")
     return ClientResult(client.name, True, time.perf_counter() - started, result.written, pages,
-                        len(result.warnings))
+                        len(result.warnings), warning_lines=tuple(str(w) for w in result.warnings))
 
 
 # ---------------------------------------------------------------- the run

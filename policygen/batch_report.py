@@ -60,9 +60,15 @@ class BatchReport:
         self.out.print(table)
 
     def finish(self) -> None:
-        """Exit 2 naming each failed client and why; otherwise say where the files are."""
+        """Each client's warnings, then exit 2 naming each failed client and why (or say all went well)."""
         failed = [r for r in self.results if not r.ok]
         done = len(self.results) - len(failed)
+        for result in self.results:
+            if result.ok and result.warning_lines:
+                count = len(result.warning_lines)
+                self.console.print(f"[bold]{result.name}: {count} warning{'s' if count != 1 else ''}[/]")
+                for line in "\n".join(result.warning_lines).splitlines():
+                    self.console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
         if not failed:
             self.out.print(f"{done} client{'s' if done != 1 else ''} rendered.")
             return

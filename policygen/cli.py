@@ -345,8 +345,9 @@ def interview(
     review_all: Annotated[bool, typer.Option(
         "--review-all", help="With --answers: ask every question, previous answers pre-filled.")] = False,
     update: Annotated[bool, typer.Option(
-        "--update", help="Annual review: also ask again answers older than --stale-months, and answers "
-                         "whose policy text has changed since they were given.")] = False,
+        "--update", help="The yearly update: first list on one screen what is due (new questions, answers "
+                         "older than --stale-months or whose question or policy text changed, the next "
+                         "edition's date and version), then keep them all, go through them, or pick some.")] = False,
     stale_months: Annotated[int, typer.Option(
         "--stale-months", min=1, metavar="MONTHS", help="With --update: how old an answer may get.")] = 12,
     by: Annotated[str | None, typer.Option(
@@ -358,7 +359,7 @@ def interview(
     run the same command again to resume. Needs a terminal; without one, write an
     answers file and use `policygen render`.
 
-    Example: policygen interview --answers answers.yaml
+    Example: policygen interview --answers answers.yaml --update --by "Sam Patel, Communications Director"
     """
     from .interview import InterviewOptions, run_interview
     from .questionary_port import terminal_port

@@ -6,24 +6,27 @@ answers it depends on (its ``when`` and the values its text prints) that differ
 between the two files. If a clause changed although none of its answers did,
 its standard wording changed (a newer policygen).
 
-Outputs: a Markdown changelog, an HTML redline (insertions underlined, deletions
-struck through, each also labelled in words, so nothing relies on colour), and
-the short list that ``render --changes-since`` puts into the policy itself.
+Outputs: a Markdown changelog, an HTML redline (:mod:`policygen.redline`: the
+document details, each clause and each companion document, only the changed words
+marked, nothing relying on colour), and the short sentences that
+``render --changes-since`` puts into the policy itself (:func:`change_notes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import html
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .answers import Answers
-from .compose import Clause, ClauseLibrary, Policy, compose, long_date
+from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose, long_date
 from .mdtext import Trusted, escape_markdown
 from .values import format_value
+
+if TYPE_CHECKING:
+    from .redline import Part
 
 ChangeKind = Literal["added", "removed", "reworded"]
 _KIND_WORDS = {"added": "Added", "removed": "Removed", "reworded": "Reworded"}
@@ -63,6 +66,9 @@ class Comparison:
     old: Policy
     new: Policy
     changes: tuple[ClauseChange, ...]
+    old_answers: Answers | None = None  # for the companion documents in the redline
+    new_answers: Answers | None = None
+    library: ClauseLibrary | None = None
 
 
 def _numbered(policy: Policy) -> dict[str, tuple[str, Clause]]:
@@ -103,7 +109,7 @@ def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, 
                 and _shown(old_answers, qid) != _shown(new_answers, qid))
             changes.append(ClauseChange(kind, clause_id, clause.title, number, was[1].text if was else None,
                                         now[1].text if now else None, causes))
-    return Comparison(old, new, tuple(changes))
+    return Comparison(old, new, tuple(changes), old_answers, new_answers, library)
 
 
 def _in_order(qids: frozenset[str], answers: Answers) -> list[str]:
@@ -146,16 +152,92 @@ def changes_markdown(comparison: Comparison) -> str:
 
 
 def change_notes(comparison: Comparison) -> tuple[Trusted, ...]:
-    """One Markdown line per change, for the "What changed in this version" section of a policy."""
-    notes = []
+    """One short sentence per change, in the policy's own words, for its "What changed in this
+    version" section: what staff will notice (``Questions now go to …``, a new part, what a part
+    now says), each linked to its part. Why it changed, in questionnaire terms, stays in
+    ``policygen diff`` and the provenance appendix. A part whose only change is the new version
+    and date is left out: the section's heading says those."""
+    new = comparison.new
+    anchors = clause_anchors(new)
+    notes = list(_masthead_notes(comparison.old, new))
     for change in comparison.changes:
-        reasons = "; ".join(escape_markdown(reason) for reason in _why(change))
-        where = f"{change.number} {escape_markdown(change.title)}"
-        notes.append(Trusted(f"**{_KIND_WORDS[change.kind]}:** {where}, because {reasons}."))
-    return tuple(notes)
+        if change.causes and all(cause.qid in _EDITION for cause in change.causes):
+            continue
+        notes.append(_note(change, anchors.get(change.clause_id)))
+    return tuple(Trusted(note) for note in notes)
 
 
-# ---------------------------------------------------------------- HTML redline
+_EDITION = {META_QUESTIONS["version"], META_QUESTIONS["effective_date"]}
+_SHORT = 25  # words: a changed sentence longer than this is quoted around the change only
+_CONTEXT = 6  # words either side of a change in a long sentence
+
+
+def clause_anchors(policy: Policy) -> dict[str, str]:
+    """The HTML id of each clause's heading in the policy page (clause id -> id), worked out the way
+    the page gives headings their ids, so a change note can link to its part."""
+    from .html import heading_anchor
+
+    used: set[str] = set()
+    heading_anchor("What changed in this version", used)  # the notes' own heading comes first
+    anchors: dict[str, str] = {}
+    for section in policy.sections:
+        heading_anchor(section.title, used)
+        for clause in section.clauses:
+            anchors[clause.id] = heading_anchor(clause.title, used)
+    return anchors
+
+
+def _masthead_notes(old: Policy, new: Policy) -> list[str]:
+    """What changed in the details at the top of the policy, besides the version and dates."""
+    notes = []
+    if old.organisation != new.organisation:
+        notes.append(f"The policy now carries the name {escape_markdown(new.organisation)}.")
+    if old.owner != new.owner:
+        notes.append(f"Our {escape_markdown(new.owner)} now looks after this policy.")
+    if old.contact != new.contact:
+        notes.append(f"Questions now go to {escape_markdown(new.contact)}.")
+    return notes
+
+
+def _note(change: ClauseChange, anchor: str | None) -> str:
+    title = escape_markdown(change.title)
+    part = f"[{change.number} {title}](#{anchor})" if anchor else f"{change.number} {title}"
+    if change.kind == "added":
+        return f"A new part covers {part}."
+    if change.kind == "removed":
+        return f"“{title}” is no longer part of the policy."
+    said = _changed_words(change.before or "", change.after or "")
+    if said is None:
+        return f"{part} is reworded."
+    verb, words = said
+    return f"{part} {verb}: “{escape_markdown(words)}”"
+
+
+def _changed_words(before: str, after: str) -> tuple[str, str] | None:
+    """("now says", the new sentence around the first change) or ("no longer says", the old one)."""
+    for was, now in _changed_blocks(before, after):
+        old, new = was.split(), now.split()
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            if j2 > j1:
+                return "now says", _around(new, j1, j2)
+            return "no longer says", _around(old, i1, i2)
+    return None
+
+
+def _around(words: list[str], start: int, end: int) -> str:
+    """The sentence holding ``words[start:end]``; a long one only around the change, with ellipses."""
+    ends = [i for i, word in enumerate(words) if re.search(r"[.!?][”\")]*$", word)]
+    first = max((i + 1 for i in ends if i < start), default=0)
+    last = min((i for i in ends if i >= end - 1), default=len(words) - 1)
+    if last - first + 1 <= _SHORT:
+        return " ".join(words[first:last + 1])
+    low, high = max(first, start - _CONTEXT), min(last, end - 1 + _CONTEXT, start + _SHORT - 1)
+    return ("… " if low > first else "") + " ".join(words[low:high + 1]) + (" …" if high < last else "")
+
+
+# ---------------------------------------------------------------- text blocks, and the HTML redline
 
 def _blocks(markdown: str) -> list[str]:
     """The clause as plain text blocks (paragraphs and list items), as a reader sees them."""
@@ -179,77 +261,48 @@ def _changed_blocks(before: str, after: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _word_diff(before: str, after: str) -> str:
-    old, new = re.findall(r"\S+|\s+", before), re.findall(r"\S+|\s+", after)
-    out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append(html.escape("".join(old[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(f"<del><span class=\"label\">[removed: </span>{html.escape(''.join(old[i1:i2]))}"
-                       "<span class=\"label\">]</span></del>")
-        if j2 > j1:
-            out.append(f"<ins><span class=\"label\">[added: </span>{html.escape(''.join(new[j1:j2]))}"
-                       "<span class=\"label\">]</span></ins>")
-    return "".join(out)
+def _details(policy: Policy) -> list[tuple[str, str]]:
+    """The details at the top of the policy, as a reader sees them."""
+    def day(value: dt.date) -> str:
+        return long_date(value, policy.language)
+
+    return [("Organisation", policy.organisation), ("Version", policy.version),
+            ("In effect from", day(policy.effective_date)), ("Next review by", day(policy.review_date)),
+            ("Owner", policy.owner), ("Questions to", policy.contact)]
 
 
-def _similar(before: str, after: str) -> bool:
-    """True when a paragraph was edited rather than rewritten (at least half its words kept)."""
-    return difflib.SequenceMatcher(a=before.split(), b=after.split(), autojunk=False).ratio() >= 0.5
+def _document_parts(comparison: Comparison) -> list[Part]:
+    """A part for each companion document whose text changed (only its changed blocks are shown)."""
+    from .documents import COMPANIONS, render_companion
+    from .redline import Part, redline_body
 
-
-def _redline_blocks(before: str | None, after: str | None) -> str:
-    old, new = _blocks(before or ""), _blocks(after or "")
-    out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out += [f"<p>{html.escape(block)}</p>" for block in old[i1:i2]]
-        elif tag == "replace" and i2 - i1 == j2 - j1:
-            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
-                if _similar(a, b):
-                    out.append(f"<p>{_word_diff(a, b)}</p>")
-                else:  # mostly rewritten: word-by-word marks would be noise
-                    out += [f"<p>{_word_diff(a, '')}</p>", f"<p>{_word_diff('', b)}</p>"]
-        else:
-            out += [f"<p>{_word_diff(block, '')}</p>" for block in old[i1:i2]]
-            out += [f"<p>{_word_diff('', block)}</p>" for block in new[j1:j2]]
-    return "\n".join(out)
-
-
-_REDLINE_CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; line-height: 1.55; color: #1d1d1f; max-width: 46rem;
-       margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
-h1 { font-size: 1.8rem; } h2 { font-size: 1.35rem; margin-top: 2rem; border-top: 2px solid #d0d0d7; }
-h3 { font-size: 1.1rem; }
-.kind { display: inline-block; font-size: 0.85rem; font-weight: bold; border: 1px solid #1d1d1f;
-        border-radius: 0.25rem; padding: 0 0.4rem; margin-right: 0.4rem; }
-ins { text-decoration: underline 2px; background: #e3f1e6; color: #0b3d17; }
-del { text-decoration: line-through 2px; background: #fbe4e2; color: #5c1111; }
-.label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-.legend { background: #f4f5f8; padding: 0.5rem 1rem; border-radius: 0.5rem; }
-"""
+    old_answers, new_answers, library = comparison.old_answers, comparison.new_answers, comparison.library
+    if old_answers is None or new_answers is None or library is None:
+        return []
+    parts = []
+    for name in COMPANIONS:
+        before = render_companion(name, comparison.old, old_answers, library)
+        after = render_companion(name, comparison.new, new_answers, library)
+        body = redline_body(before.markdown, after.markdown, changed_only=True)
+        if before.markdown != after.markdown and body:
+            parts.append(Part(f"d-{name}", "Reworded", after.title, body))
+    return parts
 
 
 def changes_html(comparison: Comparison) -> str:
-    """The changelog as a standalone HTML redline page."""
+    """The redline as a standalone HTML page: a count and contents list, then the document details,
+    each changed clause and each changed companion document, with only the changed words marked."""
+    from .redline import Part, details_body, page, redline_body
+
     old, new = comparison.old, comparison.new
-    title = f"What changed in the {new.title.lower()} of {new.organisation}"
-    body = [f"<h1>{html.escape(title)}</h1>",
-            f"<p>From {html.escape(_describe(old))} to {html.escape(_describe(new))}.</p>",
-            '<p class="legend">Added text is <ins>underlined</ins> and removed text is <del>struck through</del>. '
-            "Screen readers announce each change as “added” or “removed”.</p>"]
-    if not comparison.changes:
-        body.append("<p>Nothing changed: both answers files give the same policy.</p>")
+    parts: list[Part] = []
+    before, after = _details(old), _details(new)
+    if before != after:
+        rows = [(label, was, now) for (label, was), (_, now) in zip(before, after, strict=True)]
+        parts.append(Part("c-details", "Changed", "Document details", details_body(rows)))
     for change in comparison.changes:
-        body.append(f'<section aria-labelledby="c-{change.clause_id}">')
-        body.append(f'<h2 id="c-{change.clause_id}"><span class="kind">{_KIND_WORDS[change.kind]}</span> '
-                    f"{html.escape(change.number)} {html.escape(change.title)}</h2>")
-        body.append("<p>Because:</p><ul>" + "".join(f"<li>{html.escape(r)}</li>" for r in _why(change)) + "</ul>")
-        body.append(_redline_blocks(change.before, change.after))
-        body.append("</section>")
-    return (f'<!DOCTYPE html>\n<html lang="{html.escape(new.language)}">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_REDLINE_CSS}</style>\n</head>\n<body>\n<main>\n"
-            + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+        parts.append(Part(f"c-{change.clause_id}", _KIND_WORDS[change.kind], f"{change.number} {change.title}",
+                          redline_body(change.before, change.after), tuple(_why(change))))
+    parts += _document_parts(comparison)
+    title = f"What changed in the {new.title.lower()} of {new.organisation}"
+    return page(title, new.language, f"From {_describe(old)} to {_describe(new)}.", parts)

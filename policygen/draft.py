@@ -66,11 +66,14 @@ class StartingPoint:
     notes: list[str]
     sections_done: list[str] | None = None
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    meaning_changed: Mapping[str, str] = field(default_factory=dict)  # qid -> how (questionnaire migration)
 
     def state(self) -> InterviewState:
         """An interview state seeded from these answers."""
-        return InterviewState.from_file_answers(self.questionnaire, self.given, self.sections_done,
-                                                self.provenance)
+        state = InterviewState.from_file_answers(self.questionnaire, self.given, self.sections_done,
+                                                 self.provenance)
+        state.meaning_changed = dict(self.meaning_changed)
+        return state
 
 
 def _header(doc: YamlDocument) -> dict[str, Any]:
@@ -123,7 +126,9 @@ def read_starting_point(path: Path, questionnaire: Questionnaire | None, load: L
     done = draft.get("sections_done") if isinstance(draft, dict) else None
     sections_done = None if done is None else [
         s for s in (done if isinstance(done, list) else []) if questionnaire.section(str(s)) is not None]
-    return StartingPoint(path, questionnaire, given, notes, sections_done, document.provenance)
+    changed = {qid: step.describe() for step in document.migration if step.kind in ("split", "value")
+               for qid in step.new}
+    return StartingPoint(path, questionnaire, given, notes, sections_done, document.provenance, changed)
 
 
 def save_draft(path: Path, state: InterviewState) -> None:

@@ -63,18 +63,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "section"
 
 
+def heading_anchor(text: str, used: set[str]) -> str:
+    """The id of a heading (below the title) with this text, given the ids used before it in the
+    page; adds it to ``used``. Links to a section (the change notes) are made with it."""
+    base = ID_PREFIX + _slug(text)
+    anchor, count = base, 2
+    while anchor in used:
+        anchor, count = f"{base}-{count}", count + 1
+    used.add(anchor)
+    return anchor
+
+
 def _heading_ids(state: StateCore) -> None:
     used: set[str] = set()
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag == "h1":
             continue
-        base = ID_PREFIX + _slug(_plain_text(tokens[index + 1]))
-        anchor, count = base, 2
-        while anchor in used:
-            anchor, count = f"{base}-{count}", count + 1
-        used.add(anchor)
-        token.attrSet("id", anchor)
+        token.attrSet("id", heading_anchor(_plain_text(tokens[index + 1]), used))
 
 
 def _sections(state: StateCore) -> None:

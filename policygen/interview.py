@@ -46,6 +46,7 @@ from .draft import Loader, discard_draft, draft_path, save_draft
 from .errors import EnvironmentProblem, InputError, Interrupted
 from .interview_start import choose_start
 from .interview_state import Change, Freshness, InterviewState
+from .interview_update import UpdatePlan, plan_update
 from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
 from .questionnaire import Question, Questionnaire, Section, bundled_questionnaire
 from .review import SAVE, STOP, review_prompt, shorten
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
 Renderer = Callable[["Path", "RenderOptions"], "RenderResult"]
 FORMAT_OPTIONS = (Option("md", "Markdown (policy.md)"), Option("html", "Web page (policy.html)"),
                   Option("pdf", "PDF for print (policy.pdf)"))
+DOCUMENT_WORDS = (("policy", "the policy"), ("acknowledgement", "the acknowledgement form"),
+                  ("summary", "the one-page summary"), ("accounts-register", "the register of official accounts"))
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,19 @@ class InterviewOptions:
         return shlex.join(words)
 
 
+def _default_renderer(formats: tuple[str, ...]) -> Renderer:
+    """render_file, sharing one PDF renderer (fonts, print stylesheet) across the documents."""
+    from functools import partial
+
+    from .render import render_file
+
+    if "pdf" not in formats:
+        return render_file
+    from .pdf import PdfRenderer
+
+    return partial(render_file, renderer=PdfRenderer())
+
+
 class _StopHere(Exception):
     """The person chose "stop here" in the review."""
 
@@ -142,6 +158,7 @@ class _Interview:
         self.draft = draft_path(self.target)
         self.state: InterviewState | None = None
         self.only_needed = False
+        self.plan: UpdatePlan | None = None  # --update: what the first screen left to ask
         self.dirty = False  # answers given in this run that the draft does not hold yet
 
     # ------------------------------------------------------------ the steps
@@ -154,12 +171,9 @@ class _Interview:
                 return None
             self.state, self.only_needed = start.state, start.only_needed
             self.state.freshness = self.options.freshness(self.state.questionnaire)
-            if self.only_needed and self.options.update:
-                stale = [q for _, qs in self.state.applicable() for q in qs
-                         if not self.state.needs_answer(q) and self.state.stale(q)]
-                if stale:
-                    self.port.show(f"{len(stale)} earlier answer{'s are' if len(stale) != 1 else ' is'} due "
-                                   "for another look (old, or the policy text it shapes has changed).", "text")
+            if self.only_needed and self.options.update and not start.resumed:
+                self.plan = plan_update(self.state, self.port)
+                self.dirty = self.dirty or bool(self.plan.why)  # kept answers and the next edition are changes
             self._walk()
             self._review()
         except _StopHere:
@@ -191,14 +205,16 @@ class _Interview:
     def _walk(self) -> None:
         state = self._state()
         sections = state.questionnaire.sections
-        for number, section in enumerate(sections, 1):
+        headed = 0  # sections shown so far: "Section N of M" counts only sections that are asked
+        for index, section in enumerate(sections):
             finished = section.id in state.done
             shown = False
             for question in section.questions:
                 if not self._should_ask(question, finished):
                     continue
                 if not shown:
-                    self._section_heading(number, len(sections), section)
+                    headed += 1
+                    self._section_heading(headed, headed + self._sections_left(index + 1), section)
                     shown = True
                 # change(), not a plain assignment: when an earlier answer is corrected
                 # (update mode, --review-all), answers that followed its default follow it.
@@ -209,14 +225,23 @@ class _Interview:
                 state.done.append(section.id)
             self._save_draft()
 
-    def _should_ask(self, question: Question, finished: bool) -> bool:
+    def _sections_left(self, start: int) -> int:
+        """How many sections from ``start`` on have a question to ask, as the answers stand now."""
         state = self._state()
-        if not state.applies(question):
+        values = state.resolution().values
+        return sum(1 for section in state.questionnaire.sections[start:]
+                   if any(self._should_ask(q, section.id in state.done, values) for q in section.questions))
+
+    def _should_ask(self, question: Question, finished: bool, values: dict[str, Any] | None = None) -> bool:
+        state = self._state()
+        if question.qid not in (state.resolution().values if values is None else values):
             return False
         if finished:  # only when the questionnaire changed under a resumed draft
             return state.problem(question) is not None
         if not self.only_needed:
             return True
+        if self.plan is not None:
+            return question.qid in self.plan.ask or state.needs_answer(question)
         return state.needs_answer(question) or (self.options.update and state.stale(question) is not None)
 
     def _section_heading(self, number: int, total: int, section: Section) -> None:
@@ -233,6 +258,8 @@ class _Interview:
             shown = repr(given) if isinstance(given, str) else str(given)
             self.port.show(f"Your previous answer {shorten(shown, 40)} no longer fits: {problem}",
                            "warning")
+        elif self.plan is not None and question.qid in self.plan.why:
+            self.port.show(f"Due: {self.plan.why[question.qid]}.", "note")
         elif self.options.update and (reason := state.stale(question)) is not None:
             self.port.show(f"Asked again: {reason}.", "note")
         if question.help:
@@ -315,21 +342,33 @@ class _Interview:
         self.port.show(f"Saved your answers to {self.target}", "success")
 
     def _offer_render(self) -> None:
-        wants = self.port.ask(Prompt("interview:render", "confirm", "Render the policy now?", default=True))
+        from .render import RenderOptions, normalise_formats
+
+        out_dir = RenderOptions().out_dir
+        self.port.show(f"The documents (the policy, an acknowledgement form, a summary and a register of "
+                       f"official accounts) would go to the folder {out_dir.absolute()}.", "text")
+        wants = self.port.ask(Prompt("interview:render", "confirm", f"Make the documents now, in {out_dir}/?",
+                                     default=True))
         if not wants:
             return
         chosen = self.port.ask(Prompt(
             "interview:formats", "checkbox", "Which formats?", options=FORMAT_OPTIONS,
             default=[option.value for option in FORMAT_OPTIONS], instruction="(space to tick)",
             validate=lambda picked: None if picked else "tick at least one format"))
-        from .render import RenderOptions, normalise_formats, render_file
-
-        render = self.render or render_file
-        result = render(self.target, RenderOptions(normalise_formats(chosen)))
-        for warning in result.warnings:
-            self.port.show(str(warning), "warning")
-        for path in result.written:
-            self.port.show(f"Wrote {path}", "success")
+        formats = normalise_formats(chosen)
+        render = self.render
+        seen: set[str] = set()
+        for number, (name, words) in enumerate(DOCUMENT_WORDS, 1):
+            pdf = " (the PDF takes a few seconds)" if "pdf" in formats else ""
+            self.port.show(f"Making {words}: {number} of {len(DOCUMENT_WORDS)}{pdf}…", "note")
+            render = render or _default_renderer(formats)  # after the first line: loading WeasyPrint takes a moment
+            result = render(self.target, RenderOptions(formats, out_dir, documents=(name,)))
+            for warning in result.warnings:  # the answers' warnings come with every document: say them once
+                if str(warning) not in seen:
+                    seen.add(str(warning))
+                    self.port.show(str(warning), "warning")
+            if result.written:
+                self.port.show(f"Wrote {', '.join(map(str, result.written))}", "success")
 
     def _next_steps(self) -> None:
         path = shlex.quote(str(self.target))

@@ -42,6 +42,7 @@ class Start:
 
     state: InterviewState
     only_needed: bool
+    resumed: bool = False  # from a draft: what is due was shown when it began
 
 
 def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> Start | None:
@@ -56,7 +57,8 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
         if isinstance(resume, StartingPoint):
             state = resume.state()
             _introduce(state, port)
-            return Start(state, only_needed=options.previous is not None and not options.review_all)
+            return Start(state, only_needed=options.previous is not None and not options.review_all,
+                         resumed=True)
     previous, review_all = options.previous, options.review_all
     if previous is None and (review_all or options.update) and target.exists():
         previous = target  # --review-all / --update name what to do with the existing file
@@ -85,7 +87,7 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
     _introduce(state, port)
     for note in start.notes:
         port.show(f"{previous}: {note}", "note")
-    if not review_all:
+    if not review_all and not options.update:  # an update shows what is due instead
         needed = sum(1 for _, qs in state.applicable() for q in qs if state.needs_answer(q))
         summary = ("every answer still fits" if not needed else "1 question needs an answer"
                    if needed == 1 else f"{needed} questions need an answer")

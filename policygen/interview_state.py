@@ -10,13 +10,14 @@ interview applies conditions and computed defaults exactly as ``render`` will.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from .answers import Answers, Provenance, Resolution, resolve
+from .editions import next_edition
 from .questionnaire import Question, Questionnaire, Section
-from .values import ValueProblem, add_months, check_value, is_empty
+from .values import ValueProblem, add_months, check_value, format_value, is_empty
 
 
 def normalise(question: Question, raw: Any) -> Any:
@@ -30,6 +31,7 @@ def normalise(question: Question, raw: Any) -> Any:
 
 
 _GIVEN: Any = object()  # "the answer given so far"
+BLANK_NOTE = "left blank on purpose"
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,12 @@ class Freshness:
     by: str | None = None
     fingerprints: Mapping[str, str] = field(default_factory=dict)
 
-    def stale(self, qid: str, provenance: Provenance | None) -> str | None:
-        """Why an answer with this provenance should be asked again, or None."""
+    def stale(self, qid: str, provenance: Provenance | None, *, by_age: bool = True) -> str | None:
+        """Why an answer with this provenance should be asked again, or None. ``by_age=False``
+        leaves out age (a question left blank on purpose is not asked again every year)."""
         if provenance is None:
             return None
-        if self.months is not None and provenance.at is not None \
+        if by_age and self.months is not None and provenance.at is not None \
                 and provenance.at < add_months(self.today, -self.months):
             return f"your answer is from {provenance.at.isoformat()}, more than {self.months} months ago"
         current = self.fingerprints.get(qid)
@@ -81,6 +84,8 @@ class InterviewState:
     done: list[str] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     freshness: Freshness = field(default_factory=Freshness)
+    # question id -> how its meaning changed in a newer questionnaire (split, answers mapped), in words
+    meaning_changed: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_file_answers(cls, questionnaire: Questionnaire, raw: Mapping[str, Any],
@@ -120,16 +125,26 @@ class InterviewState:
                 return problem.message + (f" ({problem.hint})" if problem.hint else "")
         return None
 
+    def blank_on_purpose(self, question: Question) -> bool:
+        """True when ``question`` (optional, without a default) was left blank by someone who was
+        asked: its provenance records when. Such a blank is an answer, not a gap."""
+        record = self.provenance.get(question.qid)
+        return is_empty(self.given.get(question.qid)) and record is not None and record.at is not None \
+            and not question.validation.required and is_empty(self.default_for(question))
+
     def needs_answer(self, question: Question) -> bool:
-        """True when ``question`` has no answer, or its answer no longer fits."""
-        return is_empty(self.given.get(question.qid)) or self.problem(question) is not None
+        """True when ``question`` has no answer (and was not left blank on purpose), or its answer
+        no longer fits."""
+        unanswered = is_empty(self.given.get(question.qid)) and not self.blank_on_purpose(question)
+        return unanswered or self.problem(question) is not None
 
     def stale(self, question: Question) -> str | None:
         """Why an answer that still fits should be looked at again (its age, or changed policy
-        text), or None."""
-        if is_empty(self.given.get(question.qid)):
+        text), or None. A blank left on purpose is looked at again only when the text changed."""
+        blank = is_empty(self.given.get(question.qid))
+        if blank and not self.blank_on_purpose(question):
             return None
-        return self.freshness.stale(question.qid, self.provenance.get(question.qid))
+        return self.freshness.stale(question.qid, self.provenance.get(question.qid), by_age=not blank)
 
     def applicable(self) -> Iterator[tuple[Section, list[Question]]]:
         """Each section with the questions that apply now (sections where none apply left out)."""
@@ -145,8 +160,10 @@ class InterviewState:
         unfit = {problem.key for problem in resolution.errors}
         values = {qid: value for qid, value in self.given.items()
                   if qid in resolution.values and qid not in unfit and not is_empty(value)}
+        blanks = {q.qid for q in self.questionnaire.questions()
+                  if q.qid in resolution.values and self.blank_on_purpose(q)}
         return Answers(self.questionnaire, values, frozenset(values), None,
-                       {qid: p for qid, p in self.provenance.items() if qid in values})
+                       {qid: p for qid, p in self.provenance.items() if qid in values or qid in blanks})
 
     # ------------------------------------------------------------ changing answers
 
@@ -181,11 +198,127 @@ class InterviewState:
             followed=tuple(followed),
         )
 
+    def confirm(self, question: Question, value: Any, note: str | None = None) -> Change:
+        """Record ``value`` as confirmed (who, when; ``note`` says why, replacing an older note)."""
+        change = self.change(question, value)
+        if note:
+            self.provenance[question.qid] = replace(self.provenance[question.qid], note=note)
+        return change
+
     def _stamp(self, qid: str, value: Any) -> None:
         """Record who gave (or confirmed) an answer and when. A note on why belongs to the old
-        value, so it is kept only when the answer is unchanged."""
+        value, so it is kept only when the answer is unchanged. A blank is recorded as left
+        blank on purpose, so the next update does not ask for it as if it were missing."""
         old = self.provenance.get(qid, Provenance())
-        same = self.given.get(qid) == value
+        same = self.given.get(qid) == value or (is_empty(value) and is_empty(self.given.get(qid)))
+        note = old.note if same else None
         self.provenance[qid] = replace(
             old, by=self.freshness.by or (old.by if same else None), at=self.freshness.today,
-            note=old.note if same else None, clauses=self.freshness.fingerprints.get(qid))
+            note=note or (BLANK_NOTE if is_empty(value) else None), clauses=self.freshness.fingerprints.get(qid))
+
+
+
+# ---------------------------------------------------------------- the yearly update: what is due
+
+DueReason = Literal["unanswered", "unfit", "edition", "meaning", "text", "age"]
+_DUE_LABELS: dict[str, str] = {"unanswered": "new", "unfit": "no longer fits", "edition": "next edition",
+                               "meaning": "question changed", "text": "policy text changed", "age": "old"}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One question due for a look in an update, with its answer now.
+
+    ``current`` is the answer as it stands (None: none); ``proposed`` is what keeping
+    it as it is records: the same answer, the default a new question would take, or,
+    for the effective date and the version, the next edition's. ``must_answer`` is
+    set when there is nothing fitting to keep (a required question without a default,
+    an answer that no longer fits): it is asked whatever the person chooses.
+    """
+
+    question: Question
+    section: Section
+    reason: DueReason
+    why: str
+    current: Any
+    proposed: Any
+    must_answer: bool = False
+
+    @property
+    def label(self) -> str:
+        """The reason in a word or two (``new``, ``old``, ``next edition``...)."""
+        return _DUE_LABELS[self.reason]
+
+    def shown(self, value: Any = _GIVEN) -> str:
+        """The current answer (or ``value``) as a person reads it."""
+        value = self.current if value is _GIVEN else value
+        if is_empty(value) and not self.must_answer and self.reason != "unanswered":
+            return "(left blank)"
+        return format_value(value, [(c.value, c.label) for c in self.question.choices])
+
+
+def due_for_update(state: InterviewState, *, yearly: bool = True) -> list[DueItem]:
+    """What an update of these answers should show the person, in questionnaire order.
+
+    Due are: questions without an answer (new in this questionnaire, or never answered;
+    not those left blank on purpose), answers that no longer fit, answers to questions
+    whose meaning changed in a newer questionnaire (``state.meaning_changed``), and, with
+    ``yearly``, the next edition's effective date and version (:mod:`policygen.editions`),
+    answers whose policy text changed since they were given, and answers older than
+    ``state.freshness.months``. Pure: it reads the state and changes nothing; apply a
+    choice with :func:`keep_as_they_are` or by asking the questions.
+
+    From an answers file (as a browser questionnaire would)::
+
+        state = read_starting_point(path, None, bundled_questionnaire).state()   # policygen.draft
+        state.freshness = InterviewOptions(update=True, by=name).freshness(state.questionnaire)
+        items = due_for_update(state)
+    """
+    values = state.resolution().values
+    edition = next_edition(values, state.freshness.today) if yearly else {}
+    items: list[DueItem] = []
+    for section, questions in state.applicable():
+        for question in questions:
+            item = _due(state, question, section, values.get(question.qid), edition, yearly)
+            if item is not None:
+                items.append(item)
+    return items
+
+
+def _due(state: InterviewState, question: Question, section: Section, current: Any,
+         edition: Mapping[str, Any], yearly: bool) -> DueItem | None:
+    qid = question.qid
+    problem = state.problem(question)
+    if not is_empty(state.given.get(qid)) and problem is not None:
+        return DueItem(question, section, "unfit", f"the answer no longer fits: {problem}", current, None, True)
+    if state.needs_answer(question):
+        default = state.default_for(question)
+        return DueItem(question, section, "unanswered", "no answer yet (a new question, or one not answered)",
+                       None, default, problem is not None)
+    if qid in edition:
+        return DueItem(question, section, "edition",
+                       f"a new edition: {format_value(current)} becomes {format_value(edition[qid])}",
+                       current, edition[qid])
+    if qid in state.meaning_changed:
+        return DueItem(question, section, "meaning", f"the question changed: {state.meaning_changed[qid]}",
+                       current, current)
+    if not yearly:
+        return None
+    record = state.provenance.get(qid)
+    if (why := state.freshness.stale(qid, record, by_age=False)) is not None and state.stale(question):
+        return DueItem(question, section, "text", why, current, current)
+    if (why := state.stale(question)) is not None:
+        return DueItem(question, section, "age", why, current, current)
+    return None
+
+
+def keep_as_they_are(state: InterviewState, items: Sequence[DueItem], note: str | None = None) -> list[DueItem]:
+    """Confirm each item that can be kept (its ``proposed`` answer, stamped with who, when and
+    ``note``); return those that still need an answer."""
+    left = []
+    for item in items:
+        if item.must_answer:
+            left.append(item)
+        else:
+            state.confirm(item.question, item.proposed, note)
+    return left

@@ -3,7 +3,8 @@
 Both checkers come from npm (scripts/test-tools.sh, run by `make test` and CI);
 Chromium and its driver from Debian. Without them these tests skip, except in CI
 (POLICYGEN_REQUIRE_TOOLS=1), where they fail. The pages are the demo's four
-documents, in the neutral theme and with a brand (logo, colours, font).
+documents, in the neutral theme and with a brand (logo, colours, font), the redline of
+`policygen diff -f html` and a policy with its "What changed in this version" list.
 """
 
 from __future__ import annotations
@@ -42,7 +43,24 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
             path = folder / f"{label}-{name}.html"
             path.write_text(str(outputs[f"{name}.html"]), encoding="utf-8")
             paths.append(path)
+    paths += _change_pages(folder)
     return paths
+
+
+def _change_pages(folder: Path) -> list[Path]:
+    """The redline of `policygen diff -f html`, and a policy with "What changed in this version"."""
+    from policygen.answers import load_answers
+    from policygen.compose import load_library
+    from policygen.diff import changes_html, compare
+
+    new, _ = load_answers(FIXTURES / "diff" / "new.yaml")
+    old, _ = load_answers(FIXTURES / "diff" / "old.yaml", new.questionnaire)
+    redline = folder / "redline.html"
+    redline.write_text(changes_html(compare(old, new, load_library(new.questionnaire))), encoding="utf-8")
+    _, outputs = render_documents(new, RenderOptions(formats=("html",), documents=("policy",)), previous=old)
+    changed = folder / "policy-with-changes.html"
+    changed.write_text(str(outputs["policy.html"]), encoding="utf-8")
+    return [redline, changed]
 
 
 def test_nu_html_checker_finds_no_errors(pages: list[Path]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,19 @@ def test_bundle_makes_one_handbook_pdf_per_client(cli, tmp_path: Path) -> None:
 def test_bundle_needs_pdf(cli, tmp_path: Path) -> None:
     result = cli("batch", EXAMPLES / "demo", "-o", tmp_path, "-f", "html", "--bundle")
     assert result.code == 2 and "--bundle makes a PDF handbook" in result.err
+
+
+def test_each_clients_warnings_are_printed_not_only_counted(cli, tmp_path: Path) -> None:
+    root = tmp_path / "clients"
+    shutil.copytree(EXAMPLES / "us-software-startup", root / "brightloop")
+    answers = root / "brightloop" / "answers.yaml"
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text.replace("  unionised: false\n", "  unionised: false\n  eu_countries: [de]\n"),
+                       encoding="utf-8")
+    result = cli("batch", root / "brightloop", "-o", tmp_path / "out", "-f", "md", "-j", "1")
+    assert result.code == 0, result.err
+    assert "(1 warning)" in result.out
+    assert "brightloop: 1 warning" in result.err
+    # Each warning on its own line, as validate prints it: file:line, key, message (long lines unbroken).
+    assert re.search(rf"^    {re.escape(str(answers))}:\d+: warning: org\.eu_countries: this answer is not used",
+                     result.err, re.MULTILINE)

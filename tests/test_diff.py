@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -108,6 +110,44 @@ def test_html_redline_marks_changes_without_relying_on_colour(cli, tmp_path: Pat
     assert "text-decoration: underline" in page and "text-decoration: line-through" in page  # not colour alone
     for kind in ("Added", "Removed", "Reworded"):
         assert f'<span class="kind">{kind}</span>' in page
+    # A count and a contents list at the top, one link per part below.
+    parts = re.findall(r'<section aria-labelledby="([^"]+)">', page)
+    assert f'<p class="count">{len(parts)} changes' in page
+    contents = page.split('<nav aria-labelledby="contents">', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', contents) == parts
+    # The document details and the companion documents are covered.
+    assert parts[0] == "c-details" and {"d-acknowledgement", "d-summary", "d-accounts-register"} <= set(parts)
+    details = page.split('id="c-details"', 1)[1].split("</section>", 1)[0]
+    assert "Version: <del>" in details and "Owner: Director of People</li>" in details
+
+
+def _part(page: str, anchor: str) -> str:
+    return page.split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_redline_strikes_only_the_changed_words_and_keeps_lists_and_emphasis(cli, tmp_path: Path) -> None:
+    out = tmp_path / "changes.html"
+    assert cli("diff", OLD, NEW, "--format", "html", "-o", out).code == 0
+    page = out.read_text(encoding="utf-8")
+    version = _part(page, "c-governance.owner-and-review")
+    # Emphasis kept; in a paragraph that was edited, only the version and the date are marked.
+    assert "<strong>Version.</strong> This is version <del>" in version
+    assert re.sub(r'<span class="label">[^<]*</span>', "", version).count("<del>") == 3  # 2027.1, 4, 2027
+    assert "This is version <del>2027.1</del><ins>2028.1</ins>, in effect from <del>4</del><ins>10</ins> January " \
+        "<del>2027</del><ins>2028</ins>." in re.sub(r'<span class="label">[^<]*</span>', "", version)
+    summary = _part(page, "d-summary")
+    assert "<ul>" in summary and "<li><del>" in summary and "<li><ins>" in summary  # a list stays a list
+    assert "<p>Policy version <del>" in summary  # an edited paragraph, not struck whole
+    removed = _part(page, "c-personal.saying-where-you-work")
+    assert "<ul>\n<li><del>" in removed  # a removed clause's list is still a list
+
+
+def test_the_redline_escapes_what_comes_from_answers(tmp_path: Path) -> None:
+    from policygen.redline import redline_body
+
+    body = redline_body("Ask *Acme* <b>now</b>.", "Ask **Acme & Co** <b>now</b>.")
+    assert "<b>" not in body and "&lt;b&gt;" in body
+    assert "<strong>Acme &amp; Co</strong>" in body and "<em>Acme</em>" in body
 
 
 def test_diff_errors_name_the_file(cli, tmp_path: Path) -> None:
@@ -119,16 +159,46 @@ def test_diff_errors_name_the_file(cli, tmp_path: Path) -> None:
 
 
 def test_render_changes_since_adds_a_what_changed_section(cli, tmp_path: Path) -> None:
-    result = cli("render", NEW, "--changes-since", OLD, "-f", "md", "-o", tmp_path)
+    result = cli("render", NEW, "--changes-since", OLD, "-f", "md", "-f", "html", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
     section = markdown.split("## What changed in this version\n\n", 1)[1].split("\n## ", 1)[0]
     lines = section.strip().splitlines()
-    assert len(lines) == len(compare_files(OLD, NEW).changes)
-    assert "- **Removed:** 2.3 Saying where you work, because “May people say on their personal profiles that " \
-           "they work for you?” changed from “yes” to “no”." in lines
-    assert any(line.startswith("- **Added:** 2.3 Keeping your employer private, because") for line in lines)
+    # One short sentence per change in the policy's own words; the edition-only change (the version
+    # and date in "Who looks after this policy") is left out: the heading of the policy says those.
+    assert lines == [
+        "- “Saying where you work” is no longer part of the policy.",
+        "- A new part covers [2.3 Keeping your employer private](#sec-keeping-your-employer-private).",
+        "- “Speaking for yourself” is no longer part of the policy.",
+        "- [2.15 Connecting with the people we serve](#sec-connecting-with-the-people-we-serve) now says: "
+        "“You may connect with tenants on your personal accounts.”",
+        "- [4.2 Setting up an official account](#sec-setting-up-an-official-account) now says: "
+        "“Only our communications team sets up official accounts.”"]
+    assert "changed from" not in section and "“May people" not in section  # no questionnaire terms
     assert markdown.index("## What changed in this version") < markdown.index("## 1. What this policy is for")
+    page = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="#([^"]+)"', page.split('id="sec-what-changed-in-this-version"', 1)[1].split("<h2", 1)[0])
+    assert len(links) == 3 and all(f'id="{anchor}"' in page for anchor in links)
+
+
+def test_change_notes_name_a_new_contact_and_owner_in_plain_words() -> None:
+    from policygen.diff import change_notes
+
+    old, _ = load_answers(OLD)
+    new, _ = load_answers(NEW)
+    values = {**new.values, "policy.contact": "socialmedia@example.org", "policy.owner": "Head of Communications"}
+    changed = replace(new, values=values)
+    notes = change_notes(compare(old, changed, load_library(new.questionnaire)))
+    assert notes[:2] == ("Our Head of Communications now looks after this policy.",
+                         "Questions now go to socialmedia@example.org.")
+
+
+def test_a_long_changed_sentence_is_quoted_around_the_change() -> None:
+    from policygen.diff import _around
+
+    words = ("We " + " ".join(f"w{i}" for i in range(40)) + " end.").split()
+    quoted = _around(words, 20, 21)
+    assert quoted == "… " + " ".join(f"w{i}" for i in range(13, 26)) + " …"  # six words either side of w19
 
 
 def test_render_provenance_appendix(cli, tmp_path: Path) -> None:
@@ -158,3 +228,35 @@ def test_a_passed_review_date_warns_but_renders(tmp_path: Path) -> None:
     assert warning.message == "this policy was due for review by 2028-01-04"
     assert "policygen interview --update" in (warning.hint or "")
     assert render_file(OLD, RenderOptions(("md",), tmp_path, today=dt.date(2027, 6, 1))).warnings == []
+
+
+def test_a_redline_of_the_same_answers_says_nothing_changed() -> None:
+    from policygen.diff import changes_html
+
+    answers, _ = load_answers(OLD)
+    page = changes_html(compare(answers, answers, load_library(answers.questionnaire)))
+    assert '<p class="count">0 changes.</p>' in page and "Nothing changed" in page
+    assert "<nav" not in page and "<section" not in page
+
+
+def test_a_rewritten_phrase_is_one_removal_and_one_addition() -> None:
+    from policygen.redline import redline_body
+
+    before, after = "Before you post about a client, ask the head of people.", \
+        "Before you post about a client, ask the team lead, then HR."
+    body = re.sub(r'<span class="label">[^<]*</span>', "", redline_body(before, after))
+    assert body == ("<p>Before you post about a client, ask the <del>head of people</del>"
+                    "<ins>team lead, then HR</ins>.</p>")
+
+
+def test_a_new_list_item_does_not_make_the_items_after_it_look_rewritten() -> None:
+    from policygen.redline import redline_body
+
+    before = "- Ask the team before you post about a client.\n- Keep your password to yourself.\n"
+    after = ("- Tell us at once if an account is hacked.\n- Ask the team before you post about any client.\n"
+             "- Keep your password to yourself and use two-step login.\n")
+    body = redline_body(before, after)
+    items = body.split("<li>")[1:]
+    assert items[0].startswith("<ins>")  # the new item, added whole
+    assert items[1].startswith("Ask the team before you post about <del>")  # edited: only a word marked
+    assert items[2].startswith("Keep your password to yourself")

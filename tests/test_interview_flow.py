@@ -77,8 +77,9 @@ def test_widgets_fit_the_types_and_defaults_are_prefilled(tmp_path: Path) -> Non
 def test_progress_and_help_are_shown(tmp_path: Path) -> None:
     port, _ = interview(tmp_path, first_run_answers())
     headings = port.text("heading").splitlines()
-    assert headings[:3] == ["Section 1 of 4: Your organisation", "Section 2 of 4: Personal accounts",
-                            "Section 4 of 4: About this policy"]
+    # "of 3": the public bodies section does not apply to a company, so it is not counted
+    assert headings[:3] == ["Section 1 of 3: Your organisation", "Section 2 of 3: Personal accounts",
+                            "Section 3 of 3: About this policy"]
     assert "It appears on the title page." in port.text("help")
     assert "The basics." in port.text()  # the section's intro
 
@@ -93,7 +94,7 @@ def test_conditional_questions_and_sections_appear_only_when_they_apply(tmp_path
     values = saved(written)
     assert "personal.disclaimer" not in values
     assert values["public.records_law"] == "Freedom of Information Act 2000"
-    assert "Section 3 of 4: Public bodies" in port.text("heading")
+    assert "Section 3 of 4: Public bodies" in port.text("heading")  # counted once it applies
 
 
 @pytest.mark.parametrize(("key", "bad", "message"), [
@@ -336,9 +337,11 @@ def test_review_all_walks_every_question_with_previous_answers_prefilled(tmp_pat
 def test_an_existing_answers_file_is_offered_for_update(tmp_path: Path) -> None:
     interview(tmp_path, first_run_answers())
     script = {"interview:existing": ["update"], "interview:review": ["interview:save"],
-              "personal.nickname": [""], "policy.site": [""], "interview:render": [False]}
+              "interview:render": [False]}
     port, _ = interview(tmp_path, script)
-    assert questions_asked(port) == ["personal.nickname", "policy.site"]  # optional, left blank
+    # The optional questions left blank in the first run were left blank on purpose: not asked again.
+    assert questions_asked(port) == []
+    assert "every answer still fits" in port.text()
 
 
 def test_review_all_without_answers_walks_the_existing_answers_file(tmp_path: Path) -> None:
@@ -398,6 +401,11 @@ def test_render_now_writes_the_chosen_formats_and_prints_the_next_commands(
     assert (tmp_path / "out" / "policy.md").is_file()
     assert not (tmp_path / "out" / "policy.pdf").exists()
     assert "Wrote out/policy.md" in port.text("success")
+    # Where the files go is said before anything is made, and each document shows progress.
+    told = port.text().index(f"would go to the folder {tmp_path / 'out'}")
+    assert told < port.text().index("Making the policy: 1 of 4…") < port.text().index("Wrote out/policy.md")
+    assert port.prompts["interview:render"].message == "Make the documents now, in out/?"
+    assert "Making the register of official accounts: 4 of 4…" in port.text("note")
     commands = port.text("command")
     assert "policygen render answers.yaml" in commands
     assert "policygen interview --answers answers.yaml" in commands
@@ -429,3 +437,38 @@ sections:
     assert "An answer is needed here: 'ABC' is not in the expected form (use lowercase letters)" \
         in port.text("warning")
     assert written is not None and yaml.safe_load(written.read_text())["a"] == {"n": 2, "code": "xyz"}
+
+
+def test_the_progress_names_every_document_render_makes() -> None:
+    from policygen.interview import DOCUMENT_WORDS
+    from policygen.render import DOCUMENTS
+
+    assert tuple(name for name, _ in DOCUMENT_WORDS) == DOCUMENTS
+
+
+def test_making_pdfs_shows_progress_per_document_and_each_warning_once(tmp_path: Path) -> None:
+    from policygen.errors import Problem
+    from policygen.render import RenderOptions, RenderResult
+
+    calls: list[tuple[str, ...]] = []
+
+    def render(path: Path, options: RenderOptions) -> RenderResult:
+        calls.append(options.documents)
+        return RenderResult([options.out_dir / f"{options.documents[0]}.pdf"],
+                            [Problem("this policy was due for review", severity="warning")])
+
+    script = first_run_answers() | {"interview:render": [True], "interview:formats": [["pdf"]]}
+    port = ScriptedPort(script)
+    run_interview(InterviewOptions(output=tmp_path / "answers.yaml"), port, load=load_every_type, render=render)
+    assert calls == [("policy",), ("acknowledgement",), ("summary",), ("accounts-register",)]
+    assert "Making the one-page summary: 3 of 4 (the PDF takes a few seconds)…" in port.text("note")
+    assert port.text("warning").count("this policy was due for review") == 1
+    assert "Wrote out/accounts-register.pdf" in port.text("success")
+
+
+def test_help_texts_speak_to_a_person_not_in_command_lines() -> None:
+    from policygen.questionnaire import bundled_questionnaire
+
+    for question in bundled_questionnaire().questions():
+        for text in (question.prompt, question.help or "", *(c.help or "" for c in question.choices)):
+            assert "policygen " not in text and "--" not in text and "`" not in text, (question.qid, text)

@@ -54,13 +54,15 @@ def test_a_first_interview_records_who_and_when_for_every_answer(tmp_path: Path)
 def test_update_asks_again_answers_older_than_the_limit_and_keeps_notes(tmp_path: Path) -> None:
     previous = tmp_path / "answers.yaml"
     previous.write_text(PREVIOUS, encoding="utf-8")
-    port = _run(tmp_path, {"org.short_name": ["Acme"], "personal.disclaimer": ["work"]},
+    port = _run(tmp_path, {"interview:due": ["go"], "org.short_name": ["Acme"], "personal.disclaimer": ["work"],
+                           "policy.effective_date": ["2028-07-31"], "policy.version": ["2028.1"]},
                 previous=previous, update=True, today=dt.date(2028, 2, 1), by="Ana (HR)")
     asked = [key for key in port.asked if not key.startswith("interview:")]
-    assert asked == ["org.short_name", "personal.disclaimer"]  # org.kind is 2 months old: not asked
+    # org.kind is 2 months old: not asked; the effective date and version are due for the next edition
+    assert asked == ["org.short_name", "personal.disclaimer", "policy.effective_date", "policy.version"]
     notes = port.text("note")
-    assert "Asked again: your answer is from 2026-06-01, more than 12 months ago." in notes
-    assert "2 earlier answers are due for another look" in port.text()
+    assert "Due: old: your answer is from 2026-06-01, more than 12 months ago." in notes
+    assert "Due for a look: 4 answers" in port.text("heading")
     provenance = _provenance(previous)
     # Confirmed unchanged: the note on why still holds; the stamp is renewed.
     assert provenance["org.short_name"] == Provenance("Ana (HR)", dt.date(2028, 2, 1), "Staff say Acme")

@@ -92,7 +92,7 @@ def test_a_whole_interview_with_the_real_prompts(tmp_path: Path, terminal: Any) 
     assert data["policy"]["platforms"] == ["LinkedIn", "Mastodon"]
     assert data["policy"]["version"] == "2027.1"
     text = screen.getvalue()
-    assert "Section 1 of 4: Your organisation" in text
+    assert "Section 1 of 3: Your organisation" in text
     assert "It appears on the title page." in text
     # The widget's validator refused "hr at acme" (the flow never saw it, so it asked once).
     assert keyboard.asked.count("policy.contact") == 1
@@ -182,3 +182,25 @@ def test_a_menu_hint_is_shortened_so_a_long_question_stays_on_one_line(terminal:
     QuestionaryPort().ask(Prompt("k", "select", long, options=OPTIONS[:1], instruction="(pick one, please)"))
     first = screen.getvalue().strip().splitlines()[0]
     assert first.startswith("? " + long) and "(" not in first and len(first) <= 80
+
+
+def test_the_yearly_update_in_a_few_keys_with_the_real_prompts(tmp_path: Path, terminal: Any) -> None:
+    import datetime as dt
+
+    pipe, screen = terminal
+    output = tmp_path / "answers.yaml"
+    run_interview(InterviewOptions(output=output, today=dt.date(2027, 1, 10), by="Jo"),
+                  Keyboard(pipe, keys_for_a_whole_interview()), load=load_every_type)
+    # A year on: Enter keeps everything (the default), a note, Enter saves, n: no rendering now.
+    keys = {"interview:due": [ENTER], "interview:note": ["No changes this year" + ENTER],
+            "interview:review": [ENTER], "interview:render": ["n"]}
+    keyboard = Keyboard(pipe, keys)
+    run_interview(InterviewOptions(previous=output, update=True, today=dt.date(2028, 1, 20), by="Sam"),
+                  keyboard, load=load_every_type)
+    assert keyboard.asked == ["interview:due", "interview:note", "interview:review", "interview:render"]
+    text = screen.getvalue()
+    assert "Due for a look: 11 answers" in text  # the two optional blanks are not among them
+    assert "2027-01-31 → 2028-01-31" in text and "Keep all as they are" in text
+    data = yaml.safe_load(output.read_text())
+    assert data["policy"]["version"] == "2028.1" and str(data["policy"]["effective_date"]) == "2028-01-31"
+    assert "by: Sam, at: 2028-01-20, note: No changes this year" in output.read_text()
