@@ -30,6 +30,7 @@ from markupsafe import Markup
 from . import __version__
 from .brand import Brand
 from .compose import Policy, long_date
+from .formats import Document, FormatSettings, Rendered
 from .jinjacache import bytecode_cache
 from .resources import templates_dir
 
@@ -211,3 +212,18 @@ class PageInfo:
                    f"{policy.title} of {policy.organisation}, version {policy.version}: personal and "
                    "official accounts, security, and how to raise concerns",
                    ("social media", "policy", policy.short_name), contents=True)
+
+
+class HtmlFormat:
+    """The ``html`` output format: one standalone page per document."""
+
+    def __init__(self, settings: FormatSettings) -> None:
+        self.settings = settings
+
+    def render(self, document: Document) -> Rendered:
+        """The document's HTML page."""
+        return Rendered(document.html)
+
+    def render_bundle(self, documents: Sequence[Document]) -> Rendered:
+        """Not offered: each HTML page stands alone."""
+        raise NotImplementedError("HTML has no handbook")

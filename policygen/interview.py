@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from .answers import save_answers
 from .draft import Loader, discard_draft, draft_path, save_draft
 from .errors import EnvironmentProblem, InputError, Interrupted
+from .formats import default_formats, output_formats
 from .interview_start import choose_start
 from .interview_state import Change, Freshness, InterviewState
 from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
@@ -55,8 +56,11 @@ if TYPE_CHECKING:
     from .render import RenderOptions, RenderResult
 
 Renderer = Callable[["Path", "RenderOptions"], "RenderResult"]
-FORMAT_OPTIONS = (Option("md", "Markdown (policy.md)"), Option("html", "Web page (policy.html)"),
-                  Option("pdf", "PDF for print (policy.pdf)"))
+
+
+def format_options() -> tuple[Option, ...]:
+    """The output formats offered after the interview, from the format registry."""
+    return tuple(Option(f.name, f"{f.label} (policy{f.suffix})") for f in output_formats())
 
 
 @dataclass(frozen=True)
@@ -319,8 +323,8 @@ class _Interview:
         if not wants:
             return
         chosen = self.port.ask(Prompt(
-            "interview:formats", "checkbox", "Which formats?", options=FORMAT_OPTIONS,
-            default=[option.value for option in FORMAT_OPTIONS], instruction="(space to tick)",
+            "interview:formats", "checkbox", "Which formats?", options=format_options(),
+            default=list(default_formats()), instruction="(space to tick)",
             validate=lambda picked: None if picked else "tick at least one format"))
         from .render import RenderOptions, normalise_formats, render_file
 
