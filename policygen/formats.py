@@ -193,3 +193,4 @@ register(OutputFormat("md", ".md", "Markdown", ".markdown:MarkdownFormat", alias
 register(OutputFormat("html", ".html", "Web page", ".html:HtmlFormat", frozenset({"html"})))
 register(OutputFormat("pdf", ".pdf", "PDF for print", ".pdf:PdfFormat", frozenset({"html", "fonts", "pdf-renderer"}),
                       bundles=True))
+register(OutputFormat("docx", ".docx", "Word document", ".word:WordFormat", bundles=True, default=False))

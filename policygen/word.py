@@ -1,0 +1,456 @@
+"""Documents -> Word (.docx) with python-docx, which is imported here (and by the other word_* modules) only.
+
+The document is built from the same Markdown as every other format, walked into
+blocks (``word_blocks``), with Word's own styles so that a person who changes
+"Heading 1" changes every section heading: Title, Heading 1-3 (the policy's
+numbering is in their text), List Bullet / List Number (nested, each numbered
+list starting at 1), Quote, and a table style whose header row repeats on every
+page. The policy gets a cover page and a table of contents field that Word and
+LibreOffice can refresh, pre-filled with its entries (each a link to the
+heading's bookmark); every section has a header (organisation, title) and a
+footer (version, "Page X of Y" fields); the accounts register is a landscape
+section. Colours and the font are the brand's, after the same contrast checks
+as the HTML; the logo keeps its text alternative. The acknowledgement form's
+blanks are content controls (text and date) that staff fill in on screen.
+
+Safety: text is text in runs; the only field codes are policygen's own; links
+are kept only for http, https and mailto (as in the HTML) or bookmarks inside
+the document; no linked images, templates or macros. The package is rewritten
+with fixed zip entry times and order, and dates come from SOURCE_DATE_EPOCH
+when set, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from .brand import Brand
+from .compose import Policy, long_date
+from .formats import Document, FormatSettings, Rendered
+from .theme import MUTED, TEXT
+from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
+from .word_ooxml import (
+    add_bookmark,
+    add_field,
+    content_control,
+    element,
+    field_begin,
+    field_end,
+    hyperlink,
+    repeat_header,
+    reproducible_zip,
+    shade,
+    source_date,
+)
+
+DEFAULT_FONT = "Arial"  # Word's everywhere; LibreOffice shows it with the metric-compatible Liberation Sans
+LANDSCAPE = frozenset({"accounts-register"})  # as in the PDF: the register's columns need the width
+# Page margins (top, right, bottom, left) as in the PDF's print stylesheet; the summary fits one page.
+MARGINS = {"summary": (14, 16, 17, 16), "accounts-register": (16, 16, 18, 16)}
+DEFAULT_MARGINS = (22, 20, 24, 20)
+COMPACT = frozenset({"summary"})  # a tighter type scale, as in the PDF
+FILLABLE = frozenset({"acknowledgement"})  # blank cells become content controls
+HANDBOOK_TITLE = "Social media handbook"
+_TOC_LEVELS = {"Title": 1, "Heading 1": 2}  # in a handbook: documents, then their sections
+_POLICY_TOC_LEVELS = {"Heading 1": 1, "Heading 2": 2}
+
+
+def preload() -> None:
+    """python-docx is imported with this module (a batch forks its workers after importing it)."""
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One document to write, with its blocks and the prefix that keeps its bookmarks unique."""
+
+    document: Document
+    blocks: Blocks
+    prefix: str
+
+
+class WordWriter:
+    """Builds one .docx: a document alone, or a handbook of several. Not reusable: one writer, one file."""
+
+    def __init__(self, policy: Policy, brand: Brand) -> None:
+        self.policy, self.brand = policy, brand
+        self.doc = docx.Document()
+        self.font = brand.theme.font_family or DEFAULT_FONT
+        self._bookmarks: dict[str, str] = {}  # prefixed heading id -> bookmark name
+        self._ids = 0
+        self._numbering: dict[tuple[str, int, str], int] = {}
+        self._sections = 0
+        self._drop_thumbnail()
+        _styles(self.doc, brand, self.font, policy.language)
+
+    # ------------------------------------------------------------ whole documents
+
+    def single(self, document: Document) -> bytes:
+        """One document: the policy with a cover and contents; a companion with its title block on top."""
+        part = _Part(document, markdown_blocks(document.markdown), "")
+        self._name_bookmarks([part])
+        info = document.info
+        if document.name in COMPACT:
+            _compact(self.doc)
+        if document.name == "policy":
+            self._section(document.name, info.title, cover=True)
+            self._masthead()
+            self._blocks(self.doc, part.blocks.title[:1], part).paragraph_format.space_before = Mm(50)
+            self._blocks(self.doc, part.blocks.title[1:], part)
+            self._page_break()
+            self._contents([(level, text, name) for level, text, name in self._entries(part, _POLICY_TOC_LEVELS)],
+                           'TOC \\o "1-2" \\h \\z \\u')
+        else:
+            self._section(document.name, info.title, cover=False)
+            self._masthead()
+            self._blocks(self.doc, part.blocks.title, part)
+        self._blocks(self.doc, part.blocks.body, part)
+        self._properties(info.title, info.description, info.keywords)
+        return self.to_bytes()
+
+    def handbook(self, documents: Sequence[Document]) -> bytes:
+        """Every document under one cover and one contents list, each starting on a new page."""
+        parts = [_Part(doc, markdown_blocks(doc.markdown), f"{doc.name}-") for doc in documents]
+        self._name_bookmarks(parts)
+        self._section("handbook", HANDBOOK_TITLE, cover=True)
+        self._masthead()
+        self.doc.add_paragraph(HANDBOOK_TITLE, style="Title").paragraph_format.space_before = Mm(50)
+        for label, value in self._details():
+            paragraph = self.doc.add_paragraph()
+            paragraph.add_run(f"{label}: ", style="Strong")
+            paragraph.add_run(value)
+        self._page_break()
+        entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
+        self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
+        for part in parts:
+            self._section(part.document.name, part.document.info.title, cover=False)
+            self._blocks(self.doc, part.blocks.title, part)
+            self._blocks(self.doc, part.blocks.body, part)
+        policy = self.policy
+        self._properties(f"{policy.organisation}: {HANDBOOK_TITLE}",
+                         f"The social media policy of {policy.organisation}, version {policy.version}, with its "
+                         "companion documents", ("social media", "policy", "handbook", policy.short_name))
+        return self.to_bytes()
+
+    def to_bytes(self) -> bytes:
+        """The package, with fixed zip entry times and order."""
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return reproducible_zip(buffer.getvalue())
+
+    # ------------------------------------------------------------ parts of a document
+
+    def _masthead(self) -> None:
+        """The logo (with its text alternative) and the organisation's display name."""
+        logo = self.brand.logo
+        if logo is not None and logo.media_type in ("image/png", "image/jpeg"):
+            run = self.doc.add_paragraph(style="Brand").add_run()
+            run.add_picture(io.BytesIO(logo.data), height=Mm(14))
+            for prop in run._r.iter(qn("wp:docPr")):
+                prop.set("descr", self.brand.logo_alt(self.policy.organisation))
+                prop.set("name", "Logo")
+        name = self.brand.name_for(self.policy.organisation)
+        if name != self.policy.organisation:  # the title block names the organisation already
+            self.doc.add_paragraph(name, style="Brand")
+
+    def _details(self) -> list[tuple[str, str]]:
+        policy = self.policy
+        return [("Version", policy.version), ("In effect from", long_date(policy.effective_date, policy.language)),
+                ("Next review by", long_date(policy.review_date, policy.language)), ("Owner", policy.owner),
+                ("Questions", policy.contact)]
+
+    def _contents(self, entries: list[tuple[int, str, str]], instruction: str) -> None:
+        """The table of contents: a TOC field whose result is already the entries, each linked to its heading."""
+        self.doc.add_paragraph("Contents", style="TOC Heading")
+        paragraphs = [self.doc.add_paragraph(style=f"TOC {level}") for level, _, _ in entries] or \
+            [self.doc.add_paragraph()]
+        field_begin(paragraphs[0], instruction)
+        for paragraph, (_, text, name) in zip(paragraphs, entries, strict=False):
+            # Page numbers are Word's to find: updating the field (offered on opening) adds them.
+            hyperlink(paragraph, f"#{name}", [paragraph.add_run(text)._r])
+        field_end(paragraphs[-1])
+        self._page_break()
+        self.doc.settings.element.append(element("w:updateFields", {"w:val": "true"}))
+
+    def _entries(self, part: _Part, levels: dict[str, int]) -> list[tuple[int, str, str]]:
+        return [(levels[block.style], block.text, self._bookmarks[part.prefix + block.anchor])
+                for block in (*part.blocks.title, *part.blocks.body)
+                if isinstance(block, Paragraph) and block.style in levels and block.anchor]
+
+    def _name_bookmarks(self, parts: list[_Part]) -> None:
+        """A Word bookmark name (letters, digits, _; at most 40 characters; unique) for every heading."""
+        used: set[str] = set()
+        for part in parts:
+            for block in (*part.blocks.title, *part.blocks.body):
+                if isinstance(block, Paragraph) and block.anchor:
+                    base = re.sub(r"[^A-Za-z0-9]+", "_", part.prefix + block.anchor).strip("_")[:40]
+                    name, count = base, 2
+                    while name in used:
+                        name, count = f"{base[:36]}_{count}", count + 1
+                    used.add(name)
+                    self._bookmarks[part.prefix + block.anchor] = name
+
+    def _section(self, kind: str, title: str, *, cover: bool) -> None:
+        """A new section (new page): page size and margins, header and footer; the cover has neither."""
+        section = self.doc.sections[0] if self._sections == 0 else self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._sections += 1
+        landscape = kind in LANDSCAPE
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        top, right, bottom, left = (Mm(size) for size in MARGINS.get(kind, DEFAULT_MARGINS))
+        section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = top, right, bottom, left
+        section.different_first_page_header_footer = cover
+        width = section.page_width - section.left_margin - section.right_margin
+        header, footer = section.header, section.footer
+        header.is_linked_to_previous = footer.is_linked_to_previous = False
+        head = header.paragraphs[0]
+        head.style = self.doc.styles["Header"]
+        head.add_run(f"{self.brand.name_for(self.policy.organisation)} · {title}")
+        foot = footer.paragraphs[0]
+        foot.style = self.doc.styles["Footer"]
+        foot.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        foot.add_run(f"Version {self.policy.version}\tPage ")
+        add_field(foot, "PAGE", "1")
+        foot.add_run(" of ")
+        add_field(foot, "NUMPAGES", "1")
+
+    def _page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    # ------------------------------------------------------------ blocks
+
+    def _blocks(self, container: docx.document.Document | _Cell, blocks: Sequence[Block], part: _Part
+                ) -> DocxParagraph:
+        """Write the blocks; returns the last paragraph written."""
+        last = None
+        for block in blocks:
+            if isinstance(block, Table):
+                last = self._table(container, block, part)
+            else:
+                last = self.paragraph(container, block, part)
+        assert last is not None, "no blocks to write"
+        return last
+
+    def paragraph(self, container: docx.document.Document | _Cell, block: Paragraph, part: _Part,
+                  spans: Sequence[Span] | None = None) -> DocxParagraph:
+        """One paragraph in its style, numbered and bookmarked as needed; ``spans`` replaces its text."""
+        paragraph = container.add_paragraph(style=block.style)
+        if block.list_id is not None and block.style.startswith("List Number"):
+            self._number(paragraph, part.prefix, block.list_id, block.style)
+        self.add_spans(paragraph, block.spans if spans is None else spans, part)
+        if block.anchor:
+            self._ids += 1
+            add_bookmark(paragraph, self._bookmarks[part.prefix + block.anchor], self._ids)
+        return paragraph
+
+    def add_spans(self, paragraph: DocxParagraph, spans: Sequence[Span], part: _Part) -> list[object]:
+        """Runs for the spans (text stays text); returns the run elements, in order."""
+        made: list[object] = []
+        for span in spans:
+            if span.line_break:
+                run = paragraph.add_run()
+                run.add_break()
+                made.append(run._r)
+                continue
+            style = "Strong" if span.bold else "Emphasis" if span.italic else None
+            run = paragraph.add_run(span.text, style=style)
+            if span.bold and span.italic:
+                run.italic = True
+            if span.code:
+                run.font.name = "Courier New"
+            target = self._link_target(span.link, part)
+            if target is not None:
+                run.style = self.doc.styles["Hyperlink"]
+                run.bold = span.bold or None
+                hyperlink(paragraph, target, [run._r])
+            made.append(run._r)
+        return made
+
+    def _link_target(self, link: str | None, part: _Part) -> str | None:
+        if link is None or not link.startswith("#"):
+            return link
+        name = self._bookmarks.get(part.prefix + link[1:])
+        return f"#{name}" if name else None
+
+    def _number(self, paragraph: DocxParagraph, prefix: str, list_id: int, style: str) -> None:
+        """Each numbered list starts again at 1: its own w:num over the style's numbering, restarted."""
+        key = (prefix, list_id, style)
+        if key not in self._numbering:
+            self._numbering[key] = _restarted_num(self.doc, self.doc.styles[style].style_id)
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.append(element("w:numPr", {}, element("w:ilvl", {"w:val": "0"}),
+                           element("w:numId", {"w:val": str(self._numbering[key])})))
+
+    def _table(self, container: docx.document.Document | _Cell, block: Table, part: _Part) -> DocxParagraph:
+        rows = (block.header, *block.rows)
+        table = container.add_table(rows=len(rows), cols=len(block.header))
+        table.style = self.doc.styles["Policy Table"]
+        repeat_header(table.rows[0]._tr)
+        fillable = part.document.name in FILLABLE
+        for r, row in enumerate(rows):
+            for c, cell_spans in enumerate(row):
+                paragraph = table.cell(r, c).paragraphs[0]
+                if cell_spans or not fillable or r == 0:
+                    self.add_spans(paragraph, cell_spans, part)
+                    continue
+                label = "".join(s.text for s in (row[0] if len(block.header) == 2 else block.header[c]))
+                self._ids += 1
+                dated = "date" in label.lower()
+                content_control(paragraph, control_id=self._ids, alias=label,
+                                tag=re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
+                                placeholder="Choose a date" if dated else
+                                "Type your name to sign" if "signature" in label.lower() else "Type here",
+                                date=dated)
+        if fillable:
+            for table_row in table.rows[1:]:
+                table_row.height = Mm(12)  # room to write by hand, as in the PDF
+        return self.doc.add_paragraph()  # Word needs a paragraph between a table and what follows
+
+    # ------------------------------------------------------------ package
+
+    def _properties(self, title: str, subject: str, keywords: Sequence[str]) -> None:
+        """Core properties (title, subject, author = the policy's owner, language, dates)."""
+        props = self.doc.core_properties
+        when = source_date()
+        props.title, props.subject, props.author = title, subject, self.policy.owner
+        props.language, props.keywords = self.policy.language, ", ".join(keywords)
+        props.last_modified_by, props.revision, props.comments = "policygen", 1, ""
+        props.category, props.content_status = "Policy", ""
+        props.created = props.modified = when.replace(tzinfo=None)
+
+    def _drop_thumbnail(self) -> None:
+        """python-docx's template carries a picture of some other document; ours has none."""
+        rels = self.doc.part.package.rels
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+            rels.pop(rid)
+
+
+def _restarted_num(doc: docx.document.Document, style_id: str) -> int:
+    """A new w:num over the abstract numbering that ``style_id`` uses, restarting at 1."""
+    numbering = doc.part.numbering_part.element
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum"))
+                    if any(p.get(qn("w:val")) == style_id for p in a.iter(qn("w:pStyle"))))
+    number = 1 + max((int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))), default=0)
+    numbering.append(element("w:num", {"w:numId": str(number)},
+                             element("w:abstractNumId", {"w:val": abstract.get(qn("w:abstractNumId"))}),
+                             element("w:lvlOverride", {"w:ilvl": "0"},
+                                     element("w:startOverride", {"w:val": "1"}))))
+    return number
+
+
+def _styles(doc: docx.document.Document, brand: Brand, font: str, language: str) -> None:
+    """Word's own styles, set to the brand's font and colours and the policy's language."""
+    theme = brand.theme
+    styles_element = doc.styles.element
+    for fonts in styles_element.iter(qn("w:rFonts")):  # one font everywhere, not the template's theme fonts
+        if fonts.get(qn("w:ascii")) in ("Courier", "Courier New"):
+            continue
+        for name in list(fonts.attrib):
+            del fonts.attrib[name]
+        for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(name), font)
+    defaults = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in defaults.findall(qn("w:lang")):
+        defaults.remove(old)
+    for old in defaults.findall(qn("w:sz")) + defaults.findall(qn("w:szCs")) + defaults.findall(qn("w:color")):
+        defaults.remove(old)
+    # Size, colour and language as document defaults, not in Normal: a table style's header row (white text)
+    # would lose to the paragraph style's colour, but wins over the defaults.
+    defaults.append(element("w:color", {"w:val": TEXT.lstrip("#").upper()}))
+    defaults.append(element("w:sz", {"w:val": "21"}))
+    defaults.append(element("w:szCs", {"w:val": "21"}))
+    defaults.append(element("w:lang", {"w:val": language, "w:eastAsia": language, "w:bidi": language}))
+    doc.settings.element.append(element("w:themeFontLang", {"w:val": language}))
+    normal = doc.styles["Normal"]
+    normal.font.name = font
+    normal.paragraph_format.space_after, normal.paragraph_format.line_spacing = Pt(8), 1.4
+    for name, size, before, bold in (("Title", 26, 0, True), ("Heading 1", 14, 24, True),
+                                     ("Heading 2", 11, 12, True), ("Heading 3", 10.5, 10, True)):
+        style = doc.styles[name]
+        style.font.name, style.font.size, style.font.bold, style.font.italic = font, Pt(size), bold, False
+        style.font.color.rgb = _rgb(TEXT)
+        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(6)
+        style.paragraph_format.keep_with_next = True
+        for border in style.element.iter(qn("w:bottom"), qn("w:top")):
+            border.set(qn("w:color"), theme.accent.lstrip("#").upper())
+            border.attrib.pop(qn("w:themeColor"), None)
+    heading = doc.styles["Heading 1"].paragraph_format.element.get_or_add_pPr()
+    heading.append(element("w:pBdr", {}, element("w:top", {"w:val": "single", "w:sz": "18", "w:space": "6",
+                                                            "w:color": theme.accent.lstrip("#").upper()})))
+    quote = doc.styles["Quote"]
+    quote.font.color.rgb, quote.font.italic = _rgb(MUTED), True
+    for name in ("Header", "Footer"):
+        doc.styles[name].font.size, doc.styles[name].font.color.rgb = Pt(8.5), _rgb(MUTED)
+        for tabs in doc.styles[name].element.iter(qn("w:tabs")):  # the template's Letter-sized tab stops
+            tabs.getparent().remove(tabs)
+    brand_style = doc.styles.add_style("Brand", WD_STYLE_TYPE.PARAGRAPH)
+    brand_style.base_style = normal
+    brand_style.font.bold, brand_style.font.size, brand_style.font.color.rgb = True, Pt(13), _rgb(theme.primary)
+    link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb, link.font.underline = _rgb(theme.primary), True
+    placeholder = doc.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
+    placeholder.font.color.rgb = _rgb(MUTED)
+    for level in (1, 2):
+        toc = doc.styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+        toc.base_style, toc.font.bold = normal, level == 1
+        toc.paragraph_format.left_indent = Mm(6 * (level - 1))
+        toc.paragraph_format.space_before = Mm(4) if level == 1 else Mm(1.2)
+        toc.paragraph_format.space_after = Pt(0)
+        toc.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    doc.styles["TOC Heading"].font.color.rgb = _rgb(TEXT)
+    _table_style(doc, theme.primary)
+
+
+def _compact(doc: docx.document.Document) -> None:
+    """The summary's tighter type scale (it fits one page, as in the PDF)."""
+    normal = doc.styles["Normal"]
+    normal.font.size, normal.paragraph_format.line_spacing, normal.paragraph_format.space_after = Pt(9), 1.1, Pt(3)
+    doc.styles["Policy Table"].font.size = Pt(9)
+    doc.styles["Title"].font.size = Pt(18)
+    doc.styles["Heading 1"].font.size = Pt(12)
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(8)
+
+
+def _table_style(doc: docx.document.Document, primary: str) -> None:
+    """'Policy Table': thin rules, and a header row in the primary colour with white bold text."""
+    style = doc.styles.add_style("Policy Table", WD_STYLE_TYPE.TABLE)
+    style.base_style = doc.styles["Table Grid"]
+    style.font.size = Pt(9.5)
+    header_cell = element("w:tcPr", {})
+    shade(header_cell, primary)
+    style.element.append(element(
+        "w:tblStylePr", {"w:type": "firstRow"},
+        element("w:rPr", {}, element("w:b", {}), element("w:color", {"w:val": "FFFFFF"})),
+        element("w:trPr", {}, element("w:tblHeader", {})), header_cell))
+
+
+class WordFormat:
+    """The ``docx`` output format: one Word document per document, or one handbook."""
+
+    def __init__(self, settings: FormatSettings) -> None:
+        self.settings = settings
+
+    def render(self, document: Document) -> Rendered:
+        """One document as a .docx."""
+        return Rendered(WordWriter(document.policy, document.brand).single(document))
+
+    def render_bundle(self, documents: Sequence[Document]) -> Rendered:
+        """Every document in one handbook .docx."""
+        first = documents[0]
+        return Rendered(WordWriter(first.policy, first.brand).handbook(documents))
