@@ -277,8 +277,9 @@ def migrate(
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier answers file.", show_default=False)],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later answers file.", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html",
-                                     help="md: a changelog; html: a redline page.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html|docx",
+                                     help="md: a changelog; html: a redline page; docx: the new policy with "
+                                          "tracked changes and a comment on each (needs -o).")] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
 ) -> None:
     """Show what changed in the policy between two answers files, and which answers caused it.
@@ -290,15 +291,24 @@ def diff(
     from .diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
 
-    if fmt not in ("md", "html"):
-        raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md or html")
+    if fmt not in ("md", "html", "docx"):
+        raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md, html or docx")
+    if fmt == "docx" and output is None:
+        raise InputError.single("a Word redline is a file, not text for the terminal", key="--output",
+                                hint="add -o changes.docx")
     new_answers, warnings = load_answers(new)
     old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
     _print_problems(old_warnings + warnings)
-    comparison = compare(old_answers, new_answers, load_library(new_answers.questionnaire))
-    text = changes_markdown(comparison) if fmt == "md" else changes_html(comparison)
+    library = load_library(new_answers.questionnaire)
+    comparison = compare(old_answers, new_answers, library)
+    if fmt == "docx":
+        from .word_redline import redline_docx
+
+        text: str | bytes = redline_docx(comparison, old_answers, new_answers, library)
+    else:
+        text = changes_markdown(comparison) if fmt == "md" else changes_html(comparison)
     if output is None:
-        print(text, end="")
+        print(str(text), end="")
     else:
         write_file_atomically(output, text)
         print(output)

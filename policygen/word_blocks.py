@@ -12,6 +12,7 @@ The same blocks feed the document writer (``word.py``) and the redline
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -109,10 +110,10 @@ def _spans(inline: Token) -> tuple[Span, ...]:
             spans.append(Span("", line_break=True))
         elif kind == "image":  # images in the Markdown are not fetched: their text alternative stands in
             spans.append(Span(child.content, bold > 0, italic > 0))
-    return tuple(_merge(spans))
+    return tuple(merge_spans(spans))
 
 
-def _merge(spans: list[Span]) -> list[Span]:
+def merge_spans(spans: Sequence[Span]) -> list[Span]:
     """Neighbouring spans that look the same become one (fewer runs, word-level diffs over whole words)."""
     merged: list[Span] = []
     for span in spans:
