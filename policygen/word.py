@@ -26,16 +26,19 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 
 from .brand import Brand
 from .compose import Policy, long_date
@@ -54,6 +57,7 @@ from .word_ooxml import (
     reproducible_zip,
     shade,
     source_date,
+    text_run,
 )
 
 DEFAULT_FONT = "Arial"  # Word's everywhere; LibreOffice shows it with the metric-compatible Liberation Sans
@@ -90,14 +94,14 @@ class WordWriter:
 
     def __init__(self, policy: Policy, brand: Brand) -> None:
         self.policy, self.brand = policy, brand
-        self.doc = docx.Document()
+        self.doc = docx.Document(io.BytesIO(_template()))
         self.font = brand.theme.font_family or DEFAULT_FONT
         self._bookmarks: dict[str, str] = {}  # prefixed heading id -> bookmark name
         self._ids = 0
         self._numbering: dict[tuple[str, int, str], int] = {}
         self._sections = 0
-        self._drop_thumbnail()
         _styles(self.doc, brand, self.font, policy.language)
+        self._style_ids = {style.name: style.style_id for style in self.doc.styles}
 
     # ------------------------------------------------------------ whole documents
 
@@ -130,11 +134,11 @@ class WordWriter:
         self._name_bookmarks(parts)
         self._section("handbook", HANDBOOK_TITLE, cover=True)
         self._masthead()
-        self.doc.add_paragraph(HANDBOOK_TITLE, style="Title").paragraph_format.space_before = Mm(50)
+        self.add_paragraph(self.doc, "Title", HANDBOOK_TITLE).paragraph_format.space_before = Mm(50)
         for label, value in self._details():
-            paragraph = self.doc.add_paragraph()
-            paragraph.add_run(f"{label}: ", style="Strong")
-            paragraph.add_run(value)
+            paragraph = self.add_paragraph(self.doc, "Normal")
+            self.add_run(paragraph, f"{label}: ", "Strong")
+            self.add_run(paragraph, value)
         self._page_break()
         entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
         self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
@@ -160,14 +164,14 @@ class WordWriter:
         """The logo (with its text alternative) and the organisation's display name."""
         logo = self.brand.logo
         if logo is not None and logo.media_type in ("image/png", "image/jpeg"):
-            run = self.doc.add_paragraph(style="Brand").add_run()
+            run = self.add_run(self.add_paragraph(self.doc, "Brand"), "")
             run.add_picture(io.BytesIO(logo.data), height=Mm(14))
             for prop in run._r.iter(qn("wp:docPr")):
                 prop.set("descr", self.brand.logo_alt(self.policy.organisation))
                 prop.set("name", "Logo")
         name = self.brand.name_for(self.policy.organisation)
         if name != self.policy.organisation:  # the title block names the organisation already
-            self.doc.add_paragraph(name, style="Brand")
+            self.add_paragraph(self.doc, "Brand", name)
 
     def _details(self) -> list[tuple[str, str]]:
         policy = self.policy
@@ -177,13 +181,13 @@ class WordWriter:
 
     def _contents(self, entries: list[tuple[int, str, str]], instruction: str) -> None:
         """The table of contents: a TOC field whose result is already the entries, each linked to its heading."""
-        self.doc.add_paragraph("Contents", style="TOC Heading")
-        paragraphs = [self.doc.add_paragraph(style=f"TOC {level}") for level, _, _ in entries] or \
-            [self.doc.add_paragraph()]
+        self.add_paragraph(self.doc, "TOC Heading", "Contents")
+        paragraphs = [self.add_paragraph(self.doc, f"TOC {level}") for level, _, _ in entries] or \
+            [self.add_paragraph(self.doc, "Normal")]
         field_begin(paragraphs[0], instruction)
         for paragraph, (_, text, name) in zip(paragraphs, entries, strict=False):
             # Page numbers are Word's to find: updating the field (offered on opening) adds them.
-            hyperlink(paragraph, f"#{name}", [paragraph.add_run(text)._r])
+            hyperlink(paragraph, f"#{name}", [self.add_run(paragraph, text)._r])
         field_end(paragraphs[-1])
         self._page_break()
         self.doc.settings.element.append(element("w:updateFields", {"w:val": "true"}))
@@ -250,7 +254,7 @@ class WordWriter:
     def paragraph(self, container: docx.document.Document | _Cell, block: Paragraph, part: _Part,
                   spans: Sequence[Span] | None = None) -> DocxParagraph:
         """One paragraph in its style, numbered and bookmarked as needed; ``spans`` replaces its text."""
-        paragraph = container.add_paragraph(style=block.style)
+        paragraph = self.add_paragraph(container, block.style)
         if block.list_id is not None and block.style.startswith("List Number"):
             self._number(paragraph, part.prefix, block.list_id, block.style)
         self.add_spans(paragraph, block.spans if spans is None else spans, part)
@@ -269,14 +273,14 @@ class WordWriter:
                 made.append(run._r)
                 continue
             style = "Strong" if span.bold else "Emphasis" if span.italic else None
-            run = paragraph.add_run(span.text, style=style)
+            run = self.add_run(paragraph, span.text, style)
             if span.bold and span.italic:
                 run.italic = True
             if span.code:
                 run.font.name = "Courier New"
             target = self._link_target(span.link, part)
             if target is not None:
-                run.style = self.doc.styles["Hyperlink"]
+                run._r.style = self._style_ids["Hyperlink"]
                 run.bold = span.bold or None
                 hyperlink(paragraph, target, [run._r])
             made.append(run._r)
@@ -300,7 +304,7 @@ class WordWriter:
     def _table(self, container: docx.document.Document | _Cell, block: Table, part: _Part) -> DocxParagraph:
         rows = (block.header, *block.rows)
         table = container.add_table(rows=len(rows), cols=len(block.header))
-        table.style = self.doc.styles["Policy Table"]
+        table._tbl.tblStyle_val = self._style_ids["Policy Table"]
         repeat_header(table.rows[0]._tr)
         fillable = part.document.name in FILLABLE
         for r, row in enumerate(rows):
@@ -334,11 +338,48 @@ class WordWriter:
         props.category, props.content_status = "Policy", ""
         props.created = props.modified = when.replace(tzinfo=None)
 
-    def _drop_thumbnail(self) -> None:
-        """python-docx's template carries a picture of some other document; ours has none."""
-        rels = self.doc.part.package.rels
-        for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+    def add_paragraph(self, container: docx.document.Document | _Cell, style: str, text: str = ""
+                      ) -> DocxParagraph:
+        """A paragraph in a style, by the style's id (python-docx's lookup by name reads every style)."""
+        paragraph: DocxParagraph
+        if isinstance(container, _Cell):
+            paragraph = container.add_paragraph()
+        else:  # before the body's last-section properties, without python-docx's search through the body
+            made = OxmlElement("w:p")
+            self.doc.element.body.sectPr.addprevious(made)
+            paragraph = DocxParagraph(made, self.doc._body)
+        paragraph._p.style = self._style_ids[style]
+        if text:
+            self.add_run(paragraph, text)
+        return paragraph
+
+    def add_run(self, paragraph: DocxParagraph, text: str, style: str | None = None) -> Run:
+        """A run of text, as text (``w:t``), never as markup or a field."""
+        made = text_run(text) if text else OxmlElement("w:r")
+        paragraph._p.append(made)
+        if style is not None:
+            made.style = self._style_ids[style]
+        return Run(made, paragraph)
+
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+@cache
+def _template() -> bytes:
+    """python-docx's default template, trimmed once per process: without the picture of some other document
+    (its thumbnail), the second copy of the styles for Word 2010 (stylesWithEffects) and the table styles
+    policygen does not use (fewer styles to parse and search)."""
+    doc = docx.Document()
+    for rels, kind in ((doc.part.package.rels, RT.THUMBNAIL), (doc.part.rels, _STYLES_WITH_EFFECTS)):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == kind]:
             rels.pop(rid)
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if re.match(r"(Light|Medium|Dark|Colorful)", style.get(qn("w:styleId"), "")):
+            styles.remove(style)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
 
 def _restarted_num(doc: docx.document.Document, style_id: str) -> int:
