@@ -135,6 +135,8 @@ class WordWriter:
         self._section("handbook", HANDBOOK_TITLE, cover=True)
         self._masthead()
         self.add_paragraph(self.doc, "Title", HANDBOOK_TITLE).paragraph_format.space_before = Mm(50)
+        if self.brand.name_for(self.policy.organisation) != self.policy.organisation:
+            self.add_paragraph(self.doc, "Subtitle", self.policy.organisation)
         for label, value in self._details():
             paragraph = self.add_paragraph(self.doc, "Normal")
             self.add_run(paragraph, f"{label}: ", "Strong")

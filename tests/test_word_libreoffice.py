@@ -1,0 +1,83 @@
+"""LibreOffice opens every .docx policygen writes: converted headless to PDF with no error, about as many
+pages as policygen's own PDF, and the Markdown's text in it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from word_support import markdown_texts, paragraph_texts
+
+from conftest import FIXTURES, ROOT, require_tool
+from policygen.cli import run
+
+pytestmark = pytest.mark.slow
+DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
+
+
+def _convert(files: list[Path], out: Path, profile: Path) -> None:
+    """Convert to PDF with a profile of its own (two soffice sharing one collide, and the second says nothing)."""
+    soffice = require_tool("soffice", "libreoffice")
+    done = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                           "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    missing = [f.name for f in files if not (out / f"{f.stem}.pdf").is_file()]
+    assert not missing, f"LibreOffice wrote no PDF for {missing}: {done.stdout} {done.stderr}"
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo as DOCX (one each, and the handbook), Markdown and policygen's PDF; the redline; all converted."""
+    out = tmp_path_factory.mktemp("lo")
+    demo = ROOT / "examples" / "demo" / "answers.yaml"
+    assert run(["render", str(demo), "-f", "docx", "-f", "md", "-f", "pdf", "-o", str(out)]) == 0
+    assert run(["render", str(demo), "-f", "docx", "-f", "pdf", "--bundle", "-o", str(out / "bundle")]) == 0
+    assert run(["diff", str(FIXTURES / "diff" / "old.yaml"), str(FIXTURES / "diff" / "new.yaml"), "-f", "docx",
+                "-o", str(out / "redline" / "changes.docx")]) == 0
+    converted = out / "converted"
+    files = [*sorted(out.glob("*.docx")), out / "bundle" / "handbook.docx", out / "redline" / "changes.docx"]
+    _convert(files, converted, out / "profile-1")
+    return out
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_page_count_is_within_one_of_policygens_pdf(rendered: Path, name: str) -> None:
+    ours = len(PdfReader(rendered / f"{name}.pdf").pages)
+    libreoffice = len(PdfReader(rendered / "converted" / f"{name}.pdf").pages)
+    assert abs(ours - libreoffice) <= 1, (name, ours, libreoffice)
+
+
+def test_handbook_page_count_is_within_one_of_policygens_pdf(rendered: Path) -> None:
+    ours = len(PdfReader(rendered / "bundle" / "handbook.pdf").pages)
+    libreoffice = len(PdfReader(rendered / "converted" / "handbook.pdf").pages)
+    assert abs(ours - libreoffice) <= 1, (ours, libreoffice)
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_pdf_holds_the_markdowns_text_in_order(rendered: Path, name: str) -> None:
+    """Each paragraph of the Markdown appears in LibreOffice's PDF, in order (running heads and feet aside)."""
+    reader = PdfReader(rendered / "converted" / f"{name}.pdf")
+    page_text = _squeezed("".join(page.extract_text() for page in reader.pages))
+    position = 0
+    for paragraph in markdown_texts((rendered / f"{name}.md").read_text(encoding="utf-8")):
+        found = page_text.find(_squeezed(paragraph), position)
+        if found < 0:  # a paragraph split by a page break: the running foot and head sit inside it
+            head, tail = _squeezed(paragraph)[:25], _squeezed(paragraph)[-25:]
+            found = page_text.find(head, position)
+            assert found >= 0 and page_text.find(tail, found) >= 0, (name, paragraph)
+        position = found
+
+
+def test_the_redline_opens_and_shows_both_versions(rendered: Path) -> None:
+    text = _squeezed("".join(p.extract_text() for p in PdfReader(rendered / "converted" / "changes.pdf").pages))
+    # LibreOffice shows tracked changes: deleted and inserted text are both on the page.
+    assert _squeezed("Saying where you work") in text and _squeezed("Keeping your employer private") in text
+    assert paragraph_texts(rendered / "redline" / "changes.docx", accept=True)
