@@ -46,6 +46,9 @@ from .formats import Document, FormatSettings, Rendered
 from .theme import MUTED, TEXT
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
 from .word_ooxml import (
+    AFTER_PBDR,
+    AFTER_THEME_FONT_LANG,
+    AFTER_UPDATE_FIELDS,
     add_bookmark,
     add_field,
     content_control,
@@ -53,6 +56,7 @@ from .word_ooxml import (
     field_begin,
     field_end,
     hyperlink,
+    insert_before,
     repeat_header,
     reproducible_zip,
     shade,
@@ -192,7 +196,8 @@ class WordWriter:
             hyperlink(paragraph, f"#{name}", [self.add_run(paragraph, text)._r])
         field_end(paragraphs[-1])
         self._page_break()
-        self.doc.settings.element.append(element("w:updateFields", {"w:val": "true"}))
+        settings = self.doc.settings.element
+        insert_before(settings, element("w:updateFields", {"w:val": "true"}), AFTER_UPDATE_FIELDS)
 
     def _entries(self, part: _Part, levels: dict[str, int]) -> list[tuple[int, str, str]]:
         return [(levels[block.style], block.text, self._bookmarks[part.prefix + block.anchor])
@@ -419,7 +424,8 @@ def _styles(doc: docx.document.Document, brand: Brand, font: str, language: str)
     defaults.append(element("w:sz", {"w:val": "21"}))
     defaults.append(element("w:szCs", {"w:val": "21"}))
     defaults.append(element("w:lang", {"w:val": language, "w:eastAsia": language, "w:bidi": language}))
-    doc.settings.element.append(element("w:themeFontLang", {"w:val": language}))
+    settings = doc.settings.element
+    insert_before(settings, element("w:themeFontLang", {"w:val": language}), AFTER_THEME_FONT_LANG)
     normal = doc.styles["Normal"]
     normal.font.name = font
     normal.paragraph_format.space_after, normal.paragraph_format.line_spacing = Pt(8), 1.4
@@ -433,9 +439,10 @@ def _styles(doc: docx.document.Document, brand: Brand, font: str, language: str)
         for border in style.element.iter(qn("w:bottom"), qn("w:top")):
             border.set(qn("w:color"), theme.accent.lstrip("#").upper())
             border.attrib.pop(qn("w:themeColor"), None)
-    heading = doc.styles["Heading 1"].paragraph_format.element.get_or_add_pPr()
-    heading.append(element("w:pBdr", {}, element("w:top", {"w:val": "single", "w:sz": "18", "w:space": "6",
-                                                            "w:color": theme.accent.lstrip("#").upper()})))
+    heading = doc.styles["Heading 1"].element.get_or_add_pPr()
+    insert_before(heading, element("w:pBdr", {}, element("w:top", {
+        "w:val": "single", "w:sz": "18", "w:space": "6", "w:color": theme.accent.lstrip("#").upper()})),
+        AFTER_PBDR)
     quote = doc.styles["Quote"]
     quote.font.color.rgb, quote.font.italic = _rgb(MUTED), True
     for name in ("Header", "Footer"):

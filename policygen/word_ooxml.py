@@ -31,6 +31,29 @@ def element(tag: str, attrs: dict[str, str] | None = None, *children: BaseOxmlEl
     return made
 
 
+# What may follow an element in its parent's schema sequence (ECMA-376 Part 1), for the few we insert:
+# Word refuses a file whose elements are out of order.
+AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+              "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+              "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+              "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+              "w:rPr", "w:sectPr", "w:pPrChange")
+AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+                       "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                       "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+                       "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+                       "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+AFTER_THEME_FONT_LANG = AFTER_UPDATE_FIELDS[AFTER_UPDATE_FIELDS.index("w:themeFontLang") + 1:]
+
+
+def insert_before(parent: BaseOxmlElement, child: BaseOxmlElement, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first of ``successors`` (its place in the schema's order), replacing an
+    element of the same name."""
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    parent.insert_element_before(child, *successors)
+
+
 def text_run(text: str, *, deleted: bool = False) -> CT_R:
     """A bare run holding ``text`` (``w:delText`` when it is deleted text of a tracked change)."""
     run: CT_R = OxmlElement("w:r")

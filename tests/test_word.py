@@ -235,3 +235,42 @@ def test_interview_and_batch_offer_docx(cli, tmp_path: Path) -> None:
     result = cli("batch", ROOT / "examples" / "demo", "-f", "docx", "-d", "summary", "-o", tmp_path, "-j", "1")
     assert result.code == 0, result.err
     assert (tmp_path / "demo" / "summary.docx").is_file()
+
+
+def test_markdown_blocks_map_to_word_styles_and_keep_only_safe_links() -> None:
+    from policygen.word_blocks import Paragraph, markdown_blocks
+
+    blocks = markdown_blocks(
+        "# Title\n\n## 1. Part\n\n> A quote\n\n1. one\n   1. inner\n   2. inner two\n2. two\n\n"
+        "- bullet\n  - nested\n\n[web](https://example.org) [bad](javascript:alert(1)) [ftp](ftp://x) "
+        "[inside](#sec-part)\n")
+    body = [b for b in blocks.body if isinstance(b, Paragraph)]
+    assert [(b.style, b.text) for b in body[:7]] == [
+        ("Heading 1", "1. Part"), ("Quote", "A quote"), ("List Number", "one"), ("List Number 2", "inner"),
+        ("List Number 2", "inner two"), ("List Number", "two"), ("List Bullet", "bullet")]
+    assert body[2].list_id == body[5].list_id != body[3].list_id == body[4].list_id  # each list restarts
+    assert body[7].style == "List Bullet 2"
+    links = [s.link for s in body[-1].spans]
+    assert "https://example.org" in links and "#sec-part" in links
+    assert not [link for link in links if link and link.startswith(("javascript", "ftp"))]
+    assert "bad" in body[-1].text  # the text stays, without its link
+
+
+def test_internal_links_point_at_heading_bookmarks(demo_answers: Path) -> None:
+    from policygen.answers import load_answers
+    from policygen.brand import Brand
+    from policygen.compose import compose, load_library
+    from policygen.formats import Document
+    from policygen.markdown import render_markdown
+    from policygen.word import WordWriter
+
+    answers, _ = load_answers(demo_answers)
+    library = load_library(answers.questionnaire)
+    policy = compose(answers, library)
+    markdown = render_markdown(policy, library) + "\nSee [1.1](#sec-why-we-have-this-policy) and [x](#sec-nowhere).\n"
+    data = WordWriter(policy, Brand()).single(Document("policy", policy, markdown, None, Brand()))
+    document = part(data, "word/document.xml")
+    bookmarks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
+    last = [p for p in document.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("See")]
+    links = [link.get(f"{W}anchor") for link in last[0].iter(f"{W}hyperlink")]
+    assert links == ["sec_why_we_have_this_policy"] and links[0] in bookmarks  # the unknown anchor stays text
