@@ -83,6 +83,17 @@ class Renderer(Protocol):
         """All documents as one handbook (only called for formats that declare ``bundles``)."""
 
 
+class OneFilePerDocument:
+    """Base for formats without a handbook (each document stays its own file): they only ``render``."""
+
+    def __init__(self, settings: FormatSettings) -> None:
+        self.settings = settings
+
+    def render_bundle(self, documents: Sequence[Document]) -> Rendered:
+        """Not offered (the format does not declare ``bundles``)."""
+        raise NotImplementedError(f"{type(self).__name__} makes no handbook")
+
+
 @dataclass(frozen=True)
 class OutputFormat:
     """One output format, as the CLI, the pipeline, the batch and the interview see it."""

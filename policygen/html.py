@@ -30,7 +30,7 @@ from markupsafe import Markup
 from . import __version__
 from .brand import Brand
 from .compose import Policy, long_date
-from .formats import Document, FormatSettings, Rendered
+from .formats import Document, OneFilePerDocument, Rendered
 from .jinjacache import bytecode_cache
 from .resources import templates_dir
 
@@ -214,16 +214,9 @@ class PageInfo:
                    ("social media", "policy", policy.short_name), contents=True)
 
 
-class HtmlFormat:
+class HtmlFormat(OneFilePerDocument):
     """The ``html`` output format: one standalone page per document."""
-
-    def __init__(self, settings: FormatSettings) -> None:
-        self.settings = settings
 
     def render(self, document: Document) -> Rendered:
         """The document's HTML page."""
         return Rendered(document.html)
-
-    def render_bundle(self, documents: Sequence[Document]) -> Rendered:
-        """Not offered: each HTML page stands alone."""
-        raise NotImplementedError("HTML has no handbook")

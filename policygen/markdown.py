@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .compose import ClauseLibrary, Policy, tidy_markdown
-from .formats import Rendered
+from .formats import OneFilePerDocument, Rendered
 
 if TYPE_CHECKING:
-    from .formats import Document, FormatSettings
+    from .formats import Document
 
 DOCUMENT_TEMPLATE = "policy/document.md.j2"
 
@@ -21,16 +20,9 @@ def render_markdown(policy: Policy, library: ClauseLibrary) -> str:
     return tidy_markdown(text) + "\n"
 
 
-class MarkdownFormat:
+class MarkdownFormat(OneFilePerDocument):
     """The ``md`` output format: the document's Markdown as it is."""
-
-    def __init__(self, settings: FormatSettings) -> None:
-        self.settings = settings
 
     def render(self, document: Document) -> Rendered:
         """The document's Markdown text."""
         return Rendered(document.markdown)
-
-    def render_bundle(self, documents: Sequence[Document]) -> Rendered:
-        """Not offered: Markdown documents stay one file each."""
-        raise NotImplementedError("Markdown has no handbook")
