@@ -70,7 +70,7 @@ def test_unknown_pdf_variant_is_bad_input(cli, demo_answers: Path, tmp_path: Pat
 def test_unknown_format_is_bad_input(cli, demo_answers: Path, tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-f", "rtf", "-o", tmp_path)
     assert result.code == 2
-    assert "unknown format 'rtf'" in result.err and "use md, html or pdf" in result.err
+    assert "unknown format 'rtf'" in result.err and "use md, html, pdf or docx" in result.err
     assert list(tmp_path.iterdir()) == []
 
 
