@@ -118,7 +118,7 @@ class WordWriter:
             _compact(self.doc)
         if document.name == "policy":
             self._section(document.name, info.title, cover=True)
-            self._masthead()
+            self._masthead(cover=True)
             self._blocks(self.doc, part.blocks.title[:1], part).paragraph_format.space_before = Mm(50)
             self._blocks(self.doc, part.blocks.title[1:], part)
             self._page_break()
@@ -126,7 +126,7 @@ class WordWriter:
                            'TOC \\o "1-2" \\h \\z \\u')
         else:
             self._section(document.name, info.title, cover=False)
-            self._masthead()
+            self._masthead(cover=False)
             self._blocks(self.doc, part.blocks.title, part)
         self._blocks(self.doc, part.blocks.body, part)
         self._properties(info.title, info.description, info.keywords)
@@ -137,7 +137,7 @@ class WordWriter:
         parts = [_Part(doc, markdown_blocks(doc.markdown), f"{doc.name}-") for doc in documents]
         self._name_bookmarks(parts)
         self._section("handbook", HANDBOOK_TITLE, cover=True)
-        self._masthead()
+        self._masthead(cover=True)
         self.add_paragraph(self.doc, "Title", HANDBOOK_TITLE).paragraph_format.space_before = Mm(50)
         if self.brand.name_for(self.policy.organisation) != self.policy.organisation:
             self.add_paragraph(self.doc, "Subtitle", self.policy.organisation)
@@ -166,12 +166,12 @@ class WordWriter:
 
     # ------------------------------------------------------------ parts of a document
 
-    def _masthead(self) -> None:
+    def _masthead(self, *, cover: bool) -> None:
         """The logo (with its text alternative) and the organisation's display name."""
         logo = self.brand.logo
         if logo is not None and logo.media_type in ("image/png", "image/jpeg"):
             run = self.add_run(self.add_paragraph(self.doc, "Brand"), "")
-            run.add_picture(io.BytesIO(logo.data), height=Mm(14))
+            run.add_picture(io.BytesIO(logo.data), height=Mm(22 if cover else 12))  # as in the PDF
             for prop in run._r.iter(qn("wp:docPr")):
                 prop.set("descr", self.brand.logo_alt(self.policy.organisation))
                 prop.set("name", "Logo")
@@ -331,7 +331,12 @@ class WordWriter:
         if fillable:
             for table_row in table.rows[1:]:
                 table_row.height = Mm(12)  # room to write by hand, as in the PDF
-        return self.doc.add_paragraph()  # Word needs a paragraph between a table and what follows
+        # Word needs a paragraph after a table; a tiny one, so that it never spills onto a page of its own
+        spacer = self.add_paragraph(self.doc, "Normal")
+        spacer.paragraph_format.space_after, spacer.paragraph_format.line_spacing = Pt(0), Pt(1)
+        insert_before(spacer._p.get_or_add_pPr(), element("w:rPr", {}, element("w:sz", {"w:val": "2"})),
+                      ("w:sectPr", "w:pPrChange"))
+        return spacer
 
     # ------------------------------------------------------------ package
 
