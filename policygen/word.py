@@ -85,7 +85,7 @@ def _rgb(colour: str) -> RGBColor:
 
 
 @dataclass(frozen=True)
-class _Part:
+class Part:
     """One document to write, with its blocks and the prefix that keeps its bookmarks unique."""
 
     document: Document
@@ -111,32 +111,31 @@ class WordWriter:
 
     def single(self, document: Document) -> bytes:
         """One document: the policy with a cover and contents; a companion with its title block on top."""
-        part = _Part(document, markdown_blocks(document.markdown), "")
-        self._name_bookmarks([part])
+        part = Part(document, markdown_blocks(document.markdown), "")
+        self.name_bookmarks([part])
         info = document.info
         if document.name in COMPACT:
             _compact(self.doc)
         if document.name == "policy":
-            self._section(document.name, info.title, cover=True)
+            self.section(document.name, info.title, cover=True)
             self._masthead(cover=True)
             self._blocks(self.doc, part.blocks.title[:1], part).paragraph_format.space_before = Mm(50)
             self._blocks(self.doc, part.blocks.title[1:], part)
             self._page_break()
-            self._contents([(level, text, name) for level, text, name in self._entries(part, _POLICY_TOC_LEVELS)],
-                           'TOC \\o "1-2" \\h \\z \\u')
+            self._contents(self._entries(part, _POLICY_TOC_LEVELS), 'TOC \\o "1-2" \\h \\z \\u')
         else:
-            self._section(document.name, info.title, cover=False)
+            self.section(document.name, info.title, cover=False)
             self._masthead(cover=False)
             self._blocks(self.doc, part.blocks.title, part)
         self._blocks(self.doc, part.blocks.body, part)
-        self._properties(info.title, info.description, info.keywords)
+        self.properties(info.title, info.description, info.keywords)
         return self.to_bytes()
 
     def handbook(self, documents: Sequence[Document]) -> bytes:
         """Every document under one cover and one contents list, each starting on a new page."""
-        parts = [_Part(doc, markdown_blocks(doc.markdown), f"{doc.name}-") for doc in documents]
-        self._name_bookmarks(parts)
-        self._section("handbook", HANDBOOK_TITLE, cover=True)
+        parts = [Part(doc, markdown_blocks(doc.markdown), f"{doc.name}-") for doc in documents]
+        self.name_bookmarks(parts)
+        self.section("handbook", HANDBOOK_TITLE, cover=True)
         self._masthead(cover=True)
         self.add_paragraph(self.doc, "Title", HANDBOOK_TITLE).paragraph_format.space_before = Mm(50)
         if self.brand.name_for(self.policy.organisation) != self.policy.organisation:
@@ -149,11 +148,11 @@ class WordWriter:
         entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
         self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
         for part in parts:
-            self._section(part.document.name, part.document.info.title, cover=False)
+            self.section(part.document.name, part.document.info.title, cover=False)
             self._blocks(self.doc, part.blocks.title, part)
             self._blocks(self.doc, part.blocks.body, part)
         policy = self.policy
-        self._properties(f"{policy.organisation}: {HANDBOOK_TITLE}",
+        self.properties(f"{policy.organisation}: {HANDBOOK_TITLE}",
                          f"The social media policy of {policy.organisation}, version {policy.version}, with its "
                          "companion documents", ("social media", "policy", "handbook", policy.short_name))
         return self.to_bytes()
@@ -199,12 +198,12 @@ class WordWriter:
         settings = self.doc.settings.element
         insert_before(settings, element("w:updateFields", {"w:val": "true"}), AFTER_UPDATE_FIELDS)
 
-    def _entries(self, part: _Part, levels: dict[str, int]) -> list[tuple[int, str, str]]:
+    def _entries(self, part: Part, levels: dict[str, int]) -> list[tuple[int, str, str]]:
         return [(levels[block.style], block.text, self._bookmarks[part.prefix + block.anchor])
                 for block in (*part.blocks.title, *part.blocks.body)
                 if isinstance(block, Paragraph) and block.style in levels and block.anchor]
 
-    def _name_bookmarks(self, parts: list[_Part]) -> None:
+    def name_bookmarks(self, parts: list[Part]) -> None:
         """A Word bookmark name (letters, digits, _; at most 40 characters; unique) for every heading."""
         used: set[str] = set()
         for part in parts:
@@ -217,7 +216,7 @@ class WordWriter:
                     used.add(name)
                     self._bookmarks[part.prefix + block.anchor] = name
 
-    def _section(self, kind: str, title: str, *, cover: bool) -> None:
+    def section(self, kind: str, title: str, *, cover: bool) -> None:
         """A new section (new page): page size and margins, header and footer; the cover has neither."""
         section = self.doc.sections[0] if self._sections == 0 else self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._sections += 1
@@ -241,24 +240,29 @@ class WordWriter:
         foot.add_run(" of ")
         add_field(foot, "NUMPAGES", "1")
 
+    def next_id(self) -> int:
+        """A new id for a bookmark, content control or tracked change (unique in the document)."""
+        self._ids += 1
+        return self._ids
+
     def _page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     # ------------------------------------------------------------ blocks
 
-    def _blocks(self, container: docx.document.Document | _Cell, blocks: Sequence[Block], part: _Part
+    def _blocks(self, container: docx.document.Document | _Cell, blocks: Sequence[Block], part: Part
                 ) -> DocxParagraph:
         """Write the blocks; returns the last paragraph written."""
         last = None
         for block in blocks:
             if isinstance(block, Table):
-                last = self._table(container, block, part)
+                last = self.table(container, block, part)
             else:
                 last = self.paragraph(container, block, part)
         assert last is not None, "no blocks to write"
         return last
 
-    def paragraph(self, container: docx.document.Document | _Cell, block: Paragraph, part: _Part,
+    def paragraph(self, container: docx.document.Document | _Cell, block: Paragraph, part: Part,
                   spans: Sequence[Span] | None = None) -> DocxParagraph:
         """One paragraph in its style, numbered and bookmarked as needed; ``spans`` replaces its text."""
         paragraph = self.add_paragraph(container, block.style)
@@ -266,11 +270,10 @@ class WordWriter:
             self._number(paragraph, part.prefix, block.list_id, block.style)
         self.add_spans(paragraph, block.spans if spans is None else spans, part)
         if block.anchor:
-            self._ids += 1
-            add_bookmark(paragraph, self._bookmarks[part.prefix + block.anchor], self._ids)
+            add_bookmark(paragraph, self._bookmarks[part.prefix + block.anchor], self.next_id())
         return paragraph
 
-    def add_spans(self, paragraph: DocxParagraph, spans: Sequence[Span], part: _Part) -> list[object]:
+    def add_spans(self, paragraph: DocxParagraph, spans: Sequence[Span], part: Part) -> list[object]:
         """Runs for the spans (text stays text); returns the run elements, in order."""
         made: list[object] = []
         for span in spans:
@@ -293,7 +296,7 @@ class WordWriter:
             made.append(run._r)
         return made
 
-    def _link_target(self, link: str | None, part: _Part) -> str | None:
+    def _link_target(self, link: str | None, part: Part) -> str | None:
         if link is None or not link.startswith("#"):
             return link
         name = self._bookmarks.get(part.prefix + link[1:])
@@ -308,7 +311,7 @@ class WordWriter:
         ppr.append(element("w:numPr", {}, element("w:ilvl", {"w:val": "0"}),
                            element("w:numId", {"w:val": str(self._numbering[key])})))
 
-    def _table(self, container: docx.document.Document | _Cell, block: Table, part: _Part) -> DocxParagraph:
+    def table(self, container: docx.document.Document | _Cell, block: Table, part: Part) -> DocxParagraph:
         rows = (block.header, *block.rows)
         table = container.add_table(rows=len(rows), cols=len(block.header))
         table._tbl.tblStyle_val = self._style_ids["Policy Table"]
@@ -321,9 +324,8 @@ class WordWriter:
                     self.add_spans(paragraph, cell_spans, part)
                     continue
                 label = "".join(s.text for s in (row[0] if len(block.header) == 2 else block.header[c]))
-                self._ids += 1
                 dated = "date" in label.lower()
-                content_control(paragraph, control_id=self._ids, alias=label,
+                content_control(paragraph, control_id=self.next_id(), alias=label,
                                 tag=re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
                                 placeholder="Choose a date" if dated else
                                 "Type your name to sign" if "signature" in label.lower() else "Type here",
@@ -340,7 +342,7 @@ class WordWriter:
 
     # ------------------------------------------------------------ package
 
-    def _properties(self, title: str, subject: str, keywords: Sequence[str]) -> None:
+    def properties(self, title: str, subject: str, keywords: Sequence[str]) -> None:
         """Core properties (title, subject, author = the policy's owner, language, dates)."""
         props = self.doc.core_properties
         when = source_date()

@@ -27,7 +27,7 @@ from .compose import META_QUESTIONS, ClauseLibrary
 from .diff import Cause, ClauseChange, Comparison, _shown, _why
 from .formats import Document
 from .markdown import render_markdown
-from .word import WordWriter, _Part
+from .word import Part, WordWriter
 from .word_blocks import Block, Paragraph, Span, Table, markdown_blocks, merge_spans
 from .word_ooxml import element
 
@@ -60,13 +60,13 @@ def redline_docx(comparison: Comparison, old_answers: Answers, new_answers: Answ
     old, new = markdown_blocks(old_md), markdown_blocks(new_md)
     writer = WordWriter(comparison.new, Brand())
     document = Document("policy", comparison.new, new_md, None, Brand())
-    part = _Part(document, new, "")
-    writer._name_bookmarks([part, _Part(document, old, "old-")])
-    writer._section("policy", document.info.title, cover=False)
+    part = Part(document, new, "")
+    writer.name_bookmarks([part, Part(document, old, "old-")])
+    writer.section("policy", document.info.title, cover=False)
     context = _context(comparison, old_answers, new_answers)
     _Redline(writer, part, context).write([*old.title, *old.body], [*new.title, *new.body])
     info = document.info
-    writer._properties(f"{info.title}: changes since version {comparison.old.version}",
+    writer.properties(f"{info.title}: changes since version {comparison.old.version}",
                        f"The changes from version {comparison.old.version} to {comparison.new.version}, "
                        "as tracked changes", ("social media", "policy", "changes"))
     return writer.to_bytes()
@@ -103,7 +103,7 @@ def _context(comparison: Comparison, old_answers: Answers, new_answers: Answers)
 class _Redline:
     """Writes the merged block sequence with tracked changes and their comments."""
 
-    def __init__(self, writer: WordWriter, part: _Part, context: _Context) -> None:
+    def __init__(self, writer: WordWriter, part: Part, context: _Context) -> None:
         self.writer, self.part, self.context = writer, part, context
         self.heading: str | None = None  # the clause heading the text is under ("4.5 Checking posts")
         self.comments = writer.doc.comments
@@ -160,7 +160,7 @@ class _Redline:
 
     def _plain(self, block: Block) -> None:
         if isinstance(block, Table):
-            self.writer._table(self.writer.doc, block, self.part)
+            self.writer.table(self.writer.doc, block, self.part)
         else:
             self.writer.paragraph(self.writer.doc, block, self.part)
 
@@ -169,7 +169,7 @@ class _Redline:
         self._follow(block)
         reason = self._reason(block)
         if isinstance(block, Table):
-            self.writer._table(self.writer.doc, block, self.part)
+            self.writer.table(self.writer.doc, block, self.part)
             table = self.writer.doc.tables[-1]._tbl
             marks = [self._mark(list(tr.iter(qn("w:r"))), kind, reason) for tr in table.tr_lst]
             for tr in table.tr_lst:
@@ -200,8 +200,7 @@ class _Redline:
         return marked, reason
 
     def _change(self, kind: str, reason: Reason) -> BaseOxmlElement:
-        self.writer._ids += 1
-        return element(f"w:{kind}", {"w:id": str(self.writer._ids), "w:author": reason.author,
+        return element(f"w:{kind}", {"w:id": str(self.writer.next_id()), "w:author": reason.author,
                                      "w:date": reason.date.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
     def _mark(self, runs: Sequence[object], kind: str, reason: Reason) -> list[BaseOxmlElement]:
