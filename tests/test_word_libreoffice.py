@@ -81,3 +81,58 @@ def test_the_redline_opens_and_shows_both_versions(rendered: Path) -> None:
     # LibreOffice shows tracked changes: deleted and inserted text are both on the page.
     assert _squeezed("Saying where you work") in text and _squeezed("Keeping your employer private") in text
     assert paragraph_texts(rendered / "redline" / "changes.docx", accept=True)
+
+
+# A Basic macro for LibreOffice: open a document hidden, accept or reject every tracked change, save as text.
+_RESOLVE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Resolve(inPath As String, outPath As String, command As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = &quot;Hidden&quot;
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(inPath), &quot;_blank&quot;, 0, load())
+  helper = createUnoService(&quot;com.sun.star.frame.DispatchHelper&quot;)
+  helper.executeDispatch(doc.getCurrentController().getFrame(), &quot;.uno:&quot; &amp; command, &quot;&quot;, 0, Array())
+  Dim store(1) As New com.sun.star.beans.PropertyValue
+  store(0).Name = &quot;FilterName&quot;
+  store(0).Value = &quot;Text (encoded)&quot;
+  store(1).Name = &quot;FilterOptions&quot;
+  store(1).Value = &quot;UTF8,LF&quot;
+  doc.storeToURL(ConvertToURL(outPath), store())
+  doc.close(True)
+  StarDesktop.terminate()
+End Sub
+</script:module>
+"""
+
+
+def _resolved_by_libreoffice(docx: Path, command: str, profile: Path, out: Path) -> list[str]:
+    """The document's paragraphs after LibreOffice's own Accept All / Reject All, list labels removed."""
+    soffice = require_tool("soffice", "libreoffice")
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    assert module.parent.is_dir(), "the profile is made by the first conversion"
+    module.write_text(_RESOLVE_MACRO, encoding="utf-8")
+    done = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                           f'macro:///Standard.Module1.Resolve("{docx}","{out}","{command}")'],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0 and out.is_file(), done.stderr
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    # LibreOffice writes a list item as an indented label ("• ", "1. ") and its text.
+    return [re.sub(r"^\s+(?:•|\d+\.)\s+", "", line).strip() for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize(("command", "answers"), [("AcceptAllTrackedChanges", "new"),
+                                                   ("RejectAllTrackedChanges", "old")])
+def test_libreoffice_accept_all_gives_the_new_policy_and_reject_all_the_old(rendered: Path, command: str,
+                                                                              answers: str) -> None:
+    from policygen.answers import load_answers
+    from policygen.compose import compose, load_library
+    from policygen.markdown import render_markdown
+
+    loaded, _ = load_answers(FIXTURES / "diff" / f"{answers}.yaml")
+    library = load_library(loaded.questionnaire)
+    expected = markdown_texts(render_markdown(compose(loaded, library), library))
+    text = _resolved_by_libreoffice(rendered / "redline" / "changes.docx", command, rendered / "profile-1",
+                                    rendered / f"{answers}.txt")
+    assert text == expected
