@@ -93,7 +93,8 @@ Sub Resolve(inPath As String, outPath As String, command As String)
   load(0).Value = True
   doc = StarDesktop.loadComponentFromURL(ConvertToURL(inPath), &quot;_blank&quot;, 0, load())
   helper = createUnoService(&quot;com.sun.star.frame.DispatchHelper&quot;)
-  helper.executeDispatch(doc.getCurrentController().getFrame(), &quot;.uno:&quot; &amp; command, &quot;&quot;, 0, Array())
+  frame = doc.getCurrentController().getFrame()
+  helper.executeDispatch(frame, &quot;.uno:&quot; &amp; command, &quot;&quot;, 0, Array())
   Dim store(1) As New com.sun.star.beans.PropertyValue
   store(0).Name = &quot;FilterName&quot;
   store(0).Value = &quot;Text (encoded)&quot;
