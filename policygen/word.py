@@ -26,16 +26,13 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
@@ -43,11 +40,8 @@ from docx.text.run import Run
 from .brand import Brand
 from .compose import Policy, long_date
 from .formats import Document, FormatSettings, Rendered
-from .theme import MUTED, TEXT
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
 from .word_ooxml import (
-    AFTER_PBDR,
-    AFTER_THEME_FONT_LANG,
     AFTER_UPDATE_FIELDS,
     add_bookmark,
     add_field,
@@ -59,10 +53,10 @@ from .word_ooxml import (
     insert_before,
     repeat_header,
     reproducible_zip,
-    shade,
     source_date,
     text_run,
 )
+from .word_styles import apply_styles, compact, template
 
 DEFAULT_FONT = "Arial"  # Word's everywhere; LibreOffice shows it with the metric-compatible Liberation Sans
 LANDSCAPE = frozenset({"accounts-register"})  # as in the PDF: the register's columns need the width
@@ -80,10 +74,6 @@ def preload() -> None:
     """python-docx is imported with this module (a batch forks its workers after importing it)."""
 
 
-def _rgb(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
-
-
 @dataclass(frozen=True)
 class Part:
     """One document to write, with its blocks and the prefix that keeps its bookmarks unique."""
@@ -98,13 +88,13 @@ class WordWriter:
 
     def __init__(self, policy: Policy, brand: Brand) -> None:
         self.policy, self.brand = policy, brand
-        self.doc = docx.Document(io.BytesIO(_template()))
+        self.doc = docx.Document(io.BytesIO(template()))
         self.font = brand.theme.font_family or DEFAULT_FONT
         self._bookmarks: dict[str, str] = {}  # prefixed heading id -> bookmark name
         self._ids = 0
         self._numbering: dict[tuple[str, int, str], int] = {}
         self._sections = 0
-        _styles(self.doc, brand, self.font, policy.language)
+        apply_styles(self.doc, brand, self.font, policy.language)
         self._style_ids = {style.name: style.style_id for style in self.doc.styles}
 
     # ------------------------------------------------------------ whole documents
@@ -115,7 +105,7 @@ class WordWriter:
         self.name_bookmarks([part])
         info = document.info
         if document.name in COMPACT:
-            _compact(self.doc)
+            compact(self.doc)
         if document.name == "policy":
             self.section(document.name, info.title, cover=True)
             self._masthead(cover=True)
@@ -375,27 +365,6 @@ class WordWriter:
             made.style = self._style_ids[style]
         return Run(made, paragraph)
 
-_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-
-
-@cache
-def _template() -> bytes:
-    """python-docx's default template, trimmed once per process: without the picture of some other document
-    (its thumbnail), the second copy of the styles for Word 2010 (stylesWithEffects) and the table styles
-    policygen does not use (fewer styles to parse and search)."""
-    doc = docx.Document()
-    for rels, kind in ((doc.part.package.rels, RT.THUMBNAIL), (doc.part.rels, _STYLES_WITH_EFFECTS)):
-        for rid in [rid for rid, rel in rels.items() if rel.reltype == kind]:
-            rels.pop(rid)
-    styles = doc.styles.element
-    for style in styles.findall(qn("w:style")):
-        if re.match(r"(Light|Medium|Dark|Colorful)", style.get(qn("w:styleId"), "")):
-            styles.remove(style)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
 def _restarted_num(doc: docx.document.Document, style_id: str) -> int:
     """A new w:num over the abstract numbering that ``style_id`` uses, restarting at 1."""
     numbering = doc.part.numbering_part.element
@@ -407,94 +376,6 @@ def _restarted_num(doc: docx.document.Document, style_id: str) -> int:
                              element("w:lvlOverride", {"w:ilvl": "0"},
                                      element("w:startOverride", {"w:val": "1"}))))
     return number
-
-
-def _styles(doc: docx.document.Document, brand: Brand, font: str, language: str) -> None:
-    """Word's own styles, set to the brand's font and colours and the policy's language."""
-    theme = brand.theme
-    styles_element = doc.styles.element
-    for fonts in styles_element.iter(qn("w:rFonts")):  # one font everywhere, not the template's theme fonts
-        if fonts.get(qn("w:ascii")) in ("Courier", "Courier New"):
-            continue
-        for name in list(fonts.attrib):
-            del fonts.attrib[name]
-        for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(name), font)
-    defaults = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for old in defaults.findall(qn("w:lang")):
-        defaults.remove(old)
-    for old in defaults.findall(qn("w:sz")) + defaults.findall(qn("w:szCs")) + defaults.findall(qn("w:color")):
-        defaults.remove(old)
-    # Size, colour and language as document defaults, not in Normal: a table style's header row (white text)
-    # would lose to the paragraph style's colour, but wins over the defaults.
-    defaults.append(element("w:color", {"w:val": TEXT.lstrip("#").upper()}))
-    defaults.append(element("w:sz", {"w:val": "21"}))
-    defaults.append(element("w:szCs", {"w:val": "21"}))
-    defaults.append(element("w:lang", {"w:val": language, "w:eastAsia": language, "w:bidi": language}))
-    settings = doc.settings.element
-    insert_before(settings, element("w:themeFontLang", {"w:val": language}), AFTER_THEME_FONT_LANG)
-    normal = doc.styles["Normal"]
-    normal.font.name = font
-    normal.paragraph_format.space_after, normal.paragraph_format.line_spacing = Pt(8), 1.4
-    for name, size, before, bold in (("Title", 26, 0, True), ("Heading 1", 14, 24, True),
-                                     ("Heading 2", 11, 12, True), ("Heading 3", 10.5, 10, True)):
-        style = doc.styles[name]
-        style.font.name, style.font.size, style.font.bold, style.font.italic = font, Pt(size), bold, False
-        style.font.color.rgb = _rgb(TEXT)
-        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(6)
-        style.paragraph_format.keep_with_next = True
-        for border in style.element.iter(qn("w:bottom"), qn("w:top")):
-            border.set(qn("w:color"), theme.accent.lstrip("#").upper())
-            border.attrib.pop(qn("w:themeColor"), None)
-    heading = doc.styles["Heading 1"].element.get_or_add_pPr()
-    insert_before(heading, element("w:pBdr", {}, element("w:top", {
-        "w:val": "single", "w:sz": "18", "w:space": "6", "w:color": theme.accent.lstrip("#").upper()})),
-        AFTER_PBDR)
-    quote = doc.styles["Quote"]
-    quote.font.color.rgb, quote.font.italic = _rgb(MUTED), True
-    for name in ("Header", "Footer"):
-        doc.styles[name].font.size, doc.styles[name].font.color.rgb = Pt(8.5), _rgb(MUTED)
-        for tabs in doc.styles[name].element.iter(qn("w:tabs")):  # the template's Letter-sized tab stops
-            tabs.getparent().remove(tabs)
-    brand_style = doc.styles.add_style("Brand", WD_STYLE_TYPE.PARAGRAPH)
-    brand_style.base_style = normal
-    brand_style.font.bold, brand_style.font.size, brand_style.font.color.rgb = True, Pt(13), _rgb(theme.primary)
-    link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb, link.font.underline = _rgb(theme.primary), True
-    placeholder = doc.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
-    placeholder.font.color.rgb = _rgb(MUTED)
-    for level in (1, 2):
-        toc = doc.styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
-        toc.base_style, toc.font.bold = normal, level == 1
-        toc.paragraph_format.left_indent = Mm(6 * (level - 1))
-        toc.paragraph_format.space_before = Mm(4) if level == 1 else Mm(1.2)
-        toc.paragraph_format.space_after = Pt(0)
-        toc.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    doc.styles["TOC Heading"].font.color.rgb = _rgb(TEXT)
-    _table_style(doc, theme.primary)
-
-
-def _compact(doc: docx.document.Document) -> None:
-    """The summary's tighter type scale (it fits one page, as in the PDF)."""
-    normal = doc.styles["Normal"]
-    normal.font.size, normal.paragraph_format.line_spacing, normal.paragraph_format.space_after = Pt(9), 1.1, Pt(3)
-    doc.styles["Policy Table"].font.size = Pt(9)
-    doc.styles["Title"].font.size = Pt(18)
-    doc.styles["Heading 1"].font.size = Pt(12)
-    doc.styles["Heading 1"].paragraph_format.space_before = Pt(8)
-
-
-def _table_style(doc: docx.document.Document, primary: str) -> None:
-    """'Policy Table': thin rules, and a header row in the primary colour with white bold text."""
-    style = doc.styles.add_style("Policy Table", WD_STYLE_TYPE.TABLE)
-    style.base_style = doc.styles["Table Grid"]
-    style.font.size = Pt(9.5)
-    header_cell = element("w:tcPr", {})
-    shade(header_cell, primary)
-    style.element.append(element(
-        "w:tblStylePr", {"w:type": "firstRow"},
-        element("w:rPr", {}, element("w:b", {}), element("w:color", {"w:val": "FFFFFF"})),
-        element("w:trPr", {}, element("w:tblHeader", {})), header_cell))
 
 
 class WordFormat:
