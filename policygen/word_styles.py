@@ -15,6 +15,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from . import __version__
 from .brand import Brand
 from .theme import MUTED, TEXT
 from .word_ooxml import AFTER_PBDR, AFTER_THEME_FONT_LANG, element, insert_before, shade
@@ -28,15 +29,27 @@ def rgb(colour: str) -> RGBColor:
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    f"<Application>policygen {__version__}</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
 @cache
 def template() -> bytes:
     """python-docx's default template, trimmed once per process: without the picture of some other document
-    (its thumbnail), the second copy of the styles for Word 2010 (stylesWithEffects) and the table styles
-    policygen does not use (fewer styles to parse and search)."""
+    (its thumbnail), its bibliography store (customXml), the second copy of the styles for Word 2010
+    (stylesWithEffects) and the table styles policygen does not use (fewer styles to parse and search); and
+    naming policygen, not "Microsoft Macintosh Word", as the application that made the file."""
     doc = docx.Document()
-    for rels, kind in ((doc.part.package.rels, RT.THUMBNAIL), (doc.part.rels, _STYLES_WITH_EFFECTS)):
+    package = doc.part.package
+    for rels, kind in ((package.rels, RT.THUMBNAIL), (doc.part.rels, _STYLES_WITH_EFFECTS),
+                       (doc.part.rels, RT.CUSTOM_XML)):
         for rid in [rid for rid, rel in rels.items() if rel.reltype == kind]:
             rels.pop(rid)
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML.encode("utf-8")
     styles = doc.styles.element
     for style in styles.findall(qn("w:style")):
         if re.match(r"(Light|Medium|Dark|Colorful)", style.get(qn("w:styleId"), "")):

@@ -14,6 +14,7 @@ import pytest
 from word_support import R, W, markdown_texts, names, paragraph_texts, part
 
 from conftest import FIXTURES, ROOT
+from policygen import __version__
 
 DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
@@ -121,6 +122,8 @@ def test_properties_and_language(demo_docx: Path) -> None:
     props = docx.Document(str(demo_docx / "policy.docx")).core_properties
     assert (props.title, props.author, props.language) == ("Social media policy", "Director of People", "en-GB")
     assert props.subject.startswith("Social media policy of Riverside Community Housing")
+    app = part(demo_docx / "policy.docx", "docProps/app.xml")
+    assert [e.text for e in app if e.tag.endswith("Application")] == [f"policygen {__version__}"]
     styles = part(demo_docx / "policy.docx", "word/styles.xml")
     lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert lang is not None and lang.get(f"{W}val") == "en-GB"
@@ -147,7 +150,7 @@ def test_acknowledgement_has_content_controls_to_fill_in(demo_docx: Path) -> Non
 def test_nothing_external_but_allowed_links(demo_docx: Path) -> None:
     for path in demo_docx.glob("*.docx"):
         entries = names(path)
-        assert not [n for n in entries if n.endswith((".bin", "vbaProject.bin")) or "thumbnail" in n]
+        assert not [n for n in entries if n.endswith(".bin") or "thumbnail" in n or n.startswith("customXml/")]
         for rels in (n for n in entries if n.endswith(".rels")):
             for rel in part(path, rels):
                 if rel.get("TargetMode") == "External":
