@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
-from .errors import InputError
+from .errors import EnvironmentProblem, InputError
 
 if TYPE_CHECKING:
     from .brand import Brand
@@ -109,7 +109,12 @@ class OutputFormat:
 
     def _module_and_name(self) -> tuple[object, str]:
         module, _, name = self.factory.partition(":")
-        return importlib.import_module(module, __package__), name
+        try:
+            return importlib.import_module(module, __package__), name
+        except ImportError as exc:  # a library the format needs is missing: the environment, not the input
+            raise EnvironmentProblem(f"cannot write {self.label} files: {exc}",
+                                     hint="install policygen with its dependencies: pip install policygen"
+                                     ) from None
 
     def open(self, settings: FormatSettings) -> Renderer:
         """A renderer for these settings (imports the format's module now, not before)."""
