@@ -231,10 +231,23 @@ def test_same_inputs_same_bytes_under_source_date_epoch(demo_answers: Path, tmp_
         assert package.namelist()[0] == "[Content_Types].xml"
 
 
-def test_interview_and_batch_offer_docx(cli, tmp_path: Path) -> None:
-    from policygen.interview import format_options
+def test_the_interviews_render_step_offers_and_writes_docx(tmp_path: Path, demo_answers: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from interview_support import ScriptedPort
 
-    assert "docx" in [option.value for option in format_options()]
+    from policygen.interview import InterviewOptions, format_options, run_interview
+
+    assert ("docx", "Word document (policy.docx)") in [(o.value, o.label) for o in format_options()]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answers.yaml").write_text(demo_answers.read_text(encoding="utf-8"), encoding="utf-8")
+    port = ScriptedPort({"interview:review": ["interview:save"], "interview:render": [True],
+                         "interview:formats": [["docx"]]}, enter_for_rest=True)
+    run_interview(InterviewOptions(previous=Path("answers.yaml")), port)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{d}.docx" for d in DOCUMENTS)
+    assert port.prompts["interview:formats"].default == ["md", "html", "pdf"]  # Word is asked for, not assumed
+
+
+def test_batch_writes_docx(cli, tmp_path: Path) -> None:
     result = cli("batch", ROOT / "examples" / "demo", "-f", "docx", "-d", "summary", "-o", tmp_path, "-j", "1")
     assert result.code == 0, result.err
     assert (tmp_path / "demo" / "summary.docx").is_file()
