@@ -44,6 +44,10 @@ AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:c
                        "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
                        "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
 AFTER_THEME_FONT_LANG = AFTER_UPDATE_FIELDS[AFTER_UPDATE_FIELDS.index("w:themeFontLang") + 1:]
+AFTER_TRACK_REVISIONS = ("w:doNotTrackMoves", "w:doNotTrackFormatting", "w:documentProtection",
+                         "w:autoFormatOverride", "w:styleLockTheme", "w:styleLockQFSet", "w:defaultTabStop",
+                         "w:autoHyphenation", "w:characterSpacingControl", "w:savePreviewPicture", "w:updateFields",
+                         *AFTER_UPDATE_FIELDS)
 
 
 def insert_before(parent: BaseOxmlElement, child: BaseOxmlElement, successors: tuple[str, ...]) -> None:

@@ -29,7 +29,7 @@ from .formats import Document
 from .markdown import render_markdown
 from .word import Part, WordWriter
 from .word_blocks import Block, Paragraph, Span, Table, markdown_blocks, merge_spans
-from .word_ooxml import element
+from .word_ooxml import AFTER_TRACK_REVISIONS, element, insert_before
 
 _TOKEN = re.compile(r"\S+|\s+")
 
@@ -65,6 +65,8 @@ def redline_docx(comparison: Comparison, old_answers: Answers, new_answers: Answ
     writer.section("policy", document.info.title, cover=False)
     context = _context(comparison, old_answers, new_answers)
     _Redline(writer, part, context).write([*old.title, *old.body], [*new.title, *new.body])
+    settings = writer.doc.settings.element  # Track Changes on: the reviewer's own edits are tracked too
+    insert_before(settings, element("w:trackRevisions", {}), AFTER_TRACK_REVISIONS)
     info = document.info
     writer.properties(f"{info.title}: changes since version {comparison.old.version}",
                        f"The changes from version {comparison.old.version} to {comparison.new.version}, "

@@ -52,6 +52,8 @@ def test_changes_are_word_level_tracked_changes_with_unique_ids(redline: Path) -
     # Word level: the version line keeps its unchanged words outside the change marks.
     words = [("".join(t.text or "" for t in c.iter(f"{W}t", f"{W}delText"))) for c in changes]
     assert "2027.1." in words and "2028.1." in words
+    settings = part(redline, "word/settings.xml")
+    assert settings.find(f"{W}trackRevisions") is not None  # the reviewer's own edits are tracked too
 
 
 def test_changes_are_attributed_from_the_answers_provenance(redline: Path) -> None:
