@@ -55,6 +55,7 @@ from .word_ooxml import (
     reproducible_zip,
     source_date,
     text_run,
+    xml_safe,
 )
 from .word_styles import apply_styles, compact, template
 
@@ -162,7 +163,7 @@ class WordWriter:
             run = self.add_run(self.add_paragraph(self.doc, "Brand"), "")
             run.add_picture(io.BytesIO(logo.data), height=Mm(22 if cover else 12))  # as in the PDF
             for prop in run._r.iter(qn("wp:docPr")):
-                prop.set("descr", self.brand.logo_alt(self.policy.organisation))
+                prop.set("descr", xml_safe(self.brand.logo_alt(self.policy.organisation)))
                 prop.set("name", "Logo")
         name = self.brand.name_for(self.policy.organisation)
         if name != self.policy.organisation:  # the title block names the organisation already
@@ -221,11 +222,12 @@ class WordWriter:
         header.is_linked_to_previous = footer.is_linked_to_previous = False
         head = header.paragraphs[0]
         head.style = self.doc.styles["Header"]
-        head.add_run(f"{self.brand.name_for(self.policy.organisation)} · {title}")
+        self.add_run(head, f"{self.brand.name_for(self.policy.organisation)} · {title}")
         foot = footer.paragraphs[0]
         foot.style = self.doc.styles["Footer"]
         foot.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        foot.add_run(f"Version {self.policy.version}\tPage ")
+        self.add_run(foot, f"Version {self.policy.version}")
+        foot.add_run("\tPage ")
         add_field(foot, "PAGE", "1")
         foot.add_run(" of ")
         add_field(foot, "NUMPAGES", "1")
@@ -315,7 +317,7 @@ class WordWriter:
                     continue
                 label = "".join(s.text for s in (row[0] if len(block.header) == 2 else block.header[c]))
                 dated = "date" in label.lower()
-                content_control(paragraph, control_id=self.next_id(), alias=label,
+                content_control(paragraph, control_id=self.next_id(), alias=xml_safe(label),
                                 tag=re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
                                 placeholder="Choose a date" if dated else
                                 "Type your name to sign" if "signature" in label.lower() else "Type here",
@@ -336,8 +338,8 @@ class WordWriter:
         """Core properties (title, subject, author = the policy's owner, language, dates)."""
         props = self.doc.core_properties
         when = source_date()
-        props.title, props.subject, props.author = title, subject, self.policy.owner
-        props.language, props.keywords = self.policy.language, ", ".join(keywords)
+        props.title, props.subject, props.author = xml_safe(title), xml_safe(subject), xml_safe(self.policy.owner)
+        props.language, props.keywords = xml_safe(self.policy.language), xml_safe(", ".join(keywords))
         props.last_modified_by, props.revision, props.comments = "policygen", 1, ""
         props.category, props.content_status = "Policy", ""
         props.created = props.modified = when.replace(tzinfo=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 
@@ -58,11 +59,19 @@ def insert_before(parent: BaseOxmlElement, child: BaseOxmlElement, successors: t
     parent.insert_element_before(child, *successors)
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text without the characters XML cannot hold (control characters an answer may contain)."""
+    return _NOT_XML.sub("", text)
+
+
 def text_run(text: str, *, deleted: bool = False) -> CT_R:
     """A bare run holding ``text`` (``w:delText`` when it is deleted text of a tracked change)."""
     run: CT_R = OxmlElement("w:r")
     node = element("w:delText" if deleted else "w:t", {})
-    node.text = text
+    node.text = xml_safe(text)
     node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     run.append(node)
     return run

@@ -29,7 +29,7 @@ from .formats import Document
 from .markdown import render_markdown
 from .word import Part, WordWriter
 from .word_blocks import Block, Paragraph, Span, Table, markdown_blocks, merge_spans
-from .word_ooxml import AFTER_TRACK_REVISIONS, element, insert_before
+from .word_ooxml import AFTER_TRACK_REVISIONS, element, insert_before, xml_safe
 
 _TOKEN = re.compile(r"\S+|\s+")
 
@@ -41,6 +41,10 @@ class Reason:
     text: str
     author: str
     date: dt.datetime
+
+    def __post_init__(self) -> None:  # both come from answers: keep only what XML can hold
+        object.__setattr__(self, "text", xml_safe(self.text))
+        object.__setattr__(self, "author", xml_safe(self.author) or "policygen")
 
 
 @dataclass

@@ -165,7 +165,7 @@ def test_nothing_external_but_allowed_links(demo_docx: Path) -> None:
 def test_injection_payloads_stay_text(cli, write_answers: Callable[..., Path], tmp_path: Path) -> None:
     from test_safety import EVIL
 
-    answers = write_answers({"org.name": EVIL, "policy.owner": 'Owner } PAGE { INCLUDEPICTURE "http://x/y"'})
+    answers = write_answers({"org.name": EVIL + "\x07", "policy.owner": 'Owner } PAGE { INCLUDEPICTURE "http://x/y"\x0b'})
     assert cli("render", answers, "-f", "docx", "-d", "policy,acknowledgement", "-o", tmp_path / "out").code == 0
     for name in ("policy", "acknowledgement"):
         path = tmp_path / "out" / f"{name}.docx"
