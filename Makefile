@@ -31,6 +31,7 @@ test: $(INSTALLED)
 
 bench: system-deps $(INSTALLED)
 	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_docx.py
 
 bench-batch: system-deps $(INSTALLED)
 	$(BIN)/python benchmarks/bench_batch.py

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from .errors import PolicygenError
 
 if TYPE_CHECKING:
-    from .pdf import PdfRenderer
+    from .formats import Renderer
     from .render import RenderOptions
 
 ANSWERS_FILE = "answers.yaml"
@@ -61,9 +61,11 @@ class ClientResult:
 
     @property
     def formats(self) -> list[str]:
-        """The formats written (md, html, pdf), in that order."""
-        found = {path.suffix.lstrip(".") for path in self.written}
-        return [f for f in ("md", "html", "pdf") if f in found]
+        """The formats written, in registry order (md, html, pdf...)."""
+        from .formats import output_formats
+
+        found = {path.suffix for path in self.written}
+        return [f.name for f in output_formats() if f.suffix in found]
 
 
 @dataclass(frozen=True)
@@ -109,16 +111,18 @@ def find_clients(paths: Sequence[Path]) -> tuple[list[Client], list[ClientResult
 
 # ---------------------------------------------------------------- one client (in a worker)
 
-_RENDERERS: dict[str, PdfRenderer] = {}
+_RENDERERS: dict[tuple[str, str], Renderer] = {}
 
 
-def _renderer(variant: str) -> PdfRenderer:
-    """This process's PDF renderer for a variant, made once and reused for every client."""
-    if variant not in _RENDERERS:
-        from .pdf import PdfRenderer
+def _renderers(options: RenderOptions) -> dict[str, Renderer]:
+    """This process's renderers for the requested formats, opened once (a PDF renderer's fonts and parsed
+    stylesheet) and reused for every client."""
+    from .formats import FormatSettings, get_format
 
-        _RENDERERS[variant] = PdfRenderer(variant=variant)
-    return _RENDERERS[variant]
+    for name in options.formats:
+        if (name, options.pdf_variant) not in _RENDERERS:
+            _RENDERERS[name, options.pdf_variant] = get_format(name).open(FormatSettings(options.pdf_variant))
+    return {name: _RENDERERS[name, options.pdf_variant] for name in options.formats}
 
 
 def render_client(client: Client, options: BatchOptions) -> ClientResult:
@@ -130,8 +134,7 @@ def render_client(client: Client, options: BatchOptions) -> ClientResult:
     render_options = replace(options.render, out_dir=options.out_dir / client.name, brand_file=client.brand,
                              templates=templates)
     try:
-        renderer = _renderer(render_options.pdf_variant) if "pdf" in render_options.formats else None
-        result = render_file(client.answers, render_options, renderer=renderer)
+        result = render_file(client.answers, render_options, renderers=_renderers(render_options))
     except PolicygenError as exc:
         return ClientResult(client.name, False, time.perf_counter() - started, reason=str(exc))
     except Exception as exc:  # a defect: report it for this client and carry on with the others
@@ -153,20 +156,21 @@ def run_batch(clients: Sequence[Client], options: BatchOptions, jobs: int,
             results.append(render_client(client, options))
             on_result(results[-1])
         return results
-    with _pool(min(jobs, len(clients)), "pdf" in options.render.formats) as pool:
+    with _pool(min(jobs, len(clients)), options.render.formats) as pool:
         futures: list[Future[ClientResult]] = [pool.submit(render_client, client, options) for client in clients]
         for future in futures:
             future.add_done_callback(lambda done: on_result(done.result()))
         return [future.result() for future in futures]
 
 
-def _pool(jobs: int, needs_pdf: bool) -> ProcessPoolExecutor:
-    """Worker processes: forked on Linux (after importing WeasyPrint once, here), spawned elsewhere."""
+def _pool(jobs: int, formats: Sequence[str]) -> ProcessPoolExecutor:
+    """Worker processes: forked on Linux (after importing the formats' libraries, such as WeasyPrint, once,
+    here), spawned elsewhere."""
     if sys.platform.startswith("linux"):
-        if needs_pdf:
-            from .pdf import _import_weasyprint
+        from .formats import get_format
 
-            _import_weasyprint()  # the workers inherit it instead of importing it each
+        for name in formats:
+            get_format(name).preload()  # the workers inherit it instead of importing it each
         return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
 

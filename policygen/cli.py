@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .answers import Answers
 
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem
+from .formats import check_bundle, format_help
 
 if TYPE_CHECKING:
     from .render import RenderOptions
@@ -37,7 +38,7 @@ app = typer.Typer(
 
 FormatOption = Annotated[list[str], typer.Option(
     "--format", "-f", metavar="FORMAT",
-    help="md, html or pdf; repeat for several. Default: all three.")]
+    help=format_help())]
 DocumentsOption = Annotated[list[str], typer.Option(
     "--documents", "-d", metavar="LIST",
     help="Which documents, comma-separated: policy, acknowledgement, summary, accounts-register. "
@@ -49,8 +50,8 @@ PdfVariantOption = Annotated[str, typer.Option(
     "--pdf-variant", metavar="VARIANT",
     help="ua-1 (tagged, accessible PDF/UA-1) or a-3u (archival PDF/A-3u, also tagged).")]
 BundleOption = Annotated[bool, typer.Option(
-    "--bundle", help="Make the PDFs one handbook.pdf: the policy and its companions under one cover, "
-                     "contents and outline (instead of one PDF each).")]
+    "--bundle", help="Make the PDFs (and Word documents) one handbook.pdf (handbook.docx): the policy and its "
+                     "companions under one cover, contents and outline (instead of one file each).")]
 TemplatesOption = Annotated[list[Path], typer.Option(
     "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
     "several, the first wins.")]
@@ -175,17 +176,10 @@ def render(
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=_check_bundle(bundle, formats))
+                      bundle=check_bundle(bundle, formats))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
-
-
-def _check_bundle(bundle: bool, formats: list[str]) -> bool:
-    if bundle and formats and "pdf" not in formats:
-        raise InputError.single("--bundle makes a PDF handbook, but no PDF was asked for", key="--bundle",
-                                hint="add -f pdf, or leave out -f to get every format")
-    return bundle
 
 
 @app.command()
@@ -219,7 +213,7 @@ def batch(
     from .batch_report import BatchReport
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
-                                   bundle=_check_bundle(bundle, formats), provenance=provenance),
+                                   bundle=check_bundle(bundle, formats), provenance=provenance),
                            output, tuple(templates))
     found, failures = find_clients(clients)
     with BatchReport(len(found) + len(failures)) as report:
@@ -283,8 +277,9 @@ def migrate(
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier answers file.", show_default=False)],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later answers file.", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html",
-                                     help="md: a changelog; html: a redline page.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html|docx",
+                                     help="md: a changelog; html: a redline page; docx: the new policy with "
+                                          "tracked changes and a comment on each (needs -o).")] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
 ) -> None:
     """Show what changed in the policy between two answers files, and which answers caused it.
@@ -296,15 +291,24 @@ def diff(
     from .diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
 
-    if fmt not in ("md", "html"):
-        raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md or html")
+    if fmt not in ("md", "html", "docx"):
+        raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md, html or docx")
+    if fmt == "docx" and output is None:
+        raise InputError.single("a Word redline is a file, not text for the terminal", key="--output",
+                                hint="add -o changes.docx")
     new_answers, warnings = load_answers(new)
     old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
     _print_problems(old_warnings + warnings)
-    comparison = compare(old_answers, new_answers, load_library(new_answers.questionnaire))
-    text = changes_markdown(comparison) if fmt == "md" else changes_html(comparison)
+    library = load_library(new_answers.questionnaire)
+    comparison = compare(old_answers, new_answers, library)
+    if fmt == "docx":
+        from .word_redline import redline_docx
+
+        text: str | bytes = redline_docx(comparison, old_answers, new_answers, library)
+    else:
+        text = changes_markdown(comparison) if fmt == "md" else changes_html(comparison)
     if output is None:
-        print(text, end="")
+        print(str(text), end="")
     else:
         write_file_atomically(output, text)
         print(output)

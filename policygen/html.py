@@ -30,6 +30,7 @@ from markupsafe import Markup
 from . import __version__
 from .brand import Brand
 from .compose import Policy, long_date
+from .formats import Document, OneFilePerDocument, Rendered
 from .jinjacache import bytecode_cache
 from .resources import templates_dir
 
@@ -217,3 +218,11 @@ class PageInfo:
                    f"{policy.title} of {policy.organisation}, version {policy.version}: personal and "
                    "official accounts, security, and how to raise concerns",
                    ("social media", "policy", policy.short_name), contents=True)
+
+
+class HtmlFormat(OneFilePerDocument):
+    """The ``html`` output format: one standalone page per document."""
+
+    def render(self, document: Document) -> Rendered:
+        """The document's HTML page."""
+        return Rendered(document.html)

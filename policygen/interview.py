@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from .answers import save_answers
 from .draft import Loader, discard_draft, draft_path, save_draft
 from .errors import EnvironmentProblem, InputError, Interrupted
+from .formats import default_formats, output_formats
 from .interview_start import choose_start
 from .interview_state import Change, Freshness, InterviewState
 from .interview_update import UpdatePlan, plan_update
@@ -56,10 +57,13 @@ if TYPE_CHECKING:
     from .render import RenderOptions, RenderResult
 
 Renderer = Callable[["Path", "RenderOptions"], "RenderResult"]
-FORMAT_OPTIONS = (Option("md", "Markdown (policy.md)"), Option("html", "Web page (policy.html)"),
-                  Option("pdf", "PDF for print (policy.pdf)"))
 DOCUMENT_WORDS = (("policy", "the policy"), ("acknowledgement", "the acknowledgement form"),
                   ("summary", "the one-page summary"), ("accounts-register", "the register of official accounts"))
+
+
+def format_options() -> tuple[Option, ...]:
+    """The output formats offered after the interview, from the format registry."""
+    return tuple(Option(f.name, f"{f.label} (policy{f.suffix})") for f in output_formats())
 
 
 @dataclass(frozen=True)
@@ -111,16 +115,14 @@ class InterviewOptions:
 
 
 def _default_renderer(formats: tuple[str, ...]) -> Renderer:
-    """render_file, sharing one PDF renderer (fonts, print stylesheet) across the documents."""
+    """render_file, sharing one renderer per format (a PDF renderer's fonts and stylesheet) across the documents."""
     from functools import partial
 
+    from .formats import FormatSettings, get_format
     from .render import render_file
 
-    if "pdf" not in formats:
-        return render_file
-    from .pdf import PdfRenderer
-
-    return partial(render_file, renderer=PdfRenderer())
+    settings = FormatSettings()
+    return partial(render_file, renderers={name: get_format(name).open(settings) for name in formats})
 
 
 class _StopHere(Exception):
@@ -352,8 +354,8 @@ class _Interview:
         if not wants:
             return
         chosen = self.port.ask(Prompt(
-            "interview:formats", "checkbox", "Which formats?", options=FORMAT_OPTIONS,
-            default=[option.value for option in FORMAT_OPTIONS], instruction="(space to tick)",
+            "interview:formats", "checkbox", "Which formats?", options=format_options(),
+            default=list(default_formats()), instruction="(space to tick)",
             validate=lambda picked: None if picked else "tick at least one format"))
         formats = normalise_formats(chosen)
         render = self.render

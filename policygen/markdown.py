@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .compose import ClauseLibrary, Policy, tidy_markdown
+from .formats import OneFilePerDocument, Rendered
+
+if TYPE_CHECKING:
+    from .formats import Document
 
 DOCUMENT_TEMPLATE = "policy/document.md.j2"
 
@@ -12,3 +18,11 @@ def render_markdown(policy: Policy, library: ClauseLibrary) -> str:
     env = library.environment(policy.language)
     text = env.get_template(DOCUMENT_TEMPLATE).render(policy=policy)
     return tidy_markdown(text) + "\n"
+
+
+class MarkdownFormat(OneFilePerDocument):
+    """The ``md`` output format: the document's Markdown as it is."""
+
+    def render(self, document: Document) -> Rendered:
+        """The document's Markdown text."""
+        return Rendered(document.markdown)

@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import EnvironmentProblem, InputError, RenderError
 from .fetch import FetchPolicy, FetchRefused
+from .formats import Document, FormatSettings, Rendered
 from .resources import templates_dir
 
-__all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfRenderer", "render_pdf"]
+__all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfFormat", "PdfRenderer", "render_pdf"]
 
 PRINT_CSS = "pdf/print.css"
 # Our names -> WeasyPrint's. Both are tagged (pdf_tags=True is passed for every variant).
@@ -100,10 +102,15 @@ class PdfRenderer:
         self._fonts = FontConfiguration()
         self._stylesheet = self._weasyprint.CSS(filename=str(self._folder / PRINT_CSS), url_fetcher=self._fetcher,
                                                 font_config=self._fonts)
-        self.last_page_count = 0  # pages in the PDF made last
 
     def render(self, html: str) -> bytes:
         """One HTML page as a tagged PDF with the print stylesheet applied."""
+        pdf = self.render_counted(html).content
+        assert isinstance(pdf, bytes)
+        return pdf
+
+    def render_counted(self, html: str) -> Rendered:
+        """One HTML page as a tagged PDF, with its page count."""
         weasyprint = self._weasyprint
         options = {"pdf_variant": PDF_VARIANTS[self.variant], "pdf_tags": True, "pdf_identifier": True,
                    "uncompressed_pdf": False}
@@ -112,20 +119,43 @@ class PdfRenderer:
                                        url_fetcher=self._fetcher).render(
                 stylesheets=[self._stylesheet], font_config=self._fonts, **options)
             document.metadata.created = document.metadata.modified = _creation_date()
-            self.last_page_count = len(document.pages)
             pdf: bytes = document.write_pdf(**options)
         except weasyprint.urls.FatalURLFetchingError as exc:
             raise RenderError("; ".join(self._policy.refused) or f"the PDF could not be made: {exc}",
                               hint=_FETCH_HINT) from None
         if self._policy.refused:
             raise RenderError("; ".join(self._policy.refused), hint=_FETCH_HINT)
-        return pdf
+        return Rendered(pdf, len(document.pages))
 
 
 def render_pdf(html: str, *, templates: Path | None = None, extra_dirs: tuple[Path, ...] = (),
                variant: str = DEFAULT_VARIANT) -> bytes:
     """One HTML page as a tagged PDF (a renderer for a single document)."""
     return PdfRenderer(variant=variant, templates=templates, extra_dirs=extra_dirs).render(html)
+
+
+class PdfFormat:
+    """The ``pdf`` output format: one tagged PDF per document, or one handbook PDF of them all."""
+
+    def __init__(self, settings: FormatSettings, renderer: PdfRenderer | None = None) -> None:
+        self.renderer = renderer or PdfRenderer(variant=settings.pdf_variant)
+
+    def render(self, document: Document) -> Rendered:
+        """The document's HTML page as a PDF."""
+        return self.renderer.render_counted(document.html)
+
+    def render_bundle(self, documents: Sequence[Document]) -> Rendered:
+        """One handbook PDF: one cover, contents and outline for every document."""
+        from .html import render_handbook_html
+
+        first = documents[0]
+        html = render_handbook_html(first.policy, [(doc.info, doc.markdown) for doc in documents], brand=first.brand)
+        return self.renderer.render_counted(html)
+
+
+def preload() -> None:
+    """Import WeasyPrint (a batch does this before forking its workers)."""
+    _import_weasyprint()
 
 
 def _creation_date() -> str:

@@ -8,10 +8,9 @@ atomically.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .answers import Answers, load_answers
 from .brand import Brand, load_brand
@@ -19,18 +18,16 @@ from .compose import ClauseLibrary, Policy, answer_sources, compose, load_librar
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
 from .files import write_files_atomically
+from .formats import HANDBOOK, Document, FormatSettings, OutputFormat, Rendered, Renderer, any_needs, get_format
+from .formats import default_formats as default_formats
+from .formats import normalise_formats as normalise_formats
 from .resources import templates_dir
 
-if TYPE_CHECKING:
-    from .html import PageInfo
-    from .pdf import PdfRenderer
-
-FORMATS = ("md", "html", "pdf")
-HANDBOOK = "handbook"
+FORMATS = default_formats()
 DEFAULT_PDF_VARIANT = "ua-1"
 
-__all__ = ["DOCUMENTS", "FORMATS", "RenderOptions", "RenderResult", "normalise_documents", "normalise_formats",
-           "render_documents", "render_file", "render_in_memory"]
+__all__ = ["DOCUMENTS", "FORMATS", "RenderOptions", "RenderResult", "Rendering", "normalise_documents",
+           "normalise_formats", "render_all", "render_documents", "render_file", "render_in_memory"]
 
 
 @dataclass(frozen=True)
@@ -56,31 +53,28 @@ class RenderResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     policy: Policy | None = None
-    pages: dict[str, int] = field(default_factory=dict)  # document -> pages in its PDF
+    pages: dict[str, int] = field(default_factory=dict)  # document -> pages, for paged formats (PDF)
 
 
-def normalise_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    """Requested formats, checked, without repeats, in pipeline order (md, html, pdf)."""
-    wanted = {f.lower().lstrip(".") for f in formats} or set(FORMATS)
-    wanted = {"md" if f == "markdown" else f for f in wanted}
-    unknown = sorted(wanted - set(FORMATS))
-    if unknown:
-        raise InputError.single(f"unknown format '{unknown[0]}'", key="--format",
-                                hint="use md, html or pdf (repeat -f for several)")
-    return tuple(f for f in FORMATS if f in wanted)
+@dataclass(frozen=True)
+class Rendering:
+    """Everything rendered in memory: the policy, the outputs by file name and each paged output's page count."""
+
+    policy: Policy
+    outputs: dict[str, bytes | str]
+    pages: dict[str, int]  # document (or "handbook") -> pages, for formats that know them
 
 
-def render_documents(answers: Answers, options: RenderOptions, brand: Brand | None = None,
-                     library: ClauseLibrary | None = None, previous: Answers | None = None, *,
-                     renderer: PdfRenderer | None = None, pages: dict[str, int] | None = None
-                     ) -> tuple[Policy, dict[str, bytes | str]]:
+def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = None,
+               library: ClauseLibrary | None = None, previous: Answers | None = None, *,
+               renderers: Mapping[str, Renderer] | None = None) -> Rendering:
     """Compose the policy and render each requested document in each requested format, in memory.
 
-    Returns the policy and the outputs by file name (``policy.pdf``, ``summary.html``...),
-    documents in the order of DOCUMENTS, formats in the order md, html, pdf. ``previous``
-    adds a "What changed in this version" section against those answers; ``options.provenance``
-    an appendix listing every answer and who gave it. ``renderer`` reuses a PDF renderer
-    (fonts, stylesheet) across calls, as a batch does; ``pages`` receives each PDF's page count.
+    Outputs are keyed by file name (``policy.pdf``, ``summary.html``...), documents in the
+    order of DOCUMENTS, formats in registry order, handbooks last. ``previous`` adds a
+    "What changed in this version" section against those answers; ``options.provenance``
+    an appendix listing every answer and who gave it. ``renderers`` reuses open format
+    renderers (a PDF renderer's fonts and stylesheet) across calls, as a batch does.
     """
     library = library or load_library(answers.questionnaire)
     brand = brand or Brand()
@@ -91,50 +85,53 @@ def render_documents(answers: Answers, options: RenderOptions, brand: Brand | No
         policy = replace(policy, changes=change_notes(compare(previous, answers, library, new_policy=policy)))
     if options.provenance:
         policy = replace(policy, answer_sources=answer_sources(answers))
+    documents = _documents(policy, answers, library, options.documents, brand)
+    settings = FormatSettings(options.pdf_variant)
+    chosen = [get_format(name) for name in options.formats]
+    opened = {fmt.name: (renderers or {}).get(fmt.name) or fmt.open(settings) for fmt in chosen}
+    outputs: dict[str, bytes | str] = {}
+    pages: dict[str, int] = {}
+
+    def keep(name: str, fmt: OutputFormat, rendered: Rendered) -> None:
+        outputs[name + fmt.suffix] = rendered.content
+        if rendered.pages is not None:
+            pages[name] = rendered.pages
+
+    for document in documents:
+        for fmt in chosen:
+            if not (options.bundle and fmt.bundles):
+                keep(document.name, fmt, opened[fmt.name].render(document))
+    for fmt in chosen:
+        if options.bundle and fmt.bundles:
+            keep(HANDBOOK, fmt, opened[fmt.name].render_bundle(documents))
+    return Rendering(policy, outputs, pages)
+
+
+def _documents(policy: Policy, answers: Answers, library: ClauseLibrary, names: Sequence[str],
+               brand: Brand) -> list[Document]:
+    """The requested documents' Markdown, in order: the policy and its companions."""
     from .markdown import render_markdown
 
-    sources: list[tuple[str, str, PageInfo | None]] = []  # (document, markdown, page; None: the policy's)
-    for name in options.documents:
+    documents = []
+    for name in names:
         if name == POLICY:
-            sources.append((name, render_markdown(policy, library), None))
+            documents.append(Document(name, policy, render_markdown(policy, library), None, brand))
         else:
             from .documents import render_companion
             from .html import PageInfo
 
             companion = render_companion(name, policy, answers, library)
-            sources.append((name, companion.markdown, PageInfo(name, companion.title, companion.description,
-                                                               ("social media", *companion.keywords))))
-    outputs: dict[str, bytes | str] = {}
-    pdfs = "pdf" in options.formats
-    separate_pdfs = pdfs and not options.bundle
-    if pdfs and renderer is None:
-        from .pdf import PdfRenderer
+            documents.append(Document(name, policy, companion.markdown, PageInfo(
+                name, companion.title, companion.description, ("social media", *companion.keywords)), brand))
+    return documents
 
-        renderer = PdfRenderer(variant=options.pdf_variant)
-    for name, markdown, page in sources:
-        if "md" in options.formats:
-            outputs[f"{name}.md"] = markdown
-        if "html" not in options.formats and not separate_pdfs:
-            continue
-        from .html import render_html
 
-        html = render_html(policy, markdown, page=page, brand=brand)
-        if "html" in options.formats:
-            outputs[f"{name}.html"] = html
-        if separate_pdfs:
-            assert renderer is not None
-            outputs[f"{name}.pdf"] = renderer.render(html)
-            if pages is not None:
-                pages[name] = renderer.last_page_count
-    if pdfs and options.bundle:
-        from .html import PageInfo, render_handbook_html
-
-        assert renderer is not None
-        parts = [(page or PageInfo.for_policy(policy), markdown) for _, markdown, page in sources]
-        outputs[f"{HANDBOOK}.pdf"] = renderer.render(render_handbook_html(policy, parts, brand=brand))
-        if pages is not None:
-            pages[HANDBOOK] = renderer.last_page_count
-    return policy, outputs
+def render_documents(answers: Answers, options: RenderOptions, brand: Brand | None = None,
+                     library: ClauseLibrary | None = None, previous: Answers | None = None, *,
+                     renderers: Mapping[str, Renderer] | None = None) -> tuple[Policy, dict[str, bytes | str]]:
+    """The policy and the outputs by file name (see :func:`render_all`, which also gives page counts)."""
+    rendering = render_all(answers, options, brand, library, previous, renderers=renderers)
+    return rendering.policy, rendering.outputs
 
 
 def render_in_memory(answers: Answers, formats: Sequence[str],
@@ -160,7 +157,7 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
         summaries.append(exc.message)
     if options.brand_file is not None:
         try:
-            brand, found = load_brand(options.brand_file, check_fonts="pdf" in options.formats)
+            brand, found = load_brand(options.brand_file, check_fonts=any_needs(options.formats, "fonts"))
             warnings += found
         except InputError as exc:
             problems += exc.problems
@@ -170,22 +167,22 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
     return answers, brand, warnings
 
 
-def render_file(answers_path: Path, options: RenderOptions, *, renderer: PdfRenderer | None = None) -> RenderResult:
+def render_file(answers_path: Path, options: RenderOptions, *,
+                renderers: Mapping[str, Renderer] | None = None) -> RenderResult:
     """Validate an answers file (and brand file), render everything requested, then write it all atomically."""
     answers, brand, warnings = load_inputs(answers_path, options)
     library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
     previous = None
     if options.changes_since is not None:
         previous, _ = load_answers(options.changes_since, answers.questionnaire)
-    pages: dict[str, int] = {}
-    policy, outputs = render_documents(answers, options, brand, library, previous=previous, renderer=renderer,
-                                       pages=pages)
+    rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers)
+    policy = rendering.policy
     if policy.review_date < (options.today or dt.date.today()):
         warnings.append(Problem(
             f"this policy was due for review by {policy.review_date.isoformat()}", file=str(answers_path),
             key="policy.review_months",
             hint="review the answers (policygen interview --update), then give the new edition a new version "
                  "and effective date", severity="warning"))
-    files = {options.out_dir / name: content for name, content in outputs.items()}
+    files = {options.out_dir / name: content for name, content in rendering.outputs.items()}
     write_files_atomically(files)
-    return RenderResult(list(files), warnings, policy, pages)
+    return RenderResult(list(files), warnings, policy, rendering.pages)

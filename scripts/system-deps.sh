@@ -4,6 +4,7 @@
 #   scripts/system-deps.sh          the libraries WeasyPrint needs to make PDFs (Pango, HarfBuzz, a font)
 #   scripts/system-deps.sh --tests  also the tools the test suite uses: qpdf and poppler-utils (PDF
 #                                   checks), chromium and chromium-driver (axe in a headless browser),
+#                                   libreoffice-writer-nogui (opens every .docx headless and converts it),
 #                                   a Java runtime (the Nu HTML Checker) and npm, which then installs
 #                                   the checkers themselves into .tools/ (scripts/test-tools.sh)
 #
@@ -13,7 +14,7 @@ set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(qpdf poppler-utils chromium chromium-driver)
+  packages+=(qpdf poppler-utils chromium chromium-driver libreoffice-writer-nogui)
   # A Java runtime and npm only when the machine has none (any version will do).
   command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
   command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -120,7 +120,7 @@ def test_bundle_makes_one_handbook_pdf_per_client(cli, tmp_path: Path) -> None:
 
 def test_bundle_needs_pdf(cli, tmp_path: Path) -> None:
     result = cli("batch", EXAMPLES / "demo", "-o", tmp_path, "-f", "html", "--bundle")
-    assert result.code == 2 and "--bundle makes a PDF handbook" in result.err
+    assert result.code == 2 and "--bundle makes a handbook in pdf" in result.err
 
 
 def test_each_clients_warnings_are_printed_not_only_counted(cli, tmp_path: Path) -> None:

@@ -1,0 +1,292 @@
+"""Word output (-f docx): read the files back with python-docx and as XML."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pytest
+from word_support import R, W, markdown_texts, names, paragraph_texts, part
+
+from conftest import FIXTURES, ROOT
+from policygen import __version__
+
+DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
+ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
+
+
+@pytest.fixture(scope="module")
+def demo_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's four documents as .docx and .md, rendered once for the module."""
+    from policygen.cli import run
+
+    out = tmp_path_factory.mktemp("docx")
+    assert run(["demo", "-f", "docx", "-f", "md", "-o", str(out)]) == 0
+    return out
+
+
+def _styles_used(path: Path) -> list[str]:
+    return [p.style.name for p in docx.Document(str(path)).paragraphs]
+
+
+def test_every_document_is_written_as_docx(demo_docx: Path) -> None:
+    assert sorted(p.name for p in demo_docx.glob("*.docx")) == sorted(f"{d}.docx" for d in DOCUMENTS)
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_text_is_the_markdowns_text(demo_docx: Path, name: str) -> None:
+    markdown = (demo_docx / f"{name}.md").read_text(encoding="utf-8")
+    assert paragraph_texts(demo_docx / f"{name}.docx") == markdown_texts(markdown)
+
+
+def test_headings_lists_and_title_use_words_own_styles(demo_docx: Path) -> None:
+    document = docx.Document(str(demo_docx / "policy.docx"))
+    by_style: dict[str, list[str]] = {}
+    for paragraph in document.paragraphs:
+        by_style.setdefault(paragraph.style.name, []).append(paragraph.text)
+    assert by_style["Title"] == ["Social media policy"]
+    markdown = (demo_docx / "policy.md").read_text(encoding="utf-8")
+    assert by_style["Heading 1"] == re.findall(r"^## (.+)$", markdown, re.M)  # "1. What this policy is for"
+    assert by_style["Heading 2"] == re.findall(r"^### (.+)$", markdown, re.M)  # "1.1 Why we have this policy"
+    assert len(by_style["List Bullet"]) == len(re.findall(r"^- ", markdown, re.M))
+    assert len(by_style["List Bullet 2"]) == len(re.findall(r"^  - ", markdown, re.M)) > 0
+    assert len(by_style["List Number"]) == len(re.findall(r"^\d+\. ", markdown, re.M)) > 0
+    # Direct formatting would defeat "change Heading 1 once": headings carry no run-level size or colour.
+    body = part(demo_docx / "policy.docx", "word/document.xml")
+    for paragraph in body.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val", "").startswith("Heading"):
+            assert not list(paragraph.iter(f"{W}sz", f"{W}color", f"{W}rFonts"))
+
+
+def test_each_numbered_list_starts_again_at_one(demo_docx: Path) -> None:
+    document = part(demo_docx / "policy.docx", "word/document.xml")
+    numbering = part(demo_docx / "policy.docx", "word/numbering.xml")
+    restarted = {num.get(f"{W}numId") for num in numbering.iter(f"{W}num")
+                 if num.find(f"{W}lvlOverride/{W}startOverride[@{W}val='1']") is not None}
+    lists: list[str] = []
+    previous = None
+    for paragraph in document.iter(f"{W}p"):
+        num = paragraph.find(f"{W}pPr/{W}numPr/{W}numId")
+        if num is not None and num.get(f"{W}val") != previous:
+            lists.append(num.get(f"{W}val", ""))
+        previous = num.get(f"{W}val") if num is not None else None
+    markdown = (demo_docx / "policy.md").read_text(encoding="utf-8")
+    assert len(lists) == len(set(lists)) == len(re.findall(r"(?:^|\n\n)1\. ", markdown)) >= 2
+    assert set(lists) <= restarted
+
+
+def test_contents_field_is_prefilled_and_links_to_heading_bookmarks(demo_docx: Path) -> None:
+    document = part(demo_docx / "policy.docx", "word/document.xml")
+    instructions = " ".join(t.text or "" for t in document.iter(f"{W}instrText"))
+    assert 'TOC \\o "1-2" \\h \\z \\u' in instructions
+    bookmarks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
+    entries = [link for link in document.iter(f"{W}hyperlink") if link.get(f"{W}anchor")]
+    markdown = (demo_docx / "policy.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#{2,3} (.+)$", markdown, re.M)
+    assert ["".join(t.text or "" for t in link.iter(f"{W}t")) for link in entries] == headings
+    assert all(link.get(f"{W}anchor") in bookmarks for link in entries)
+    assert all(len(name or "") <= 40 and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name or "") for name in bookmarks)
+    settings = part(demo_docx / "policy.docx", "word/settings.xml")
+    assert settings.find(f"{W}updateFields") is not None  # Word offers to add the page numbers on opening
+
+
+def test_header_and_footer_name_the_document_and_count_pages(demo_docx: Path) -> None:
+    document = docx.Document(str(demo_docx / "policy.docx"))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer  # the cover has neither
+    assert section.header.paragraphs[0].text == "Riverside Community Housing · Social media policy"
+    assert section.footer.paragraphs[0].text.startswith("Version 2027.1\tPage ")
+    footer = section.footer._element
+    assert [t.text.strip() for t in footer.iter(f"{W}instrText")] == ["PAGE", "NUMPAGES"]
+
+
+def test_register_is_landscape_and_its_header_row_repeats(demo_docx: Path) -> None:
+    document = docx.Document(str(demo_docx / "accounts-register.docx"))
+    section = document.sections[0]
+    assert section.page_width > section.page_height
+    table = document.tables[0]
+    assert table.style.name == "Policy Table"
+    assert table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    assert [c.text for c in table.rows[0].cells][:2] == ["Platform", "Account name or handle"]
+    style = document.styles["Policy Table"].element
+    assert style.find(f"{W}tblStylePr[@{W}type='firstRow']/{W}trPr/{W}tblHeader") is not None
+
+
+def test_properties_and_language(demo_docx: Path) -> None:
+    props = docx.Document(str(demo_docx / "policy.docx")).core_properties
+    assert (props.title, props.author, props.language) == ("Social media policy", "Director of People", "en-GB")
+    assert props.subject.startswith("Social media policy of Riverside Community Housing")
+    app = part(demo_docx / "policy.docx", "docProps/app.xml")
+    assert [e.text for e in app if e.tag.endswith("Application")] == [f"policygen {__version__}"]
+    styles = part(demo_docx / "policy.docx", "word/styles.xml")
+    lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang is not None and lang.get(f"{W}val") == "en-GB"
+
+
+def test_language_follows_the_answers(cli, write_answers: Callable[..., Path], tmp_path: Path) -> None:
+    answers = write_answers({"org.language": "en-US"})
+    assert cli("render", answers, "-f", "docx", "-d", "summary", "-o", tmp_path / "out").code == 0
+    styles = part(tmp_path / "out" / "summary.docx", "word/styles.xml")
+    assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == "en-US"
+    assert docx.Document(str(tmp_path / "out" / "summary.docx")).core_properties.language == "en-US"
+
+
+def test_acknowledgement_has_content_controls_to_fill_in(demo_docx: Path) -> None:
+    document = part(demo_docx / "acknowledgement.docx", "word/document.xml")
+    controls = {sdt.find(f"{W}sdtPr/{W}alias").get(f"{W}val"): sdt for sdt in document.iter(f"{W}sdt")}
+    assert {"Full name", "Job title or role", "Signature", "Date"} <= set(controls)
+    assert controls["Date"].find(f"{W}sdtPr/{W}date") is not None
+    assert controls["Full name"].find(f"{W}sdtPr/{W}text") is not None
+    ids = [sdt.find(f"{W}sdtPr/{W}id").get(f"{W}val") for sdt in document.iter(f"{W}sdt")]
+    assert len(ids) == len(set(ids))
+
+
+def test_nothing_external_but_allowed_links(demo_docx: Path) -> None:
+    for path in demo_docx.glob("*.docx"):
+        entries = names(path)
+        assert not [n for n in entries if n.endswith(".bin") or "thumbnail" in n or n.startswith("customXml/")]
+        for rels in (n for n in entries if n.endswith(".rels")):
+            for rel in part(path, rels):
+                if rel.get("TargetMode") == "External":
+                    assert rel.get("Type", "").endswith("/hyperlink"), (path.name, rel.attrib)
+                    assert rel.get("Target", "").startswith(ALLOWED_SCHEMES), (path.name, rel.attrib)
+        settings = part(path, "word/settings.xml")
+        assert settings.find(f"{W}attachedTemplate") is None
+        document = part(path, "word/document.xml")
+        assert not [e for e in document.iter() if e.get(f"{R}link")]  # no linked (fetched) images
+
+
+def test_injection_payloads_stay_text(cli, write_answers: Callable[..., Path], tmp_path: Path) -> None:
+    from test_safety import EVIL
+
+    answers = write_answers({"org.name": EVIL + "\x07", "policy.owner": 'Owner } PAGE { INCLUDEPICTURE "http://x/y"\x0b'})
+    assert cli("render", answers, "-f", "docx", "-d", "policy,acknowledgement", "-o", tmp_path / "out").code == 0
+    for name in ("policy", "acknowledgement"):
+        path = tmp_path / "out" / f"{name}.docx"
+        document = part(path, "word/document.xml")
+        text = "".join(t.text or "" for t in document.iter(f"{W}t"))
+        assert EVIL in text and 'INCLUDEPICTURE "http://x/y"' in text
+        instructions = {(t.text or "").split()[0] for t in document.iter(f"{W}instrText")}
+        assert instructions <= {"TOC", "PAGEREF"}, instructions  # policygen's own fields only
+        for rels in (n for n in names(path) if n.endswith(".rels")):
+            assert not [r for r in part(path, rels) if "javascript" in r.get("Target", "")]
+
+
+def test_brand_colours_font_and_logo_with_alt_text(cli, demo_answers: Path, tmp_path: Path) -> None:
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    (brand / "logo.png").write_bytes((FIXTURES / "brand" / "logo.png").read_bytes())
+    source = (FIXTURES / "brand" / "brand.yaml").read_text(encoding="utf-8").replace("logo.svg", "logo.png")
+    (brand / "brand.yaml").write_text(source.replace("logo_alt: Riverside Housing", "logo_alt: A river"),
+                                      encoding="utf-8")
+    result = cli("render", demo_answers, "-f", "docx", "-d", "policy", "--brand", brand / "brand.yaml",
+                 "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    path = tmp_path / "out" / "policy.docx"
+    document = docx.Document(str(path))
+    assert document.styles["Normal"].font.name == "DejaVu Serif"
+    assert str(document.styles["Hyperlink"].font.color.rgb) == "1B6B5A"  # passes 4.5:1 as given
+    assert document.paragraphs[1].text == "Riverside Housing"  # the display name, beside the logo
+    pictures = list(part(path, "word/document.xml").iter("{*}docPr"))
+    assert [p.get("descr") for p in pictures] == ["A river"]
+    assert any(n.startswith("word/media/") for n in names(path))
+
+
+def test_handbook_is_one_docx_with_a_section_per_document(cli, demo_answers: Path, tmp_path: Path) -> None:
+    assert cli("render", demo_answers, "-f", "docx", "--bundle", "-o", tmp_path).code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["handbook.docx"]
+    document = docx.Document(str(tmp_path / "handbook.docx"))
+    titles = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    assert titles[0] == "Social media handbook" and len(titles) == 5
+    sections = document.sections
+    assert len(sections) == 5 and sections[-1].page_width > sections[-1].page_height
+    assert [s.header.paragraphs[0].text.split(" · ")[1] for s in sections[1:3]] == titles[1:3]
+    instructions = " ".join(t.text or "" for t in part(tmp_path / "handbook.docx", "word/document.xml")
+                            .iter(f"{W}instrText"))
+    assert '\\t "Title,1,Heading 1,2"' in instructions
+
+
+def test_same_inputs_same_bytes_under_source_date_epoch(demo_answers: Path, tmp_path: Path) -> None:
+    code = (f"from policygen.cli import run; import sys; sys.exit(run(['render', {str(demo_answers)!r}, '-f', "
+            "'docx', '-o', sys.argv[1]]))")
+    for run_number, seed in enumerate(("1", "2")):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-c", code, str(tmp_path / str(run_number))], env=env,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    for name in DOCUMENTS:
+        assert (tmp_path / "0" / f"{name}.docx").read_bytes() == (tmp_path / "1" / f"{name}.docx").read_bytes()
+    props = docx.Document(str(tmp_path / "0" / "policy.docx")).core_properties
+    assert props.created is not None and props.created.year == 2026  # 1 January 2026, from the epoch
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "0" / "policy.docx") as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert package.namelist()[0] == "[Content_Types].xml"
+
+
+def test_the_interviews_render_step_offers_and_writes_docx(tmp_path: Path, demo_answers: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from interview_support import ScriptedPort
+
+    from policygen.interview import InterviewOptions, format_options, run_interview
+
+    assert ("docx", "Word document (policy.docx)") in [(o.value, o.label) for o in format_options()]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answers.yaml").write_text(demo_answers.read_text(encoding="utf-8"), encoding="utf-8")
+    port = ScriptedPort({"interview:review": ["interview:save"], "interview:render": [True],
+                         "interview:formats": [["docx"]]}, enter_for_rest=True)
+    run_interview(InterviewOptions(previous=Path("answers.yaml")), port)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{d}.docx" for d in DOCUMENTS)
+    assert port.prompts["interview:formats"].default == ["md", "html", "pdf"]  # Word is asked for, not assumed
+
+
+def test_batch_writes_docx(cli, tmp_path: Path) -> None:
+    result = cli("batch", ROOT / "examples" / "demo", "-f", "docx", "-d", "summary", "-o", tmp_path, "-j", "1")
+    assert result.code == 0, result.err
+    assert (tmp_path / "demo" / "summary.docx").is_file()
+
+
+def test_markdown_blocks_map_to_word_styles_and_keep_only_safe_links() -> None:
+    from policygen.word_blocks import Paragraph, markdown_blocks
+
+    blocks = markdown_blocks(
+        "# Title\n\n## 1. Part\n\n> A quote\n\n1. one\n   1. inner\n   2. inner two\n2. two\n\n"
+        "- bullet\n  - nested\n\n[web](https://example.org) [bad](javascript:alert(1)) [ftp](ftp://x) "
+        "[inside](#sec-part)\n")
+    body = [b for b in blocks.body if isinstance(b, Paragraph)]
+    assert [(b.style, b.text) for b in body[:7]] == [
+        ("Heading 1", "1. Part"), ("Quote", "A quote"), ("List Number", "one"), ("List Number 2", "inner"),
+        ("List Number 2", "inner two"), ("List Number", "two"), ("List Bullet", "bullet")]
+    assert body[2].list_id == body[5].list_id != body[3].list_id == body[4].list_id  # each list restarts
+    assert body[7].style == "List Bullet 2"
+    links = [s.link for s in body[-1].spans]
+    assert "https://example.org" in links and "#sec-part" in links
+    assert not [link for link in links if link and link.startswith(("javascript", "ftp"))]
+    assert "bad" in body[-1].text  # the text stays, without its link
+
+
+def test_internal_links_point_at_heading_bookmarks(demo_answers: Path) -> None:
+    from policygen.answers import load_answers
+    from policygen.brand import Brand
+    from policygen.compose import compose, load_library
+    from policygen.formats import Document
+    from policygen.markdown import render_markdown
+    from policygen.word import WordWriter
+
+    answers, _ = load_answers(demo_answers)
+    library = load_library(answers.questionnaire)
+    policy = compose(answers, library)
+    markdown = render_markdown(policy, library) + "\nSee [1.1](#sec-why-we-have-this-policy) and [x](#sec-nowhere).\n"
+    data = WordWriter(policy, Brand()).single(Document("policy", policy, markdown, None, Brand()))
+    document = part(data, "word/document.xml")
+    bookmarks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
+    last = [p for p in document.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("See")]
+    links = [link.get(f"{W}anchor") for link in last[0].iter(f"{W}hyperlink")]
+    assert links == ["sec_why_we_have_this_policy"] and links[0] in bookmarks  # the unknown anchor stays text
