@@ -107,7 +107,9 @@ def load_summary_items(questionnaire: Questionnaire, search_path: Sequence[Path]
     raw = doc.data.get("items") if isinstance(doc.data, dict) else None
     if not isinstance(raw, list):
         raise InputError.single("the summary file must have a list of 'items'", file=str(file), line=1)
-    known = {q.qid for q in questionnaire.questions()}
+    from .decisions import DECISION_NAMES
+
+    known = {q.qid for q in questionnaire.questions()} | {f"decisions.{name}" for name in DECISION_NAMES}
     items: list[SummaryItem] = []
     seen: set[str] = set()
     for index, entry in enumerate(raw):

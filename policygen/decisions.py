@@ -1,0 +1,93 @@
+"""Decisions that several parts of the policy depend on, computed once from the answers.
+
+Clauses, the one-page summary and the accounts register read them as
+``decisions.<name>`` (in templates and in ``when`` conditions), so two parts of the
+policy cannot state the same rule two ways. A sector with a stricter rule changes the
+decision here; it does not add a paragraph that contradicts a generic one.
+
+Each decision lists the questions it reads (:data:`DECISION_INPUTS`), so that
+"which answers shaped this clause" still works through a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+# decision -> the questions it is computed from
+DECISION_INPUTS: dict[str, frozenset[str]] = {
+    "business_posts_approved": frozenset({"org.sectors", "finance.compliance"}),
+    "approver": frozenset({"org.sectors", "finance.compliance"}),
+    "approved_channels": frozenset({"org.sectors", "finance.channels"}),
+    "unapproved_channels": frozenset({"org.sectors", "finance.channels"}),
+    "routine_review": frozenset({"org.sectors", "finance.firm_type"}),
+    "impartial_roles": frozenset({"personal.impartial_roles", "personal.impartial_which"}),
+    "serves_public": frozenset({"scope.serves_public", "org.sectors"}),
+    "consent_to_identify": frozenset({"scope.serves_public", "org.sectors"}),
+    "journalism": frozenset({"org.sectors", "media.newsgathering"}),
+    "ethics_contact": frozenset({"policy.ethics_contact", "policy.people_team"}),
+    "staff_body": frozenset({"org.unionised", "org.staff_body"}),
+    "agreed_with_staff": frozenset({"org.staff_body", "org.agreed"}),
+    "praise_needs_approval": frozenset({"org.sectors", "finance.firm_type"}),
+    "other_monitoring": frozenset({"monitoring.other"}),
+    "data_places": frozenset({"org.jurisdictions", "org.eu_countries"}),
+}
+DECISION_NAMES = frozenset(DECISION_INPUTS)
+
+# The channels a regulated firm bans for business unless it approves them, with the
+# words that mark an approved channel as one of them.
+_CHANNELS = (
+    ("text messages", ("text", "sms", "imessage")),
+    ("personal email", ("personal email",)),
+    ("social media messages", ("social media message", "linkedin message", "direct message")),
+)
+_SECTORS_WITH_PRIVATE_CLIENTS = ("healthcare", "finance", "education")
+
+
+def decide(context: Mapping[str, Any]) -> SimpleNamespace:
+    """Every decision, from the answers as templates see them (``org.kind`` ...)."""
+    org, scope, personal, policy = context["org"], context["scope"], context["personal"], context["policy"]
+    sectors = set(org.sectors or ())
+    finance = "finance" in sectors
+    firm_type = getattr(context["finance"], "firm_type", None)
+    channels = list(getattr(context["finance"], "channels", None) or []) if finance else []
+    lowered = [c.lower() for c in channels]
+    unapproved = [name for name, marks in _CHANNELS
+                  if not any(mark in channel for channel in lowered for mark in marks)]
+    serves_public = bool(getattr(scope, "serves_public", False)) and not sectors & set(_SECTORS_WITH_PRIVATE_CLIENTS)
+    impartial = list(getattr(personal, "impartial_which", None) or []) if personal.impartial_roles else []
+    staff_body = getattr(org, "staff_body", None) or None
+    return SimpleNamespace(
+        # Posts about our products and services, and personal profiles used for business, need
+        # approval before use (financial services); other personal posts never do.
+        business_posts_approved=finance,
+        approver=context["finance"].compliance if finance else None,
+        approved_channels=channels,
+        unapproved_channels=unapproved,
+        # Routine supervisory review of business communications (broker-dealers).
+        routine_review=finance and firm_type in ("broker_dealer", "both"),
+        # Praise of our products by staff is a business communication that needs approval.
+        praise_needs_approval=finance,
+        impartial_roles=impartial,
+        serves_public=serves_public,
+        consent_to_identify=not serves_public,
+        journalism="media" in sectors and bool(getattr(context.get("media"), "newsgathering", False)),
+        ethics_contact=getattr(policy, "ethics_contact", None) or policy.people_team,
+        staff_body=staff_body if org.unionised or staff_body else None,
+        agreed_with_staff=bool(staff_body and getattr(org, "agreed", False)),
+        other_monitoring=list(getattr(context["monitoring"], "other", None) or []),
+        data_places=_data_places(org, context["labels"]),
+    )
+
+
+def _data_places(org: Any, labels: Mapping[str, Any]) -> str:
+    """Where UK or EU data protection law applies to the organisation, in words: "the United
+    Kingdom and Ireland", or "the European Union" when no EU country is named."""
+    places = ["the United Kingdom"] if "uk" in (org.jurisdictions or ()) else []
+    if "eu" in (org.jurisdictions or ()):
+        named = list(getattr(labels["org"], "eu_countries", None) or [])
+        places += named or ["the European Union"]
+    if len(places) <= 1:
+        return "".join(places)
+    return ", ".join(places[:-1]) + " and " + places[-1]
