@@ -255,6 +255,25 @@ def validate(
     print(f"{answers}: valid ({count} answers{note})")
 
 
+@app.command("check-library")
+def check_library_command(
+    folder: Annotated[Path | None, typer.Argument(
+        metavar="[DIR]", help="A templates folder of your own (overrides); the bundled library if left out.",
+        show_default=False)] = None,
+) -> None:
+    """Check a clause library against the rules for clause authors (exit 2 if any fails).
+
+    Checks front matter, where each clause applies, law names in generic clauses,
+    the 'why', real sources and the reading grade, and lists every problem at once.
+    """
+    from .library_check import check_library, raise_if_problems
+    from .questionnaire import bundled_questionnaire
+
+    library, problems = check_library(folder, bundled_questionnaire())
+    raise_if_problems(problems, str(folder or "the bundled library"))
+    print(f"{folder or 'the bundled library'}: {len(library.clauses)} clauses, no problems")
+
+
 @app.command()
 def migrate(
     answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],

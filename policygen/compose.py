@@ -142,6 +142,12 @@ class Policy:
         for section in self.sections:
             yield from section.clauses
 
+    def cited(self) -> tuple[tuple[str, Citation], ...]:
+        """Every real source the clauses cite, with the clause's number and title ("3.1 Patient privacy")."""
+        return tuple((f"{section.number}.{index} {clause.title}", citation)
+                     for section in self.sections for index, clause in enumerate(section.clauses, 1)
+                     for citation in clause.citations)
+
     @property
     def full_title(self) -> str:
         """Title with the organisation, as used in metadata and browser tabs."""
@@ -498,7 +504,8 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
                 raise _render_failure(template, exc) from None
             clauses.append(Clause(clause_id, Trusted(_respell(env, title)) if title is not template.title
                                   else _respell(env, title), tidy_markdown(text),
-                                  template.why, template.sources, template.citations))
+                                  template.why, template.sources,
+                                  tuple(c for c in template.citations if not c.places or set(c.places) & tags)))
         if clauses:
             sections.append(PolicySection(outline_section.id, len(sections) + 1,
                                           _respell(env, outline_section.title), tuple(clauses)))
