@@ -248,6 +248,10 @@ def validate(
         raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
                          f"error{'s' if len(resolution.errors) != 1 else ''}")
     _print_problems(resolution.warnings)
+    if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
+        from .decisions import coverage_problems
+
+        _print_problems(coverage_problems(resolution.answers))
     if show_sources and resolution.answers is not None:
         _print_sources(resolution.answers)
     count = len(resolution.answers.values) if resolution.answers else 0

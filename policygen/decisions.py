@@ -32,7 +32,11 @@ DECISION_INPUTS: dict[str, frozenset[str]] = {
     "praise_needs_approval": frozenset({"org.sectors", "finance.firm_type"}),
     "other_monitoring": frozenset({"monitoring.other"}),
     "data_places": frozenset({"org.jurisdictions", "org.eu_countries"}),
+    "unserved_places": frozenset({"org.jurisdictions", "org.eu_countries", "org.other_places"}),
 }
+# EU countries whose own rules the library has (works councils that must agree to monitoring);
+# for the others it has only the law of the whole EU.
+EU_COUNTRIES_WITH_OWN_RULES = frozenset({"at", "de", "nl"})
 DECISION_NAMES = frozenset(DECISION_INPUTS)
 
 # The channels a regulated firm bans for business unless it approves them, with the
@@ -78,7 +82,36 @@ def decide(context: Mapping[str, Any]) -> SimpleNamespace:
         agreed_with_staff=bool(staff_body and getattr(org, "agreed", False)),
         other_monitoring=list(getattr(context["monitoring"], "other", None) or []),
         data_places=_data_places(org, context["labels"]),
+        unserved_places=unserved_places(org, context["labels"]),
     )
+
+
+def coverage_problems(answers: Any) -> list[Any]:
+    """Warnings for ``validate``: the places whose own law the clause library does not cover."""
+    from .compose import template_context
+    from .errors import Problem
+
+    places = template_context(answers)["decisions"].unserved_places
+    return [Problem(f"the clause library has no rules of its own for {place}",
+                    key="org.jurisdictions", severity="warning",
+                    hint="the policy says so in its legal-review notice; have an adviser there check it")
+            for place in places]
+
+
+def unserved_places(org: Any, labels: Mapping[str, Any]) -> list[str]:
+    """The places where the organisation employs people whose own law the library does not
+    cover: named other countries (or "other countries"), and EU countries without rules of
+    their own in the library (or "the EU country where we work" when none is named)."""
+    places: list[str] = []
+    if "eu" in (org.jurisdictions or ()):
+        codes = list(org.eu_countries or ())
+        names = list(getattr(labels["org"], "eu_countries", None) or [])
+        places += [name for code, name in zip(codes, names, strict=False) if code not in EU_COUNTRIES_WITH_OWN_RULES]
+        if not codes:
+            places.append("each EU country where we employ people")
+    if "other" in (org.jurisdictions or ()):
+        places += list(org.other_places or ()) or ["the other countries where we employ people"]
+    return places
 
 
 def _data_places(org: Any, labels: Mapping[str, Any]) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -128,12 +128,17 @@ class LawName:
     places: tuple[frozenset[str], ...]
     pattern: re.Pattern[str]
 
+    @property
+    def lowered(self) -> str:
+        """The name in lower case."""
+        return self.name.lower()
+
     def belongs(self, tags: frozenset[str]) -> bool:
         """True when an organisation with these tags is somewhere this name applies."""
         return any(place <= tags for place in self.places)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LawNames:
     """The registry: every law name, and a search over text."""
 
@@ -141,9 +146,23 @@ class LawNames:
     source: str = ""
 
     def found_in(self, text: str) -> list[LawName]:
-        """The names that occur in ``text`` (Markdown escapes and emphasis ignored)."""
+        """The names that occur in ``text`` (Markdown escapes and emphasis ignored). A longer
+        name hides the shorter ones inside it: "Freedom of Information Act 2000" is not also
+        "Freedom of Information Act"."""
         plain = " ".join(re.sub(r"\\(.)", r"\1", text).replace("**", "").split())
-        return [law for law in self.names if law.pattern.search(plain)]
+        lowered = plain.lower()
+        found = []
+        for law in self._longest_first:
+            if law.lowered not in lowered:  # a quick look before the exact match
+                continue
+            plain, count = law.pattern.subn(" \x00 ", plain)
+            if count:
+                found.append(law)
+        return sorted(found, key=lambda n: n.name)
+
+    @cached_property
+    def _longest_first(self) -> tuple[LawName, ...]:
+        return tuple(sorted(self.names, key=lambda n: -len(n.name)))
 
 
 def _pattern(name: str) -> re.Pattern[str]:
@@ -183,8 +202,9 @@ def _load_law_names(file: Path, _mtime: int) -> tuple[LawNames, tuple[Problem, .
             problems.append(Problem(f"'{place}' must be a list of names", file=str(file),
                                     line=doc.line((place,)), key=str(place)))
             continue
-        tags = frozenset(str(place).split("+"))
-        for name in names:
-            by_name.setdefault(" ".join(name.split()), []).append(tags)
+        for alternative in str(place).split(","):  # "eu, uk": either place; "us+finance": both
+            tags = frozenset(tag.strip() for tag in alternative.split("+"))
+            for name in names:
+                by_name.setdefault(" ".join(name.split()), []).append(tags)
     names = tuple(LawName(name, tuple(places), _pattern(name)) for name, places in sorted(by_name.items()))
     return LawNames(names, str(file)), tuple(problems)

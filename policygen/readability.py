@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 TARGET_GRADE = 10.0  # the body of every policy
 CLAUSE_GRADE_LIMIT = 12.0  # one clause; short clauses swing more
@@ -39,6 +40,7 @@ _EXCEPTIONS = {
 }
 
 
+@lru_cache(maxsize=8192)
 def syllables(word: str) -> int:
     """An estimate of the syllables in an English word (at least 1 for any word)."""
     w = re.sub(r"[^a-z']", "", word.lower()).strip("'")
