@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from .errors import allowed_keys_hint
+from .places import place_hint
 
 RUBRIC_ID = re.compile(r"^R\d{2}$")
 _CITATION_KEYS = {"title": True, "publisher": True, "link": True, "places": False}
@@ -79,7 +80,7 @@ def _citation(entry: dict[object, object], places: Collection[str], error: Calla
         return None
     for tag in tags:
         if tag not in places:
-            error(f"'{tag}' is not a place, sector or kind", allowed_keys_hint(tag, places))
+            error(f"'{tag}' is not a place, sector or kind", place_hint(tag, places))
             ok = False
     if not ok:
         return None

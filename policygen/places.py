@@ -29,7 +29,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, allowed_keys_hint
+from .errors import Problem, allowed_keys_hint, did_you_mean
 from .yamlio import load_yaml_file
 
 APPLIES_KEYS = ("countries", "states", "sectors", "kinds")
@@ -75,6 +75,15 @@ def allowed_values(choices: Mapping[str, Sequence[str]]) -> dict[str, frozenset[
             "sectors": frozenset(choices.get("org.sectors", ())), "kinds": frozenset(kinds)}
 
 
+def place_hint(value: str, allowed: Iterable[str]) -> str:
+    """A did-you-mean for a place, sector or kind, or where to find the values (there are
+    too many states and countries to list them all)."""
+    names = sorted(allowed)
+    if len(names) <= 12:
+        return allowed_keys_hint(value, names)
+    return did_you_mean(value, names) or "states and countries are written with their country: us-ca, ca-on, eu-de"
+
+
 def parse_applies(raw: object, allowed: Mapping[str, frozenset[str]],
                   error: Any) -> Applies | None:
     """``applies`` from front matter; every mistake goes to ``error(message, hint)``."""
@@ -95,7 +104,7 @@ def parse_applies(raw: object, allowed: Mapping[str, frozenset[str]],
             continue
         for item in items:
             if item not in allowed[key]:
-                error(f"'{item}' is not a value of 'applies.{key}'", allowed_keys_hint(item, allowed[key]))
+                error(f"'{item}' is not a value of 'applies.{key}'", place_hint(item, allowed[key]))
                 ok = False
         values[key] = frozenset(items)
     return Applies(**values) if ok else None
