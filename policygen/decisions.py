@@ -49,24 +49,36 @@ _CHANNELS = (
 _SECTORS_WITH_PRIVATE_CLIENTS = ("healthcare", "finance", "education")
 
 
+class _Section:
+    """A section of answers where a question the questionnaire lacks reads as unanswered (a
+    questionnaire of one's own may leave questions out)."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._namespace, name, None)
+
+
 def decide(context: Mapping[str, Any]) -> SimpleNamespace:
     """Every decision, from the answers as templates see them (``org.kind`` ...)."""
-    org, scope, personal, policy = context["org"], context["scope"], context["personal"], context["policy"]
+    org, scope, personal, policy, fin, monitoring = (
+        _Section(context.get(name)) for name in ("org", "scope", "personal", "policy", "finance", "monitoring"))
     sectors = set(org.sectors or ())
     finance = "finance" in sectors
-    firm_type = getattr(context["finance"], "firm_type", None)
-    channels = list(getattr(context["finance"], "channels", None) or []) if finance else []
+    firm_type = fin.firm_type
+    channels = list(fin.channels or []) if finance else []
     lowered = [c.lower() for c in channels]
     unapproved = [name for name, marks in _CHANNELS
                   if not any(mark in channel for channel in lowered for mark in marks)]
-    serves_public = bool(getattr(scope, "serves_public", False)) and not sectors & set(_SECTORS_WITH_PRIVATE_CLIENTS)
-    impartial = list(getattr(personal, "impartial_which", None) or []) if personal.impartial_roles else []
-    staff_body = getattr(org, "staff_body", None) or None
+    serves_public = bool(scope.serves_public) and not sectors & set(_SECTORS_WITH_PRIVATE_CLIENTS)
+    impartial = list(personal.impartial_which or []) if personal.impartial_roles else []
+    staff_body = org.staff_body or None
     return SimpleNamespace(
         # Posts about our products and services, and personal profiles used for business, need
         # approval before use (financial services); other personal posts never do.
         business_posts_approved=finance,
-        approver=context["finance"].compliance if finance else None,
+        approver=fin.compliance if finance else None,
         approved_channels=channels,
         unapproved_channels=unapproved,
         # Routine supervisory review of business communications (broker-dealers).
@@ -76,13 +88,13 @@ def decide(context: Mapping[str, Any]) -> SimpleNamespace:
         impartial_roles=impartial,
         serves_public=serves_public,
         consent_to_identify=not serves_public,
-        journalism="media" in sectors and bool(getattr(context.get("media"), "newsgathering", False)),
-        ethics_contact=getattr(policy, "ethics_contact", None) or policy.people_team,
+        journalism="media" in sectors and bool(_Section(context.get("media")).newsgathering),
+        ethics_contact=policy.ethics_contact or policy.people_team,
         staff_body=staff_body if org.unionised or staff_body else None,
-        agreed_with_staff=bool(staff_body and getattr(org, "agreed", False)),
-        other_monitoring=list(getattr(context["monitoring"], "other", None) or []),
-        data_places=_data_places(org, context["labels"]),
-        unserved_places=unserved_places(org, context["labels"]),
+        agreed_with_staff=bool(staff_body and org.agreed),
+        other_monitoring=list(monitoring.other or []),
+        data_places=_data_places(org, context.get("labels", {})),
+        unserved_places=unserved_places(org, context.get("labels", {})),
     )
 
 
@@ -105,7 +117,7 @@ def unserved_places(org: Any, labels: Mapping[str, Any]) -> list[str]:
     places: list[str] = []
     if "eu" in (org.jurisdictions or ()):
         codes = list(org.eu_countries or ())
-        names = list(getattr(labels["org"], "eu_countries", None) or [])
+        names = list(getattr(labels.get("org"), "eu_countries", None) or [])
         places += [name for code, name in zip(codes, names, strict=False) if code not in EU_COUNTRIES_WITH_OWN_RULES]
         if not codes:
             places.append("each EU country where we employ people")
@@ -119,7 +131,7 @@ def _data_places(org: Any, labels: Mapping[str, Any]) -> str:
     Kingdom and Ireland", or "the European Union" when no EU country is named."""
     places = ["the United Kingdom"] if "uk" in (org.jurisdictions or ()) else []
     if "eu" in (org.jurisdictions or ()):
-        named = list(getattr(labels["org"], "eu_countries", None) or [])
+        named = list(getattr(labels.get("org"), "eu_countries", None) or [])
         places += named or ["the European Union"]
     if len(places) <= 1:
         return "".join(places)

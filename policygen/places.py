@@ -112,15 +112,20 @@ def parse_applies(raw: object, allowed: Mapping[str, frozenset[str]],
 
 def organisation_tags(context: Mapping[str, Any]) -> frozenset[str]:
     """What the organisation is and where it works, as the tags ``applies`` uses."""
-    org = context["org"]
-    tags = set(org.jurisdictions or ()) | set(org.sectors or ())
-    if org.kind:
-        tags.add(org.kind)
-    if org.kind == "public_body" and "us" in (org.jurisdictions or ()) and org.public_level:
-        tags.add(_LEVEL_KINDS[org.public_level])
+    org = context.get("org")
+
+    def answer(name: str) -> Any:
+        return getattr(org, name, None)
+
+    kind, level = answer("kind"), answer("public_level")
+    tags = set(answer("jurisdictions") or ()) | set(answer("sectors") or ())
+    if kind:
+        tags.add(kind)
+    if kind == "public_body" and "us" in tags and level in _LEVEL_KINDS:
+        tags.add(_LEVEL_KINDS[level])
     for country, qid in _SUBDIVISIONS.items():
         if country in tags:
-            tags |= {f"{country}-{code}" for code in getattr(org, qid.split(".")[1]) or ()}
+            tags |= {f"{country}-{code}" for code in answer(qid.split(".")[1]) or ()}
     return frozenset(tags)
 
 
