@@ -63,7 +63,8 @@ def clause_problems(clause: ClauseTemplate) -> list[Problem]:
     """The editorial problems of one clause."""
     name = str(clause.path)
     text = clause.path.read_text(encoding="utf-8")
-    head_lines = text[:text.find("\n---", 3) + 4].count("\n") + 1
+    head_lines = text[:text.find("\n---", 3) + 4].count("\n") + 1  # the front matter, both '---' included
+    first = head_lines + 1  # the first line of the text
     problems: list[Problem] = []
     if len(clause.why.split()) < MIN_WHY_WORDS:
         problems.append(Problem("'why' is too short to explain the clause", file=name, line=_line(text, "why:"),
@@ -77,16 +78,16 @@ def clause_problems(clause: ClauseTemplate) -> list[Problem]:
         problems.append(Problem("a clause about a place's law must cite a real source", file=name,
                                 line=_line(text, "sources:"), key="sources",
                                 hint="add a citation: title, publisher, link (https://...) and places"))
-    body = _TAGS.sub("", text.split("\n", head_lines - 1)[-1] if head_lines > 1 else text)
+    body = _TAGS.sub("", text.split("\n", head_lines)[-1])
     body = _VALUES.sub("them", body)
     grade = reading(body).grade
     if grade > CLAUSE_GRADE_LIMIT:
         problems.append(Problem(f"the clause reads at grade {grade:.1f}; the limit is {CLAUSE_GRADE_LIMIT:.0f}",
-                                file=name, line=head_lines, key="text",
+                                file=name, line=first, key="text",
                                 hint="use shorter sentences and everyday words (see WRITING.md)"))
     if FORBIDDEN_PATTERNS is not None:
         for rubric, flag in FORBIDDEN_PATTERNS(body):
-            problems.append(Problem(f"forbidden pattern {rubric}: {flag}", file=name, line=head_lines, key="text",
+            problems.append(Problem(f"forbidden pattern {rubric}: {flag}", file=name, line=first, key="text",
                                     hint="narrow the rule: name the conduct, give an example, say what stays free"))
     return problems
 

@@ -90,7 +90,7 @@ def test_check_library_lists_every_rule_a_clause_breaks(tmp_path: Path, cli) -> 
     assert f"{thin}:4: error: why: 'why' is too short" in result.err
     assert f"{thin}:5: error: sources: 'S12' is not an id in the policy rubric" in result.err
     assert f"{place}:5: error: sources: a clause about a place's law must cite a real source" in result.err
-    assert f"{place}:7: error: text: the clause reads at grade" in result.err
+    assert f"{place}:8: error: text: the clause reads at grade" in result.err
     # Only the folder's own clauses are judged, not the bundled ones it sits in front of.
     assert "templates/policy/clauses" not in result.err
 
@@ -165,3 +165,23 @@ def test_places_the_library_cannot_serve_are_named_in_the_policy_and_by_validate
                                             ("Theatre Co", "Theatre Co"), ("the", "the")])
 def test_a_short_name_loses_its_article_before_another_word(name: str, bare: str) -> None:
     assert without_article(name) == bare
+
+
+def test_the_forbidden_pattern_hook_reports_red_flags(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # check-library leaves the red-flag patterns to a hook (the audit command will own them);
+    # wired to the tests' patterns it reports a banned rule with its file.
+    from content_support import sentences
+    from red_flags import find_red_flags
+
+    from policygen import library_check
+
+    monkeypatch.setattr(library_check, "FORBIDDEN_PATTERNS", lambda text: [
+        (flag.rubric, flag.name) for flag, _ in find_red_flags(sentences(text))])
+    clause = _override(tmp_path, "personal/work-time.md.j2",
+                       "id: personal.work-time\ntitle: Working time\nwhy: Rules on use during work should be "
+                       "about working time, not speech.\nsources: [R15]",
+                       "Do not discuss your pay with colleagues on social media.")
+    result = cli("check-library", tmp_path)
+    assert result.code == 2
+    assert f"{clause}:7: error: text: forbidden pattern B1: ban on discussing pay" in result.err
+    assert cli("check-library").code == 0  # the bundled clauses pass the same patterns
