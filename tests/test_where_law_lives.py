@@ -185,3 +185,14 @@ def test_the_forbidden_pattern_hook_reports_red_flags(tmp_path: Path, cli, monke
     assert result.code == 2
     assert f"{clause}:7: error: text: forbidden pattern B1: ban on discussing pay" in result.err
     assert cli("check-library").code == 0  # the bundled clauses pass the same patterns
+
+
+def test_the_register_has_every_column_the_policy_refers_to() -> None:
+    plain = answers({"official.platforms": ["Instagram"]})
+    register = render_companion("accounts-register", compose(plain, library()), plain, library()).markdown
+    assert "| Recovery email and phone |" in register and "| Instagram | |" in register
+    assert "Profile approved" not in register
+    firm = answers({"org.kind": "company", "org.jurisdictions": ["us"], "org.sectors": ["finance"]})
+    register = render_companion("accounts-register", compose(firm, library()), firm, library()).markdown
+    assert "| Last access review | Profile approved (date) |" in register
+    assert all(line.count("|") == 9 for line in register.splitlines() if line.startswith("|"))
