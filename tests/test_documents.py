@@ -118,7 +118,8 @@ def test_every_summary_item_can_appear(write_answers) -> None:
                  "org.sectors": ["healthcare", "education", "media", "listed"], "education.academic_freedom": True,
                  "personal.advocacy": True, "policy.ethics_contact": "Ethics Office"},
                 {"org.jurisdictions": ["us"], "org.kind": "company", "org.sectors": ["finance"]},
-                {"org.jurisdictions": ["us"], "org.kind": "public_body", "org.public_level": "federal"},
+                {"org.jurisdictions": ["us"], "org.kind": "public_body", "org.public_level": "federal",
+                 "personal.advocacy": True},
                 {"org.jurisdictions": ["us"], "org.kind": "public_body", "org.public_level": "local",
                  "personal.impartial_roles": True}]
     texts = [_summary(write_answers, changes) for changes in variants]

@@ -196,3 +196,16 @@ def test_the_register_has_every_column_the_policy_refers_to() -> None:
     register = render_companion("accounts-register", compose(firm, library()), firm, library()).markdown
     assert "| Last access review | Profile approved (date) |" in register
     assert all(line.count("|") == 9 for line in register.splitlines() if line.startswith("|"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", sorted(p.parent.name for p in (ROOT / "examples").glob("*/answers.yaml")))
+def test_every_examples_summary_fits_one_page_with_its_sector_and_place_rules(slug: str, tmp_path: Path,
+                                                                            cli) -> None:
+    result = cli("render", ROOT / "examples" / slug / "answers.yaml", "-o", tmp_path, "-f", "pdf",
+                 "-d", "summary")
+    assert result.code == 0, result.err
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "summary.pdf") as pdf:
+        assert len(pdf.pages) == 1
