@@ -242,11 +242,34 @@ def validate(
         raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
                          f"error{'s' if len(resolution.errors) != 1 else ''}")
     _print_problems(resolution.warnings)
+    if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
+        from .decisions import coverage_problems
+
+        _print_problems(coverage_problems(resolution.answers))
     if show_sources and resolution.answers is not None:
         _print_sources(resolution.answers)
     count = len(resolution.answers.values) if resolution.answers else 0
     note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
     print(f"{answers}: valid ({count} answers{note})")
+
+
+@app.command("check-library")
+def check_library_command(
+    folder: Annotated[Path | None, typer.Argument(
+        metavar="[DIR]", help="A templates folder of your own (overrides); the bundled library if left out.",
+        show_default=False)] = None,
+) -> None:
+    """Check a clause library against the rules for clause authors (exit 2 if any fails).
+
+    Checks front matter, where each clause applies, law names in generic clauses,
+    the 'why', real sources and the reading grade, and lists every problem at once.
+    """
+    from .library_check import check_library, raise_if_problems
+    from .questionnaire import bundled_questionnaire
+
+    library, problems = check_library(folder, bundled_questionnaire())
+    raise_if_problems(problems, str(folder or "the bundled library"))
+    print(f"{folder or 'the bundled library'}: {len(library.clauses)} clauses, no problems")
 
 
 @app.command()

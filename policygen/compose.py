@@ -30,11 +30,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__
 from .answers import Answers
+from .citations import Citation, parse_sources
+from .decisions import DECISION_INPUTS, DECISION_NAMES, decide
 from .errors import InputError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
 from .jinjacache import bytecode_cache
 from .mdtext import Trusted, autolink, finalize, join_and
 from .overrides import apply_overrides
+from .places import Applies, LawNames, allowed_values, load_law_names, organisation_tags, parse_applies
 from .questionnaire import Questionnaire
 from .resources import templates_dir
 from .spelling import SpellingExtension, respell
@@ -42,7 +45,7 @@ from .values import add_months
 from .yamlio import load_yaml_file, parse_yaml
 
 _CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
-_FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True}
+_FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True, "applies": False}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _OUTLINE = "policy/outline.yaml"
 _CLAUSES = "policy/clauses"
@@ -69,6 +72,7 @@ class Clause:
     text: str
     why: str
     sources: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()  # real sources (title, publisher, link, places)
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,12 @@ class Policy:
         for section in self.sections:
             yield from section.clauses
 
+    def cited(self) -> tuple[tuple[str, Citation], ...]:
+        """Every real source the clauses cite, with the clause's number and title ("3.1 Patient privacy")."""
+        return tuple((f"{section.number}.{index} {clause.title}", citation)
+                     for section in self.sections for index, clause in enumerate(section.clauses, 1)
+                     for citation in clause.citations)
+
     @property
     def full_title(self) -> str:
         """Title with the organisation, as used in metadata and browser tabs."""
@@ -157,6 +167,13 @@ class ClauseTemplate:
     when: Expression | None
     template_name: str
     path: Path
+    applies: Applies | None = None  # where the clause applies; None for a generic clause
+    citations: tuple[Citation, ...] = ()  # the sources that are citations, not rubric ids
+
+    @property
+    def generic(self) -> bool:
+        """True for a clause that applies everywhere (it may name no law)."""
+        return self.applies is None
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,7 @@ class ClauseLibrary:
     outline: tuple[OutlineSection, ...]
     clauses: Mapping[str, ClauseTemplate]
     overrides: tuple[str, ...] = ()  # what override folders changed, in words (for provenance)
+    law_names: LawNames = field(default_factory=lambda: LawNames(()), compare=False)
 
     _environments: dict[str, SandboxedEnvironment] = field(default_factory=dict, compare=False, repr=False)
     _references: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -209,7 +227,8 @@ class ClauseLibrary:
                 bytecode_cache=bytecode_cache(f"policy-{locale}"))
             env.spelling_locale = locale  # type: ignore[attr-defined]
             env.filters.update(join_and=join_and, autolink=autolink,
-                               longdate=lambda d: long_date(d, locale))
+                               longdate=lambda d: long_date(d, locale),
+                               without_article=without_article, capitalize_first=capitalize_first)
             self._environments[locale] = env
         return self._environments[locale]
 
@@ -241,18 +260,32 @@ class ClauseLibrary:
         if clause_id in self._references:
             return self._references[clause_id]
         clause = self.clauses[clause_id]
-        found = {f"{s}.{q}" for s, q in clause.when.references} if clause.when else set()
+        found: set[str] = set()
+        for section, question in (clause.when.references if clause.when else ()):
+            found |= DECISION_INPUTS.get(question, frozenset()) if section == "decisions" else {f"{section}.{question}"}
         env = self.environment()
         source = env.loader.get_source(env, clause.template_name)[0]  # type: ignore[union-attr]
         for node in env.parse(source).find_all(nodes.Getattr):
             inner = node.node
-            if isinstance(inner, nodes.Name) and inner.name != "labels":
+            if isinstance(inner, nodes.Name) and inner.name == "decisions":
+                found |= DECISION_INPUTS.get(node.attr, frozenset())
+            elif isinstance(inner, nodes.Name) and inner.name != "labels":
                 found.add(f"{inner.name}.{node.attr}")
             elif isinstance(inner, nodes.Getattr) and isinstance(inner.node, nodes.Name) \
                     and inner.node.name == "labels":
                 found.add(f"{inner.attr}.{node.attr}")
         self._references[clause_id] = frozenset(found)
         return self._references[clause_id]
+
+
+def without_article(name: str) -> str:
+    """A name without a leading "the": "the University" gives "University" (for "University Jobs")."""
+    return re.sub(r"(?i)^the\s+", "", name).strip() or name
+
+
+def capitalize_first(text: str) -> str:
+    """The text with its first letter in capitals, the rest as written ("residents" -> "Residents")."""
+    return text[:1].upper() + text[1:]
 
 
 def long_date(value: dt.date, locale: str) -> str:
@@ -275,7 +308,9 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
     clauses: dict[str, ClauseTemplate] = {}
     files: dict[str, Path] = {}
     replaced: dict[str, Path] = {}  # clause id -> the folder whose version wins over a later one
-    known = {q.qid for q in questionnaire.questions()}
+    known = {q.qid for q in questionnaire.questions()} | {f"decisions.{name}" for name in DECISION_NAMES}
+    allowed = allowed_values({q.qid: [str(c.value) for c in q.choices] for q in questionnaire.questions()})
+    law_names = load_law_names(path, problems)
     for folder in path:
         if not folder.is_dir():  # a mistyped --templates folder must not be ignored silently
             problems.append(Problem("template folder not found", file=str(folder), key="--templates",
@@ -284,7 +319,7 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
         root = folder / _CLAUSES
         found_here: set[str] = set()
         for file in sorted(root.rglob("*.md.j2")) if root.is_dir() else ():
-            clause = _read_clause(file, folder, index, known, problems)
+            clause = _read_clause(file, folder, index, (known, allowed, law_names), problems)
             if clause is None:
                 continue
             if clause.id in found_here:
@@ -307,11 +342,13 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
                                 file=str(questionnaire.source)))
     if any(p.is_error for p in problems):
         raise InputError(problems, summary="the clause library has problems")
-    return ClauseLibrary(path, outline, clauses, notes)
+    return ClauseLibrary(path, outline, clauses, notes, law_names)
 
 
-def _read_clause(file: Path, folder: Path, index: int, known: set[str],
+def _read_clause(file: Path, folder: Path, index: int,
+                 rules: tuple[set[str], Mapping[str, frozenset[str]], LawNames],
                  problems: list[Problem]) -> ClauseTemplate | None:
+    known, allowed, law_names = rules
     name = str(file)
     try:
         text = file.read_text(encoding="utf-8")
@@ -348,10 +385,22 @@ def _read_clause(file: Path, folder: Path, index: int, known: set[str],
     for key in ("title", "why"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             error(key, f"'{key}' must be non-empty text")
-    sources = data.get("sources", [])
-    if not (isinstance(sources, list) and all(isinstance(s, str) and s for s in sources)):
-        error("sources", "'sources' must be a list of rubric ids or citations, e.g. [R10]")
-        sources = []
+    sources, citations = parse_sources(data.get("sources", []), allowed["countries"] | allowed["states"]
+                                       | allowed["sectors"] | allowed["kinds"],
+                                       lambda message, hint=None: error("sources", message, hint))
+    applies = None
+    if "applies" in data:
+        applies = parse_applies(data["applies"], allowed, lambda message, hint=None: error("applies", message, hint))
+    elif len(problems) == start:  # a generic clause states our own rule; the law of a place lives in modules
+        body = text[match.end():]
+        for law in law_names.found_in(body):
+            line = match.group(0).count("\n") + next(
+                (n for n, row in enumerate(body.split("\n"), 1) if law.pattern.search(row)), 1)
+            problems.append(Problem(
+                f"the generic clause names '{law.name}', which belongs to "
+                f"{' or '.join('+'.join(sorted(p)) for p in law.places)}", file=name, line=line, key="text",
+                hint="state our own rule in plain words, or move this text into a clause whose front matter "
+                     "declares where it applies ('applies: {countries: [us]}')"))
     when = None
     if data.get("when") is not None:
         when, issues = check_condition(data["when"], known)
@@ -361,7 +410,8 @@ def _read_clause(file: Path, folder: Path, index: int, known: set[str],
         return None
     return ClauseTemplate(id=str(clause_id), title=data["title"].strip(), why=" ".join(data["why"].split()),
                           sources=tuple(sources), when=when,
-                          template_name=f"@{index}/{file.relative_to(folder).as_posix()}", path=file)
+                          template_name=f"@{index}/{file.relative_to(folder).as_posix()}", path=file,
+                          applies=applies, citations=citations)
 
 
 def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTemplate],
@@ -427,12 +477,14 @@ def template_context(answers: Answers) -> dict[str, Any]:
                     names[question.id] = question.label_of(value) if value is not None else None
         labels[section.id] = SimpleNamespace(**names)
     context["labels"] = labels
+    context["decisions"] = decide(context)
     return context
 
 
 def compose(answers: Answers, library: ClauseLibrary) -> Policy:
     """Select the clauses whose ``when`` holds, in outline order, and render each one."""
     context = template_context(answers)
+    tags = organisation_tags(context)
     meta = {key: answers.get(qid) for key, qid in META_QUESTIONS.items()}
     env = library.environment(meta["language"])
     sections: list[PolicySection] = []
@@ -440,14 +492,20 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
         clauses: list[Clause] = []
         for clause_id in outline_section.clause_ids:
             template = library.clauses[clause_id]
+            if template.applies is not None and not template.applies.holds(tags):
+                continue
             try:
                 if template.when is not None and not template.when.holds(context):
                     continue
                 text = env.get_template(template.template_name).render(context)
+                title = env.from_string(template.title).render(context) if "{" in template.title \
+                    else template.title
             except (TemplateError, ExpressionError, TypeError) as exc:
                 raise _render_failure(template, exc) from None
-            clauses.append(Clause(clause_id, _respell(env, template.title), tidy_markdown(text),
-                                  template.why, template.sources))
+            clauses.append(Clause(clause_id, Trusted(_respell(env, title)) if title is not template.title
+                                  else _respell(env, title), tidy_markdown(text),
+                                  template.why, template.sources,
+                                  tuple(c for c in template.citations if not c.places or set(c.places) & tags)))
         if clauses:
             sections.append(PolicySection(outline_section.id, len(sections) + 1,
                                           _respell(env, outline_section.title), tuple(clauses)))

@@ -107,7 +107,9 @@ def load_summary_items(questionnaire: Questionnaire, search_path: Sequence[Path]
     raw = doc.data.get("items") if isinstance(doc.data, dict) else None
     if not isinstance(raw, list):
         raise InputError.single("the summary file must have a list of 'items'", file=str(file), line=1)
-    known = {q.qid for q in questionnaire.questions()}
+    from .decisions import DECISION_NAMES
+
+    known = {q.qid for q in questionnaire.questions()} | {f"decisions.{name}" for name in DECISION_NAMES}
     items: list[SummaryItem] = []
     seen: set[str] = set()
     for index, entry in enumerate(raw):
@@ -166,14 +168,36 @@ def render_companion(name: str, policy: Policy, answers: Answers, library: Claus
                      tidy_markdown(text) + "\n")
 
 
+_ITEMS: dict[tuple[int, Path, int], tuple[Questionnaire, tuple[SummaryItem, ...]]] = {}
+
+
+def _summary_items(questionnaire: Questionnaire, search_path: Sequence[Path]) -> tuple[SummaryItem, ...]:
+    """load_summary_items, read once per questionnaire and file version."""
+    file = next((folder / SUMMARY_FILE for folder in search_path if (folder / SUMMARY_FILE).is_file()), None)
+    if file is None:
+        return load_summary_items(questionnaire, search_path)
+    key = (id(questionnaire), file, file.stat().st_mtime_ns)
+    if key not in _ITEMS or _ITEMS[key][0] is not questionnaire:
+        _ITEMS[key] = (questionnaire, load_summary_items(questionnaire, search_path))
+    return _ITEMS[key][1]
+
+
+def _compiled(env: Any, text: str) -> Any:
+    """A summary item's template, compiled once per environment (the summary is rendered often)."""
+    cache: dict[str, Any] = env.__dict__.setdefault("_policygen_items", {})
+    if text not in cache:
+        cache[text] = env.from_string(text)
+    return cache[text]
+
+
 def _summary_lists(answers: Answers, library: ClauseLibrary, context: dict[str, Any]) -> dict[str, list[Trusted]]:
     env = library.environment(answers.get("org.language"))
     lists: dict[str, list[Trusted]] = {name: [] for name in SUMMARY_LISTS}
-    for item in load_summary_items(answers.questionnaire, library.search_path):
+    for item in _summary_items(answers.questionnaire, library.search_path):
         try:
             if item.when is not None and not item.when.holds(context):
                 continue
-            lists[item.list].append(Trusted(tidy_markdown(env.from_string(item.text).render(context))))
+            lists[item.list].append(Trusted(tidy_markdown(_compiled(env, item.text).render(context))))
         except (TemplateError, ExpressionError, TypeError) as exc:
             raise RenderError(f"{SUMMARY_FILE}:{item.line}: item '{item.id}' failed to render: {exc}",
                               hint="this is a defect in the summary items") from None

@@ -112,7 +112,16 @@ def test_every_summary_item_can_appear(write_answers) -> None:
     variants = [{}, {"personal.may_mention_employer": False, "personal.work_time": "breaks",
                      "personal.work_devices": False, "official.who_creates": "comms_team",
                      "personal.client_connections": "not_while_serving"},
-                {"personal.disclaimer": "profile", "personal.client_connections": "allowed"}]
+                {"personal.disclaimer": "profile", "personal.client_connections": "allowed"},
+                # the rules of sectors and places, and decisions that change items
+                {"org.jurisdictions": ["au", "ca"], "org.au_states": ["nsw"], "org.ca_provinces": ["on", "qc"],
+                 "org.sectors": ["healthcare", "education", "media", "listed"], "education.academic_freedom": True,
+                 "personal.advocacy": True, "policy.ethics_contact": "Ethics Office"},
+                {"org.jurisdictions": ["us"], "org.kind": "company", "org.sectors": ["finance"]},
+                {"org.jurisdictions": ["us"], "org.kind": "public_body", "org.public_level": "federal",
+                 "personal.advocacy": True},
+                {"org.jurisdictions": ["us"], "org.kind": "public_body", "org.public_level": "local",
+                 "personal.impartial_roles": True}]
     texts = [_summary(write_answers, changes) for changes in variants]
     library = load_library(bundled_questionnaire())
     for item in load_summary_items(bundled_questionnaire(), library.search_path):
