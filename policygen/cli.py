@@ -368,6 +368,42 @@ def interview(
     run_interview(options, terminal_port())
 
 
+@app.command()
+def audit(
+    policy: Annotated[Path, typer.Argument(metavar="POLICY", show_default=False,
+                                           help="The policy to audit: .md, .txt, .html, .docx or .pdf (with text).")],
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", metavar="ANSWERS", show_default=False,
+        help="Judge for the organisation in this answers file (places, kind, sectors).")] = None,
+    places: Annotated[list[str], typer.Option(
+        "--place", metavar="PLACE", help="Without --answers: judge for a generic employer here (us, uk, eu, ca, "
+        "au, other, or us-ca, ca-on...); repeat for several.")] = [],  # noqa: B006
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|md|html|json",
+                                     help="How to write the report.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
+) -> int:
+    """Find risky rules and missing subjects in an existing policy, with sources and rewrites.
+
+    Exit code 0: nothing risky; 1: risky rules found; 2: bad input.
+
+    Example: policygen audit old-policy.docx --place us-ca -f html -o audit.html
+    """
+    from .audit.audit import audit_file
+    from .audit.report import REPORT_FORMATS, render_report
+    from .files import write_file_atomically
+
+    if fmt not in REPORT_FORMATS:
+        raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use text, md, html or json")
+    report = audit_file(policy, answers, places)
+    text = render_report(report, fmt)
+    if output is None:
+        print(text, end="")
+    else:
+        write_file_atomically(output, text)
+        print(output)
+    return report.exit_code
+
+
 # ---------------------------------------------------------------- entry point
 
 def run(argv: list[str] | None = None) -> int:
