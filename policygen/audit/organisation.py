@@ -66,13 +66,18 @@ def _place_matches(place: str, known: frozenset[str]) -> bool:
     return bool(inner) and country in known and not any(k.startswith(country + "-") for k in known)
 
 
-def all_places(questionnaire: Questionnaire) -> tuple[str, ...]:
-    """Every place code ``--place`` accepts: the countries and the places inside them."""
-    codes = list(PLACES)
+def all_places(questionnaire: Questionnaire) -> dict[str, str]:
+    """Every place ``--place`` accepts, by code and by name in lower case ("us-ca", "california"), to its code."""
+    codes = {code: code for code in PLACES}
+    country = questionnaire.question("org.jurisdictions")
+    for choice in country.choices if country else ():
+        codes.setdefault(choice.label.lower(), str(choice.value))
     for qid, prefix in _SUB_PLACES.items():
         question = questionnaire.question(qid)
-        codes += [f"{prefix}-{c.value}" for c in question.choices] if question else []
-    return tuple(codes)
+        for choice in question.choices if question else ():
+            codes[f"{prefix}-{choice.value}"] = f"{prefix}-{choice.value}"
+            codes.setdefault(choice.label.lower(), f"{prefix}-{choice.value}")
+    return codes
 
 
 def from_places(places: Iterable[str], questionnaire: Questionnaire) -> Organisation:
@@ -84,10 +89,11 @@ def from_places(places: Iterable[str], questionnaire: Questionnaire) -> Organisa
         for place in (p.strip().lower() for p in raw.split(",") if p.strip()):
             if place not in known:
                 hint = did_you_mean(place, known) or "use us, uk, eu, ca, au or other, or a state or province " \
-                    "such as us-ca, us-ny, ca-on or ca-qc"
+                    "such as us-ca, us-ny, ca-on or ca-qc (or its name: california, ontario)"
                 problems.append(Problem(f"unknown place '{place}'", key="--place", hint=hint))
             else:
-                chosen |= {place, place.partition("-")[0]}
+                code = known[place]
+                chosen |= {code, code.partition("-")[0]}
     if problems:
         raise InputError(problems, summary="unknown --place")
     return Organisation(places=frozenset(chosen))

@@ -195,8 +195,9 @@ def _looks_like_heading(lines: list[str]) -> bool:
     if len(lines) != 1:
         return False
     line = lines[0]
-    return 0 < len(line) <= 80 and not re.search(r"[.,;:!?)\"”]$", line) and not _BULLET.match(line) \
-        and (line[0].isupper() or bool(_NUMBERED_HEADING.match(line)))
+    numbered = bool(_NUMBERED_HEADING.match(line))
+    return 0 < len(line) <= 80 and not re.search(r"[.,;:!?)\"\u201d]$", line) \
+        and (numbered or (not _BULLET.match(line) and line[0].isupper()))
 
 
 class _HtmlBlocks(HTMLParser):
