@@ -12,9 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from content_support import EXAMPLE_SLUGS
 
+from conftest import ROOT
 from policygen.answers import load_answers
 from policygen.render import render_in_memory
 
@@ -171,7 +171,8 @@ def test_labour_law_rules_do_not_bind_a_federal_agency(cli, tmp_path: Path) -> N
 
 def test_missing_subjects_follow_the_organisation(cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
-    path.write_text("# Policy\n\nThis policy applies to all staff. Use multi-factor authentication.\n", encoding="utf-8")
+    path.write_text("# Policy\n\nThis policy applies to all staff. Use multi-factor authentication.\n",
+                    encoding="utf-8")
     _, hospital = _audit_json(cli, path, "--answers", EXAMPLES / "us-hospital/answers.yaml")
     _, generic = _audit_json(cli, path, "--place", "ca-on")
     hospital_missing = {m["subject"]: m["clause"] for m in hospital["missing_subjects"]}
