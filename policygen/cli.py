@@ -160,6 +160,9 @@ def render(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
     templates: TemplatesOption = [],  # noqa: B006
     bundle: BundleOption = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Add margin notes to the policy's HTML: why each clause is there and the answers "
+                          "behind it (hidden when printed).")] = False,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -175,7 +178,7 @@ def render(
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=_check_bundle(bundle, formats))
+                      bundle=_check_bundle(bundle, formats), explain=explain)
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
@@ -402,6 +405,23 @@ def audit(
         write_file_atomically(output, text)
         print(output)
     return report.exit_code
+
+
+@app.command()
+def explain(
+    answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
+    target: Annotated[str | None, typer.Argument(
+        metavar='[SECTION | CLAUSE_ID | "quoted text"]', show_default=False,
+        help="A section or clause number (3, 3.2), a clause id (personal.confidential) or a sentence "
+             "of the rendered policy. Without it: a table of every clause and the answer that selected it.")] = None,
+) -> None:
+    """Say why the policy has a clause: the answers that selected and shaped it, its why and sources.
+
+    Example: policygen explain answers.yaml "You may talk about your job"
+    """
+    from .audit.explain import explain_file, explanation_text
+
+    print(explanation_text(explain_file(answers, target)), end="")
 
 
 # ---------------------------------------------------------------- entry point

@@ -47,6 +47,7 @@ class RenderOptions:
     provenance: bool = False  # add the "Where the answers came from" appendix
     today: dt.date | None = None  # for the review-date check; None means the real date
     templates: tuple[Path, ...] = ()  # override folders, before the bundled templates (first wins)
+    explain: bool = False  # margin notes in the policy's HTML: why each clause is there (hidden in print)
 
 
 @dataclass
@@ -119,6 +120,10 @@ def render_documents(answers: Answers, options: RenderOptions, brand: Brand | No
         from .html import render_html
 
         html = render_html(policy, markdown, page=page, brand=brand)
+        if options.explain and name == POLICY:
+            from .audit.margin import add_margin_notes
+
+            html = add_margin_notes(html, policy, answers, library)
         if "html" in options.formats:
             outputs[f"{name}.html"] = html
         if separate_pdfs:
