@@ -261,3 +261,19 @@ def test_the_demo_pdf_audits_clean(cli, tmp_path: Path) -> None:
     code, report = _audit_json(cli, path, "--answers", answers_file)
     assert code == 0 and report["missing_subjects"] == []
     assert report["sentences"] > 150
+
+
+def test_the_html_report_passes_the_nu_html_checker(cli, tmp_path: Path) -> None:
+    from conftest import TOOLS, require_file, require_tool
+
+    java = require_tool("java")
+    vnu = require_file(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar", "the Nu HTML Checker",
+                       "run scripts/test-tools.sh (npm) to install it")
+    path = tmp_path / "p.md"
+    path.write_text(f"## Rules & <things>\n\n{RISKY} Always be respectful online.\n", encoding="utf-8")
+    report = tmp_path / "report.html"
+    assert cli("audit", path, "-f", "html", "-o", report).code == 1
+    done = subprocess.run([java, "-jar", str(vnu), "--format", "json", "--also-check-css", str(report)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    assert messages == [], json.dumps(messages, indent=1)[:3000]

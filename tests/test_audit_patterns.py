@@ -79,3 +79,26 @@ def test_a_bad_regular_expression_is_located(tmp_path: Path) -> None:
         load_patterns(folder)
     [problem] = caught.value.problems
     assert problem.key == "patterns.0.regex.0" and "not a valid regular expression" in problem.message
+
+
+def test_every_subject_names_real_clauses_and_every_clause_it_needs_is_reachable() -> None:
+    from policygen.audit.coverage import bundled_subjects
+
+    clauses = library().clauses
+    subjects = bundled_subjects()
+    assert len(subjects) >= 20 and len({s.id for s in subjects}) == len(subjects)
+    for subject in subjects:
+        assert subject.clauses and all(c in clauses for c in subject.clauses), subject.id
+        assert subject.signals and subject.why
+
+
+def test_a_broken_subject_signal_is_located(tmp_path: Path) -> None:
+    from policygen.audit.coverage import SUBJECTS_FILE, load_subjects
+
+    path = tmp_path / "subjects.yaml"
+    path.write_text(SUBJECTS_FILE.read_text(encoding="utf-8").replace(r"'\bpurpose\b'", r"'\bpurpose(\b'", 1),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_subjects(path)
+    [problem] = caught.value.problems
+    assert problem.line == _line_of(path, r"\bpurpose(\b") and "not a valid regular expression" in problem.message

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from .. import __version__
 from ..mdtext import escape_markdown
@@ -84,7 +86,7 @@ def report_markdown(report: AuditReport) -> str:
     for number, finding in enumerate(report.findings, 1):
         pattern = finding.pattern
         sources = "; ".join(f"[{esc(s.title)}](<{s.url}>)" for s in pattern.sources)
-        out += [f"### {number}. {esc(pattern.name)} ({finding.severity})", "",
+        out += [f"### {number}. {esc(pattern.name[:1].upper() + pattern.name[1:])} ({finding.severity})", "",
                 f"> {esc(finding.sentence.text)}", "",
                 f"- **Where:** {esc(_where(finding))}",
                 f"- **What:** {esc(pattern.what)}",
@@ -115,8 +117,12 @@ def report_html(report: AuditReport) -> str:
     """A standalone, autoescaped HTML page."""
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.from_string(_HTML_TEMPLATE.read_text(encoding="utf-8"))
+    # A rewrite is a clause of policygen's own library, rendered with every answer escaped: trusted
+    # Markdown, turned into HTML with raw HTML off (the same guard as the policy's own pages).
+    parser = MarkdownIt("commonmark", {"html": False})
+    rewrites = {f.rewrite.clause_id: Markup(parser.render(f.rewrite.text)) for f in report.findings}
     return template.render(report=report, name=report.document.path.name, counts=report.counts(), labels=_LABELS,
-                           version=__version__)
+                           rewrites=rewrites, version=__version__)
 
 
 # ---------------------------------------------------------------- JSON
