@@ -45,11 +45,13 @@ def test_markdown_sections_paragraphs_and_lines(cli, tmp_path: Path) -> None:
 def test_plain_text_headings_and_bullets(cli, tmp_path: Path) -> None:
     path = tmp_path / "policy.txt"
     path.write_text(f"SOCIAL MEDIA POLICY\n\n1. Confidentiality\n\nSome words here. {RISKY}\n\n"
-                    "2. Conduct\n\n* Always be respectful online.\n", encoding="utf-8")
+                    "2. Conduct\n\n* Always be respectful online.\n1. Do not speak to the media.\n", encoding="utf-8")
     _, report = _audit_json(cli, path)
-    found = [(f["pattern"], f["location"]["section"], f["location"]["paragraph"]) for f in report["risky_rules"]]
-    assert found == [("confidentiality.undefined", "1. Confidentiality", 1),
-                     ("civility.accuracy-or-civility", "2. Conduct", 1)]
+    found = [(f["pattern"], f["location"]["section"], f["location"]["paragraph"], f["sentence"])
+             for f in report["risky_rules"]]
+    assert found == [("confidentiality.undefined", "1. Confidentiality", 1, RISKY),
+                     ("civility.accuracy-or-civility", "2. Conduct", 1, "Always be respectful online."),
+                     ("media-and-authorities.contact-ban", "2. Conduct", 2, "Do not speak to the media.")]
 
 
 def test_html_ignores_scripts_and_finds_headings(cli, tmp_path: Path) -> None:
@@ -114,6 +116,7 @@ def _blank_pdf(path: Path, password: str | None = None) -> Path:
     ("policy.rtf", lambda p: p.write_text("{\\rtf1 hello}"), "unknown format '.rtf'"),
     ("policy.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100), "old Word (.doc)"),
     ("fake.docx", lambda p: p.write_bytes(b"just text"), "is not a DOCX file"),
+    ("locked.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100), "protected with a password"),
     ("empty.docx", lambda p: zipfile.ZipFile(p, "w").writestr("hello.txt", "x"), "not a Word document"),
     ("broken.docx", lambda p: zipfile.ZipFile(p, "w").writestr("word/document.xml", "<w:document"),
      "cannot read the Word file"),

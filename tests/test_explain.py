@@ -124,6 +124,12 @@ def test_render_explain_puts_a_note_under_every_clause(explained: Path, cli, tmp
     assert plain.code == 0 and "explain-note" not in (tmp_path / "policy.html").read_text(encoding="utf-8")
 
 
+def test_an_explained_page_still_audits_clean(explained: Path, cli) -> None:
+    result = cli("audit", explained, "--answers", DEMO, "-f", "json")
+    assert result.code == 0, result.out
+    assert json.loads(result.out)["risky_rules"] == []
+
+
 def test_margin_notes_escape_answers(cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(DEMO.read_text(encoding="utf-8").replace("team: communications team",

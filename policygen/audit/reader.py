@@ -114,7 +114,9 @@ def detect_format(path: Path, data: bytes) -> str:
         if path.suffix.lower() == ".docx" or b"word/" in data[:4096]:
             return "docx"
         raise _bad(path, "this is a zip archive, not a document", _CONVERT_HINT)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file: an old .doc, or a password-protected .docx
+        if path.suffix.lower() == ".docx":
+            raise _bad(path, "the Word file is protected with a password", "save a copy without the password")
         raise _bad(path, "this is an old Word (.doc) file, which policygen cannot read", _CONVERT_HINT)
     suffix = path.suffix.lower()
     kind = _SUFFIXES.get(suffix)
@@ -185,7 +187,7 @@ def _line_blocks(lines: list[str], page: int | None) -> Iterator[_Block]:
             yield from flush()
         if not current:
             start = number
-        current.append(_BULLET.sub("", line) if _BULLET.match(raw) and not _NUMBERED_HEADING.match(line) else line)
+        current.append(_BULLET.sub("", line) if _BULLET.match(raw) and not _looks_like_heading([line]) else line)
         if _looks_like_heading([line]) and len(current) == 1:
             yield from flush()
     yield from flush()
@@ -216,6 +218,7 @@ class _HtmlBlocks(HTMLParser):
         self.parts: list[str] = []
         self.heading = False
         self.skip = 0
+        self.note_depth = 0
         self.line = 1
 
     def flush(self) -> None:
@@ -226,6 +229,13 @@ class _HtmlBlocks(HTMLParser):
         self.heading = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.note_depth:  # inside a margin note of policygen's own (render --explain): not policy text
+            self.note_depth += tag == "div"
+            return
+        if tag == "div" and "explain-note" in (dict(attrs).get("class") or "").split():
+            self.flush()
+            self.note_depth = 1
+            return
         if tag in self._SKIP:
             self.skip += 1
         elif tag in self._BLOCKS or tag in self._HEADINGS:
@@ -234,13 +244,16 @@ class _HtmlBlocks(HTMLParser):
             self.line = self.getpos()[0]
 
     def handle_endtag(self, tag: str) -> None:
+        if self.note_depth:
+            self.note_depth -= tag == "div"
+            return
         if tag in self._SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag in self._BLOCKS or tag in self._HEADINGS:
             self.flush()
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
+        if not self.skip and not self.note_depth:
             if not self.parts:
                 self.line = self.getpos()[0]
             self.parts.append(data)
