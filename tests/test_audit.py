@@ -280,3 +280,12 @@ def test_the_html_report_passes_the_nu_html_checker(cli, tmp_path: Path) -> None
                           capture_output=True, text=True, check=False, timeout=300)
     messages = json.loads(done.stderr or done.stdout)["messages"]
     assert messages == [], json.dumps(messages, indent=1)[:3000]
+
+
+def test_a_rule_can_be_risky_in_one_state_and_not_in_another(cli, tmp_path: Path) -> None:
+    path = tmp_path / "p.md"
+    path.write_text("We may review activity on work computers at any time, without notice.", encoding="utf-8")
+    nsw_code, nsw = _audit_json(cli, path, "--place", "au-nsw")
+    wa_code, wa = _audit_json(cli, path, "--place", "au-wa")
+    assert (nsw_code, nsw["risky_rules"][0]["severity"]) == (1, "medium")
+    assert (wa_code, wa["risky_rules"][0]["severity"]) == (0, "info")
