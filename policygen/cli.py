@@ -414,6 +414,7 @@ def explain(
         metavar='[SECTION | CLAUSE_ID | "quoted text"]', show_default=False,
         help="A section or clause number (3, 3.2), a clause id (personal.confidential) or a sentence "
              "of the rendered policy. Without it: a table of every clause and the answer that selected it.")] = None,
+    templates: TemplatesOption = [],  # noqa: B006
 ) -> None:
     """Say why the policy has a clause: the answers that selected and shaped it, its why and sources.
 
@@ -421,7 +422,7 @@ def explain(
     """
     from .audit.explain import explain_file, explanation_text
 
-    print(explanation_text(explain_file(answers, target)), end="")
+    print(explanation_text(explain_file(answers, target, templates)), end="")
 
 
 # ---------------------------------------------------------------- entry point

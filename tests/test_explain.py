@@ -164,3 +164,12 @@ def test_notes_are_not_printed(tmp_path: Path) -> None:
     assert run(["render", str(DEMO), "-f", "pdf", "-d", "policy", "--explain", "-o", str(tmp_path)]) == 0
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "policy.pdf").pages)
     assert "Saying where you work" in text and "Why this is here" not in text
+
+
+def test_override_folders_are_explained_as_the_client_policy_has_them(cli) -> None:
+    overrides = FIXTURES / "overrides" / "acme"
+    table = cli("explain", DEMO, "-t", overrides)
+    assert table.code == 0, table.err
+    ids = {line.split()[1] for line in table.out.splitlines()[1:]}
+    assert "acme.uniform-photos" in ids and "personal.politics" not in ids
+    assert cli("explain", DEMO, "acme.uniform-photos", "-t", overrides).code == 0

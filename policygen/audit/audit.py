@@ -17,6 +17,7 @@ from ..answers import Answers, load_answers, resolve
 from ..compose import ClauseLibrary, compose, load_library, template_context, tidy_markdown
 from ..errors import InputError, Problem, RenderError
 from ..questionnaire import Questionnaire, bundled_questionnaire
+from ..spelling import respell
 from .coverage import Expected, expected_subjects, missing_subjects
 from .organisation import Organisation, from_answers, from_places
 from .patterns import Pattern, PatternSet, bundled_patterns
@@ -167,6 +168,6 @@ def render_clause(answers: Answers, library: ClauseLibrary, clause_id: str) -> R
     if template is None:
         raise RenderError(f"the audit patterns name clause '{clause_id}', which the library does not have",
                           hint="a clause override may have disabled it; check --templates")
-    env = library.environment(answers.get("org.language") or "en-GB")
-    text = env.get_template(template.template_name).render(template_context(answers))
-    return Rewrite(clause_id, template.title, tidy_markdown(text))
+    locale = answers.get("org.language") or "en-GB"
+    text = library.environment(locale).get_template(template.template_name).render(template_context(answers))
+    return Rewrite(clause_id, respell(template.title, locale), tidy_markdown(text))

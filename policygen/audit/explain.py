@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..answers import Answers, load_answers
 from ..compose import Clause, ClauseLibrary, Policy, compose, load_library
 from ..errors import InputError, allowed_keys_hint
+from ..resources import templates_dir
 from ..values import format_value
 
 _SECTION = re.compile(r"^\s*(\d+)\.?\s*$")
@@ -76,10 +77,13 @@ class Explanation:
     answers_file: Path | None = None
 
 
-def explain_file(answers_path: Path, target: str | None = None) -> Explanation:
-    """Compose the policy for an answers file (layers allowed) and explain ``target``, or every clause."""
+def explain_file(answers_path: Path, target: str | None = None, templates: Sequence[Path] = ()) -> Explanation:
+    """Compose the policy for an answers file (layers allowed) and explain ``target``, or every clause.
+
+    ``templates`` are override folders, as for ``render --templates``, so that an overridden
+    clause is explained as the client's policy has it."""
     answers, _ = load_answers(answers_path)
-    library = load_library(answers.questionnaire)
+    library = load_library(answers.questionnaire, [*templates, templates_dir()])
     policy = compose(answers, library)
     every = explain_policy(policy, answers, library)
     if target is None or not target.strip():
