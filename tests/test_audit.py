@@ -227,16 +227,38 @@ def test_text_report_names_location_source_and_rewrite(cli, tmp_path: Path) -> N
     assert "Summary: 1 high" in out
 
 
-def test_auditing_markdown_imports_neither_word_nor_pdf_readers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [["audit", "{path}", "-f", "json"], ["--help"],
+                                  ["render", str(EXAMPLES / "demo/answers.yaml"), "-f", "html", "-o", "{out}"]])
+def test_word_and_pdf_readers_are_imported_only_to_read_such_files(tmp_path: Path, args: list[str]) -> None:
     path = tmp_path / "p.md"
     path.write_text(FINE, encoding="utf-8")
+    argv = [a.format(path=path, out=tmp_path / "out") for a in args]
+    heavy = ("docx", "pypdf", "weasyprint") + (() if args[0] == "audit" else ("policygen.audit",))
     code = ("import sys\nfrom policygen.cli import run\n"
-            f"assert run(['audit', {str(path)!r}, '-f', 'json']) == 0\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'pypdf', 'weasyprint')))\n")
+            f"assert run({argv!r}) == 0\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_sentences_split_on_ends_not_on_abbreviations() -> None:
+    from policygen.audit.reader import split_sentences
+
+    text = "Follow U.S. law, e.g. the NLRA. Ask Dr. Lee first! Then post (if you like). \u201cDone.\u201d Next."
+    assert split_sentences(text) == ["Follow U.S. law, e.g. the NLRA.", "Ask Dr. Lee first!",
+                                     "Then post (if you like).", "\u201cDone.\u201d", "Next."]
+
+
+def test_a_bad_policy_and_bad_answers_are_reported_together(cli, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text((EXAMPLES / "demo/answers.yaml").read_text(encoding="utf-8").replace("kind: nonprofit",
+                                                                                          "kind: charity"),
+                       encoding="utf-8")
+    result = cli("audit", tmp_path / "missing.pdf", "--answers", answers)
+    assert result.code == 2
+    assert "missing.pdf: error: file not found" in result.err and "org.kind" in result.err
 
 
 # ---------------------------------------------------------------- policygen's own policies
