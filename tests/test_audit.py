@@ -311,3 +311,20 @@ def test_a_rule_can_be_risky_in_one_state_and_not_in_another(cli, tmp_path: Path
     wa_code, wa = _audit_json(cli, path, "--place", "au-wa")
     assert (nsw_code, nsw["risky_rules"][0]["severity"]) == (1, "medium")
     assert (wa_code, wa["risky_rules"][0]["severity"]) == (0, "info")
+
+
+def test_a_new_required_question_does_not_break_the_generic_employer() -> None:
+    from dataclasses import replace
+
+    from policygen.audit.audit import generic_answers
+    from policygen.audit.organisation import Organisation
+    from policygen.questionnaire import bundled_questionnaire
+
+    questionnaire = bundled_questionnaire()
+    # As if the questionnaire had just made "who does the communications team report to" required.
+    sections = tuple(replace(section, questions=tuple(
+        replace(q, default=None, default_expr=None) if q.qid == "comms.lead" else q for q in section.questions))
+        for section in questionnaire.sections)
+    answers = generic_answers(replace(questionnaire, sections=sections), Organisation(frozenset({"us"})))
+    assert answers.get("comms.lead") == "Head of Communications"  # borrowed from the demo's answers
+    assert answers.get("org.name") == "Your organisation"

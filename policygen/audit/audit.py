@@ -17,6 +17,7 @@ from ..answers import Answers, load_answers, resolve
 from ..compose import ClauseLibrary, compose, load_library, template_context, tidy_markdown
 from ..errors import InputError, Problem, RenderError
 from ..questionnaire import Questionnaire, bundled_questionnaire
+from ..resources import demo_answers
 from ..spelling import respell
 from .coverage import Expected, expected_subjects, missing_subjects
 from .organisation import Organisation, from_answers, from_places
@@ -134,7 +135,11 @@ def generic_answers(questionnaire: Questionnaire, organisation: Organisation) ->
         if inner:
             given[qid] = inner
     resolution = resolve(questionnaire, given)
-    if resolution.answers is None:  # the questionnaire gained a required question without a default
+    if resolution.answers is None:  # a required question without a default: borrow the demo's answer
+        demo, _ = load_answers(demo_answers(), questionnaire)
+        borrowed = {p.key: demo.get(p.key) for p in resolution.errors if p.key and demo.applies(p.key)}
+        resolution = resolve(questionnaire, {**borrowed, **given})
+    if resolution.answers is None:
         raise RenderError("cannot build the generic employer's answers: "
                           + "; ".join(p.message for p in resolution.errors),
                           hint="use --answers with your organisation's answers file")
