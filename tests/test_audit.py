@@ -328,3 +328,26 @@ def test_a_new_required_question_does_not_break_the_generic_employer() -> None:
     answers = generic_answers(replace(questionnaire, sections=sections), Organisation(frozenset({"us"})))
     assert answers.get("comms.lead") == "Head of Communications"  # borrowed from the demo's answers
     assert answers.get("org.name") == "Your organisation"
+
+
+def test_wrapped_lines_in_a_pdf_join_into_paragraphs_under_their_heading(cli, tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    long = ("Welcome to the policy of a company that writes long paragraphs, which wrap over several lines "
+            f"on the page. {RISKY} It applies everywhere and always, at work and at home alike, on every platform")
+    html = f"<h2>1. Secrets</h2><p style='width: 9cm'>{long}.</p><ul><li>Always be respectful online.</li></ul>"
+    path = tmp_path / "wrapped.pdf"
+    HTML(string=html).write_pdf(path)
+    _, report = _audit_json(cli, path)
+    found = [(f["sentence"], f["location"]["section"], f["location"]["paragraph"]) for f in report["risky_rules"]]
+    assert found == [(RISKY, "1. Secrets", 1), ("Always be respectful online.", "1. Secrets", 2)]
+
+
+def test_hard_wrapped_text_keeps_paragraphs_and_bullets(cli, tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.txt"
+    path.write_text("Confidentiality\n\nWelcome to our rules, which are wrapped at a fixed width\nlike old e-mail. "
+                    f"{RISKY}\nThat is all\n\n- Always be respectful\n  online.\n", encoding="utf-8")
+    _, report = _audit_json(cli, path)
+    found = [(f["sentence"], f["location"]["section"], f["location"]["paragraph"], f["location"]["line"])
+             for f in report["risky_rules"]]
+    assert found == [(RISKY, "Confidentiality", 1, 3), ("Always be respectful online.", "Confidentiality", 2, 7)]

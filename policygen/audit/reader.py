@@ -158,7 +158,8 @@ def _markdown_blocks(path: Path, data: bytes) -> list[_Block]:
     return blocks
 
 
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25e6\u2013]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s+")
+_MARKERS = "\u2022\u25aa\u25e6\u25cf\uf0b7\uf0a7"  # bullets: round, square, white, black, Word's Symbol-font ones
+_BULLET = re.compile(r"^\s*(?:[-*\u2013" + _MARKERS + r"]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s+")
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+\S")
 
 
@@ -166,16 +167,18 @@ def _text_blocks(path: Path, data: bytes) -> list[_Block]:
     return list(_line_blocks(_decode(path, data).splitlines(), page=None))
 
 
-def _line_blocks(lines: list[str], page: int | None) -> Iterator[_Block]:
-    """Paragraphs of plain text: blank lines and bullets start a new one; a short line on its
-    own, without closing punctuation, is a heading."""
+def _line_blocks(lines: list[str], page: int | None, width: int | None = None) -> Iterator[_Block]:
+    """Paragraphs of plain text. Blank lines and bullets start a new one. A heading is a line that
+    looks like one (short, capitalised or numbered, no closing punctuation) and either stands alone
+    (text files, where paragraphs are separated by blank lines) or, in a PDF's visual lines of
+    ``width`` characters, is clearly shorter than a full line and follows the end of a sentence."""
     current: list[str] = []
     start = 0
 
     def flush() -> Iterator[_Block]:
         if current:
-            text = " ".join(current)
-            yield _Block(text, heading=_looks_like_heading(current), page=page, line=None if page else start)
+            heading = width is None and _looks_like_heading(current)
+            yield _Block(" ".join(current), heading=heading, page=page, line=None if page else start)
             current.clear()
 
     for number, raw in enumerate(lines, 1):
@@ -183,13 +186,17 @@ def _line_blocks(lines: list[str], page: int | None) -> Iterator[_Block]:
         if not line:
             yield from flush()
             continue
-        if current and (_BULLET.match(raw) or _looks_like_heading([line])):
+        if width is not None and _looks_like_heading([line]) and len(line) < width * 0.7 \
+                and (not current or re.search(r"[.!?:;]$", current[-1])):
+            yield from flush()
+            yield _Block(line, heading=True, page=page)
+            continue
+        bullet = bool(_BULLET.match(raw)) and not _looks_like_heading([line])
+        if current and bullet:
             yield from flush()
         if not current:
             start = number
-        current.append(_BULLET.sub("", line) if _BULLET.match(raw) and not _looks_like_heading([line]) else line)
-        if _looks_like_heading([line]) and len(current) == 1:
-            yield from flush()
+        current.append(_BULLET.sub("", line) if bullet else line)
     yield from flush()
 
 
@@ -333,9 +340,20 @@ def _pdf_blocks(path: Path, data: bytes) -> list[_Block]:
     repeated = _running_lines(pages)
     blocks: list[_Block] = []
     for number, text in enumerate(pages, 1):
-        lines = [line for line in text.splitlines() if line.strip() not in repeated and not line.strip().isdigit()]
-        blocks += _line_blocks(_join_wrapped(lines), page=number)
+        lines = [_marker_first(line) for line in text.splitlines()
+                 if line.strip() not in repeated and not line.strip().isdigit()]
+        widths = sorted(len(line.strip()) for line in lines if line.strip())
+        width = widths[len(widths) * 3 // 4] if widths else 0
+        blocks += _line_blocks(_join_wrapped(lines, width), page=number, width=width)
     return blocks
+
+
+def _marker_first(line: str) -> str:
+    """Some PDF producers write a list item's bullet after its text ("Do this.•"): put it first."""
+    stripped = line.rstrip()
+    if stripped[-1:] in _MARKERS and len(stripped) > 1:
+        return f"{stripped[-1]} {stripped[:-1].rstrip()}"
+    return line
 
 
 def _running_lines(pages: list[str]) -> set[str]:
@@ -349,15 +367,13 @@ def _running_lines(pages: list[str]) -> set[str]:
     return {line for line, count in counts.items() if count > len(pages) / 2}
 
 
-def _join_wrapped(lines: list[str]) -> list[str]:
+def _join_wrapped(lines: list[str], width: int) -> list[str]:
     """PDF text comes as visual lines: a paragraph ends after a line that ends a sentence and is
-    shorter than most, so put a blank line there."""
-    widths = sorted(len(line) for line in lines if line.strip())
-    typical = widths[len(widths) * 3 // 4] if widths else 0
+    shorter than a full line (``width`` characters), so put a blank line there."""
     result = []
     for line in lines:
         result.append(line)
-        if re.search(r"[.!?:;]$", line.strip()) and len(line.strip()) < typical * 0.85:
+        if re.search(r"[.!?:;]$", line.strip()) and len(line.strip()) < width * 0.85:
             result.append("")
     return result
 
