@@ -286,6 +286,15 @@ def test_the_demo_pdf_audits_clean(cli, tmp_path: Path) -> None:
     code, report = _audit_json(cli, path, "--answers", answers_file)
     assert code == 0 and report["missing_subjects"] == []
     assert report["sentences"] > 150
+    # The PDF's structure comes back: clause headings, not running heads, contents lines or list items.
+    from policygen.audit.reader import read_document
+
+    document = read_document(path)
+    where = {s.text: s.location for s in document.sentences}
+    assert where["You are free to talk about those."].section == "2.6 Information you must keep private"
+    assert document.headings.count("2. Your personal accounts") == 1
+    assert "Recruit staff and volunteers" not in document.headings
+    assert not any("....." in s.text for s in document.sentences)
 
 
 def test_the_html_report_passes_the_nu_html_checker(cli, tmp_path: Path) -> None:

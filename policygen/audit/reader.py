@@ -160,6 +160,8 @@ def _markdown_blocks(path: Path, data: bytes) -> list[_Block]:
 
 _MARKERS = "\u2022\u25aa\u25e6\u25cf\uf0b7\uf0a7"  # bullets: round, square, white, black, Word's Symbol-font ones
 _BULLET = re.compile(r"^\s*(?:[-*\u2013" + _MARKERS + r"]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s+")
+_DIGITS = re.compile(r"\d+")
+_LEADERS = re.compile(r"(?:\.\s?){6,}\s*\d*$")
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+\S")
 
 
@@ -174,6 +176,7 @@ def _line_blocks(lines: list[str], page: int | None, width: int | None = None) -
     ``width`` characters, is clearly shorter than a full line and follows the end of a sentence."""
     current: list[str] = []
     start = 0
+    listing = False  # after a line ending in a colon, short unpunctuated lines are list items (PDF)
 
     def flush() -> Iterator[_Block]:
         if current:
@@ -183,14 +186,17 @@ def _line_blocks(lines: list[str], page: int | None, width: int | None = None) -
 
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
-        if not line:
+        if not line or _LEADERS.search(line):  # a contents line ("1.2 Scope ........ 4") is not text
             yield from flush()
             continue
         if width is not None and _looks_like_heading([line]) and len(line) < width * 0.7 \
                 and (not current or re.search(r"[.!?:;]$", current[-1])):
             yield from flush()
-            yield _Block(line, heading=True, page=page)
+            item = listing and not _NUMBERED_HEADING.match(line)
+            yield _Block(line, heading=not item, page=page)
+            listing = item
             continue
+        listing = line.endswith(":")
         bullet = bool(_BULLET.match(raw)) and not _looks_like_heading([line])
         if current and bullet:
             yield from flush()
@@ -341,11 +347,18 @@ def _pdf_blocks(path: Path, data: bytes) -> list[_Block]:
     blocks: list[_Block] = []
     for number, text in enumerate(pages, 1):
         lines = [_marker_first(line) for line in text.splitlines()
-                 if line.strip() not in repeated and not line.strip().isdigit()]
+                 if _DIGITS.sub("#", line.strip()) not in repeated and not line.strip().isdigit()]
         widths = sorted(len(line.strip()) for line in lines if line.strip())
         width = widths[len(widths) * 3 // 4] if widths else 0
         blocks += _line_blocks(_join_wrapped(lines, width), page=number, width=width)
-    return blocks
+    seen: set[str] = set()
+    kept = []
+    for block in blocks:  # a heading seen before is a running head, not a new section
+        if block.heading and block.text in seen:
+            continue
+        seen |= {block.text} if block.heading else set()
+        kept.append(block)
+    return kept
 
 
 def _marker_first(line: str) -> str:
@@ -361,8 +374,8 @@ def _running_lines(pages: list[str]) -> set[str]:
     if len(pages) < 3:
         return set()
     counts: dict[str, int] = {}
-    for text in pages:
-        for line in {line.strip() for line in text.splitlines() if line.strip()}:
+    for text in pages:  # "Page 3 of 19" and "Page 4 of 19" are the same running foot
+        for line in {_DIGITS.sub("#", line.strip()) for line in text.splitlines() if line.strip()}:
             counts[line] = counts.get(line, 0) + 1
     return {line for line, count in counts.items() if count > len(pages) / 2}
 
