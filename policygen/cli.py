@@ -161,6 +161,9 @@ def render(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
     templates: TemplatesOption = [],  # noqa: B006
     bundle: BundleOption = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Add margin notes to the policy's HTML: why each clause is there and the answers "
+                          "behind it (hidden when printed).")] = False,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -176,7 +179,7 @@ def render(
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=check_bundle(bundle, formats))
+                      bundle=check_bundle(bundle, formats), explain=explain)
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
@@ -394,6 +397,60 @@ def interview(
     options = InterviewOptions(output, answers, questionnaire, review_all, update=update, stale_months=stale_months,
                                by=by)
     run_interview(options, terminal_port())
+
+
+@app.command()
+def audit(
+    policy: Annotated[Path, typer.Argument(metavar="POLICY", show_default=False,
+                                           help="The policy to audit: .md, .txt, .html, .docx or .pdf (with text).")],
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", metavar="ANSWERS", show_default=False,
+        help="Judge for the organisation in this answers file (places, kind, sectors).")] = None,
+    places: Annotated[list[str], typer.Option(
+        "--place", metavar="PLACE", help="Without --answers: judge for a generic employer here (us, uk, eu, ca, "
+        "au, other, or us-ca, ca-on...); repeat for several.")] = [],  # noqa: B006
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|md|html|json",
+                                     help="How to write the report.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
+) -> int:
+    """Find risky rules and missing subjects in an existing policy, with sources and rewrites.
+
+    Exit code 0: nothing risky; 1: risky rules found; 2: bad input.
+
+    Example: policygen audit old-policy.docx --place us-ca -f html -o audit.html
+    """
+    from .audit.audit import audit_file
+    from .audit.report import REPORT_FORMATS, render_report
+    from .files import write_file_atomically
+
+    if fmt not in REPORT_FORMATS:
+        raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use text, md, html or json")
+    report = audit_file(policy, answers, places)
+    text = render_report(report, fmt)
+    if output is None:
+        print(text, end="")
+    else:
+        write_file_atomically(output, text)
+        print(output)
+    return report.exit_code
+
+
+@app.command()
+def explain(
+    answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
+    target: Annotated[str | None, typer.Argument(
+        metavar='[SECTION | CLAUSE_ID | "quoted text"]', show_default=False,
+        help="A section or clause number (3, 3.2), a clause id (personal.confidential) or a sentence "
+             "of the rendered policy. Without it: a table of every clause and the answer that selected it.")] = None,
+    templates: TemplatesOption = [],  # noqa: B006
+) -> None:
+    """Say why the policy has a clause: the answers that selected and shaped it, its why and sources.
+
+    Example: policygen explain answers.yaml "You may talk about your job"
+    """
+    from .audit.explain import explain_file, explanation_text
+
+    print(explanation_text(explain_file(answers, target, templates)), end="")
 
 
 # ---------------------------------------------------------------- entry point

@@ -44,6 +44,7 @@ class RenderOptions:
     provenance: bool = False  # add the "Where the answers came from" appendix
     today: dt.date | None = None  # for the review-date check; None means the real date
     templates: tuple[Path, ...] = ()  # override folders, before the bundled templates (first wins)
+    explain: bool = False  # margin notes in the policy's HTML: why each clause is there (hidden in print)
 
 
 @dataclass
@@ -104,6 +105,11 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     for fmt in chosen:
         if options.bundle and fmt.bundles:
             keep(HANDBOOK, fmt, opened[fmt.name].render_bundle(documents))
+    if options.explain and f"{POLICY}.html" in outputs:
+        # Margin notes for a reviewer: the web page only (they are hidden in print, so a PDF is unchanged).
+        from .audit.margin import add_margin_notes
+
+        outputs[f"{POLICY}.html"] = add_margin_notes(str(outputs[f"{POLICY}.html"]), policy, answers, library)
     return Rendering(policy, outputs, pages)
 
 

@@ -1,0 +1,134 @@
+"""Precision and recall of `policygen audit`'s risky-rule patterns on a labelled corpus.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/audit_corpus.py [--corpus tests/fixtures/audit/corpus.yaml] [--json out.json]
+
+Each provision of the corpus is labelled risky or fine for an organisation (places, kind,
+sectors). A provision counts as flagged when a pattern matches it *and* applies to that
+organisation, exactly as the audit judges a sentence. Precision: of the flagged provisions,
+how many are risky. Recall: of the risky provisions, how many are flagged. The misses and
+false alarms are listed, so a change to the patterns shows what it fixed and what it broke.
+tests/test_audit_corpus.py holds the floor (precision 0.9, recall 0.8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from policygen.audit.organisation import Organisation
+from policygen.audit.patterns import PatternSet, bundled_patterns
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "audit" / "corpus.yaml"
+_DEFAULT_ORG = {"places": ["us"], "kind": "company", "sectors": []}
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One labelled provision and the organisation it is judged for."""
+
+    text: str
+    risky: bool
+    source: str
+    organisation: Organisation
+    paraphrase: bool = False
+    heldout: bool = False  # written after the patterns were last changed, never used to tune them
+
+
+@dataclass
+class Score:
+    """Counts, the two rates, and the provisions judged wrongly."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    true_negatives: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[tuple[str, list[str]]] = field(default_factory=list)
+    paraphrases_caught: int = 0
+    paraphrases: int = 0
+
+    @property
+    def precision(self) -> float:
+        """Flagged and risky, over flagged."""
+        flagged = self.true_positives + self.false_positives
+        return self.true_positives / flagged if flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Flagged and risky, over risky."""
+        risky = self.true_positives + self.false_negatives
+        return self.true_positives / risky if risky else 1.0
+
+
+def load_corpus(path: Path = CORPUS) -> list[Provision]:
+    """The labelled provisions of a corpus file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    result = []
+    for item in data["provisions"]:
+        org = {**_DEFAULT_ORG, **item.get("org", {})}
+        organisation = Organisation(places=frozenset(org["places"]), kind=org["kind"], level=org.get("level"),
+                                    sectors=frozenset(org.get("sectors") or ()))
+        result.append(Provision(item["text"], item["label"] == "risky", item["source"], organisation,
+                                bool(item.get("paraphrase")), bool(item.get("heldout"))))
+    return result
+
+
+def score(provisions: list[Provision], patterns: PatternSet | None = None) -> Score:
+    """Judge every provision as the audit would, and count."""
+    patterns = patterns or bundled_patterns()
+    result = Score()
+    for provision in provisions:
+        fired = [p.id for p in patterns.patterns
+                 if p.matches(provision.text) and p.where.covers(provision.organisation)]
+        if provision.paraphrase and provision.risky:
+            result.paraphrases += 1
+            result.paraphrases_caught += bool(fired)
+        if provision.risky and fired:
+            result.true_positives += 1
+        elif provision.risky:
+            result.false_negatives += 1
+            result.misses.append(provision.text)
+        elif fired:
+            result.false_positives += 1
+            result.false_alarms.append((provision.text, fired))
+        else:
+            result.true_negatives += 1
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the scores (and write them as JSON with --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    provisions = load_corpus(args.corpus)
+    results = {}
+    for label, chosen in (("all", provisions), ("held out", [p for p in provisions if p.heldout])):
+        result = results[label] = score(chosen)
+        risky = sum(p.risky for p in chosen)
+        print(f"{label}: {len(chosen)} provisions ({risky} risky, {len(chosen) - risky} fine): "
+              f"precision {result.precision:.3f}  recall {result.recall:.3f}  "
+              f"(tp {result.true_positives}, fp {result.false_positives}, fn {result.false_negatives}, "
+              f"tn {result.true_negatives}); paraphrases caught {result.paraphrases_caught}/{result.paraphrases}")
+    for text in results["all"].misses:
+        print(f"  missed:      {text}")
+    for text, fired in results["all"].false_alarms:
+        print(f"  false alarm: {text}  <- {', '.join(fired)}")
+    if args.json:
+        data = {label: {"precision": r.precision, "recall": r.recall, "misses": r.misses,
+                        "false_alarms": [t for t, _ in r.false_alarms]} for label, r in results.items()}
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""policygen explain: a section, a clause number, a clause id, a quoted sentence, a sentence that is not
+there, layered answers with provenance; render --explain margin notes (valid, accessible, hidden in print)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_accessibility import HOW, _axe, browser  # noqa: F401 - browser is a fixture used by name
+
+from conftest import FIXTURES, ROOT, TOOLS, require_file, require_tool
+
+DEMO = ROOT / "examples" / "demo" / "answers.yaml"
+HOSPITAL = ROOT / "examples" / "us-hospital" / "answers.yaml"
+DEPARTMENT = FIXTURES / "layers" / "clients" / "acme" / "departments" / "sales.yaml"
+CLIENT = FIXTURES / "layers" / "clients" / "acme" / "answers.yaml"
+BASELINE = FIXTURES / "layers" / "consultancy" / "baseline.yaml"
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"^(\d+\.\d+) ", text, flags=re.MULTILINE)
+
+
+def test_without_a_target_every_clause_is_listed_with_what_selected_it(cli) -> None:
+    result = cli("explain", DEMO)
+    assert result.code == 0, result.err
+    rows = {line.split()[1]: line for line in result.out.splitlines()[1:]}
+    assert rows["personal.your-rights"].endswith("always")
+    assert f"personal.may_mention_employer = yes  [{DEMO}:26]" in rows["personal.own-views"]
+    assert "healthcare.patient-privacy" not in rows and len(rows) > 50
+
+
+def test_a_section_number_explains_each_of_its_clauses(cli) -> None:
+    result = cli("explain", DEMO, "2")
+    assert result.code == 0, result.err
+    numbers = _numbers(result.out)
+    assert numbers[0] == "2.1" and all(n.startswith("2.") for n in numbers) and len(numbers) > 10
+
+
+def test_a_clause_id_gives_why_sources_and_the_answers_behind_it(cli) -> None:
+    result = cli("explain", HOSPITAL, "healthcare.patient-privacy")
+    assert result.code == 0, result.err
+    assert "Why it is here: Posting protected health information" in result.out
+    assert "Sources: R33, R16, R25" in result.out
+    assert "Selected because this holds: 'healthcare' in org.sectors" in result.out
+    assert f"org.sectors = Healthcare ({HOSPITAL}:" in result.out
+    assert "Shaped by:" in result.out and "healthcare.privacy_officer = Chief Privacy Officer" in result.out
+
+
+def test_a_clause_number_and_a_quoted_sentence_find_the_same_clause(cli) -> None:
+    by_number = cli("explain", DEMO, "2.5")
+    quoted = cli("explain", DEMO, "You can share what you are proud of, and you can criticise us.")
+    assert by_number.code == quoted.code == 0
+    assert _numbers(by_number.out) == _numbers(quoted.out) == ["2.5"]
+    assert "personal.talking-about-work" in quoted.out and "is in clause 2.5" in quoted.out
+
+
+def test_a_quote_matches_despite_markdown_escapes_and_typographic_quotes(cli) -> None:
+    result = cli("explain", DEMO, "add a short note such as \u201cMy own views, not my employer\u2019s\u201d")
+    assert result.code == 0, result.err
+    assert _numbers(result.out) == ["2.4"]
+
+
+def test_a_sentence_not_in_the_policy_is_a_clear_message_with_the_closest(cli) -> None:
+    result = cli("explain", DEMO, "You can criticize the boss")
+    assert result.code == 2 and result.out == ""
+    assert 'this text is not in the policy: "You can criticize the boss"' in result.err
+    assert "closest sentence is in 2.5" in result.err
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("healthcare.patient-privacy", "is not in this policy: its condition `'healthcare' in org.sectors`"),
+    ("personal.confidentiel", "did you mean 'personal.confidential'?"),
+    ("44", "the policy has no section 44"),
+    ("2.99", "the policy has no clause 2.99"),
+])
+def test_targets_that_do_not_exist(cli, target: str, message: str) -> None:
+    result = cli("explain", DEMO, target)
+    assert result.code == 2 and message in result.err
+
+
+def test_layered_answers_name_the_file_each_answer_came_from(cli) -> None:
+    table = cli("explain", DEPARTMENT)
+    assert table.code == 0, table.err
+    rows = {line.split()[1]: line for line in table.out.splitlines()[1:]}
+    assert f"[{BASELINE}:7]" in rows["personal.reviews"]  # org.kind, from the consultancy's baseline
+    detail = cli("explain", DEPARTMENT, "personal.people-we-serve").out
+    assert "personal.client_connections = " in detail and f"({DEPARTMENT}:8)" in detail
+    work_time = cli("explain", DEPARTMENT, "personal.work-time").out
+    assert f"({CLIENT}:11)" in work_time
+
+
+def test_provenance_is_shown_with_each_answer(cli, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(DEMO.read_text(encoding="utf-8") + "provenance:\n  comms.team: {by: Sam Patel, at: "
+                       "2026-11-02, note: Agreed with the union}\n", encoding="utf-8")
+    result = cli("explain", answers, "personal.talking-about-work")
+    assert result.code == 0, result.err
+    assert "comms.team = communications team" in result.out
+    assert "given by Sam Patel on 2026-11-02: Agreed with the union" in result.out
+
+
+# ---------------------------------------------------------------- render --explain
+
+@pytest.fixture(scope="module")
+def explained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from policygen.cli import run
+
+    folder = tmp_path_factory.mktemp("explained")
+    assert run(["render", str(DEMO), "-f", "html", "-d", "policy", "--explain", "-o", str(folder)]) == 0
+    return folder / "policy.html"
+
+
+def test_render_explain_puts_a_note_under_every_clause(explained: Path, cli, tmp_path: Path) -> None:
+    page = explained.read_text(encoding="utf-8")
+    headings = re.findall(r'<h3 id="[^"]*">(\d+\.\d+) ', page)
+    notes = re.findall(r'</h3>\n<div class="explain-note" role="note">', page)
+    assert len(headings) == len(notes) > 50
+    assert "@media print { .explain-note { display: none; } }" in page
+    plain = cli("render", DEMO, "-f", "html", "-d", "policy", "-o", tmp_path)
+    assert plain.code == 0 and "explain-note" not in (tmp_path / "policy.html").read_text(encoding="utf-8")
+
+
+def test_an_explained_page_still_audits_clean(explained: Path, cli) -> None:
+    result = cli("audit", explained, "--answers", DEMO, "-f", "json")
+    assert result.code == 0, result.out
+    assert json.loads(result.out)["risky_rules"] == []
+
+
+def test_margin_notes_escape_answers(cli, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(DEMO.read_text(encoding="utf-8").replace("team: communications team",
+                                                                "team: <b>comms</b> & co"), encoding="utf-8")
+    assert cli("render", answers, "-f", "html", "-d", "policy", "--explain", "-o", tmp_path).code == 0
+    page = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    assert "comms.team = &lt;b&gt;comms&lt;/b&gt; &amp; co" in page and "<b>comms</b>" not in page
+
+
+def test_explained_page_passes_the_nu_html_checker(explained: Path) -> None:
+    java = require_tool("java")
+    vnu = require_file(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar", "the Nu HTML Checker", HOW)
+    done = subprocess.run([java, "-jar", str(vnu), "--format", "json", "--also-check-css", str(explained)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    assert messages == [], json.dumps(messages, indent=1)[:4000]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1760, 1000), (390, 844)], ids=["margin", "phone"])
+def test_explained_page_has_no_axe_violations(browser: object, explained: Path,  # noqa: F811
+                                              width: int, height: int) -> None:
+    violations = _axe(browser, explained, width, height)
+    assert violations == [], json.dumps([(v["id"], v["help"]) for v in violations], indent=1)
+
+
+@pytest.mark.slow
+def test_notes_are_not_printed(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from policygen.cli import run
+
+    assert run(["render", str(DEMO), "-f", "pdf", "-d", "policy", "--explain", "-o", str(tmp_path)]) == 0
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "policy.pdf").pages)
+    assert "Saying where you work" in text and "Why this is here" not in text
+
+
+def test_override_folders_are_explained_as_the_client_policy_has_them(cli) -> None:
+    overrides = FIXTURES / "overrides" / "acme"
+    table = cli("explain", DEMO, "-t", overrides)
+    assert table.code == 0, table.err
+    ids = {line.split()[1] for line in table.out.splitlines()[1:]}
+    assert "acme.uniform-photos" in ids and "personal.politics" not in ids
+    assert cli("explain", DEMO, "acme.uniform-photos", "-t", overrides).code == 0
