@@ -60,6 +60,20 @@ class Applies:
         """Every value named anywhere in the declaration."""
         return frozenset().union(*self.groups())
 
+    def questions(self) -> frozenset[str]:
+        """The questions whose answers decide whether the declaration holds (see :func:`organisation_tags`)."""
+        wanted = set()
+        if self.countries or self.states:
+            wanted.add("org.jurisdictions")
+        wanted |= {_SUBDIVISIONS[state.split("-")[0]] for state in self.states if state.split("-")[0] in _SUBDIVISIONS}
+        if self.sectors:
+            wanted.add("org.sectors")
+        if self.kinds:
+            wanted.add("org.kind")
+            if self.kinds & set(_LEVEL_KINDS.values()):
+                wanted.add("org.public_level")
+        return frozenset(wanted)
+
     def describe(self) -> str:
         """In words, for messages: "countries us; sectors finance"."""
         return "; ".join(f"{key} {', '.join(sorted(values))}"

@@ -45,7 +45,7 @@ def test_a_clause_id_gives_why_sources_and_the_answers_behind_it(cli) -> None:
     assert result.code == 0, result.err
     assert "Why it is here: Posting protected health information" in result.out
     assert "Sources: R33, R16, R25" in result.out
-    assert "Selected because this holds: 'healthcare' in org.sectors" in result.out
+    assert "Selected because this holds: the organisation is in sectors healthcare" in result.out
     assert f"org.sectors = Healthcare ({HOSPITAL}:" in result.out
     assert "Shaped by:" in result.out and "healthcare.privacy_officer = Chief Privacy Officer" in result.out
 
@@ -72,7 +72,7 @@ def test_a_sentence_not_in_the_policy_is_a_clear_message_with_the_closest(cli) -
 
 
 @pytest.mark.parametrize(("target", "message"), [
-    ("healthcare.patient-privacy", "is not in this policy: its condition `'healthcare' in org.sectors`"),
+    ("healthcare.patient-privacy", "is not in this policy: its condition `the organisation is in sectors healthcare`"),
     ("personal.confidentiel", "did you mean 'personal.confidential'?"),
     ("44", "the policy has no section 44"),
     ("2.99", "the policy has no clause 2.99"),

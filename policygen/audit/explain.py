@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..answers import Answers, load_answers
-from ..compose import Clause, ClauseLibrary, Policy, compose, load_library
+from ..compose import Clause, ClauseLibrary, ClauseTemplate, Policy, compose, load_library
 from ..errors import InputError, allowed_keys_hint
 from ..resources import templates_dir
 from ..values import format_value
@@ -98,14 +98,27 @@ def explain_policy(policy: Policy, answers: Answers, library: ClauseLibrary) -> 
     for section in policy.sections:
         for index, clause in enumerate(section.clauses, 1):
             template = library.clauses[clause.id]
-            selecting = {f"{s}.{q}" for s, q in template.when.references} if template.when else set()
-            used = sorted(library.references(clause.id), key=_question_order(answers))
+            condition, selecting = _selection(template)
+            used = sorted(set(library.references(clause.id)) | selecting, key=_question_order(answers))
             uses = tuple(_use(answers, qid, qid in selecting) for qid in used
                          if answers.questionnaire.question(qid) is not None)
             uses = tuple(sorted(uses, key=lambda u: not u.selected))
-            result.append(ClauseExplanation(f"{section.number}.{index}", section.title, clause,
-                                            template.when.source if template.when else None, uses))
+            result.append(ClauseExplanation(f"{section.number}.{index}", section.title, clause, condition, uses))
     return tuple(result)
+
+
+def _selection(template: ClauseTemplate) -> tuple[str | None, set[str]]:
+    """What selects a clause, in words, and the questions it reads: where the clause applies
+    (its ``applies`` declaration, checked by the engine) and its own ``when``. None: every policy has it."""
+    parts: list[str] = []
+    questions: set[str] = set()
+    if template.applies is not None:
+        parts.append(f"the organisation is in {template.applies.describe()}")
+        questions |= template.applies.questions()
+    if template.when:
+        parts.append(template.when.source)
+        questions |= {f"{s}.{q}" for s, q in template.when.references}
+    return (" and ".join(parts) or None), questions
 
 
 def _question_order(answers: Answers) -> Callable[[str], int]:
@@ -159,9 +172,8 @@ def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
     if template is None:
         raise InputError.single(f"no clause has the id '{clause_id}'", key="CLAUSE_ID",
                                 hint=allowed_keys_hint(clause_id, library.clauses))
-    condition = template.when.source if template.when else ""
-    answers = "; ".join(u.describe() for u in _uses_of(every, {f"{s}.{q}" for s, q in template.when.references}))\
-        if template.when else ""
+    condition, selecting = _selection(template)
+    answers = "; ".join(u.describe() for u in _uses_of(every, selecting))
     raise InputError.single(
         f"clause '{clause_id}' ({template.title}) is not in this policy: its condition `{condition}` does not "
         "hold for these answers", key="CLAUSE_ID",
