@@ -34,12 +34,18 @@ MIN_WHY_WORDS = 8
 _TAGS = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _VALUES = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 
-# HOOK for the integrator: the red-flag patterns (rubric Part B) are moving into package
-# data for `policygen audit`. Set this to a function that takes a clause's plain text and
-# returns (rubric id, name) pairs for each forbidden pattern it contains; check-library
-# then reports each one. Until then the content tests apply tests/red_flags.py to every
-# rendered policy, and check-library skips this rule.
-FORBIDDEN_PATTERNS: Callable[[str], Sequence[tuple[str, str]]] | None = None
+def forbidden_patterns(text: str) -> list[tuple[str, str]]:
+    """The red flags of the policy rubric (Part B) that a clause's plain text contains, as
+    (rubric id, name) pairs: the same pattern files ``policygen audit`` judges other policies with,
+    so a clause that the audit would flag cannot enter a library."""
+    from .audit.patterns import bundled_patterns
+    from .audit.reader import split_sentences
+
+    return [(pattern.rubric, pattern.name) for pattern, _ in bundled_patterns().find(split_sentences(text))]
+
+
+# Replaceable for tests (a toy pattern set); None turns the rule off.
+FORBIDDEN_PATTERNS: Callable[[str], Sequence[tuple[str, str]]] | None = forbidden_patterns
 
 
 def check_library(folder: Path | None, questionnaire: Questionnaire) -> tuple[ClauseLibrary, list[Problem]]:

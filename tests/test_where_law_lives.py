@@ -167,23 +167,15 @@ def test_a_short_name_loses_its_article_before_another_word(name: str, bare: str
     assert without_article(name) == bare
 
 
-def test_the_forbidden_pattern_hook_reports_red_flags(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    # check-library leaves the red-flag patterns to a hook (the audit command will own them);
-    # wired to the tests' patterns it reports a banned rule with its file.
-    from content_support import sentences
-    from red_flags import find_red_flags
-
-    from policygen import library_check
-
-    monkeypatch.setattr(library_check, "FORBIDDEN_PATTERNS", lambda text: [
-        (flag.rubric, flag.name) for flag, _ in find_red_flags(sentences(text))])
+def test_check_library_reports_red_flags_with_the_audit_patterns(tmp_path: Path, cli) -> None:
+    # check-library judges clause text with the same pattern files as `policygen audit`.
     clause = _override(tmp_path, "personal/work-time.md.j2",
                        "id: personal.work-time\ntitle: Working time\nwhy: Rules on use during work should be "
                        "about working time, not speech.\nsources: [R15]",
                        "Do not discuss your pay with colleagues on social media.")
     result = cli("check-library", tmp_path)
     assert result.code == 2
-    assert f"{clause}:7: error: text: forbidden pattern B1: ban on discussing pay" in result.err
+    assert f"{clause}:7: error: text: forbidden pattern B1:" in result.err
     assert cli("check-library").code == 0  # the bundled clauses pass the same patterns
 
 
