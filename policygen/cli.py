@@ -54,6 +54,10 @@ BundleOption = Annotated[bool, typer.Option(
 TemplatesOption = Annotated[list[Path], typer.Option(
     "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
     "several, the first wins.")]
+RootOption = Annotated[Path | None, typer.Option(
+    "--root", metavar="DIR", show_default=False,
+    help="Base files named by 'extends:' must lie inside this folder. Default: the current folder if it "
+         "holds the answers file, else the answers file's own folder.")]
 
 
 def _render_options(formats: list[str], output: Path, documents: list[str], brand: Path | None,
@@ -160,6 +164,7 @@ def render(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
     templates: TemplatesOption = [],  # noqa: B006
     bundle: BundleOption = False,
+    root: RootOption = None,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -175,7 +180,7 @@ def render(
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=_check_bundle(bundle, formats))
+                      bundle=_check_bundle(bundle, formats), root=root)
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
@@ -205,6 +210,10 @@ def batch(
     bundle: BundleOption = False,
     provenance: Annotated[bool, typer.Option(
         "--provenance", help="Add the appendix of answers, their sources and the overrides in use.")] = False,
+    root: RootOption = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", metavar="SECONDS", min=1, show_default=False,
+        help="Fail a client that takes longer than this (its worker is stopped). Default: no limit.")] = None,
 ) -> None:
     """Render the documents of many clients at once, into OUTPUT/<client>/.
 
@@ -219,8 +228,8 @@ def batch(
     from .batch_report import BatchReport
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
-                                   bundle=_check_bundle(bundle, formats), provenance=provenance),
-                           output, tuple(templates))
+                                   bundle=_check_bundle(bundle, formats), provenance=provenance, root=root),
+                           output, tuple(templates), timeout)
     found, failures = find_clients(clients)
     with BatchReport(len(found) + len(failures)) as report:
         for failure in failures:
@@ -235,6 +244,7 @@ def validate(
     answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
     show_sources: Annotated[bool, typer.Option(
         "--show-sources", help="List every answer and where it came from (file:line, or a default).")] = False,
+    root: RootOption = None,
 ) -> None:
     """Check an answers file and list every problem (exit 2 if there are errors).
 
@@ -242,8 +252,10 @@ def validate(
     file you name win over its base's, and the base's over the base's own base.
     """
     from .answers import validate_answers_file
+    from .confine import answers_root
 
-    resolution = validate_answers_file(answers)
+    with answers_root(root):
+        resolution = validate_answers_file(answers)
     if resolution.errors:
         raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
                          f"error{'s' if len(resolution.errors) != 1 else ''}")
@@ -286,6 +298,7 @@ def diff(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html",
                                      help="md: a changelog; html: a redline page.")] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
+    root: RootOption = None,
 ) -> None:
     """Show what changed in the policy between two answers files, and which answers caused it.
 
@@ -293,13 +306,15 @@ def diff(
     """
     from .answers import load_answers
     from .compose import load_library
+    from .confine import answers_root
     from .diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
 
     if fmt not in ("md", "html"):
         raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md or html")
-    new_answers, warnings = load_answers(new)
-    old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
+    with answers_root(root):
+        new_answers, warnings = load_answers(new)
+        old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
     _print_problems(old_warnings + warnings)
     comparison = compare(old_answers, new_answers, load_library(new_answers.questionnaire))
     text = changes_markdown(comparison) if fmt == "md" else changes_html(comparison)
@@ -351,6 +366,7 @@ def interview(
         "--stale-months", min=1, metavar="MONTHS", help="With --update: how old an answer may get.")] = 12,
     by: Annotated[str | None, typer.Option(
         "--by", metavar="NAME", help="Who is answering (recorded with each answer given or confirmed).")] = None,
+    root: RootOption = None,
 ) -> None:
     """Answer the questionnaire in the terminal and save an answers file.
 
@@ -360,12 +376,14 @@ def interview(
 
     Example: policygen interview --answers answers.yaml
     """
+    from .confine import answers_root
     from .interview import InterviewOptions, run_interview
     from .questionary_port import terminal_port
 
     options = InterviewOptions(output, answers, questionnaire, review_all, update=update, stale_months=stale_months,
                                by=by)
-    run_interview(options, terminal_port())
+    with answers_root(root):
+        run_interview(options, terminal_port())
 
 
 # ---------------------------------------------------------------- entry point

@@ -17,20 +17,25 @@ a search path (earlier folders win), so an override folder can replace a clause.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NoReturn
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, nodes
+from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, nodes
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__
 from .answers import Answers
-from .errors import InputError, Problem, RenderError, allowed_keys_hint
+from .confine import fetching_markup, is_inside
+from .errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
 from .jinjacache import bytecode_cache
 from .mdtext import Trusted, autolink, finalize, join_and
@@ -168,22 +173,85 @@ class OutlineSection:
     clause_ids: tuple[str, ...]
 
 
-class _BodyLoader(FileSystemLoader):
+class _BodyLoader(BaseLoader):
     """Loads templates from the search path; clause front matter is blanked out (line numbers
     stay true). A clause is named ``@N/path`` to load it from the N-th folder of the path
-    itself, so two folders holding the same file name cannot swap clause bodies."""
+    itself, so two folders holding the same file name cannot swap clause bodies.
+
+    Confined: a template found in a folder must really be in it. ``..`` is refused by name,
+    and a symbolic link that leads out of the folder (to ``/etc/passwd``, say) is refused
+    after resolving it, so an override's ``{% include %}``, ``{% import %}`` or
+    ``{% extends %}`` reads nothing outside the override folders and the bundled templates.
+    """
+
+    def __init__(self, searchpath: Sequence[str]) -> None:
+        self.searchpath = list(searchpath)
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        folders: Sequence[int] = range(len(self.searchpath))
+        name = template
         if template.startswith("@"):
-            index, _, name = template[1:].partition("/")
-            folder = FileSystemLoader(self.searchpath[int(index)])
-            source, filename, uptodate = folder.get_source(environment, name)
+            number, _, name = template[1:].partition("/")
+            if not number.isdigit() or int(number) >= len(self.searchpath):
+                raise TemplateNotFound(template)
+            folders = (int(number),)
+        pieces = split_template_path(name)
+        for index in folders:
+            filename = posixpath.join(self.searchpath[index], *pieces)
+            if os.path.isfile(filename):
+                break
         else:
-            source, filename, uptodate = super().get_source(environment, template)
+            raise TemplateNotFound(template)
+        if not is_inside(Path(filename), Path(self.searchpath[index])):
+            raise TemplateNotFound(template, f"{filename} is a link to a file outside its template folder "
+                                             f"({self.searchpath[index]}); templates may not read outside it")
+        source = Path(filename).read_text(encoding="utf-8")
         match = _FRONT_MATTER.match(source)
         if match:
             source = "\n" * match.group(0).count("\n") + source[match.end():]
-        return source, filename, uptodate
+        mtime = os.path.getmtime(filename)
+        return source, os.path.normpath(filename), lambda: os.path.getmtime(filename) == mtime
+
+
+class _PolicyEnvironment(SandboxedEnvironment):
+    """The sandboxed clause environment, where every template failure is bad input (exit 2)
+    with the template's file and line, never an internal error: templates can come from a
+    client's or a consultancy's override folder."""
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        from jinja2.debug import rewrite_traceback_stack
+
+        exc = rewrite_traceback_stack(source=source)
+        if isinstance(exc, PolicygenError):
+            raise exc
+        raise TemplateFailure(_template_location(exc),
+                              getattr(exc, "message", None) or str(exc) or type(exc).__name__) from None
+
+
+class TemplateFailure(RenderError):
+    """A template failed to compile or render: where (``file:line``) and why."""
+
+    def __init__(self, where: str | None, reason: str, what: str = "template error") -> None:
+        super().__init__(f"{where}: {what}: {reason}" if where else f"{what}: {reason}",
+                         hint="fix the template at this line (it is in an override folder if the path is "
+                              "one of yours; otherwise please report it)")
+        self.where = where
+        self.reason = reason
+
+
+def _template_location(exc: BaseException) -> str | None:
+    """``file:line`` of the innermost template frame in a (rewritten) traceback."""
+    filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # syntax errors
+    if filename and lineno:
+        return f"{filename}:{lineno}"
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith(".j2"):
+            found = f"{code}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
 
 
 @dataclass(frozen=True)
@@ -201,7 +269,7 @@ class ClauseLibrary:
     def environment(self, locale: str = "en-GB") -> SandboxedEnvironment:
         """The Markdown template environment for a spelling locale (one per locale, cached)."""
         if locale not in self._environments:
-            env = SandboxedEnvironment(
+            env = _PolicyEnvironment(
                 loader=_BodyLoader([str(p) for p in self.search_path]),
                 undefined=StrictUndefined, finalize=finalize, autoescape=False,
                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -313,6 +381,10 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
 def _read_clause(file: Path, folder: Path, index: int, known: set[str],
                  problems: list[Problem]) -> ClauseTemplate | None:
     name = str(file)
+    if not is_inside(file, folder):
+        problems.append(Problem("the clause file is a link to a file outside its template folder", file=name,
+                                hint="copy the file into the folder instead of linking to it"))
+        return None
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -367,6 +439,11 @@ def _read_clause(file: Path, folder: Path, index: int, known: set[str],
 def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTemplate],
                   problems: list[Problem]) -> tuple[OutlineSection, ...]:
     outline_file = next((folder / _OUTLINE for folder in search_path if (folder / _OUTLINE).is_file()), None)
+    if outline_file is not None and not any(is_inside(outline_file, folder) for folder in search_path
+                                            if folder in outline_file.parents):
+        problems.append(Problem("the outline is a link to a file outside its template folder",
+                                file=str(outline_file), hint="copy the file into the folder instead"))
+        return ()
     if outline_file is None:
         problems.append(Problem(f"no {_OUTLINE} on the template path",
                                 hint="the bundled templates are incomplete; reinstall policygen"))
@@ -444,8 +521,16 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
                 if template.when is not None and not template.when.holds(context):
                     continue
                 text = env.get_template(template.template_name).render(context)
+            except TemplateFailure as exc:
+                raise TemplateFailure(exc.where or str(template.path), exc.reason,
+                                      f"clause '{template.id}' failed to render") from None
             except (TemplateError, ExpressionError, TypeError) as exc:
                 raise _render_failure(template, exc) from None
+            fetching = fetching_markup(text)
+            if fetching:
+                raise InputError([Problem(f"clause '{clause_id}' {fetching}", file=str(template.path),
+                                          line=_line_of(template.path, "!["),
+                                          hint="remove the image, or describe it in words; a link to it is fine")])
             clauses.append(Clause(clause_id, _respell(env, template.title), tidy_markdown(text),
                                   template.why, template.sources))
         if clauses:
@@ -459,6 +544,15 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
         review_date=add_months(effective, int(meta["review_months"])), sections=tuple(sections),
         questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}",
         overrides=library.overrides)
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    """The number of the first line of ``path`` holding ``needle``, if any."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                return number
+    return None
 
 
 def _respell(env: SandboxedEnvironment, text: str) -> str:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from .answers import Answers, load_answers
 from .brand import Brand, load_brand
 from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library
+from .confine import answers_root
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
-from .files import write_files_atomically
+from .files import recover_folder, write_files_atomically
 from .resources import templates_dir
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class RenderOptions:
     provenance: bool = False  # add the "Where the answers came from" appendix
     today: dt.date | None = None  # for the review-date check; None means the real date
     templates: tuple[Path, ...] = ()  # override folders, before the bundled templates (first wins)
+    root: Path | None = None  # base answers files must be inside it (None: policygen.confine.default_root)
 
 
 @dataclass
@@ -171,12 +173,17 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
 
 
 def render_file(answers_path: Path, options: RenderOptions, *, renderer: PdfRenderer | None = None) -> RenderResult:
-    """Validate an answers file (and brand file), render everything requested, then write it all atomically."""
-    answers, brand, warnings = load_inputs(answers_path, options)
-    library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
-    previous = None
-    if options.changes_since is not None:
-        previous, _ = load_answers(options.changes_since, answers.questionnaire)
+    """Validate an answers file (and brand file), render everything requested, then write it all atomically.
+
+    First, whatever a killed run left in the output folder is repaired (files.recover_folder).
+    """
+    recover_folder(options.out_dir)
+    with answers_root(options.root):
+        answers, brand, warnings = load_inputs(answers_path, options)
+        library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
+        previous = None
+        if options.changes_since is not None:
+            previous, _ = load_answers(options.changes_since, answers.questionnaire)
     pages: dict[str, int] = {}
     policy, outputs = render_documents(answers, options, brand, library, previous=previous, renderer=renderer,
                                        pages=pages)
