@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Interrupted, PolicygenError
-from .files import committed_outputs, forget_committed
+from .files import committed_outputs
 from .workers import Pool, PoolInterrupted
 
 if TYPE_CHECKING:
@@ -161,6 +161,10 @@ class BatchInterrupted(Interrupted):
         self.finished = finished
         self.unfinished = unfinished
 
+    def unfinished_results(self) -> list[ClientResult]:
+        """A result-table row for each client that did not finish."""
+        return [ClientResult(name, False, status="interrupted") for name in self.unfinished]
+
 
 def _failed(client: Client, reason: str, written: list[Path]) -> ClientResult:
     return ClientResult(client.name, False, reason=reason, written=written)
@@ -195,16 +199,19 @@ def run_batch(clients: Sequence[Client], options: BatchOptions, jobs: int,
 def _run_here(clients: Sequence[Client], options: BatchOptions,
               on_result: Callable[[ClientResult], None]) -> list[ClientResult]:
     results: list[ClientResult] = []
-    for client in clients:
-        forget_committed()
-        try:
-            results.append(render_client(client, options))
-        except KeyboardInterrupt:
-            written = committed_outputs()  # Ctrl-C came just after its files were put in place
-            if written:
-                results.append(ClientResult(client.name, True, written=written))
-            raise BatchInterrupted(results, [c.name for c in clients[len(results):]]) from None
-        on_result(results[-1])
+    try:
+        for client in clients:
+            before = len(committed_outputs())
+            try:
+                results.append(render_client(client, options))
+            except KeyboardInterrupt:
+                written = committed_outputs()[before:]  # Ctrl-C came just after its files were put in place
+                if written:
+                    results.append(ClientResult(client.name, True, written=written))
+                raise
+            on_result(results[-1])
+    except KeyboardInterrupt:
+        raise BatchInterrupted(results, [c.name for c in clients[len(results):]]) from None
     return results
 
 

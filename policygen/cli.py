@@ -224,17 +224,21 @@ def batch(
     """
     from dataclasses import replace
 
-    from .batch import BatchOptions, default_jobs, find_clients, run_batch
+    from .batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch
     from .batch_report import BatchReport
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
                                    bundle=_check_bundle(bundle, formats), provenance=provenance, root=root),
                            output, tuple(templates), timeout)
     found, failures = find_clients(clients)
-    with BatchReport(len(found) + len(failures)) as report:
-        for failure in failures:
-            report.add(failure)
-        results = run_batch(found, options, jobs or default_jobs(), report.add)
+    try:
+        with BatchReport(len(found) + len(failures)) as report:
+            for failure in failures:
+                report.add(failure)
+            results = run_batch(found, options, jobs or default_jobs(), report.add)
+    except BatchInterrupted as stopped:  # the table shows what finished; the message names the rest
+        report.print_table([*failures, *stopped.finished, *stopped.unfinished_results()], output)
+        raise
     report.print_table([*failures, *results], output)
     report.finish()
 
@@ -388,9 +392,22 @@ def interview(
 
 # ---------------------------------------------------------------- entry point
 
+def _interrupted_note() -> str:
+    """What an interrupted command leaves behind, truthfully (files are put in place as sets)."""
+    from .files import committed_outputs
+
+    written = committed_outputs()
+    if not written:
+        return "interrupted; nothing was written"
+    return "interrupted after writing:\n" + "\n".join(f"  {path}" for path in written)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
     try:
+        from .files import forget_committed
+
+        forget_committed()
         result = app(args=argv, prog_name="policygen", standalone_mode=False)
     except PolicygenError as exc:
         if isinstance(exc, InputError):
@@ -421,10 +438,22 @@ def run(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INTERNAL
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        print("\ninterrupted; nothing was written", file=sys.stderr)
+        print("\n" + _interrupted_note(), file=sys.stderr)
     return result if isinstance(result, int) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Console-script entry point."""
-    sys.exit(run(argv))
+    """Console-script entry point (through policygen.__main__, which catches Ctrl-C during imports)."""
+    try:
+        code = run(argv)
+    except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
+        code = EXIT_INTERRUPTED
+    exit_quietly(code)
+
+
+def exit_quietly(code: int) -> NoReturn:
+    """Exit with ``code``; a Ctrl-C while Python shuts down ends it at once, with no traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(EXIT_INTERRUPTED))
+    sys.exit(code)
