@@ -58,7 +58,8 @@ class BatchReport:
             status = Text("ok" + (f" ({result.warnings} warning{'s' if result.warnings != 1 else ''})"
                                   if result.warnings else "")) if result.ok else Text(result.status, "bold red")
             table.add_row(Text(result.name), ", ".join(result.formats) or "-",
-                          str(result.pages) if result.pages else "-", f"{result.seconds:.1f} s", status)
+                          str(result.pages) if result.pages else "-",
+                          f"{result.seconds:.1f} s" if result.seconds else "-", status)
         self.out.print(table)
 
     def finish(self) -> None:
