@@ -104,7 +104,11 @@ def _folder_lock(folder: Path) -> Iterator[None]:
     except ImportError:  # Windows: no advisory locks; runs into one folder must not overlap
         yield
         return
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:  # a folder we may write but not list: work unlocked rather than not at all
+        yield
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
