@@ -13,8 +13,10 @@ select and checkbox widgets ignore, so :func:`_ask` binds it. Colours come from 
 
 from __future__ import annotations
 
+import signal
 import sys
 import textwrap
+import threading
 from typing import Any
 
 import questionary
@@ -140,13 +142,40 @@ class QuestionaryPort:
 
 
 def _ask(question: questionary.Question) -> Any:
-    """Ask; Ctrl-C typed or SIGINT sent raises KeyboardInterrupt (the interview saves the draft, exit 130)."""
+    """Ask; Ctrl-C typed or SIGINT sent raises KeyboardInterrupt (the interview saves the draft, exit 130).
+
+    Three ways a SIGINT could be lost, each closed: questionary's confirm, select and checkbox
+    widgets have no binding for the ``<sigint>`` key prompt_toolkit makes of it (bound here);
+    one arriving while the prompt starts or ends, outside prompt_toolkit's own handler, is
+    recorded by ours and acted on (the app exits at once, or the answer is dropped).
+    """
+    app = question.application
     bindings = KeyBindings()
 
     @bindings.add(Keys.SIGINT, eager=True)
     def _interrupt(event: Any) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
-    app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
-    return question.unsafe_ask()
+    held: list[int] = []
+
+    def stop_now() -> None:
+        if held and app.is_running and not app.is_done:
+            app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+        if app.loop is not None:
+            app.loop.call_soon_threadsafe(stop_now)
+
+    app.pre_run_callables.append(stop_now)
+    if threading.current_thread() is not threading.main_thread():
+        return question.unsafe_ask()
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        answer = question.unsafe_ask()
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
+    return answer

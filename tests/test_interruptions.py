@@ -266,8 +266,9 @@ def test_ctrl_c_during_a_batch_exits_130_naming_clients_done_and_not(
 
 # ---------------------------------------------------------------- Ctrl-C at prompts and while starting
 
+@pytest.mark.parametrize("delay", [0.0, 0.02, 0.5])
 @pytest.mark.parametrize("kind", ["confirm", "select", "checkbox", "text"])
-def test_sigint_is_honoured_at_every_kind_of_prompt(kind: str) -> None:
+def test_sigint_is_honoured_at_every_kind_of_prompt(kind: str, delay: float) -> None:
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
@@ -278,16 +279,16 @@ def test_sigint_is_honoured_at_every_kind_of_prompt(kind: str) -> None:
     options = (Option("a", "A"), Option("b", "B"))
     prompt = Prompt("k", kind, "Which?", options=options if kind in ("select", "checkbox") else ())  # type: ignore[arg-type]
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-        sigint = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        sigint = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
         enter = threading.Timer(3.0, pipe.send_text, ("\r",))  # if SIGINT were ignored, answer instead
-        sigint.start()
-        enter.start()
         try:
-            with pytest.raises(KeyboardInterrupt):
+            with pytest.raises(KeyboardInterrupt):  # also when it lands before the prompt opens
+                sigint.start()
+                enter.start()
                 QuestionaryPort().ask(prompt)
         finally:
             enter.cancel()
-            sigint.cancel()
+            sigint.join()
 
 
 @pytest.mark.slow
