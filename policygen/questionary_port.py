@@ -17,6 +17,7 @@ import signal
 import sys
 import textwrap
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import questionary
@@ -99,7 +100,7 @@ class QuestionaryPort:
 
     def _confirm(self, prompt: Prompt) -> Any:
         instruction = prompt.instruction or ("(y/n) " if prompt.default is None else None)
-        return _ask(questionary.confirm(prompt.message, default=prompt.default, style=STYLE,
+        return _ask(lambda: questionary.confirm(prompt.message, default=prompt.default, style=STYLE,
                                    instruction=instruction))
 
     def _select(self, prompt: Prompt) -> Any:
@@ -109,7 +110,7 @@ class QuestionaryPort:
         default = None if prompt.default is None else next(  # None: no default, not "no answer"
             (choices[i] for i, option in enumerate(prompt.options)
              if not option.heading and option.value == prompt.default), None)
-        picked = _ask(questionary.select(prompt.message, choices, default=default, style=STYLE,
+        picked = _ask(lambda: questionary.select(prompt.message, choices, default=default, style=STYLE,
                                          instruction=self._hint(prompt, "(arrows, enter)"),
                                          erase_when_done=prompt.transient))
         return prompt.options[picked].value
@@ -127,7 +128,7 @@ class QuestionaryPort:
             problem = prompt.validate(values(indexes)) if prompt.validate else None
             return True if problem is None else problem
 
-        picked = _ask(questionary.checkbox(prompt.message, choices, validate=validate, style=STYLE,
+        picked = _ask(lambda: questionary.checkbox(prompt.message, choices, validate=validate, style=STYLE,
                                            instruction=self._hint(prompt, "(space, enter)")))
         return values(picked)
 
@@ -136,12 +137,12 @@ class QuestionaryPort:
             problem = prompt.validate(text) if prompt.validate else None
             return True if problem is None else problem
 
-        return _ask(questionary.text(prompt.message, default=prompt.default or "", validate=validate,
+        return _ask(lambda: questionary.text(prompt.message, default=prompt.default or "", validate=validate,
                                      style=STYLE, instruction=prompt.instruction,
                                      multiline="\n" in (prompt.default or "")))
 
 
-def _ask(question: questionary.Question) -> Any:
+def _ask(build: Callable[[], questionary.Question]) -> Any:
     """Ask; Ctrl-C typed or SIGINT sent raises KeyboardInterrupt (the interview saves the draft, exit 130).
 
     Three ways a SIGINT could be lost, each closed: questionary's confirm, select and checkbox
@@ -149,6 +150,35 @@ def _ask(question: questionary.Question) -> Any:
     one arriving while the prompt starts or ends, outside prompt_toolkit's own handler, is
     recorded by ours and acted on (the app exits at once, or the answer is dropped).
     """
+    if threading.current_thread() is not threading.main_thread():
+        return _with_sigint_key(build()).unsafe_ask()
+    held: list[int] = []
+    app: Any = None
+
+    def stop_now() -> None:
+        if held and app is not None and app.is_running and not app.is_done:
+            app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+        if app is not None and app.loop is not None:
+            app.loop.call_soon_threadsafe(stop_now)
+
+    previous = signal.signal(signal.SIGINT, hold)  # from before the widget is built until its answer is in
+    try:
+        question = _with_sigint_key(build())
+        app = question.application
+        app.pre_run_callables.append(stop_now)
+        answer = None if held else question.unsafe_ask()
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
+    return answer
+
+
+def _with_sigint_key(question: questionary.Question) -> questionary.Question:
+    """The question, with the ``<sigint>`` key bound to stop it."""
     app = question.application
     bindings = KeyBindings()
 
@@ -157,25 +187,4 @@ def _ask(question: questionary.Question) -> Any:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
-    held: list[int] = []
-
-    def stop_now() -> None:
-        if held and app.is_running and not app.is_done:
-            app.exit(exception=KeyboardInterrupt, style="class:aborting")
-
-    def hold(signum: int, frame: object) -> None:
-        held.append(signum)
-        if app.loop is not None:
-            app.loop.call_soon_threadsafe(stop_now)
-
-    app.pre_run_callables.append(stop_now)
-    if threading.current_thread() is not threading.main_thread():
-        return question.unsafe_ask()
-    previous = signal.signal(signal.SIGINT, hold)
-    try:
-        answer = question.unsafe_ask()
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-    if held:
-        raise KeyboardInterrupt
-    return answer
+    return question
