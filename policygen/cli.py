@@ -7,6 +7,7 @@ questionary) are imported inside the commands that need them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -452,8 +453,16 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 
 def exit_quietly(code: int) -> NoReturn:
-    """Exit with ``code``; a Ctrl-C while Python shuts down ends it at once, with no traceback."""
-    import signal
+    """Exit with ``code`` at once, after flushing the output, so no Ctrl-C can turn into a traceback
+    or a death by SIGINT while Python shuts down.
 
-    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(EXIT_INTERRUPTED))
-    sys.exit(code)
+    Nothing is left to finish: every file is closed and in place, and batch workers have been
+    stopped. Skipping the interpreter's own shutdown also sidesteps a CPython 3.11 quirk: a
+    KeyboardInterrupt that landed while a lazily imported module defined a dataclass (``exec``
+    of a string) is remembered even after policygen caught it, and Python would then end the
+    process by SIGINT instead of exit 130.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
