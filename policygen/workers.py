@@ -111,9 +111,11 @@ def _worker_main(conn: Connection, func: Callable[[Any], Any], parent: int) -> N
             try:
                 result = func(item)
             except WorkerStopped:
-                conn.send(Stopped(committed_outputs()))
+                result = Stopped(committed_outputs())
+            with signals_deferred():  # a message cut in half by SIGTERM would garble the pipe
+                conn.send(result)
+            if isinstance(result, Stopped):
                 return
-            conn.send(result)
     except (WorkerStopped, BrokenPipeError):
         return
 
@@ -213,7 +215,7 @@ class Pool(Generic[Item, Result]):
             if worker.conn in ready or worker.conn.poll():
                 try:
                     message = worker.conn.recv()
-                except (EOFError, OSError):
+                except Exception:  # EOF, or a worker killed mid-message: no result
                     message = None
                 if message is not None and not isinstance(message, Stopped):
                     worker.index = None
@@ -253,7 +255,7 @@ class Pool(Generic[Item, Result]):
 def _last_message(conn: Connection) -> Any:
     try:
         return conn.recv() if conn.poll() else None
-    except (EOFError, OSError):
+    except Exception:  # EOF, or a worker killed mid-message: no result
         return None
 
 
