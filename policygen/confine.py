@@ -47,8 +47,12 @@ def is_inside(path: Path, folder: Path) -> bool:
 
 def default_root(answers_file: Path) -> Path:
     """The root when none is given: the current folder if it holds the answers file, else the file's folder."""
-    here = Path.cwd()
-    return here if is_inside(answers_file.absolute().parent, here) else answers_file.absolute().parent
+    folder = answers_file.absolute().parent
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was deleted under us
+        return folder
+    return here if is_inside(folder, here) else folder
 
 
 @contextlib.contextmanager
