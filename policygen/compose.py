@@ -228,13 +228,16 @@ class _PolicyEnvironment(SandboxedEnvironment):
                               getattr(exc, "message", None) or str(exc) or type(exc).__name__) from None
 
 
-class TemplateFailure(RenderError):
-    """A template failed to compile or render: where (``file:line``) and why."""
+class TemplateFailure(RenderError, InputError):
+    """A template failed to compile or render: where (``file:line``) and why, as a located problem."""
 
     def __init__(self, where: str | None, reason: str, what: str = "template error") -> None:
-        super().__init__(f"{where}: {what}: {reason}" if where else f"{what}: {reason}",
-                         hint="fix the template at this line (it is in an override folder if the path is "
-                              "one of yours; otherwise please report it)")
+        file, _, line = (where or "").rpartition(":")
+        located = line.isdigit()
+        InputError.__init__(self, [Problem(
+            f"{what}: {reason}", file=file if located else where, line=int(line) if located else None,
+            hint="fix the template at this line (it is in an override folder if the path is one of yours; "
+                 "otherwise please report it)")], summary=f"{where}: {what}: {reason}" if where else reason)
         self.where = where
         self.reason = reason
 
