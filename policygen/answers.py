@@ -25,6 +25,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from . import __version__
+from .confine import confined_base
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
 from .files import write_file_atomically
@@ -393,7 +394,7 @@ def _read_layers(path: Path, questionnaire: Questionnaire | None) -> tuple[list[
             break
         seen.add(current.resolve())
         try:
-            doc = load_yaml_file(current, what="answers file")
+            doc = load_yaml_file(current if below is None else confined_base(current, path), what="answers file")
         except InputError as exc:
             if below is None:
                 raise

@@ -6,7 +6,9 @@ overrides; or a single answers file. Each client's documents go to
 ``OUT/<client>/``. One failing client does not stop the others: every client
 gets a result (written files, page count, time, or the reason it failed).
 
-Work runs in worker processes (``jobs``; one means in this process). Each worker
+Work runs in worker processes (``jobs``; one means in this process, unless a time
+limit needs a process to stop), which Ctrl-C, a dead worker, a stuck client or a
+killed parent cannot wedge (see :mod:`policygen.workers`). Each worker
 keeps one PDF renderer, so WeasyPrint's font configuration and parsed print
 stylesheet are built once per worker and reused for every client it renders.
 On Linux the workers are forked after WeasyPrint has been imported, so they do
@@ -15,17 +17,18 @@ not pay for importing it again.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import PolicygenError
+from .errors import Interrupted, PolicygenError
+from .files import committed_outputs
+from .workers import Pool, PoolInterrupted
 
 if TYPE_CHECKING:
     from .formats import Renderer
@@ -58,6 +61,7 @@ class ClientResult:
     warnings: int = 0
     reason: str = ""  # why it failed: the problems, one per line
     warning_lines: tuple[str, ...] = ()  # each warning as policygen prints it (file:line: warning: ...)
+    status: str = "failed"  # the result table's word for a client that is not ok
 
     @property
     def formats(self) -> list[str]:
@@ -76,6 +80,7 @@ class BatchOptions:
     render: RenderOptions
     out_dir: Path = Path("out")
     templates: tuple[Path, ...] = ()
+    timeout: float | None = None  # seconds a client may take before its worker is stopped
 
 
 def find_clients(paths: Sequence[Path]) -> tuple[list[Client], list[ClientResult]]:
@@ -92,8 +97,10 @@ def find_clients(paths: Sequence[Path]) -> tuple[list[Client], list[ClientResult
                 continue
             brand = path / BRAND_FILE
             templates = path / TEMPLATES_FOLDER
-            client = Client(name, answers, brand if brand.is_file() else None,
-                            templates if templates.is_dir() else None)
+            # lexists: a dangling brand.yaml link or a templates entry that is not a folder is the
+            # client's mistake to report, not a reason to render without them
+            client = Client(name, answers, brand if os.path.lexists(brand) else None,
+                            templates if os.path.lexists(templates) else None)
         elif path.is_file():
             name = path.resolve().parent.name if path.name == ANSWERS_FILE else path.stem
             client = Client(name, path)
@@ -147,32 +154,70 @@ def render_client(client: Client, options: BatchOptions) -> ClientResult:
 
 # ---------------------------------------------------------------- the run
 
+class BatchInterrupted(Interrupted):
+    """Ctrl-C stopped a batch: which clients finished (their results) and which did not."""
+
+    def __init__(self, finished: list[ClientResult], unfinished: list[str]) -> None:
+        done = ", ".join(r.name for r in finished) or "none"
+        rest = ", ".join(unfinished) or "none"
+        super().__init__(f"{len(finished)} client{'s' if len(finished) != 1 else ''} finished ({done}); "
+                         f"{len(unfinished)} not ({rest}), their folders are as they were")
+        self.finished = finished
+        self.unfinished = unfinished
+
+    def unfinished_results(self) -> list[ClientResult]:
+        """A result-table row for each client that did not finish."""
+        return [ClientResult(name, False, status="interrupted") for name in self.unfinished]
+
+
+def _failed(client: Client, reason: str, written: list[Path]) -> ClientResult:
+    return ClientResult(client.name, False, reason=reason, written=written)
+
+
 def run_batch(clients: Sequence[Client], options: BatchOptions, jobs: int,
               on_result: Callable[[ClientResult], None] = lambda result: None) -> list[ClientResult]:
-    """Render every client, ``jobs`` at a time; results come back in the clients' order."""
-    if jobs <= 1 or len(clients) <= 1:
-        results = []
-        for client in clients:
-            results.append(render_client(client, options))
-            on_result(results[-1])
-        return results
-    with _pool(min(jobs, len(clients)), options.render.formats) as pool:
-        futures: list[Future[ClientResult]] = [pool.submit(render_client, client, options) for client in clients]
-        for future in futures:
-            future.add_done_callback(lambda done: on_result(done.result()))
-        return [future.result() for future in futures]
+    """Render every client, ``jobs`` at a time; results come back in the clients' order.
 
-
-def _pool(jobs: int, formats: Sequence[str]) -> ProcessPoolExecutor:
-    """Worker processes: forked on Linux (after importing the formats' libraries, such as WeasyPrint, once,
-    here), spawned elsewhere."""
+    One worker process per job (see policygen.workers); with one job and no time limit, in
+    this process. Ctrl-C raises BatchInterrupted naming the clients finished and not.
+    """
+    if (jobs <= 1 or len(clients) <= 1) and options.timeout is None:
+        return _run_here(clients, options, on_result)
     if sys.platform.startswith("linux"):
         from .formats import get_format
 
-        for name in formats:
-            get_format(name).preload()  # the workers inherit it instead of importing it each
-        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        for name in options.render.formats:
+            get_format(name).preload()  # forked workers inherit the formats' libraries instead of importing each
+    pool: Pool[Client, ClientResult] = Pool(partial(render_client, options=options), max(jobs, 1), _failed,
+                                            timeout=options.timeout)
+    try:
+        results = pool.run(clients, lambda index, result: on_result(result))
+    except PoolInterrupted as stopped:
+        finished = [stopped.finished[i] if i in stopped.finished else
+                    ClientResult(clients[i].name, True, written=stopped.written[i])
+                    for i in range(len(clients)) if i in stopped.finished or i in stopped.written]
+        names = {r.name for r in finished}
+        raise BatchInterrupted(finished, [c.name for c in clients if c.name not in names]) from None
+    return [results[i] for i in range(len(clients))]
+
+
+def _run_here(clients: Sequence[Client], options: BatchOptions,
+              on_result: Callable[[ClientResult], None]) -> list[ClientResult]:
+    results: list[ClientResult] = []
+    try:
+        for client in clients:
+            before = len(committed_outputs())
+            try:
+                results.append(render_client(client, options))
+            except KeyboardInterrupt:
+                written = committed_outputs()[before:]  # Ctrl-C came just after its files were put in place
+                if written:
+                    results.append(ClientResult(client.name, True, written=written))
+                raise
+            on_result(results[-1])
+    except KeyboardInterrupt:
+        raise BatchInterrupted(results, [c.name for c in clients[len(results):]]) from None
+    return results
 
 
 def default_jobs() -> int:

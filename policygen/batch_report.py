@@ -12,8 +12,10 @@ from pathlib import Path
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .batch import ClientResult
 from .errors import InputError
@@ -43,20 +45,21 @@ class BatchReport:
         """A client finished (or could not start)."""
         self.results.append(result)
         mark = "done" if result.ok else "failed"
-        self.progress.update(self.task, advance=1, description=f"{result.name}: {mark}")
+        self.progress.update(self.task, advance=1, description=escape(f"{result.name}: {mark}"))
         self.progress.refresh()
 
     def print_table(self, results: Sequence[ClientResult], out_dir: Path) -> None:
         """One row per client: formats, pages, time, status."""
-        table = Table(title=f"policygen batch: {out_dir}", title_justify="left")
+        table = Table(title=Text(f"policygen batch: {out_dir}"), title_justify="left")
         for name, justify in (("client", "left"), ("formats", "left"), ("pages", "right"), ("time", "right"),
                               ("status", "left")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for result in results:
-            status = "ok" + (f" ({result.warnings} warning{'s' if result.warnings != 1 else ''})"
-                             if result.warnings else "") if result.ok else "[bold red]failed[/]"
-            table.add_row(result.name, ", ".join(result.formats) or "-",
-                          str(result.pages) if result.pages else "-", f"{result.seconds:.1f} s", status)
+            status = Text("ok" + (f" ({result.warnings} warning{'s' if result.warnings != 1 else ''})"
+                                  if result.warnings else "")) if result.ok else Text(result.status, "bold red")
+            table.add_row(Text(result.name), ", ".join(result.formats) or "-",
+                          str(result.pages) if result.pages else "-",
+                          f"{result.seconds:.1f} s" if result.seconds else "-", status)
         self.out.print(table)
 
     def finish(self) -> None:
@@ -73,8 +76,8 @@ class BatchReport:
             self.out.print(f"{done} client{'s' if done != 1 else ''} rendered.")
             return
         for result in failed:
-            self.console.print(f"[bold red]{result.name}: failed[/]", highlight=False)
-            for line in result.reason.splitlines():
-                self.console.print(f"    {line}", markup=False, highlight=False)
+            self.console.print(Text(f"{result.name}: failed", "bold red"), highlight=False)
+            for line in result.reason.splitlines():  # paths in reasons are not broken across lines
+                self.console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
         rest = "the other was rendered" if done == 1 else f"the other {done} were rendered" if done else "none rendered"
         raise InputError([], summary=f"{len(failed)} of {len(self.results)} clients failed; {rest}")

@@ -157,6 +157,9 @@ class _Checker:
             if "larger" in str(exc):
                 self.error(key, f"'{value}' is larger than {LOGO_LIMIT // 1024} KiB",
                            "the logo is embedded in every page: export a smaller PNG, or use SVG")
+            elif "regular file" in str(exc):
+                self.error(key, f"'{value}' is not a regular file (a folder, pipe, device or socket)",
+                           "give the name of an image file")
             else:
                 self.error(key, f"'{value}' is outside the brand file's folder ({self.folder})",
                            f"copy the logo next to the brand file and write 'logo: {relative.name}'")

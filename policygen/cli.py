@@ -7,6 +7,7 @@ questionary) are imported inside the commands that need them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -55,6 +56,10 @@ BundleOption = Annotated[bool, typer.Option(
 TemplatesOption = Annotated[list[Path], typer.Option(
     "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
     "several, the first wins.")]
+RootOption = Annotated[Path | None, typer.Option(
+    "--root", metavar="DIR", show_default=False,
+    help="Base files named by 'extends:' must lie inside this folder. Default: the current folder if it "
+         "holds the answers file, else the answers file's own folder.")]
 
 
 def _render_options(formats: list[str], output: Path, documents: list[str], brand: Path | None,
@@ -164,6 +169,7 @@ def render(
     explain: Annotated[bool, typer.Option(
         "--explain", help="Add margin notes to the policy's HTML: why each clause is there and the answers "
                           "behind it (hidden when printed).")] = False,
+    root: RootOption = None,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -179,7 +185,7 @@ def render(
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=check_bundle(bundle, formats), explain=explain)
+                      bundle=check_bundle(bundle, formats), explain=explain, root=root)
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
@@ -202,6 +208,10 @@ def batch(
     bundle: BundleOption = False,
     provenance: Annotated[bool, typer.Option(
         "--provenance", help="Add the appendix of answers, their sources and the overrides in use.")] = False,
+    root: RootOption = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", metavar="SECONDS", min=1, show_default=False,
+        help="Fail a client that takes longer than this (its worker is stopped). Default: no limit.")] = None,
 ) -> None:
     """Render the documents of many clients at once, into OUTPUT/<client>/.
 
@@ -212,17 +222,21 @@ def batch(
     """
     from dataclasses import replace
 
-    from .batch import BatchOptions, default_jobs, find_clients, run_batch
+    from .batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch
     from .batch_report import BatchReport
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
-                                   bundle=check_bundle(bundle, formats), provenance=provenance),
-                           output, tuple(templates))
+                                   bundle=check_bundle(bundle, formats), provenance=provenance, root=root),
+                           output, tuple(templates), timeout)
     found, failures = find_clients(clients)
-    with BatchReport(len(found) + len(failures)) as report:
-        for failure in failures:
-            report.add(failure)
-        results = run_batch(found, options, jobs or default_jobs(), report.add)
+    try:
+        with BatchReport(len(found) + len(failures)) as report:
+            for failure in failures:
+                report.add(failure)
+            results = run_batch(found, options, jobs or default_jobs(), report.add)
+    except BatchInterrupted as stopped:  # the table shows what finished; the message names the rest
+        report.print_table([*failures, *stopped.finished, *stopped.unfinished_results()], output)
+        raise
     report.print_table([*failures, *results], output)
     report.finish()
 
@@ -232,6 +246,7 @@ def validate(
     answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
     show_sources: Annotated[bool, typer.Option(
         "--show-sources", help="List every answer and where it came from (file:line, or a default).")] = False,
+    root: RootOption = None,
 ) -> None:
     """Check an answers file and list every problem (exit 2 if there are errors).
 
@@ -239,8 +254,10 @@ def validate(
     file you name win over its base's, and the base's over the base's own base.
     """
     from .answers import validate_answers_file
+    from .confine import answers_root
 
-    resolution = validate_answers_file(answers)
+    with answers_root(root):
+        resolution = validate_answers_file(answers)
     if resolution.errors:
         raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
                          f"error{'s' if len(resolution.errors) != 1 else ''}")
@@ -307,6 +324,7 @@ def diff(
                                      help="md: a changelog; html: a redline page; docx: the new policy with "
                                           "tracked changes and a comment on each (needs -o).")] = "md",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
+    root: RootOption = None,
 ) -> None:
     """Show what changed in the policy between two answers files, and which answers caused it.
 
@@ -314,6 +332,7 @@ def diff(
     """
     from .answers import load_answers
     from .compose import load_library
+    from .confine import answers_root
     from .diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
 
@@ -322,8 +341,9 @@ def diff(
     if fmt == "docx" and output is None:
         raise InputError.single("a Word redline is a file, not text for the terminal", key="--output",
                                 hint="add -o changes.docx")
-    new_answers, warnings = load_answers(new)
-    old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
+    with answers_root(root):
+        new_answers, warnings = load_answers(new)
+        old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
     _print_problems(old_warnings + warnings)
     library = load_library(new_answers.questionnaire)
     comparison = compare(old_answers, new_answers, library)
@@ -382,6 +402,7 @@ def interview(
         "--stale-months", min=1, metavar="MONTHS", help="With --update: how old an answer may get.")] = 12,
     by: Annotated[str | None, typer.Option(
         "--by", metavar="NAME", help="Who is answering (recorded with each answer given or confirmed).")] = None,
+    root: RootOption = None,
 ) -> None:
     """Answer the questionnaire in the terminal and save an answers file.
 
@@ -391,12 +412,14 @@ def interview(
 
     Example: policygen interview --answers answers.yaml --update --by "Sam Patel, Communications Director"
     """
+    from .confine import answers_root
     from .interview import InterviewOptions, run_interview
     from .questionary_port import terminal_port
 
     options = InterviewOptions(output, answers, questionnaire, review_all, update=update, stale_months=stale_months,
                                by=by)
-    run_interview(options, terminal_port())
+    with answers_root(root):
+        run_interview(options, terminal_port())
 
 
 @app.command()
@@ -455,9 +478,22 @@ def explain(
 
 # ---------------------------------------------------------------- entry point
 
+def _interrupted_note() -> str:
+    """What an interrupted command leaves behind, truthfully (files are put in place as sets)."""
+    from .files import committed_outputs
+
+    written = committed_outputs()
+    if not written:
+        return "interrupted; nothing was written"
+    return "interrupted after writing:\n" + "\n".join(f"  {path}" for path in written)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
     try:
+        from .files import forget_committed
+
+        forget_committed()
         result = app(args=argv, prog_name="policygen", standalone_mode=False)
     except PolicygenError as exc:
         if isinstance(exc, InputError):
@@ -488,10 +524,30 @@ def run(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INTERNAL
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        print("\ninterrupted; nothing was written", file=sys.stderr)
+        print("\n" + _interrupted_note(), file=sys.stderr)
     return result if isinstance(result, int) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Console-script entry point."""
-    sys.exit(run(argv))
+    """Console-script entry point (through policygen.__main__, which catches Ctrl-C during imports)."""
+    try:
+        code = run(argv)
+    except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
+        code = EXIT_INTERRUPTED
+    exit_quietly(code)
+
+
+def exit_quietly(code: int) -> NoReturn:
+    """Exit with ``code`` at once, after flushing the output, so no Ctrl-C can turn into a traceback
+    or a death by SIGINT while Python shuts down.
+
+    Nothing is left to finish: every file is closed and in place, and batch workers have been
+    stopped. Skipping the interpreter's own shutdown also sidesteps a CPython 3.11 quirk: a
+    KeyboardInterrupt that landed while a lazily imported module defined a dataclass (``exec``
+    of a string) is remembered even after policygen caught it, and Python would then end the
+    process by SIGINT instead of exit 130.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

@@ -17,22 +17,27 @@ a search path (earlier folders win), so an override folder can replace a clause.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NoReturn
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, nodes
+from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, nodes
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__
 from .answers import Answers
 from .citations import Citation, parse_sources
+from .confine import fetching_markup, is_inside
 from .decisions import DECISION_INPUTS, DECISION_NAMES, decide
-from .errors import InputError, Problem, RenderError, allowed_keys_hint
+from .errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
 from .jinjacache import bytecode_cache
 from .mdtext import Trusted, autolink, finalize, join_and
@@ -185,22 +190,88 @@ class OutlineSection:
     clause_ids: tuple[str, ...]
 
 
-class _BodyLoader(FileSystemLoader):
+class _BodyLoader(BaseLoader):
     """Loads templates from the search path; clause front matter is blanked out (line numbers
     stay true). A clause is named ``@N/path`` to load it from the N-th folder of the path
-    itself, so two folders holding the same file name cannot swap clause bodies."""
+    itself, so two folders holding the same file name cannot swap clause bodies.
+
+    Confined: a template found in a folder must really be in it. ``..`` is refused by name,
+    and a symbolic link that leads out of the folder (to ``/etc/passwd``, say) is refused
+    after resolving it, so an override's ``{% include %}``, ``{% import %}`` or
+    ``{% extends %}`` reads nothing outside the override folders and the bundled templates.
+    """
+
+    def __init__(self, searchpath: Sequence[str]) -> None:
+        self.searchpath = list(searchpath)
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        folders: Sequence[int] = range(len(self.searchpath))
+        name = template
         if template.startswith("@"):
-            index, _, name = template[1:].partition("/")
-            folder = FileSystemLoader(self.searchpath[int(index)])
-            source, filename, uptodate = folder.get_source(environment, name)
+            number, _, name = template[1:].partition("/")
+            if not number.isdigit() or int(number) >= len(self.searchpath):
+                raise TemplateNotFound(template)
+            folders = (int(number),)
+        pieces = split_template_path(name)
+        for index in folders:
+            filename = posixpath.join(self.searchpath[index], *pieces)
+            if os.path.isfile(filename):
+                break
         else:
-            source, filename, uptodate = super().get_source(environment, template)
+            raise TemplateNotFound(template)
+        if not is_inside(Path(filename), Path(self.searchpath[index])):
+            raise TemplateNotFound(template, f"{filename} is a link to a file outside its template folder "
+                                             f"({self.searchpath[index]}); templates may not read outside it")
+        source = Path(filename).read_text(encoding="utf-8")
         match = _FRONT_MATTER.match(source)
         if match:
             source = "\n" * match.group(0).count("\n") + source[match.end():]
-        return source, filename, uptodate
+        mtime = os.path.getmtime(filename)
+        return source, os.path.normpath(filename), lambda: os.path.getmtime(filename) == mtime
+
+
+class _PolicyEnvironment(SandboxedEnvironment):
+    """The sandboxed clause environment, where every template failure is bad input (exit 2)
+    with the template's file and line, never an internal error: templates can come from a
+    client's or a consultancy's override folder."""
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        from jinja2.debug import rewrite_traceback_stack
+
+        exc = rewrite_traceback_stack(source=source)
+        if isinstance(exc, PolicygenError):
+            raise exc
+        raise TemplateFailure(_template_location(exc),
+                              getattr(exc, "message", None) or str(exc) or type(exc).__name__) from None
+
+
+class TemplateFailure(RenderError, InputError):
+    """A template failed to compile or render: where (``file:line``) and why, as a located problem."""
+
+    def __init__(self, where: str | None, reason: str, what: str = "template error") -> None:
+        file, _, line = (where or "").rpartition(":")
+        located = line.isdigit()
+        InputError.__init__(self, [Problem(
+            f"{what}: {reason}", file=file if located else where, line=int(line) if located else None,
+            hint="fix the template at this line (it is in an override folder if the path is one of yours; "
+                 "otherwise please report it)")], summary=f"{where}: {what}: {reason}" if where else reason)
+        self.where = where
+        self.reason = reason
+
+
+def _template_location(exc: BaseException) -> str | None:
+    """``file:line`` of the innermost template frame in a (rewritten) traceback."""
+    filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # syntax errors
+    if filename and lineno:
+        return f"{filename}:{lineno}"
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith(".j2"):
+            found = f"{code}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
 
 
 @dataclass(frozen=True)
@@ -219,7 +290,7 @@ class ClauseLibrary:
     def environment(self, locale: str = "en-GB") -> SandboxedEnvironment:
         """The Markdown template environment for a spelling locale (one per locale, cached)."""
         if locale not in self._environments:
-            env = SandboxedEnvironment(
+            env = _PolicyEnvironment(
                 loader=_BodyLoader([str(p) for p in self.search_path]),
                 undefined=StrictUndefined, finalize=finalize, autoescape=False,
                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -350,6 +421,10 @@ def _read_clause(file: Path, folder: Path, index: int,
                  problems: list[Problem]) -> ClauseTemplate | None:
     known, allowed, law_names = rules
     name = str(file)
+    if not is_inside(file, folder):
+        problems.append(Problem("the clause file is a link to a file outside its template folder", file=name,
+                                hint="copy the file into the folder instead of linking to it"))
+        return None
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -417,6 +492,11 @@ def _read_clause(file: Path, folder: Path, index: int,
 def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTemplate],
                   problems: list[Problem]) -> tuple[OutlineSection, ...]:
     outline_file = next((folder / _OUTLINE for folder in search_path if (folder / _OUTLINE).is_file()), None)
+    if outline_file is not None and not any(is_inside(outline_file, folder) for folder in search_path
+                                            if folder in outline_file.parents):
+        problems.append(Problem("the outline is a link to a file outside its template folder",
+                                file=str(outline_file), hint="copy the file into the folder instead"))
+        return ()
     if outline_file is None:
         problems.append(Problem(f"no {_OUTLINE} on the template path",
                                 hint="the bundled templates are incomplete; reinstall policygen"))
@@ -500,8 +580,16 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
                 text = env.get_template(template.template_name).render(context)
                 title = env.from_string(template.title).render(context) if "{" in template.title \
                     else template.title
+            except TemplateFailure as exc:
+                raise TemplateFailure(exc.where or str(template.path), exc.reason,
+                                      f"clause '{template.id}' failed to render") from None
             except (TemplateError, ExpressionError, TypeError) as exc:
                 raise _render_failure(template, exc) from None
+            fetching = fetching_markup(text)
+            if fetching:
+                raise InputError([Problem(f"clause '{clause_id}' {fetching}", file=str(template.path),
+                                          line=_line_of(template.path, "!["),
+                                          hint="remove the image, or describe it in words; a link to it is fine")])
             clauses.append(Clause(clause_id, Trusted(_respell(env, title)) if title is not template.title
                                   else _respell(env, title), tidy_markdown(text),
                                   template.why, template.sources,
@@ -517,6 +605,15 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
         review_date=add_months(effective, int(meta["review_months"])), sections=tuple(sections),
         questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}",
         overrides=library.overrides)
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    """The number of the first line of ``path`` holding ``needle``, if any."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                return number
+    return None
 
 
 def _respell(env: SandboxedEnvironment, text: str) -> str:

@@ -8,9 +8,13 @@ it without importing WeasyPrint.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from .errors import InputError
+from .files import read_regular_file
 
 
 class FetchRefused(ValueError):
@@ -54,6 +58,12 @@ class FetchPolicy:
             self.refused.append(str(exc))
             raise
         assert allowed is not None
-        if limit is not None and allowed.stat().st_size > limit:
+        info = allowed.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for ever
+            raise FetchRefused(f"{path} is not a regular file (a folder, pipe, device or socket)")
+        if limit is not None and info.st_size > limit:
             raise FetchRefused(f"{path} is larger than {limit // 1024} KiB")
-        return allowed.read_bytes()
+        try:
+            return read_regular_file(allowed, max_bytes=limit if limit is not None else info.st_size)
+        except InputError as exc:  # replaced by a pipe or grown since the check above
+            raise FetchRefused(f"{path}: {exc.problems[0].message}") from None

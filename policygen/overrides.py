@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .confine import is_inside
 from .errors import Problem, allowed_keys_hint
 from .yamlio import load_yaml_file
 
@@ -52,7 +53,10 @@ def apply_overrides(search_path: Sequence[Path], outline: tuple[OutlineSection, 
     disabled: set[str] = set()
     for folder in reversed(search_path[:-1]):
         spec = folder / OVERRIDES_FILE
-        if spec.is_file():
+        if spec.is_file() and not is_inside(spec, folder):
+            problems.append(Problem("the overrides file is a link to a file outside its template folder",
+                                    file=str(spec), hint="copy the file into the folder instead"))
+        elif spec.is_file():
             notes += _apply(spec, sections, clauses, problems, disabled)
     result = tuple(OutlineSection(s.id, s.title, tuple(sections[s.id])) for s in outline)
     return result, tuple(notes), disabled

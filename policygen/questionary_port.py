@@ -6,19 +6,26 @@ It is imported only by the ``interview`` command, so ``policygen --help``,
 Choices are passed to questionary by position and mapped back, so option values
 can be anything (even None, which questionary would replace by the title).
 Ctrl-C raises KeyboardInterrupt (``unsafe_ask``; ``ask`` would swallow it and
-return None). Colours come from prompt_toolkit, which honours NO_COLOR.
+return None), and so does a SIGINT from outside the terminal (``kill -INT``):
+prompt_toolkit turns that into a ``<sigint>`` key, which questionary's confirm,
+select and checkbox widgets ignore, so :func:`_ask` binds it. Colours come from prompt_toolkit, which honours NO_COLOR.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import textwrap
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import questionary
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.application.current import get_app_session
 from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from .errors import InputError
@@ -93,8 +100,8 @@ class QuestionaryPort:
 
     def _confirm(self, prompt: Prompt) -> Any:
         instruction = prompt.instruction or ("(y/n) " if prompt.default is None else None)
-        return questionary.confirm(prompt.message, default=prompt.default, style=STYLE,
-                                   instruction=instruction).unsafe_ask()
+        return _ask(lambda: questionary.confirm(prompt.message, default=prompt.default, style=STYLE,
+                                   instruction=instruction))
 
     def _select(self, prompt: Prompt) -> Any:
         choices = [questionary.Separator(option.label) if option.heading else
@@ -103,9 +110,9 @@ class QuestionaryPort:
         default = None if prompt.default is None else next(  # None: no default, not "no answer"
             (choices[i] for i, option in enumerate(prompt.options)
              if not option.heading and option.value == prompt.default), None)
-        picked = questionary.select(prompt.message, choices, default=default, style=STYLE,
-                                    instruction=self._hint(prompt, "(arrows, enter)"),
-                                    erase_when_done=prompt.transient).unsafe_ask()
+        picked = _ask(lambda: questionary.select(prompt.message, choices, default=default, style=STYLE,
+                                         instruction=self._hint(prompt, "(arrows, enter)"),
+                                         erase_when_done=prompt.transient))
         return prompt.options[picked].value
 
     def _checkbox(self, prompt: Prompt) -> Any:
@@ -121,8 +128,8 @@ class QuestionaryPort:
             problem = prompt.validate(values(indexes)) if prompt.validate else None
             return True if problem is None else problem
 
-        picked = questionary.checkbox(prompt.message, choices, validate=validate, style=STYLE,
-                                      instruction=self._hint(prompt, "(space, enter)")).unsafe_ask()
+        picked = _ask(lambda: questionary.checkbox(prompt.message, choices, validate=validate, style=STYLE,
+                                           instruction=self._hint(prompt, "(space, enter)")))
         return values(picked)
 
     def _text(self, prompt: Prompt) -> Any:
@@ -130,6 +137,54 @@ class QuestionaryPort:
             problem = prompt.validate(text) if prompt.validate else None
             return True if problem is None else problem
 
-        return questionary.text(prompt.message, default=prompt.default or "", validate=validate,
-                                style=STYLE, instruction=prompt.instruction,
-                                multiline="\n" in (prompt.default or "")).unsafe_ask()
+        return _ask(lambda: questionary.text(prompt.message, default=prompt.default or "", validate=validate,
+                                     style=STYLE, instruction=prompt.instruction,
+                                     multiline="\n" in (prompt.default or "")))
+
+
+def _ask(build: Callable[[], questionary.Question]) -> Any:
+    """Ask; Ctrl-C typed or SIGINT sent raises KeyboardInterrupt (the interview saves the draft, exit 130).
+
+    Three ways a SIGINT could be lost, each closed: questionary's confirm, select and checkbox
+    widgets have no binding for the ``<sigint>`` key prompt_toolkit makes of it (bound here);
+    one arriving while the prompt starts or ends, outside prompt_toolkit's own handler, is
+    recorded by ours and acted on (the app exits at once, or the answer is dropped).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return _with_sigint_key(build()).unsafe_ask()
+    held: list[int] = []
+    app: Any = None
+
+    def stop_now() -> None:
+        if held and app is not None and app.is_running and not app.is_done:
+            app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+        if app is not None and app.loop is not None:
+            app.loop.call_soon_threadsafe(stop_now)
+
+    previous = signal.signal(signal.SIGINT, hold)  # from before the widget is built until its answer is in
+    try:
+        question = _with_sigint_key(build())
+        app = question.application
+        app.pre_run_callables.append(stop_now)
+        answer = None if held else question.unsafe_ask()
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
+    return answer
+
+
+def _with_sigint_key(question: questionary.Question) -> questionary.Question:
+    """The question, with the ``<sigint>`` key bound to stop it."""
+    app = question.application
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.SIGINT, eager=True)
+    def _interrupt(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+    return question

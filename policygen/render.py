@@ -15,9 +15,10 @@ from pathlib import Path
 from .answers import Answers, load_answers
 from .brand import Brand, load_brand
 from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library
+from .confine import answers_root
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
-from .files import write_files_atomically
+from .files import recover_folder, write_files_atomically
 from .formats import HANDBOOK, Document, FormatSettings, OutputFormat, Rendered, Renderer, any_needs, get_format
 from .formats import default_formats as default_formats
 from .formats import normalise_formats as normalise_formats
@@ -45,6 +46,7 @@ class RenderOptions:
     today: dt.date | None = None  # for the review-date check; None means the real date
     templates: tuple[Path, ...] = ()  # override folders, before the bundled templates (first wins)
     explain: bool = False  # margin notes in the policy's HTML: why each clause is there (hidden in print)
+    root: Path | None = None  # base answers files must be inside it (None: policygen.confine.default_root)
 
 
 @dataclass
@@ -175,12 +177,17 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
 
 def render_file(answers_path: Path, options: RenderOptions, *,
                 renderers: Mapping[str, Renderer] | None = None) -> RenderResult:
-    """Validate an answers file (and brand file), render everything requested, then write it all atomically."""
-    answers, brand, warnings = load_inputs(answers_path, options)
-    library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
-    previous = None
-    if options.changes_since is not None:
-        previous, _ = load_answers(options.changes_since, answers.questionnaire)
+    """Validate an answers file (and brand file), render everything requested, then write it all atomically.
+
+    First, whatever a killed run left in the output folder is repaired (files.recover_folder).
+    """
+    recover_folder(options.out_dir)
+    with answers_root(options.root):
+        answers, brand, warnings = load_inputs(answers_path, options)
+        library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
+        previous = None
+        if options.changes_since is not None:
+            previous, _ = load_answers(options.changes_since, answers.questionnaire)
     rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers)
     policy = rendering.policy
     if policy.review_date < (options.today or dt.date.today()):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from conftest import FIXTURES
 from policygen.answers import load_answers, validate_answers_file
+from policygen.confine import answers_root
 
 LAYERS = FIXTURES / "layers"
 CLIENT = LAYERS / "clients" / "acme" / "answers.yaml"
@@ -52,7 +53,8 @@ def test_an_answer_left_empty_falls_back_to_the_default(tmp_path: Path) -> None:
     client.write_text(CLIENT.read_text(encoding="utf-8").replace("../../consultancy/baseline.yaml",
                                                                    str(BASELINE)) + "  review_months:\n",
                       encoding="utf-8")
-    answers, _ = load_answers(client)
+    with answers_root(LAYERS):  # the base lies outside the client's folder: widen the root
+        answers, _ = load_answers(client)
     assert answers.get("policy.review_months") == 12 and answers.sources["policy.review_months"] == "default"
 
 
