@@ -93,6 +93,27 @@ def _sections(state: StateCore) -> None:
     state.tokens = tokens
 
 
+def _table_regions(state: StateCore) -> None:
+    """Wrap each table in a focusable, labelled region that scrolls sideways on a narrow screen
+    (WCAG 1.4.10 reflow: the page itself never scrolls sideways; keyboard users can scroll the table).
+    The label names the heading the table sits under."""
+    tokens: list[Token] = []
+    heading = "Table"
+    for index, token in enumerate(state.tokens):
+        if token.type == "heading_open":
+            heading = _plain_text(state.tokens[index + 1])
+        if token.type == "table_open":
+            region = Token("table_region_open", "div", 1, block=True)
+            for name, value in (("class", "table-scroll"), ("role", "region"), ("tabindex", "0"),
+                                ("aria-label", f"{heading} (table)")):
+                region.attrSet(name, value)
+            tokens.append(region)
+        tokens.append(token)
+        if token.type == "table_close":
+            tokens.append(Token("table_region_close", "div", -1, block=True))
+    state.tokens = tokens
+
+
 def _plain_text(inline: Token) -> str:
     return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
 
@@ -104,6 +125,7 @@ def markdown_parser() -> MarkdownIt:
     parser.enable("table")
     parser.core.ruler.push("heading_ids", _heading_ids)
     parser.core.ruler.push("sections", _sections)
+    parser.core.ruler.push("table_regions", _table_regions)
     return parser
 
 
@@ -135,6 +157,15 @@ def _contents(tokens: list[Token]) -> tuple[TocEntry, ...]:
     return tuple(TocEntry(entry.id, entry.text, tuple(children)) for entry, children in sections)
 
 
+TOC_FULL_TREE_LIMIT = 80  # subsections the printed contents can list in two columns on one page
+
+
+def sections_only(toc: Sequence[TocEntry]) -> bool:
+    """Whether the printed contents lists sections only: too many subsections to fit one page in two
+    columns. The PDF's bookmarks and the screen's contents keep the full tree."""
+    return sum(len(entry.children) for entry in toc) > TOC_FULL_TREE_LIMIT
+
+
 @cache
 def _page_environment(folder: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
@@ -164,7 +195,8 @@ def render_html(policy: Policy, markdown: str, *, page: PageInfo | None = None, 
     parts = markdown_to_html(markdown)
     return _page_environment(folder).get_template(PAGE_TEMPLATE).render(
         **_shared_context(policy, brand or Brand(), folder),
-        page=page, body=Markup(parts.body), toc=parts.toc if page.contents else ())
+        page=page, body=Markup(parts.body), toc=parts.toc if page.contents else (),
+        toc_sections_only=sections_only(parts.toc))
 
 
 HANDBOOK_TEMPLATE = "html/handbook.html.j2"
@@ -187,7 +219,8 @@ def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str
         toc = tuple(TocEntry(prefix + entry.id, entry.text) for entry in html.toc)
         parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{page.kind}"})
     context = _shared_context(policy, brand or Brand(), folder)
-    context["css"] = Markup(context["css"] + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))
+    # str() first: Markup + str would escape the stylesheet's quotes.
+    context["css"] = Markup(str(context["css"]) + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))
     return _page_environment(folder).get_template(HANDBOOK_TEMPLATE).render(**context, documents=parts)
 
 
