@@ -30,6 +30,7 @@ from markupsafe import Markup
 from . import __version__
 from .brand import Brand
 from .compose import Policy, long_date
+from .forms import add_fields
 from .jinjacache import bytecode_cache
 from .resources import templates_dir
 
@@ -195,7 +196,7 @@ def render_html(policy: Policy, markdown: str, *, page: PageInfo | None = None, 
     parts = markdown_to_html(markdown)
     return _page_environment(folder).get_template(PAGE_TEMPLATE).render(
         **_shared_context(policy, brand or Brand(), folder),
-        page=page, body=Markup(parts.body), toc=parts.toc if page.contents else (),
+        page=page, body=Markup(add_fields(parts.body, page.kind)), toc=parts.toc if page.contents else (),
         toc_sections_only=sections_only(parts.toc))
 
 
@@ -215,7 +216,8 @@ def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str
         html = markdown_to_html(markdown)
         prefix = f"{page.kind}-"
         # Attribute values only: text from answers has its quotes escaped, so it cannot match.
-        body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}", html.body)
+        body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}",
+                      add_fields(html.body, page.kind))
         toc = tuple(TocEntry(prefix + entry.id, entry.text) for entry in html.toc)
         parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{page.kind}"})
     context = _shared_context(policy, brand or Brand(), folder)

@@ -29,6 +29,7 @@ from .resources import templates_dir
 __all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfRenderer", "render_pdf"]
 
 PRINT_CSS = "pdf/print.css"
+FORMS_CSS = "pdf/forms.css"  # inputs become AcroForm fields: tagged PDF/UA only (PDF/A forbids them)
 # Our names -> WeasyPrint's. Both are tagged (pdf_tags=True is passed for every variant).
 PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u"}
 DEFAULT_VARIANT = "ua-1"
@@ -98,8 +99,9 @@ class PdfRenderer:
         self._policy = FetchPolicy((self._folder, *extra_dirs))
         self._fetcher = _fetcher_class(self._weasyprint)(self._policy)
         self._fonts = FontConfiguration()
-        self._stylesheet = self._weasyprint.CSS(filename=str(self._folder / PRINT_CSS), url_fetcher=self._fetcher,
-                                                font_config=self._fonts)
+        self._stylesheets = [self._weasyprint.CSS(filename=str(self._folder / name), url_fetcher=self._fetcher,
+                                                  font_config=self._fonts)
+                             for name in (PRINT_CSS, *((FORMS_CSS,) if self.variant == "ua-1" else ()))]
         self.last_page_count = 0  # pages in the PDF made last
 
     def render(self, html: str) -> bytes:
@@ -110,7 +112,7 @@ class PdfRenderer:
         try:
             document = weasyprint.HTML(string=html, base_url=(self._folder / "html").as_uri() + "/",
                                        url_fetcher=self._fetcher).render(
-                stylesheets=[self._stylesheet], font_config=self._fonts, **options)
+                stylesheets=self._stylesheets, font_config=self._fonts, **options)
             document.metadata.created = document.metadata.modified = _creation_date()
             self.last_page_count = len(document.pages)
             pdf: bytes = document.write_pdf(**options)

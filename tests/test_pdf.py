@@ -252,6 +252,7 @@ def test_pdf_a_3u_variant_is_archival_and_still_tagged(tmp_path: Path, cli) -> N
             assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "U"
         assert pdf.Root.MarkInfo.Marked is True and "/StructTreeRoot" in pdf.Root
         assert "/OutputIntents" in pdf.Root
+        assert "/AcroForm" not in pdf.Root  # PDF/A forbids fields without appearances: blank cells instead
         assert str(pdf.Root.Lang) == "en-GB"
     qpdf = require_tool("qpdf")
     done = subprocess.run([qpdf, "--check", str(tmp_path / "acknowledgement.pdf")], capture_output=True, text=True,
