@@ -122,7 +122,7 @@ def _plain_text(inline: Token) -> str:
 @cache
 def markdown_parser() -> MarkdownIt:
     """The one Markdown parser: CommonMark + tables, raw HTML off, heading ids on."""
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "xhtmlOut": False})
     parser.enable("table")
     parser.core.ruler.push("heading_ids", _heading_ids)
     parser.core.ruler.push("sections", _sections)

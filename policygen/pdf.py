@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ __all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfRende
 
 PRINT_CSS = "pdf/print.css"
 FORMS_CSS = "pdf/forms.css"  # inputs become AcroForm fields: tagged PDF/UA only (PDF/A forbids them)
+LETTER_CSS = "pdf/letter.css"  # US Letter paper for the languages of countries that use it
+LETTER_LANGUAGES = ("en-US", "en-CA")
 # Our names -> WeasyPrint's. Both are tagged (pdf_tags=True is passed for every variant).
 PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u"}
 DEFAULT_VARIANT = "ua-1"
@@ -99,20 +102,27 @@ class PdfRenderer:
         self._policy = FetchPolicy((self._folder, *extra_dirs))
         self._fetcher = _fetcher_class(self._weasyprint)(self._policy)
         self._fonts = FontConfiguration()
-        self._stylesheets = [self._weasyprint.CSS(filename=str(self._folder / name), url_fetcher=self._fetcher,
-                                                  font_config=self._fonts)
-                             for name in (PRINT_CSS, *((FORMS_CSS,) if self.variant == "ua-1" else ()))]
+        names = (PRINT_CSS, *((FORMS_CSS,) if self.variant == "ua-1" else ()))
+        self._stylesheets = [self._stylesheet(name) for name in names]
+        self._letter = self._stylesheet(LETTER_CSS)
         self.last_page_count = 0  # pages in the PDF made last
 
+    def _stylesheet(self, name: str) -> Any:
+        return self._weasyprint.CSS(filename=str(self._folder / name), url_fetcher=self._fetcher,
+                                    font_config=self._fonts)
+
     def render(self, html: str) -> bytes:
-        """One HTML page as a tagged PDF with the print stylesheet applied."""
+        """One HTML page as a tagged PDF with the print stylesheet applied; on US Letter paper when
+        the page's language is one of LETTER_LANGUAGES, else on A4."""
         weasyprint = self._weasyprint
+        language = re.search(r'<html lang="([^"]*)"', html[:500])
+        stylesheets = [*self._stylesheets, *([self._letter] if language and language[1] in LETTER_LANGUAGES else [])]
         options = {"pdf_variant": PDF_VARIANTS[self.variant], "pdf_tags": True, "pdf_identifier": True,
                    "uncompressed_pdf": False}
         try:
             document = weasyprint.HTML(string=html, base_url=(self._folder / "html").as_uri() + "/",
                                        url_fetcher=self._fetcher).render(
-                stylesheets=self._stylesheets, font_config=self._fonts, **options)
+                stylesheets=stylesheets, font_config=self._fonts, **options)
             document.metadata.created = document.metadata.modified = _creation_date()
             self.last_page_count = len(document.pages)
             pdf: bytes = document.write_pdf(**options)

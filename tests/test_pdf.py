@@ -261,3 +261,27 @@ def test_pdf_a_3u_variant_is_archival_and_still_tagged(tmp_path: Path, cli) -> N
     import gc
 
     gc.collect()  # let WeasyPrint's leaked ICC file warn inside this test, where it is ignored
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("example", "paper"), [("demo", (595, 842)), ("us-software-startup", (612, 792))],
+                         ids=["A4", "Letter"])
+def test_provenance_appendix_is_compact_with_questions_in_full_width(cli, tmp_path: Path, example: str,
+                                                                     paper: tuple[int, int]) -> None:
+    import pikepdf
+    from conftest import ROOT
+    from pdf_support import read_pages
+
+    result = cli("render", ROOT / "examples" / example / "answers.yaml", "-f", "pdf", "-d", "policy",
+                 "--provenance", "-o", tmp_path)
+    assert result.code == 0, result.err
+    with pikepdf.open(tmp_path / "policy.pdf") as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == list(paper)
+    pages = read_pages(tmp_path / "policy.pdf")
+    start = next(page.number for page in pages if "Where the answers came from" in page.body)
+    appendix = [line for page in pages[start - 1:] for line in page.body]
+    assert len(pages) - start + 1 <= 3, f"the appendix takes {len(pages) - start + 1} pages"
+    # A long question reads on one line, with its answer on the next (no narrow table column).
+    question = "What do you call the team that runs your official accounts day to day?"
+    assert question in appendix
+    assert appendix[appendix.index(question) + 1].startswith(("communications team", "marketing team"))
