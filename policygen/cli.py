@@ -51,6 +51,10 @@ PdfVariantOption = Annotated[str, typer.Option(
 BundleOption = Annotated[bool, typer.Option(
     "--bundle", help="Make the PDFs one handbook.pdf: the policy and its companions under one cover, "
                      "contents and outline (instead of one PDF each).")]
+ThemeOption = Annotated[str | None, typer.Option(
+    "--theme", metavar="THEME", show_default=False,
+    help="standard (plain) or handbook (a designed client handbook: colour cover with the logo, section "
+         "openers, pull-quotes). Default: the brand file's theme, else standard.")]
 TemplatesOption = Annotated[list[Path], typer.Option(
     "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
     "several, the first wins.")]
@@ -160,6 +164,7 @@ def render(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
     templates: TemplatesOption = [],  # noqa: B006
     bundle: BundleOption = False,
+    theme: ThemeOption = None,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -172,10 +177,11 @@ def render(
     from dataclasses import replace
 
     from .render import render_file
+    from .theme import normalise_design
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=_check_bundle(bundle, formats))
+                      bundle=_check_bundle(bundle, formats), theme=normalise_design(theme))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
@@ -205,6 +211,7 @@ def batch(
     bundle: BundleOption = False,
     provenance: Annotated[bool, typer.Option(
         "--provenance", help="Add the appendix of answers, their sources and the overrides in use.")] = False,
+    theme: ThemeOption = None,
 ) -> None:
     """Render the documents of many clients at once, into OUTPUT/<client>/.
 
@@ -217,9 +224,11 @@ def batch(
 
     from .batch import BatchOptions, default_jobs, find_clients, run_batch
     from .batch_report import BatchReport
+    from .theme import normalise_design
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
-                                   bundle=_check_bundle(bundle, formats), provenance=provenance),
+                                   bundle=_check_bundle(bundle, formats), provenance=provenance,
+                                   theme=normalise_design(theme)),
                            output, tuple(templates))
     found, failures = find_clients(clients)
     with BatchReport(len(found) + len(failures)) as report:

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .brand import Brand
+from .theme import DEFAULT_DESIGN
 from .compose import Policy, long_date
 from .forms import add_fields
 from .jinjacache import bytecode_cache
@@ -174,11 +175,29 @@ def _page_environment(folder: Path) -> Environment:
                        bytecode_cache=bytecode_cache("page"))
 
 
+def _page_css(folder: Path, design: str) -> Markup:
+    """The page's stylesheet, then the design's own (html/theme-<design>.css) for any but the standard one."""
+    css = (folder / PAGE_CSS).read_text(encoding="utf-8")
+    if design != DEFAULT_DESIGN:
+        css += (folder / f"html/theme-{design}.css").read_text(encoding="utf-8")
+    return Markup(css)
+
+
+def _decorated(body: str, page: PageInfo, policy: Policy, brand: Brand) -> str:
+    """A document's HTML body with its fields (forms) and its design's additions (pull-quotes)."""
+    body = add_fields(body, page.kind)
+    if page.kind == "policy" and brand.theme.design == "handbook":
+        from .pullquotes import add_pull_quotes
+
+        body = add_pull_quotes(body, policy)
+    return body
+
+
 def _shared_context(policy: Policy, brand: Brand, folder: Path) -> dict[str, Any]:
     """What every page template needs: the policy's details, the theme, the brand, the styles."""
     return {
-        "policy": policy, "generator": __version__,
-        "theme_css": Markup(brand.theme.css()), "css": Markup((folder / PAGE_CSS).read_text(encoding="utf-8")),
+        "policy": policy, "generator": __version__, "design": brand.theme.design,
+        "theme_css": Markup(brand.theme.css()), "css": _page_css(folder, brand.theme.design),
         "screen_css": Markup((folder / SCREEN_CSS).read_text(encoding="utf-8")),
         "brand_name": brand.name_for(policy.organisation),
         "logo": brand.logo.data_uri() if brand.logo else None, "logo_alt": brand.logo_alt(policy.organisation),
@@ -193,10 +212,11 @@ def render_html(policy: Policy, markdown: str, *, page: PageInfo | None = None, 
     """One standalone UTF-8 HTML page for the policy or a companion document (same input, same bytes)."""
     folder = templates or templates_dir()
     page = page or PageInfo.for_policy(policy)
+    brand = brand or Brand()
     parts = markdown_to_html(markdown)
     return _page_environment(folder).get_template(PAGE_TEMPLATE).render(
-        **_shared_context(policy, brand or Brand(), folder),
-        page=page, body=Markup(add_fields(parts.body, page.kind)), toc=parts.toc if page.contents else (),
+        **_shared_context(policy, brand, folder),
+        page=page, body=Markup(_decorated(parts.body, page, policy, brand)), toc=parts.toc if page.contents else (),
         toc_sections_only=sections_only(parts.toc))
 
 
@@ -211,16 +231,17 @@ def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str
 
     Heading ids are prefixed with the document's kind so that they stay unique."""
     folder = templates or templates_dir()
+    brand = brand or Brand()
     parts = []
     for page, markdown in documents:
         html = markdown_to_html(markdown)
         prefix = f"{page.kind}-"
         # Attribute values only: text from answers has its quotes escaped, so it cannot match.
         body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}",
-                      add_fields(html.body, page.kind))
+                      _decorated(html.body, page, policy, brand))
         toc = tuple(TocEntry(prefix + entry.id, entry.text) for entry in html.toc)
         parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{page.kind}"})
-    context = _shared_context(policy, brand or Brand(), folder)
+    context = _shared_context(policy, brand, folder)
     # str() first: Markup + str would escape the stylesheet's quotes.
     context["css"] = Markup(str(context["css"]) + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))
     return _page_environment(folder).get_template(HANDBOOK_TEMPLATE).render(**context, documents=parts)

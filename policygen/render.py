@@ -47,6 +47,7 @@ class RenderOptions:
     provenance: bool = False  # add the "Where the answers came from" appendix
     today: dt.date | None = None  # for the review-date check; None means the real date
     templates: tuple[Path, ...] = ()  # override folders, before the bundled templates (first wins)
+    theme: str | None = None  # a design from theme.DESIGNS (render --theme); None: the brand file's, else standard
 
 
 @dataclass
@@ -84,6 +85,8 @@ def render_documents(answers: Answers, options: RenderOptions, brand: Brand | No
     """
     library = library or load_library(answers.questionnaire)
     brand = brand or Brand()
+    if options.theme:  # --theme wins over the brand file's theme
+        brand = replace(brand, theme=replace(brand.theme, design=options.theme))
     policy = compose(answers, library)
     if previous is not None:
         from .diff import change_notes, compare
