@@ -3,7 +3,8 @@
 Both checkers come from npm (scripts/test-tools.sh, run by `make test` and CI);
 Chromium and its driver from Debian. Without them these tests skip, except in CI
 (POLICYGEN_REQUIRE_TOOLS=1), where they fail. The pages are the demo's four
-documents, in the neutral theme and with a brand (logo, colours, font).
+documents, in the neutral theme and with a brand (logo, colours, font), in both designs
+(standard and handbook).
 """
 
 from __future__ import annotations
@@ -29,15 +30,16 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The demo's documents as HTML files: neutral theme, then branded."""
+    """The demo's documents as HTML files: neutral, branded, then the handbook design (neutral and branded)."""
     from policygen.answers import load_answers
 
     folder = tmp_path_factory.mktemp("pages")
     answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
     brand, _ = load_brand(FIXTURES / "brand" / "brand.yaml")
     paths = []
-    for label, theme in (("neutral", None), ("branded", brand)):
-        _, outputs = render_documents(answers, RenderOptions(formats=("html",)), theme)
+    for label, theme, design in (("neutral", None, None), ("branded", brand, None),
+                                 ("handbook", None, "handbook"), ("handbook-branded", brand, "handbook")):
+        _, outputs = render_documents(answers, RenderOptions(formats=("html",), theme=design), theme)
         for name in DOCUMENTS:
             path = folder / f"{label}-{name}.html"
             path.write_text(str(outputs[f"{name}.html"]), encoding="utf-8")
@@ -91,7 +93,7 @@ def _axe(driver: object, page: Path, width: int, height: int) -> list[dict[str, 
     return list(result)
 
 
-@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def test_axe_finds_no_violations(browser: object, pages: list[Path], width: int, height: int) -> None:
     failures = {}
     for page in pages:
