@@ -33,8 +33,16 @@ from typing import Any
 
 from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
 from .fetch import FetchPolicy, FetchRefused
-from .theme import (DEFAULT_DESIGN, GENERIC_FAMILIES, HEX_COLOUR, ColourCheck, Theme, check_graphic_colour,
-                    check_text_colour, design_problem)
+from .theme import (
+    DEFAULT_DESIGN,
+    GENERIC_FAMILIES,
+    HEX_COLOUR,
+    ColourCheck,
+    Theme,
+    check_graphic_colour,
+    check_text_colour,
+    design_problem,
+)
 from .yamlio import YamlDocument, load_yaml_file
 
 LOGO_LIMIT = 1024 * 1024  # embedded in every HTML page: a logo is a few KiB, never megabytes

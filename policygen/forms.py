@@ -35,8 +35,9 @@ def _field_row(match: re.Match[str]) -> str:
     autocomplete = _AUTOCOMPLETE.get(name)
     extra = f' autocomplete="{autocomplete}"' if autocomplete else ""
     text = escape(label)
+    field = f'<input type="text" id="{FIELD_PREFIX}{name}" name="{name}" title="{text}"{extra}>'
     return (f'<tr>\n<th scope="row"><label for="{FIELD_PREFIX}{name}">{text}</label></th>\n'
-            f'<td class="field"><input type="text" id="{FIELD_PREFIX}{name}" name="{name}" title="{text}"{extra}></td>\n</tr>')
+            f'<td class="field">{field}</td>\n</tr>')
 
 
 def add_fields(body: str, kind: str) -> str:

@@ -29,11 +29,11 @@ from markupsafe import Markup
 
 from . import __version__
 from .brand import Brand
-from .theme import DEFAULT_DESIGN
 from .compose import Policy, long_date
 from .forms import add_fields
 from .jinjacache import bytecode_cache
 from .resources import templates_dir
+from .theme import DEFAULT_DESIGN
 
 PAGE_TEMPLATE = "html/page.html.j2"
 PAGE_CSS = "html/policy.css"

@@ -36,10 +36,12 @@ def add_pull_quotes(body: str, policy: Policy) -> str:
         clause = next((c for c in section.clauses if c.id in RIGHTS_CLAUSES), None)
         if clause is None:
             continue
-        heading = re.compile(rf'(<h2 id="[^"]+">{re.escape(escape(f"{section.number}. {section.title}", quote=False))}'
-                             r"</h2>\n)")
+        title = escape(f"{section.number}. {section.title}", quote=False)
+        heading = re.compile(rf'<h2 id="[^"]+">{re.escape(title)}</h2>\n')
         quote = parser.renderInline(first_sentence(clause.text))
         aside = (f'<aside class="pull-quote" aria-label="{LABEL}">\n<p class="pull-quote-label">{LABEL}</p>\n'
                  f"<p>{quote}</p>\n</aside>\n")
-        body = heading.sub(lambda match: match.group(1) + aside, body, count=1)
+        found = heading.search(body)
+        if found:
+            body = body[:found.end()] + aside + body[found.end():]
     return body

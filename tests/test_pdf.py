@@ -269,8 +269,9 @@ def test_pdf_a_3u_variant_is_archival_and_still_tagged(tmp_path: Path, cli) -> N
 def test_provenance_appendix_is_compact_with_questions_in_full_width(cli, tmp_path: Path, example: str,
                                                                      paper: tuple[int, int]) -> None:
     import pikepdf
-    from conftest import ROOT
     from pdf_support import read_pages
+
+    from conftest import ROOT
 
     result = cli("render", ROOT / "examples" / example / "answers.yaml", "-f", "pdf", "-d", "policy",
                  "--provenance", "-o", tmp_path)

@@ -95,8 +95,8 @@ def test_the_handbook_cover_is_the_brand_colour_to_the_edges(handbook_pdfs: Path
     from PIL import Image
 
     pdftoppm = require_tool("pdftoppm")
-    subprocess.run([pdftoppm, "-png", "-r", "24", "-f", "1", "-l", "1", "-singlefile", str(handbook_pdfs / "policy.pdf"),
-                    str(handbook_pdfs / "cover")], check=True)
+    subprocess.run([pdftoppm, "-png", "-r", "24", "-f", "1", "-l", "1", "-singlefile",
+                    str(handbook_pdfs / "policy.pdf"), str(handbook_pdfs / "cover")], check=True)
     with Image.open(handbook_pdfs / "cover.png") as image:
         rgb = image.convert("RGB")
         width, height = rgb.size
