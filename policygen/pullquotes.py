@@ -17,7 +17,8 @@ from .compose import Policy
 from .theme import RIGHTS_CLAUSES
 
 LABEL = "Always your right"
-_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)", re.DOTALL)
+# Up to the first full stop, question or exclamation mark, with any emphasis or quote it closes.
+_SENTENCE = re.compile(r"^(.+?[.!?][*_)\"\u201d\u2019]*)(?=\s|$)", re.DOTALL)
 
 
 def first_sentence(markdown: str) -> str:

@@ -125,3 +125,20 @@ def test_the_handbook_summary_still_fits_one_page_and_the_form_stays_fillable(ha
         assert len(pdf.pages) == 1
     with pikepdf.open(handbook_pdfs / "acknowledgement.pdf") as pdf:
         assert len(pdf.Root.AcroForm.Fields) == 5 and pdf.Root.MarkInfo.Marked is True
+
+
+def test_every_rights_clause_the_design_quotes_is_in_the_library() -> None:
+    """A renamed rights clause must fail here, not silently lose its pull-quote."""
+    from policygen.compose import load_library
+    from policygen.questionnaire import bundled_questionnaire
+    from policygen.theme import RIGHTS_CLAUSES
+
+    assert set(RIGHTS_CLAUSES) <= set(load_library(bundled_questionnaire()).clauses)
+
+
+def test_a_pull_quote_is_the_first_sentence_of_its_clause() -> None:
+    from policygen.pullquotes import first_sentence
+
+    assert first_sentence("You may talk.\nAnd share. More.\n\nNext paragraph.") == "You may talk."
+    assert first_sentence("No full stop at all\nover two lines") == "No full stop at all over two lines"
+    assert first_sentence("Ask **why?** Then act.") == "Ask **why?**"  # with the emphasis it closes
