@@ -5,8 +5,9 @@ printable as ruled cells. In HTML each row whose first cell names a detail and w
 cell is empty becomes a row header holding a ``<label>`` and a text input. In the PDF those
 inputs are AcroForm text fields (WeasyPrint writes a field for each input styled
 ``appearance: auto``, templates/pdf/forms.css), named after the detail, with the detail as
-the tooltip (/TU) that screen readers announce, and tagged as /Form structure elements. On
-paper the field has no border of its own: the cell's rules are the line to write on.
+the tooltip (/TU) that screen readers announce, and tagged as /Form structure elements; the
+signature is a signature field. On paper the field has no border of its own: the cell's rules
+are the line to write on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ FILLABLE_KINDS = frozenset({"acknowledgement"})
 FIELD_PREFIX = "field-"
 # A body row of two cells: a detail's name (plain text, as markdown-it writes it) and an empty cell.
 _ROW = re.compile(r"<tr>\n<td>([^<>\n]+)</td>\n<td></td>\n</tr>")
+# Fields that take a signature: in the PDF a signature field (/Sig, policygen/pdf.py), signed with a
+# digital ID in a PDF reader, or by hand on paper; in HTML a text field to type one's name in.
+SIGNATURE_FIELDS = frozenset({"signature"})
 # Details a browser can fill in from the reader's saved data (HTML autocomplete tokens).
 _AUTOCOMPLETE = {"full-name": "name", "job-title-or-role": "organization-title"}
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from .errors import EnvironmentProblem, InputError, RenderError
 from .fetch import FetchPolicy, FetchRefused
+from .forms import SIGNATURE_FIELDS
 from .resources import templates_dir
 
 __all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfRenderer", "render_pdf"]
@@ -125,7 +126,7 @@ class PdfRenderer:
                 stylesheets=stylesheets, font_config=self._fonts, **options)
             document.metadata.created = document.metadata.modified = _creation_date()
             self.last_page_count = len(document.pages)
-            pdf: bytes = document.write_pdf(**options)
+            pdf: bytes = document.write_pdf(finisher=_signature_fields, **options)
         except weasyprint.urls.FatalURLFetchingError as exc:
             raise RenderError("; ".join(self._policy.refused) or f"the PDF could not be made: {exc}",
                               hint=_FETCH_HINT) from None
@@ -138,6 +139,17 @@ def render_pdf(html: str, *, templates: Path | None = None, extra_dirs: tuple[Pa
                variant: str = DEFAULT_VARIANT) -> bytes:
     """One HTML page as a tagged PDF (a renderer for a single document)."""
     return PdfRenderer(variant=variant, templates=templates, extra_dirs=extra_dirs).render(html)
+
+
+def _signature_fields(document: Any, pdf: Any) -> None:
+    """WeasyPrint's finisher: the form's signature inputs become signature fields (/Sig), which a reader
+    signs with a digital ID; WeasyPrint writes every text input as a text field (/Tx)."""
+    for obj in pdf.objects:
+        if (isinstance(obj, dict) and obj.get("Subtype") == "/Widget" and obj.get("FT") == "/Tx"
+                and getattr(obj.get("T"), "string", None) in SIGNATURE_FIELDS):
+            obj["FT"] = "/Sig"
+            for key in ("V", "DA", "MaxLen"):  # a text field's value and text appearance; a signature has neither
+                obj.pop(key, None)
 
 
 def _creation_date() -> str:

@@ -56,7 +56,7 @@ def test_acknowledgement_pdf_has_named_labelled_tagged_form_fields(outputs: dict
     path.write_bytes(bytes(outputs["acknowledgement.pdf"]))
     with pikepdf.open(path) as pdf:
         fields = {str(field.T): (str(field.FT), str(field.TU)) for field in pdf.Root.AcroForm.Fields}
-        assert fields == {name: ("/Tx", label) for name, label in FIELDS.items()}
+        assert fields == {name: ("/Sig" if name == "signature" else "/Tx", label) for name, label in FIELDS.items()}
         page = pdf.pages[0].obj
         widgets = [annot for annot in page.Annots if annot.Subtype == "/Widget"]
         assert len(widgets) == len(FIELDS) and str(page.Tabs) == "/S"  # tab order follows the structure
