@@ -9,6 +9,7 @@ A brand file is YAML beside its logo::
       primary: "#0b5394"             # quote it: '#' starts a YAML comment
       accent: "#e69138"
     font: DejaVu Serif               # a family installed on this machine (fc-list)
+    theme: handbook                  # standard (the default) or handbook; render --theme wins
 
 Every problem is reported at once with file, line, key and a hint (exit 2).
 The logo is read through :class:`~policygen.fetch.FetchPolicy` limited to the
@@ -32,11 +33,20 @@ from typing import Any
 
 from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
 from .fetch import FetchPolicy, FetchRefused
-from .theme import GENERIC_FAMILIES, HEX_COLOUR, ColourCheck, Theme, check_graphic_colour, check_text_colour
+from .theme import (
+    DEFAULT_DESIGN,
+    GENERIC_FAMILIES,
+    HEX_COLOUR,
+    ColourCheck,
+    Theme,
+    check_graphic_colour,
+    check_text_colour,
+    design_problem,
+)
 from .yamlio import YamlDocument, load_yaml_file
 
 LOGO_LIMIT = 1024 * 1024  # embedded in every HTML page: a logo is a few KiB, never megabytes
-_KEYS = ("display_name", "logo", "logo_alt", "colours", "font")
+_KEYS = ("display_name", "logo", "logo_alt", "colours", "font", "theme")
 _COLOUR_KEYS = ("primary", "accent")
 _FONT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,63}$")
 _MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -96,10 +106,12 @@ def load_brand(path: Path, *, check_fonts: bool = True) -> tuple[Brand, list[Pro
     logo = checker.logo(data.get("logo"), logo_alt)
     primary, accent = checker.colours(data.get("colours"))
     font = checker.font(data.get("font"), as_error=check_fonts)
+    design = checker.design(data.get("theme"))
     if any(p.is_error for p in problems):
         errors = sum(p.is_error for p in problems)
         raise InputError(problems, summary=f"{name}: {errors} error{'s' if errors != 1 else ''}")
-    theme = Theme(primary=primary or Theme.primary, accent=accent or Theme.accent, font_family=font)
+    theme = Theme(primary=primary or Theme.primary, accent=accent or Theme.accent, font_family=font,
+                  design=design or DEFAULT_DESIGN)
     return Brand(display_name=display_name, logo=logo, theme=theme, source=path), problems
 
 
@@ -214,6 +226,15 @@ class _Checker:
                          f"the documents use the darker {result.used} ({result.ratio_used:.1f}:1); "
                          "choose a darker colour to have yours used as is")
         return result.used
+
+    def design(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        problem = design_problem(value) if isinstance(value, str) else ("'theme' must be a name", None)
+        if problem:
+            self.error(("theme",), problem[0], problem[1] or "theme: standard, or theme: handbook")
+            return None
+        return str(value)
 
     def font(self, value: Any, as_error: bool) -> str | None:
         if value is None:

@@ -53,6 +53,10 @@ PdfVariantOption = Annotated[str, typer.Option(
 BundleOption = Annotated[bool, typer.Option(
     "--bundle", help="Make the PDFs (and Word documents) one handbook.pdf (handbook.docx): the policy and its "
                      "companions under one cover, contents and outline (instead of one file each).")]
+ThemeOption = Annotated[str | None, typer.Option(
+    "--theme", metavar="THEME", show_default=False,
+    help="standard (plain) or handbook (a designed client handbook: colour cover with the logo, section "
+         "openers, pull-quotes). Default: the brand file's theme, else standard.")]
 TemplatesOption = Annotated[list[Path], typer.Option(
     "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
     "several, the first wins.")]
@@ -170,6 +174,7 @@ def render(
         "--explain", help="Add margin notes to the policy's HTML: why each clause is there and the answers "
                           "behind it (hidden when printed).")] = False,
     root: RootOption = None,
+    theme: ThemeOption = None,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -182,10 +187,12 @@ def render(
     from dataclasses import replace
 
     from .render import render_file
+    from .theme import normalise_design
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=check_bundle(bundle, formats), explain=explain, root=root)
+                      bundle=check_bundle(bundle, formats), explain=explain, root=root,
+                      theme=normalise_design(theme))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
@@ -212,6 +219,7 @@ def batch(
     timeout: Annotated[float | None, typer.Option(
         "--timeout", metavar="SECONDS", min=1, show_default=False,
         help="Fail a client that takes longer than this (its worker is stopped). Default: no limit.")] = None,
+    theme: ThemeOption = None,
 ) -> None:
     """Render the documents of many clients at once, into OUTPUT/<client>/.
 
@@ -224,9 +232,11 @@ def batch(
 
     from .batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch
     from .batch_report import BatchReport
+    from .theme import normalise_design
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
-                                   bundle=check_bundle(bundle, formats), provenance=provenance, root=root),
+                                   bundle=check_bundle(bundle, formats), provenance=provenance, root=root,
+                                   theme=normalise_design(theme)),
                            output, tuple(templates), timeout)
     found, failures = find_clients(clients)
     try:

@@ -99,6 +99,14 @@ class AnswerSource:
     by: str
     at: str
     note: str
+    section: str = ""  # the questionnaire section the question is asked in (the appendix groups by it)
+
+    @property
+    def given(self) -> str:
+        """Who gave the answer, when and why, in one phrase ("Sam Patel, 4 January 2027: note"), or ''."""
+        by = "default answer" if self.by == "(default)" else self.by
+        who = ", ".join(part for part in (by, self.at) if part)
+        return f"{who}: {self.note}" if who and self.note else who or self.note
 
 
 def answer_sources(answers: Answers) -> tuple[AnswerSource, ...]:
@@ -107,6 +115,7 @@ def answer_sources(answers: Answers) -> tuple[AnswerSource, ...]:
 
     rows = []
     locale = answers.get(META_QUESTIONS["language"]) or "en-GB"
+    titles = {q.qid: section.title for section in answers.questionnaire.sections for q in section.questions}
     for question in answers.questionnaire.questions():
         if not answers.applies(question.qid):
             continue
@@ -118,7 +127,8 @@ def answer_sources(answers: Answers) -> tuple[AnswerSource, ...]:
         given = question.qid in answers.provided
         rows.append(AnswerSource(
             question.prompt, shown, (source.by if source and source.by else "" if given else "(default)"),
-            long_date(source.at, locale) if source and source.at else "", source.note or "" if source else ""))
+            long_date(source.at, locale) if source and source.at else "", source.note or "" if source else "",
+            titles[question.qid]))
     return tuple(rows)
 
 

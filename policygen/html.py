@@ -31,8 +31,10 @@ from . import __version__
 from .brand import Brand
 from .compose import Policy, long_date
 from .formats import Document, OneFilePerDocument, Rendered
+from .forms import add_fields
 from .jinjacache import bytecode_cache
 from .resources import templates_dir
+from .theme import DEFAULT_DESIGN
 
 PAGE_TEMPLATE = "html/page.html.j2"
 PAGE_CSS = "html/policy.css"
@@ -100,6 +102,27 @@ def _sections(state: StateCore) -> None:
     state.tokens = tokens
 
 
+def _table_regions(state: StateCore) -> None:
+    """Wrap each table in a focusable, labelled region that scrolls sideways on a narrow screen
+    (WCAG 1.4.10 reflow: the page itself never scrolls sideways; keyboard users can scroll the table).
+    The label names the heading the table sits under."""
+    tokens: list[Token] = []
+    heading = "Table"
+    for index, token in enumerate(state.tokens):
+        if token.type == "heading_open":
+            heading = _plain_text(state.tokens[index + 1])
+        if token.type == "table_open":
+            region = Token("table_region_open", "div", 1, block=True)
+            for name, value in (("class", "table-scroll"), ("role", "region"), ("tabindex", "0"),
+                                ("aria-label", f"{heading} (table)")):
+                region.attrSet(name, value)
+            tokens.append(region)
+        tokens.append(token)
+        if token.type == "table_close":
+            tokens.append(Token("table_region_close", "div", -1, block=True))
+    state.tokens = tokens
+
+
 def _plain_text(inline: Token) -> str:
     return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
 
@@ -107,10 +130,11 @@ def _plain_text(inline: Token) -> str:
 @cache
 def markdown_parser() -> MarkdownIt:
     """The one Markdown parser: CommonMark + tables, raw HTML off, heading ids on."""
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "xhtmlOut": False})
     parser.enable("table")
     parser.core.ruler.push("heading_ids", _heading_ids)
     parser.core.ruler.push("sections", _sections)
+    parser.core.ruler.push("table_regions", _table_regions)
     return parser
 
 
@@ -142,6 +166,15 @@ def _contents(tokens: list[Token]) -> tuple[TocEntry, ...]:
     return tuple(TocEntry(entry.id, entry.text, tuple(children)) for entry, children in sections)
 
 
+TOC_FULL_TREE_LIMIT = 80  # subsections the printed contents can list in two columns on one page
+
+
+def sections_only(toc: Sequence[TocEntry]) -> bool:
+    """Whether the printed contents lists sections only: too many subsections to fit one page in two
+    columns. The PDF's bookmarks and the screen's contents keep the full tree."""
+    return sum(len(entry.children) for entry in toc) > TOC_FULL_TREE_LIMIT
+
+
 @cache
 def _page_environment(folder: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
@@ -149,11 +182,29 @@ def _page_environment(folder: Path) -> Environment:
                        bytecode_cache=bytecode_cache("page"))
 
 
+def _page_css(folder: Path, design: str) -> Markup:
+    """The page's stylesheet, then the design's own (html/theme-<design>.css) for any but the standard one."""
+    css = (folder / PAGE_CSS).read_text(encoding="utf-8")
+    if design != DEFAULT_DESIGN:
+        css += (folder / f"html/theme-{design}.css").read_text(encoding="utf-8")
+    return Markup(css)
+
+
+def _decorated(body: str, page: PageInfo, policy: Policy, brand: Brand) -> str:
+    """A document's HTML body with its fields (forms) and its design's additions (pull-quotes)."""
+    body = add_fields(body, page.kind)
+    if page.kind == "policy" and brand.theme.design == "handbook":
+        from .pullquotes import add_pull_quotes
+
+        body = add_pull_quotes(body, policy)
+    return body
+
+
 def _shared_context(policy: Policy, brand: Brand, folder: Path) -> dict[str, Any]:
     """What every page template needs: the policy's details, the theme, the brand, the styles."""
     return {
-        "policy": policy, "generator": __version__,
-        "theme_css": Markup(brand.theme.css()), "css": Markup((folder / PAGE_CSS).read_text(encoding="utf-8")),
+        "policy": policy, "generator": __version__, "design": brand.theme.design,
+        "theme_css": Markup(brand.theme.css()), "css": _page_css(folder, brand.theme.design),
         "screen_css": Markup((folder / SCREEN_CSS).read_text(encoding="utf-8")),
         "brand_name": brand.name_for(policy.organisation),
         "logo": brand.logo.data_uri() if brand.logo else None, "logo_alt": brand.logo_alt(policy.organisation),
@@ -168,10 +219,12 @@ def render_html(policy: Policy, markdown: str, *, page: PageInfo | None = None, 
     """One standalone UTF-8 HTML page for the policy or a companion document (same input, same bytes)."""
     folder = templates or templates_dir()
     page = page or PageInfo.for_policy(policy)
+    brand = brand or Brand()
     parts = markdown_to_html(markdown)
     return _page_environment(folder).get_template(PAGE_TEMPLATE).render(
-        **_shared_context(policy, brand or Brand(), folder),
-        page=page, body=Markup(parts.body), toc=parts.toc if page.contents else ())
+        **_shared_context(policy, brand, folder),
+        page=page, body=Markup(_decorated(parts.body, page, policy, brand)), toc=parts.toc if page.contents else (),
+        toc_sections_only=sections_only(parts.toc))
 
 
 HANDBOOK_TEMPLATE = "html/handbook.html.j2"
@@ -185,16 +238,19 @@ def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str
 
     Heading ids are prefixed with the document's kind so that they stay unique."""
     folder = templates or templates_dir()
+    brand = brand or Brand()
     parts = []
     for page, markdown in documents:
         html = markdown_to_html(markdown)
         prefix = f"{page.kind}-"
         # Attribute values only: text from answers has its quotes escaped, so it cannot match.
-        body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}", html.body)
+        body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}",
+                      _decorated(html.body, page, policy, brand))
         toc = tuple(TocEntry(prefix + entry.id, entry.text) for entry in html.toc)
         parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{page.kind}"})
-    context = _shared_context(policy, brand or Brand(), folder)
-    context["css"] = Markup(context["css"] + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))
+    context = _shared_context(policy, brand, folder)
+    # str() first: Markup + str would escape the stylesheet's quotes.
+    context["css"] = Markup(str(context["css"]) + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))
     return _page_environment(folder).get_template(HANDBOOK_TEMPLATE).render(**context, documents=parts)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,15 @@ from typing import Any
 from .errors import EnvironmentProblem, InputError, RenderError
 from .fetch import FetchPolicy, FetchRefused
 from .formats import Document, FormatSettings, Rendered
+from .forms import SIGNATURE_FIELDS
 from .resources import templates_dir
 
 __all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfFormat", "PdfRenderer", "render_pdf"]
 
 PRINT_CSS = "pdf/print.css"
+FORMS_CSS = "pdf/forms.css"  # inputs become AcroForm fields: tagged PDF/UA only (PDF/A forbids them)
+LETTER_CSS = "pdf/letter.css"  # US Letter paper for the languages of countries that use it
+LETTER_LANGUAGES = ("en-US", "en-CA")
 # Our names -> WeasyPrint's. Both are tagged (pdf_tags=True is passed for every variant).
 PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u"}
 DEFAULT_VARIANT = "ua-1"
@@ -100,26 +105,34 @@ class PdfRenderer:
         self._policy = FetchPolicy((self._folder, *extra_dirs))
         self._fetcher = _fetcher_class(self._weasyprint)(self._policy)
         self._fonts = FontConfiguration()
-        self._stylesheet = self._weasyprint.CSS(filename=str(self._folder / PRINT_CSS), url_fetcher=self._fetcher,
-                                                font_config=self._fonts)
+        names = (PRINT_CSS, *((FORMS_CSS,) if self.variant == "ua-1" else ()))
+        self._stylesheets = [self._stylesheet(name) for name in names]
+        self._letter = self._stylesheet(LETTER_CSS)
+
+    def _stylesheet(self, name: str) -> Any:
+        return self._weasyprint.CSS(filename=str(self._folder / name), url_fetcher=self._fetcher,
+                                    font_config=self._fonts)
 
     def render(self, html: str) -> bytes:
-        """One HTML page as a tagged PDF with the print stylesheet applied."""
+        """One HTML page as a tagged PDF (see :meth:`render_counted`)."""
         pdf = self.render_counted(html).content
         assert isinstance(pdf, bytes)
         return pdf
 
     def render_counted(self, html: str) -> Rendered:
-        """One HTML page as a tagged PDF, with its page count."""
+        """One HTML page as a tagged PDF with the print stylesheet applied, with its page count; on US
+        Letter paper when the page's language is one of LETTER_LANGUAGES, else on A4."""
         weasyprint = self._weasyprint
+        language = re.search(r'<html lang="([^"]*)"', html[:500])
+        stylesheets = [*self._stylesheets, *([self._letter] if language and language[1] in LETTER_LANGUAGES else [])]
         options = {"pdf_variant": PDF_VARIANTS[self.variant], "pdf_tags": True, "pdf_identifier": True,
                    "uncompressed_pdf": False}
         try:
             document = weasyprint.HTML(string=html, base_url=(self._folder / "html").as_uri() + "/",
                                        url_fetcher=self._fetcher).render(
-                stylesheets=[self._stylesheet], font_config=self._fonts, **options)
+                stylesheets=stylesheets, font_config=self._fonts, **options)
             document.metadata.created = document.metadata.modified = _creation_date()
-            pdf: bytes = document.write_pdf(**options)
+            pdf: bytes = document.write_pdf(finisher=_signature_fields, **options)
         except weasyprint.urls.FatalURLFetchingError as exc:
             raise RenderError("; ".join(self._policy.refused) or f"the PDF could not be made: {exc}",
                               hint=_FETCH_HINT) from None
@@ -156,6 +169,15 @@ class PdfFormat:
 def preload() -> None:
     """Import WeasyPrint (a batch does this before forking its workers)."""
     _import_weasyprint()
+def _signature_fields(document: Any, pdf: Any) -> None:
+    """WeasyPrint's finisher: the form's signature inputs become signature fields (/Sig), which a reader
+    signs with a digital ID; WeasyPrint writes every text input as a text field (/Tx)."""
+    for obj in pdf.objects:
+        if (isinstance(obj, dict) and obj.get("Subtype") == "/Widget" and obj.get("FT") == "/Tx"
+                and getattr(obj.get("T"), "string", None) in SIGNATURE_FIELDS):
+            obj["FT"] = "/Sig"
+            for key in ("V", "DA", "MaxLen"):  # a text field's value and text appearance; a signature has neither
+                obj.pop(key, None)
 
 
 def _creation_date() -> str:

@@ -47,6 +47,7 @@ class RenderOptions:
     templates: tuple[Path, ...] = ()  # override folders, before the bundled templates (first wins)
     explain: bool = False  # margin notes in the policy's HTML: why each clause is there (hidden in print)
     root: Path | None = None  # base answers files must be inside it (None: policygen.confine.default_root)
+    theme: str | None = None  # a design from theme.DESIGNS (render --theme); None: the brand file's, else standard
 
 
 @dataclass
@@ -81,6 +82,8 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     """
     library = library or load_library(answers.questionnaire)
     brand = brand or Brand()
+    if options.theme:  # --theme wins over the brand file's theme
+        brand = replace(brand, theme=replace(brand.theme, design=options.theme))
     policy = compose(answers, library)
     if previous is not None:
         from .diff import change_notes, compare

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import InputError, allowed_keys_hint
+
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 PAGE = "#ffffff"
 PANEL = "#f3f4f7"  # the contents box and table heads; the darkest background text sits on
@@ -100,13 +102,41 @@ def _check(colour: str, backgrounds: tuple[str, ...], ratio: float) -> ColourChe
     return ColourCheck(colour, used, worst, min(contrast(used, bg) for bg in backgrounds), ratio)
 
 
+# The designs a document can take: "standard" (plain, for an intranet) and "handbook" (a client
+# handbook: a full-colour cover with the logo, section openers, pull-quotes for rights).
+DESIGNS = ("standard", "handbook")
+DEFAULT_DESIGN = "standard"
+# Clauses that state what stays the reader's right whatever else the policy says: the handbook
+# design pulls their first sentence out as a quote at the head of their section.
+RIGHTS_CLAUSES = ("personal.your-rights",)
+
+
+def design_problem(name: str) -> tuple[str, str] | None:
+    """What is wrong with a design name, as (message, hint), or None when it is one of DESIGNS."""
+    if name in DESIGNS:
+        return None
+    return f"unknown theme '{name}'", allowed_keys_hint(name, DESIGNS)
+
+
+def normalise_design(name: str | None) -> str | None:
+    """A --theme value checked (case ignored), or None when not given; InputError for an unknown one."""
+    if name is None:
+        return None
+    key = name.strip().lower()
+    problem = design_problem(key)
+    if problem:
+        raise InputError.single(problem[0], key="--theme", hint=problem[1])
+    return key
+
+
 @dataclass(frozen=True)
 class Theme:
-    """The colours and font stack every document uses (after contrast checks)."""
+    """The colours, font stack and design every document uses (after contrast checks)."""
 
     primary: str = NEUTRAL_PRIMARY
     accent: str = NEUTRAL_ACCENT
     font_family: str | None = None
+    design: str = DEFAULT_DESIGN
 
     def font_stack(self) -> str:
         """The CSS font-family value: the brand's family first, then the bundled defaults."""

@@ -3,8 +3,9 @@
 Both checkers come from npm (scripts/test-tools.sh, run by `make test` and CI);
 Chromium and its driver from Debian. Without them these tests skip, except in CI
 (POLICYGEN_REQUIRE_TOOLS=1), where they fail. The pages are the demo's four
-documents, in the neutral theme and with a brand (logo, colours, font), the redline of
-`policygen diff -f html` and a policy with its "What changed in this version" list.
+documents, in the neutral theme and with a brand (logo, colours, font), in both designs
+(standard and handbook), the redline of `policygen diff -f html` and a policy with its
+"What changed in this version" list.
 """
 
 from __future__ import annotations
@@ -30,15 +31,16 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The demo's documents as HTML files: neutral theme, then branded."""
+    """The demo's documents as HTML files: neutral, branded, then the handbook design (neutral and branded)."""
     from policygen.answers import load_answers
 
     folder = tmp_path_factory.mktemp("pages")
     answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
     brand, _ = load_brand(FIXTURES / "brand" / "brand.yaml")
     paths = []
-    for label, theme in (("neutral", None), ("branded", brand)):
-        _, outputs = render_documents(answers, RenderOptions(formats=("html",)), theme)
+    for label, theme, design in (("neutral", None, None), ("branded", brand, None),
+                                 ("handbook", None, "handbook"), ("handbook-branded", brand, "handbook")):
+        _, outputs = render_documents(answers, RenderOptions(formats=("html",), theme=design), theme)
         for name in DOCUMENTS:
             path = folder / f"{label}-{name}.html"
             path.write_text(str(outputs[f"{name}.html"]), encoding="utf-8")
@@ -109,7 +111,7 @@ def _axe(driver: object, page: Path, width: int, height: int) -> list[dict[str, 
     return list(result)
 
 
-@pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def test_axe_finds_no_violations(browser: object, pages: list[Path], width: int, height: int) -> None:
     failures = {}
     for page in pages:
@@ -134,3 +136,56 @@ def test_the_skip_link_moves_focus_to_the_main_content(browser: object, pages: l
     assert focused.is_displayed()  # it shows itself when focused
     focused.send_keys(Keys.ENTER)
     assert driver.execute_script("return location.hash") == "#main"  # type: ignore[attr-defined]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: object, pages: list[Path]) -> None:
+    driver = browser
+    driver.set_window_size(390, 844)  # type: ignore[attr-defined]
+    for page in pages:
+        driver.get(page.as_uri())  # type: ignore[attr-defined]
+        width, viewport = driver.execute_script(  # type: ignore[attr-defined]
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width <= viewport, f"{page.name} is {width}px wide in a {viewport}px viewport"
+
+
+def _visible(driver: object, selector: str) -> bool:
+    return bool(driver.execute_script(  # type: ignore[attr-defined]
+        "const e = document.querySelector(arguments[0]); return e.checkVisibility({contentVisibilityAuto: true})"
+        " && e.getBoundingClientRect().height > 0", selector))
+
+
+def test_the_contents_fold_away_on_a_phone_and_open_on_request(browser: object, pages: list[Path]) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    policy = next(page for page in pages if page.name.endswith("-policy.html"))
+    driver.set_window_size(1280, 900)  # type: ignore[attr-defined]
+    driver.get(policy.as_uri())  # type: ignore[attr-defined]
+    assert _visible(driver, ".toc-fold ol a") and not _visible(driver, ".toc-fold > summary")
+    driver.set_window_size(390, 844)  # type: ignore[attr-defined]
+    driver.get(policy.as_uri())  # type: ignore[attr-defined]
+    assert _visible(driver, ".toc-fold > summary") and not _visible(driver, ".toc-fold ol a")
+    driver.find_element(By.CSS_SELECTOR, ".toc-fold > summary").click()  # type: ignore[attr-defined]
+    assert _visible(driver, ".toc-fold ol a")
+
+
+def test_a_wide_table_scrolls_in_its_own_labelled_region_by_keyboard(browser: object, pages: list[Path]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser
+    register = next(page for page in pages if page.name.endswith("-accounts-register.html"))
+    driver.set_window_size(390, 844)  # type: ignore[attr-defined]
+    driver.get(register.as_uri())  # type: ignore[attr-defined]
+    region = driver.find_element(By.CSS_SELECTOR, ".table-scroll")  # type: ignore[attr-defined]
+    assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
+    assert region.get_attribute("aria-label") == "Accounts (table)"
+    scroll_width, client_width = driver.execute_script(  # type: ignore[attr-defined]
+        "return [arguments[0].scrollWidth, arguments[0].clientWidth]", region)
+    assert scroll_width > client_width  # the table is wider than the phone, and its region scrolls
+    driver.execute_script("arguments[0].focus()", region)  # type: ignore[attr-defined]
+    region.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # Keyboard scrolling is animated: wait for it rather than reading the offset at once.
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script("return arguments[0].scrollLeft", region) > 0)

@@ -44,6 +44,52 @@ def test_acknowledgement_form_names_the_policy_and_has_lines_to_fill_in(outputs:
     assert re.search(r"^\| Signature \| \|$", markdown, re.MULTILINE)
 
 
+FIELDS = {"full-name": "Full name", "job-title-or-role": "Job title or role",
+          "team-or-department": "Team or department", "signature": "Signature", "date": "Date"}
+
+
+def test_acknowledgement_pdf_has_named_labelled_tagged_form_fields(outputs: dict[str, bytes | str],
+                                                                    tmp_path: Path) -> None:
+    import pikepdf
+
+    path = tmp_path / "acknowledgement.pdf"
+    path.write_bytes(bytes(outputs["acknowledgement.pdf"]))
+    with pikepdf.open(path) as pdf:
+        fields = {str(field.T): (str(field.FT), str(field.TU)) for field in pdf.Root.AcroForm.Fields}
+        assert fields == {name: ("/Sig" if name == "signature" else "/Tx", label) for name, label in FIELDS.items()}
+        page = pdf.pages[0].obj
+        widgets = [annot for annot in page.Annots if annot.Subtype == "/Widget"]
+        assert len(widgets) == len(FIELDS) and str(page.Tabs) == "/S"  # tab order follows the structure
+        assert all(int(widget.F) & 4 for widget in widgets)  # the fields print
+        forms = [element for element in _struct_elements(pdf.Root.StructTreeRoot) if element.S == "/Form"]
+        assert len(forms) == len(FIELDS) and all(element.K[0].Type == "/OBJR" for element in forms)
+        # Still the PDF/UA-1 the other documents are.
+        assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == "en-GB"
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+    done = subprocess.run([require_tool("qpdf"), "--check", str(path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_acknowledgement_html_fields_are_labelled_inputs(outputs: dict[str, bytes | str]) -> None:
+    html = str(outputs["acknowledgement.html"])
+    for name, label in FIELDS.items():
+        assert (f'<th scope="row"><label for="field-{name}">{label}</label></th>\n'
+                f'<td class="field"><input type="text" id="field-{name}" name="{name}" title="{label}"') in html
+    assert "<form" not in html  # nothing to submit: Enter in a field must not reload the page
+
+
+def _struct_elements(node: object) -> list[object]:
+    import pikepdf
+
+    found: list[object] = []
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None  # type: ignore[union-attr]
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found += [kid, *_struct_elements(kid)]
+    return found
+
+
 def test_summary_fits_one_page_and_lists_dos_and_donts(outputs: dict[str, bytes | str]) -> None:
     pages = _pdf_pages(outputs["summary.pdf"])
     assert len(pages) == 1

@@ -110,3 +110,21 @@ def test_print_rules_stay_out_of_the_page(page: str) -> None:
 def test_html_file_is_utf8(tmp_path: Path, cli, demo_answers: Path) -> None:
     assert cli("render", demo_answers, "-f", "html", "-o", tmp_path).code == 0
     (tmp_path / "policy.html").read_bytes().decode("utf-8")
+
+
+def _policy_markdown(sections: int, clauses: int) -> str:
+    return "# Social media policy\n\n" + "\n\n".join(
+        f"## {s}. Section {s}\n\n" + "\n\n".join(f"### {s}.{c} Clause {c}\n\nText." for c in range(1, clauses + 1))
+        for s in range(1, sections + 1))
+
+
+def test_printed_contents_list_sections_only_when_the_clauses_are_many() -> None:
+    from conftest import ROOT
+    from policygen.html import TOC_FULL_TREE_LIMIT, render_html
+
+    answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
+    policy, _ = render_in_memory(answers, ("md",))
+    short = render_html(policy, _policy_markdown(10, TOC_FULL_TREE_LIMIT // 10))
+    long = render_html(policy, _policy_markdown(10, TOC_FULL_TREE_LIMIT // 10 + 1))
+    assert '<nav class="toc" ' in short and '<nav class="toc toc-sections" ' in long
+    assert long.count('<li><a href="#sec-clause-') == 10 * (TOC_FULL_TREE_LIMIT // 10 + 1)  # still on screen

@@ -120,17 +120,61 @@ def _first_body_page(pages: list[str]) -> int:
     return next(i for i, text in enumerate(pages) if i > 1 and "....." not in text)
 
 
-def test_running_head_names_the_section_of_the_page(demo_pdf: Path) -> None:
-    pages = _text(demo_pdf)
-    markdown = (demo_pdf.parent / "policy.md").read_text(encoding="utf-8")
-    sections = {line[3:].strip() for line in markdown.splitlines() if line.startswith("## ")}
-    current = None
-    for text in pages[_first_body_page(pages):]:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        headings = [line for line in lines[1:] if line in sections]
-        # The head shows the first section that starts on the page, else the one carried over.
-        current = headings[0] if headings else current
-        assert current is not None and current in text.splitlines()[0] + "\n" + text, text[:200]
+def _h2s(markdown: str) -> set[str]:
+    return {line[3:].strip() for line in markdown.splitlines() if line.startswith("## ")}
+
+
+def test_running_head_names_the_section_in_force_at_the_top_of_each_page(demo_pdf: Path) -> None:
+    from pdf_support import expected_heads, read_pages
+
+    pages = read_pages(demo_pdf)
+    sections = _h2s((demo_pdf.parent / "policy.md").read_text(encoding="utf-8"))
+    heads = [page.head for page in pages]
+    assert heads[:2] == ["", ""]  # the cover and the contents carry no head
+    assert heads == expected_heads(pages, sections)
+    # The check has teeth: some page opens inside a section that began on an earlier page, under
+    # a head naming it, while a later section starts lower on that page.
+    assert any(page.body[0] not in sections and any(line in sections for line in page.body[1:])
+               and page.head not in page.body for page in pages[2:])
+
+
+def test_contents_take_at_most_two_pages_with_none_nearly_empty(demo_pdf: Path) -> None:
+    from pdf_support import read_pages
+
+    pages = read_pages(demo_pdf)
+    contents = [page for page in pages[1:] if any("....." in line.replace(" ", "") for line in page.body)]
+    assert contents and contents[0].number == 2 and len(contents) <= 2
+    assert all(len(page.body) >= 12 for page in contents), [len(page.body) for page in contents]
+
+
+@pytest.fixture(scope="module")
+def handbook_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes | str]]:
+    from conftest import ROOT
+    from policygen.render import RenderOptions, render_documents
+
+    answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
+    _, outputs = render_documents(answers, RenderOptions(formats=("md", "pdf"), bundle=True))
+    path = tmp_path_factory.mktemp("handbook") / "handbook.pdf"
+    path.write_bytes(bytes(outputs["handbook.pdf"]))
+    return path, outputs
+
+
+def test_each_handbook_document_has_its_own_heads_and_feet(
+        handbook_pdf: tuple[Path, dict[str, bytes | str]]) -> None:
+    from pdf_support import document_of, expected_heads, read_pages
+
+    path, outputs = handbook_pdf
+    pages = read_pages(path)
+    policy_sections = _h2s(str(outputs["policy.md"]))
+    sections = policy_sections | _h2s(str(outputs["accounts-register.md"]))
+    assert [page.head for page in pages] == expected_heads(pages, sections)
+    companions = {"Social media policy: acknowledgement form", "Social media policy: summary for staff",
+                  "Register of official social media accounts"}
+    companion_pages = [page for page in pages if document_of(page) in companions]
+    assert {document_of(page) for page in companion_pages} == companions  # each names itself in its foot
+    for page in companion_pages:
+        assert page.head not in policy_sections, f"page {page.number} is headed '{page.head}'"
+    assert [page.head for page in pages[:2]] == ["", ""]  # the cover and the contents
 
 
 def test_no_heading_is_left_alone_at_the_bottom_of_a_page(demo_pdf: Path) -> None:
@@ -208,6 +252,7 @@ def test_pdf_a_3u_variant_is_archival_and_still_tagged(tmp_path: Path, cli) -> N
             assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "U"
         assert pdf.Root.MarkInfo.Marked is True and "/StructTreeRoot" in pdf.Root
         assert "/OutputIntents" in pdf.Root
+        assert "/AcroForm" not in pdf.Root  # PDF/A forbids fields without appearances: blank cells instead
         assert str(pdf.Root.Lang) == "en-GB"
     qpdf = require_tool("qpdf")
     done = subprocess.run([qpdf, "--check", str(tmp_path / "acknowledgement.pdf")], capture_output=True, text=True,
@@ -216,3 +261,28 @@ def test_pdf_a_3u_variant_is_archival_and_still_tagged(tmp_path: Path, cli) -> N
     import gc
 
     gc.collect()  # let WeasyPrint's leaked ICC file warn inside this test, where it is ignored
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("example", "paper"), [("demo", (595, 842)), ("us-software-startup", (612, 792))],
+                         ids=["A4", "Letter"])
+def test_provenance_appendix_is_compact_with_questions_in_full_width(cli, tmp_path: Path, example: str,
+                                                                     paper: tuple[int, int]) -> None:
+    import pikepdf
+    from pdf_support import read_pages
+
+    from conftest import ROOT
+
+    result = cli("render", ROOT / "examples" / example / "answers.yaml", "-f", "pdf", "-d", "policy",
+                 "--provenance", "-o", tmp_path)
+    assert result.code == 0, result.err
+    with pikepdf.open(tmp_path / "policy.pdf") as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == list(paper)
+    pages = read_pages(tmp_path / "policy.pdf")
+    start = next(page.number for page in pages if "Where the answers came from" in page.body)
+    appendix = [line for page in pages[start - 1:] for line in page.body]
+    assert len(pages) - start + 1 <= 3, f"the appendix takes {len(pages) - start + 1} pages"
+    # A long question reads on one line, with its answer on the next (no narrow table column).
+    question = "What do you call the team that runs your official accounts day to day?"
+    assert question in appendix
+    assert appendix[appendix.index(question) + 1].startswith(("communications team", "marketing team"))
