@@ -38,7 +38,8 @@ from .questionnaire import (
     bundled_questionnaire_ids,
 )
 from .values import ValueProblem, check_value, is_empty, type_name
-from .yamlio import YamlDocument, dump_scalar, load_yaml_file
+from .yamlio import YamlDocument, load_yaml_file
+from .yamlwrite import dump_scalar
 
 FORMAT_VERSION = 1
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).

@@ -1,0 +1,156 @@
+"""Writing YAML that people edit by hand, without losing what they wrote.
+
+ruamel.yaml's round-trip mode loads a file into mappings and lists that remember
+their comments, key order, blank lines and quoting; policygen changes values in
+that document and dumps it again, so a hand-edited file keeps everything it does
+not change. Values are written so that :mod:`policygen.yamlio` reads back exactly
+what was written, whatever their characters: a string that looks like a number, a
+date, ``true`` or ``no`` is quoted (``no`` too, for YAML 1.1 readers); text with line
+breaks becomes a ``|`` block.
+
+ruamel keeps a comment that stands on its own line *before* a key as a trailing
+comment of whatever came before it (the previous key's value, or the last item
+inside it). :func:`insert_key` and :func:`delete_key` move those comments so that
+they stay above the key they were written for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from .yamlio import YamlDocument, parse_yaml
+
+# Plain words that YAML 1.1 readers (PyYAML, many editors) take as booleans or null, and numbers in
+# forms other than plain decimals: quoted, so every reader sees the text that was written.
+_AMBIGUOUS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
+    r"|~|null|Null|NULL|=|<<|[-+]?\.?[0-9][0-9_:.eExXoObB+-]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip mode
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long answer over several lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def load_roundtrip(text: str) -> Any:
+    """The round-trip document of ``text`` (read it with :func:`policygen.yamlio.parse_yaml` first:
+    this loader is only for files that reader accepted)."""
+    return _yaml().load(text)
+
+
+def dump_roundtrip(document: Any) -> str:
+    """A round-trip document as text."""
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue()
+
+
+def to_yaml(value: Any) -> Any:
+    """``value`` (str, bool, int, float, date, list, dict) as a node that reads back as exactly ``value``."""
+    if isinstance(value, str):
+        if "\n" in value:
+            return LiteralScalarString(value)
+        if _AMBIGUOUS.match(value) or value != value.strip() or not value:
+            return SingleQuotedScalarString(value)
+        return value
+    if isinstance(value, (list, tuple)):
+        return CommentedSeq(to_yaml(item) for item in value)
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[key] = to_yaml(item)
+        return mapping
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def dump_scalar(value: Any) -> str:
+    """One value as YAML text, quoted where a reader would take it for something else."""
+    text = dump_roundtrip({"v": to_yaml(value)})
+    return text.removeprefix("v:").strip()
+
+
+def read_back(text: str, file: str) -> YamlDocument:
+    """``text`` read by policygen's reader (for checking a file before it replaces another)."""
+    return parse_yaml(text, file)
+
+
+# -- comments that belong above a key ------------------------------------------------------------
+
+def _tail(container: Any, key: Any) -> tuple[Any, Any]:
+    """The container and key whose trailing comment follows ``container[key]`` in the file."""
+    value = container[key]
+    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
+        container, key = value, (list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
+        value = container[key]
+    return container, key
+
+
+def _slot(container: Any) -> int:
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _get_comment(container: Any, key: Any) -> str:
+    entry = container.ca.items.get(key)
+    token = entry[_slot(container)] if entry else None
+    return str(token.value) if token is not None else ""
+
+
+def _set_comment(container: Any, key: Any, text: str) -> None:
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    entry[_slot(container)] = CommentToken(text, CommentMark(0)) if text.strip() else None
+
+
+def _split(comment: str) -> tuple[str, str]:
+    """A trailing comment as (the comment on the value's own line, the whole lines after it)."""
+    own, _, rest = comment.partition("\n")
+    return own, rest
+
+
+def comment_lines(lines: Sequence[str], indent: int) -> str:
+    """Whole-line comments as ruamel stores them ("" gives a blank line)."""
+    return "".join(f"{' ' * indent}# {line}\n" if line else "\n" for line in lines)
+
+
+def insert_key(mapping: CommentedMap, index: int, key: str, value: Any, comment: Sequence[str] = (),
+               indent: int = 0) -> None:
+    """Insert ``key`` at ``index``, with ``comment`` lines above it, below the comments of the key
+    before it and above the comments that stood before the key after it."""
+    keys = list(mapping)
+    mapping.insert(index, key, value)
+    if index == 0:
+        if comment:
+            mapping.yaml_set_comment_before_after_key(key, before="\n".join(comment), indent=indent)
+        return
+    holder, held = _tail(mapping, keys[index - 1])
+    own, rest = _split(_get_comment(holder, held))
+    _set_comment(holder, held, own + "\n" + comment_lines(comment, indent))
+    if rest.strip():
+        new_holder, new_held = _tail(mapping, key)
+        _set_comment(new_holder, new_held, _get_comment(new_holder, new_held) or "\n" + rest)
+
+
+def delete_key(mapping: CommentedMap, key: str) -> None:
+    """Delete ``key``, keeping the comments that stood above the key after it."""
+    keys = list(mapping)
+    index = keys.index(key)
+    _, rest = _split(_get_comment(*_tail(mapping, key)))
+    del mapping[key]
+    if rest.strip() and index > 0:
+        holder, held = _tail(mapping, keys[index - 1])
+        current = _get_comment(holder, held)
+        _set_comment(holder, held, (current if current.endswith("\n") else current + "\n") + rest)
