@@ -39,6 +39,8 @@ Path_ = tuple[str | int, ...]
 
 #: Nesting deeper than this is refused (the deepest bundled file, a questionnaire, needs 8).
 MAX_DEPTH = 40
+#: What callers call an answers file (see load_yaml_file: answers files may use no alias).
+ANSWERS_FILE = "answers file"
 #: Aliases (``*name``) a file other than an answers file may use; answers files may use none.
 ALIAS_BUDGET = 50
 #: Values that aliases may repeat, in all, before the file is refused (bounds any expansion).
@@ -137,12 +139,15 @@ def parse_yaml(text: str, file: str, *, first_line: int = 1, aliases: int = ALIA
     return doc
 
 
-def load_yaml_file(path: Path, *, what: str = "file", aliases: int = ALIAS_BUDGET,
+def load_yaml_file(path: Path, *, what: str = "file", aliases: int | None = None,
                    max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> YamlDocument:
     """Read (only a regular file, at most ``max_bytes``) and parse a YAML file.
 
-    A missing, unreadable, oversized or non-UTF-8 file is an InputError naming it.
+    A missing, unreadable, oversized or non-UTF-8 file is an InputError naming it. ``aliases``
+    defaults to none for an answers file (``what="answers file"``) and :data:`ALIAS_BUDGET` otherwise.
     """
+    if aliases is None:
+        aliases = 0 if what == ANSWERS_FILE else ALIAS_BUDGET
     data = read_regular_file(path, what=what, max_bytes=max_bytes)
     try:
         text = data.decode("utf-8")

@@ -28,7 +28,6 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .yamlio import YamlDocument, parse_yaml
 
 # Plain words that YAML 1.1 readers (PyYAML, many editors) take as booleans or null, and numbers in
 # forms other than plain decimals: quoted, so every reader sees the text that was written.
@@ -42,6 +41,9 @@ def _yaml() -> YAML:
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long answer over several lines
     yaml.indent(mapping=2, sequence=4, offset=2)
+    # Never write anchors and aliases (a date shared by two provenance entries would get one):
+    # answers files may not contain them.
+    yaml.representer.ignore_aliases = lambda data: True
     return yaml
 
 
@@ -82,11 +84,6 @@ def dump_scalar(value: Any) -> str:
     """One value as YAML text, quoted where a reader would take it for something else."""
     text = dump_roundtrip({"v": to_yaml(value)})
     return text.removeprefix("v:").strip()
-
-
-def read_back(text: str, file: str) -> YamlDocument:
-    """``text`` read by policygen's reader (for checking a file before it replaces another)."""
-    return parse_yaml(text, file)
 
 
 # -- comments that belong above a key ------------------------------------------------------------
