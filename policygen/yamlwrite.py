@@ -28,7 +28,6 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-
 # Plain words that YAML 1.1 readers (PyYAML, many editors) take as booleans or null, and numbers in
 # forms other than plain decimals: quoted, so every reader sees the text that was written.
 _AMBIGUOUS = re.compile(
