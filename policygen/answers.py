@@ -36,7 +36,7 @@ from .questionnaire import (
     bundled_questionnaire,
     bundled_questionnaire_ids,
 )
-from .values import ValueProblem, check_value, is_empty, type_name
+from .values import ValueProblem, check_date_range, check_value, is_empty, type_name
 from .yamlio import YamlDocument, load_yaml_file, parse_yaml
 
 FORMAT_VERSION = 1
@@ -310,6 +310,12 @@ def _read_provenance(raw: Any, doc: YamlDocument, error: Callable[..., None]) ->
         elif at is not None and not isinstance(at, dt.date):
             error((*path, "at"), "'at' must be a date", "write it as YYYY-MM-DD")
             at = None
+        if at is not None:
+            try:
+                check_date_range(at)
+            except ValueProblem as exc:
+                error((*path, "at"), exc.message, exc.hint)
+                at = None
         texts = {key: str(entry[key]).strip() for key in ("by", "note", "clauses")
                  if isinstance(entry.get(key), (str, int, float)) and str(entry[key]).strip()}
         result[str(qid)] = Provenance(by=texts.get("by"), at=at, note=texts.get("note"),
