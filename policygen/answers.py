@@ -44,6 +44,7 @@ FORMAT_VERSION = 1
 EXTENDS_KEY = "extends"  # the base answers file this one builds on (consultancy baseline, client file)
 _HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft", EXTENDS_KEY}
 _PROVENANCE_KEYS = {"by", "at", "note", "clauses"}
+_UNKNOWN_REPORTED = 20  # answers to unknown questions reported one by one; the rest are counted
 
 Locator = Callable[[str], tuple[str | None, int | None]]  # question id -> (file, line) of its answer
 
@@ -259,14 +260,22 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
                 tuple(step.old.split(".", 1))) or None, key=step.old, severity="warning",
                 hint="run `policygen migrate` to save the file in the current form"))
     section_ids = [s.id for s in questionnaire.sections]
+    unknown = 0
+    reported = {p.key for p in result.problems}
     for qid, value in flat.items():
         key, _, qkey = qid.partition(".")
         section = questionnaire.section(key)
         if section is None:
-            if not any(p.key == key for p in result.problems):
-                error((key,), f"unknown section '{key}'", allowed_keys_hint(key, section_ids))
+            if key not in reported:
+                reported.add(key)
+                unknown += 1
+                if unknown <= _UNKNOWN_REPORTED:
+                    error((key,), f"unknown section '{key}'", allowed_keys_hint(key, section_ids))
             continue
         if questionnaire.question(qid) is None:
+            unknown += 1
+            if unknown > _UNKNOWN_REPORTED:
+                continue  # counted below; thousands of did-you-mean hints help nobody and cost seconds
             elsewhere = [q.qid for q in questionnaire.questions() if q.id == qkey]
             hint = (f"'{qkey}' belongs in section '{elsewhere[0].split('.')[0]}'" if elsewhere
                     else allowed_keys_hint(qkey, [q.id for q in section.questions]))
@@ -274,6 +283,9 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
             continue
         result.given[qid] = value
         result.lines[qid] = lines.get(qid, 0)
+    if unknown > _UNKNOWN_REPORTED:
+        error((), f"{unknown - _UNKNOWN_REPORTED:,} more answers to unknown questions",
+              "is this an answers file for this questionnaire?")
     for qid in provenance:
         if questionnaire.question(qid) is None:
             error((PROVENANCE_KEY, qid), f"provenance for '{qid}', which is not a question",

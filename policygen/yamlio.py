@@ -53,6 +53,7 @@ PURE_RETRY_CHARS = 100_000
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
 _COLLECTION_TAGS = {f"{_TAG}map", f"{_TAG}seq", "!"}
+_MAY_NOT_BE_TEXT = frozenset("0123456789+-.~nNtTfF")  # first characters of a null, boolean, number or date
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
@@ -241,13 +242,13 @@ class _Builder:
     def feed(self, event: Any) -> None:
         """Take one parser event."""
         kind = type(event).__name__
-        if kind == "DocumentStartEvent":
+        if kind == "ScalarEvent":
+            self._scalar(event)
+        elif kind == "DocumentStartEvent":
             self.documents += 1
             if self.documents > 1:
                 self.refuse(event, "the file holds more than one YAML document",
                             "remove the '---' line that starts the second one")
-        elif kind == "ScalarEvent":
-            self._scalar(event)
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             self._start(event, {} if kind == "MappingStartEvent" else [])
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
@@ -299,9 +300,15 @@ class _Builder:
         self._deliver(value, self._line(event), weight, shown=f"*{name}")
 
     def _scalar(self, event: Any) -> None:
+        text = str(event.value)
+        tag = event.tag
+        if tag is None and event.anchor is None and not _CONTROL_IN_VALUE.search(text):  # the common case
+            plain = bool(event.implicit[0])
+            self._deliver(self._resolve_plain(text, event) if plain else text, int(event.start_mark.line) + 1
+                          + self.offset, 1, plain=plain, shown=text)
+            return
         tag = self._tag(event)
         plain = bool(event.implicit[0]) and tag in (None, "!")
-        text = str(event.value)
         top = self.stack[-1] if self.stack else None
         as_key = top is not None and isinstance(top.value, dict) and top.key is None and not top.skip_value
         if tag is not None and tag != "!" and tag not in _SCALAR_TAGS:
@@ -320,6 +327,7 @@ class _Builder:
             assert bad is not None
             self.problem(event, f"a value contains a control character (U+{ord(bad.group()):04X})",
                          "remove it; write a line break as a new line, not an escape")
+            value = None  # never hand it on: a NUL in a path or a name breaks what reads it
         anchor = getattr(event, "anchor", None)
         if anchor is not None and not as_key:
             self.anchors[str(anchor)] = (value, 1)
@@ -327,6 +335,8 @@ class _Builder:
 
     def _resolve_plain(self, text: str, event: Any) -> Any:
         """A plain scalar by the YAML 1.2-style rules this reader keeps (see the module docstring)."""
+        if text and text[0] not in _MAY_NOT_BE_TEXT:
+            return text
         if _NULL.match(text):
             return None
         if text in _BOOL:
@@ -369,7 +379,7 @@ class _Builder:
             self.problem(line, "merge keys (<<) are not supported", "write the keys out in full", path)
             top.skip_value = True
             return
-        if not isinstance(key, str):
+        if not isinstance(key, str) or (plain and (_DATE.match(key) or _DATETIME.match(key))):
             self.problem(line, f"the key {shown or 'given as a list or group'} is not text",
                          f"put it in quotes ('{shown}':) if it is meant as a name" if shown
                          else "keys must be plain names", path)
