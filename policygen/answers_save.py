@@ -182,42 +182,46 @@ class _Updater:
             delete_key(header, "draft")
 
     def _position(self, mapping: CommentedMap, order: Sequence[str], key: str) -> int:
-        """Where ``key`` goes in ``mapping``: after the last key that comes before it in ``order``."""
+        """Where ``key`` goes in ``mapping``: after the last key that comes before it in ``order`` (keys
+        not in ``order`` are about to be deleted and do not count)."""
         rank = {name: index for index, name in enumerate(order)}
         mine = rank[key]
         position = 0
         for index, existing in enumerate(mapping):
-            if rank.get(existing, -1) < mine:
+            if existing in rank and rank[existing] < mine:
                 position = index + 1
         return position
 
     def sections(self, content: Content) -> None:
+        """Set each section's answers, then delete what is no longer wanted. Deleting last keeps the
+        comments that stood above a deleted key: they move to the key now before them."""
         questionnaire = content.questionnaire
-        section_ids = [s.id for s in questionnaire.sections]
-        for key in [k for k in self.root if k not in (HEADER_KEY, PROVENANCE_KEY) and k not in section_ids]:
-            delete_key(self.root, key)  # answers to sections this questionnaire no longer has
-        order = [HEADER_KEY, *section_ids, PROVENANCE_KEY]
+        order = [HEADER_KEY, *(s.id for s in questionnaire.sections), PROVENANCE_KEY]
+        keep = {HEADER_KEY, PROVENANCE_KEY}
         for section in questionnaire.sections:
             wanted = {q.id: content.answers[q.qid] for q in section.questions if q.qid in content.answers}
-            body = self.root.get(section.id)
-            plain = self.plain.get(section.id)
-            if not wanted:
-                if section.id in self.root:
-                    delete_key(self.root, section.id)
-                continue
-            if not isinstance(body, CommentedMap):
-                if section.id in self.root:
-                    delete_key(self.root, section.id)
-                body, plain = CommentedMap(), {}
-                insert_key(self.root, self._position(self.root, order, section.id), section.id, body,
-                           ("", section.title))
-            questions = [q.id for q in section.questions]
-            for key in [k for k in body if k not in wanted]:
-                delete_key(body, key)
-            prompts = {q.id: q.prompt for q in section.questions}
-            for key, value in wanted.items():
-                self._set(body, plain, key, value, index=self._position(body, questions, key),
-                          comment=(prompts[key],), indent=2)
+            if wanted:
+                keep.add(section.id)
+                self._section(section.id, section.title, [q.id for q in section.questions],
+                              {q.id: q.prompt for q in section.questions}, wanted, order)
+        for key in [k for k in self.root if k not in keep]:
+            delete_key(self.root, key)  # sections left without answers, or unknown to this questionnaire
+
+    def _section(self, section_id: str, title: str, questions: Sequence[str], prompts: Mapping[str, str],
+                 wanted: Mapping[str, Any], order: Sequence[str]) -> None:
+        body = self.root.get(section_id)
+        plain = self.plain.get(section_id)
+        if not isinstance(body, CommentedMap):
+            body, plain = CommentedMap(), {}
+            if section_id in self.root:
+                self.root[section_id] = body
+            else:
+                insert_key(self.root, self._position(self.root, order, section_id), section_id, body, ("", title))
+        for key, value in wanted.items():
+            self._set(body, plain, key, value, index=self._position(body, questions, key),
+                      comment=(prompts[key],), indent=2)
+        for key in [k for k in body if k not in wanted]:
+            delete_key(body, key)
 
     def provenance(self, content: Content) -> None:
         order = [q.qid for q in content.questionnaire.questions()]
@@ -233,8 +237,6 @@ class _Updater:
                 delete_key(self.root, PROVENANCE_KEY)
             body, plain = CommentedMap(), {}
             insert_key(self.root, len(self.root), PROVENANCE_KEY, body, _PROVENANCE_COMMENT)
-        for key in [k for k in body if k not in wanted]:
-            delete_key(body, key)
         for qid, fields in wanted.items():
             entry = body.get(qid)
             old = plain.get(qid) if isinstance(plain, dict) else None
@@ -251,3 +253,5 @@ class _Updater:
             for name in _PROVENANCE_FIELDS:
                 if name in fields:
                     self._set(entry, old, name, fields[name], index=self._position(entry, _PROVENANCE_FIELDS, name))
+        for key in [k for k in body if k not in wanted]:
+            delete_key(body, key)

@@ -25,7 +25,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
-from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 # Plain words that YAML 1.1 readers (PyYAML, many editors) take as booleans or null, and numbers in
@@ -33,6 +33,11 @@ from ruamel.yaml.tokens import CommentToken
 _AMBIGUOUS = re.compile(
     r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
     r"|~|null|Null|NULL|=|<<|[-+]?\.?[0-9][0-9_:.eExXoObB+-]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+# Text that is safer quoted than plain, whatever the emitter thinks: a leading indicator character, flow
+# punctuation and '?' (a provenance entry is a flow mapping, where YAML 1.1 readers stop at a '?'), and
+# ': ', ' #' or a final ':'.
+_NEEDS_QUOTES = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]|[,?\[\]{}\t]|: | #|:$")
 
 
 def _yaml() -> YAML:
@@ -63,8 +68,12 @@ def to_yaml(value: Any) -> Any:
     """``value`` (str, bool, int, float, date, list, dict) as a node that reads back as exactly ``value``."""
     if isinstance(value, str):
         if "\n" in value:
+            # A | block reads best; but with blank lines at its end ("keep" chomping) it would swallow the
+            # blank line before the next key, so such text is written in double quotes.
+            if value.endswith("\n\n") or not value.strip():
+                return DoubleQuotedScalarString(value)
             return LiteralScalarString(value)
-        if _AMBIGUOUS.match(value) or value != value.strip() or not value:
+        if _AMBIGUOUS.match(value) or value != value.strip() or not value or _NEEDS_QUOTES.search(value):
             return SingleQuotedScalarString(value)
         return value
     if isinstance(value, (list, tuple)):
@@ -108,7 +117,9 @@ def _get_comment(container: Any, key: Any) -> str:
 
 def _set_comment(container: Any, key: Any, text: str) -> None:
     entry = container.ca.items.setdefault(key, [None, None, None, None])
-    entry[_slot(container)] = CommentToken(text, CommentMark(0)) if text.strip() else None
+    old = entry[_slot(container)]
+    column = old.column if old is not None else 0  # keep an end-of-line comment where it stood
+    entry[_slot(container)] = CommentToken(text, CommentMark(column)) if text not in ("", "\n") else None
 
 
 def _split(comment: str) -> tuple[str, str]:
@@ -135,7 +146,7 @@ def insert_key(mapping: CommentedMap, index: int, key: str, value: Any, comment:
     holder, held = _tail(mapping, keys[index - 1])
     own, rest = _split(_get_comment(holder, held))
     _set_comment(holder, held, own + "\n" + comment_lines(comment, indent))
-    if rest.strip():
+    if rest:  # comments and blank lines that stood before the next key
         new_holder, new_held = _tail(mapping, key)
         _set_comment(new_holder, new_held, _get_comment(new_holder, new_held) or "\n" + rest)
 
@@ -146,7 +157,7 @@ def delete_key(mapping: CommentedMap, key: str) -> None:
     index = keys.index(key)
     _, rest = _split(_get_comment(*_tail(mapping, key)))
     del mapping[key]
-    if rest.strip() and index > 0:
+    if rest and index > 0:
         holder, held = _tail(mapping, keys[index - 1])
         current = _get_comment(holder, held)
         _set_comment(holder, held, (current if current.endswith("\n") else current + "\n") + rest)
