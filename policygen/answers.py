@@ -26,7 +26,7 @@ from typing import Any
 
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
-from .files import read_regular_file, write_file_atomically
+from .files import write_file_atomically
 from .migrations import Step, migrate
 from .questionnaire import (
     HEADER_KEY,
@@ -37,7 +37,7 @@ from .questionnaire import (
     bundled_questionnaire_ids,
 )
 from .values import ValueProblem, check_date_range, check_value, is_empty, type_name
-from .yamlio import YamlDocument, load_yaml_file, parse_yaml
+from .yamlio import YamlDocument, load_yaml_file, parse_yaml, read_text_file
 
 FORMAT_VERSION = 1
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
@@ -527,8 +527,7 @@ def read_answers_text(path: Path) -> tuple[str, YamlDocument] | None:
     never rewritten (that could lose what the person wrote)."""
     if not path.exists() and not path.is_symlink():
         return None
-    data = read_regular_file(path, what="answers file")
-    text = data.decode("utf-8", errors="replace")
+    text = read_text_file(path, what="answers file")
     doc = parse_yaml(text, str(path), aliases=0)
     if doc.problems:
         raise InputError(doc.problems, summary=f"{path} has problems; fix them first, nothing was written")

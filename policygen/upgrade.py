@@ -21,7 +21,7 @@ from .errors import InputError, Problem
 from .files import read_regular_file, write_file_atomically
 from .migrations import Step
 from .questionnaire import Questionnaire
-from .yamlio import load_yaml_file, parse_yaml
+from .yamlio import load_yaml_file, parse_yaml, read_text_file
 
 
 @dataclass
@@ -69,7 +69,7 @@ def migrate_file(path: Path, output: Path | None = None, questionnaire: Question
         extends = os.path.relpath(path.parent / extends, output.parent)
     original = read_regular_file(path, what="answers file")
     text = dump_answers(own, include_defaults=False, extends=extends if isinstance(extends, str) else None,
-                        original=original.decode("utf-8"))
+                        original=read_text_file(path, what="answers file"))
     _check_readable(text, path, questionnaire)
     if not in_place:
         assert output is not None
@@ -80,8 +80,8 @@ def migrate_file(path: Path, output: Path | None = None, questionnaire: Question
     backup = _keep_original(real, original, document.version)
     write_file_atomically(real, text)
     try:
-        _check_readable(read_regular_file(real, what="answers file").decode("utf-8"), real, questionnaire)
-    except (InputError, UnicodeDecodeError):
+        _check_readable(read_text_file(real, what="answers file"), real, questionnaire)
+    except InputError:
         os.replace(_copy_beside(backup, real), real)  # put the original back
         raise
     result.written = [real, backup]

@@ -149,14 +149,18 @@ def load_yaml_file(path: Path, *, what: str = "file", aliases: int | None = None
     """
     if aliases is None:
         aliases = 0 if what == ANSWERS_FILE else ALIAS_BUDGET
+    return parse_yaml(read_text_file(path, what=what, max_bytes=max_bytes), str(path), aliases=aliases)
+
+
+def read_text_file(path: Path, *, what: str = "file", max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``max_bytes``; anything else is an InputError."""
     data = read_regular_file(path, what=what, max_bytes=max_bytes)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError.single(f"{what} is not UTF-8 text", file=str(path), line=line,
                                 hint="save the file as UTF-8") from None
-    return parse_yaml(text, str(path), aliases=aliases)
 
 
 def _events(text: str, *, pure: bool) -> Iterator[Any]:
