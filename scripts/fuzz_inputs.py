@@ -59,6 +59,9 @@ def main() -> int:
                 counts["not located"] += 1
                 failures.append(f"seed {seed}: no location: {outcome.err[:300]}")
             slowest = max(slowest, (outcome.seconds, seed))
+            if (number + 1) % 1000 == 0:
+                print(f"... {number + 1} cases, {sum(counts.values())} counted, slowest {slowest[0]:.2f} s, "
+                      f"peak {_peak_mb():.0f} MB", flush=True)
     print(f"cases: {cases} (seeds {first}..{first + cases - 1}), {time.perf_counter() - started:.0f} s in all")
     for outcome, count in sorted(counts.items()):
         print(f"  {outcome}: {count}")
