@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
 
 from . import __version__
 from .answers import EXTENDS_KEY, FORMAT_VERSION, Answers, Provenance
@@ -87,7 +88,11 @@ def answers_text(content: Content, original: str | None = None, *, file: str = "
 
 def _render(content: Content, original: str | None, *, force: bool) -> str:
     plain = parse_yaml(original, "original", aliases=0).data if original is not None else None
-    root = load_roundtrip(original) if original is not None else None
+    try:
+        root = load_roundtrip(original) if original is not None else None
+    except (YAMLError, ValueError, KeyError, TypeError) as exc:  # what ruamel's constructors raise
+        raise AnswersNotSaved(f"the file cannot be updated in place ({exc})",
+                              hint="nothing was written; please report this with the answers file") from None
     if not isinstance(root, CommentedMap):
         root, plain = CommentedMap(), {}
         root.yaml_set_start_comment("\n".join(line.format(id=content.questionnaire.id) for line in _TOP_COMMENT))

@@ -279,3 +279,14 @@ def test_migrate_keeps_the_original_while_the_new_file_is_put_in_place(tmp_path:
         migrate_file(path, questionnaire=questionnaire)
     assert path.read_bytes() == original and (tmp_path / "answers.v1.yaml").read_bytes() == original
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]
+
+
+def test_migrate_carries_an_impossible_date_over_as_written(tmp_path: Path) -> None:
+    from policygen.questionnaire import load_questionnaire
+
+    questionnaire = load_questionnaire(MIGRATION / "questionnaire-v3.yaml")
+    path = tmp_path / "answers.yaml"
+    path.write_text((MIGRATION / "answers-v1.yaml").read_text(encoding="utf-8").replace(
+        "  kind: charity\n", "  kind: charity\n  size: 2027-02-30\n"), encoding="utf-8")
+    migrate_file(path, questionnaire=questionnaire)  # values are not judged by migrate: kept as written
+    assert _reads(path.read_text(encoding="utf-8"))["org"]["size"] == "2027-02-30"
