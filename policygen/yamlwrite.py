@@ -115,10 +115,15 @@ def dump_scalar(value: Any) -> str:
 def _tail(container: Any, key: Any) -> tuple[Any, Any]:
     """The container and key whose trailing comment follows ``container[key]`` in the file."""
     value = container[key]
-    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
+    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not _is_flow(value):
         container, key = value, (list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
         value = container[key]
     return container, key
+
+
+def _is_flow(collection: Any) -> bool:
+    """True for a collection written on one line (``{a: 1}``, ``[a, b]``): no comments go inside it."""
+    return bool(collection.fa.flow_style())
 
 
 def _slot(container: Any) -> int:
@@ -155,6 +160,8 @@ def insert_key(mapping: CommentedMap, index: int, key: str, value: Any, comment:
     before it and above the comments that stood before the key after it."""
     keys = list(mapping)
     mapping.insert(index, key, value)
+    if _is_flow(mapping):
+        return
     if index == 0:
         if comment:
             mapping.yaml_set_comment_before_after_key(key, before="\n".join(comment), indent=indent)

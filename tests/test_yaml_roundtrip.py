@@ -290,3 +290,14 @@ def test_migrate_carries_an_impossible_date_over_as_written(tmp_path: Path) -> N
         "  kind: charity\n", "  kind: charity\n  size: 2027-02-30\n"), encoding="utf-8")
     migrate_file(path, questionnaire=questionnaire)  # values are not judged by migrate: kept as written
     assert _reads(path.read_text(encoding="utf-8"))["org"]["size"] == "2027-02-30"
+
+
+def test_sections_written_on_one_line_stay_on_one_line() -> None:
+    original = ("policygen: {format: 1, questionnaire: every-type, questionnaire_version: 2}\n"
+                "org: {name: Acme Ltd, kind: company}   # on one line\npersonal: {may_mention: true}\n")
+    values = {"org.name": "Acme Ltd", "org.short_name": "Acme, Inc.", "org.kind": "company",
+              "personal.may_mention": True, "personal.nickname": "x: y", "policy.review_months": 6}
+    text = dump_answers(Answers(every_type(), values, frozenset(values)), original=original)
+    assert "org: {name: Acme Ltd, short_name: 'Acme, Inc.', kind: company} # on one line\n" in text
+    assert "personal: {may_mention: true, nickname: 'x: y'}\n" in text
+    assert _reads(text)["policy"] == {"review_months": 6}
