@@ -423,3 +423,10 @@ def _date_or_text(text: str) -> Any:
     except ValueError:
         return text
     return text
+
+
+def dump_scalar(value: Any) -> str:
+    """One value as YAML text (kept here for callers of the earlier API; see :mod:`policygen.yamlwrite`)."""
+    from .yamlwrite import dump_scalar as dump
+
+    return dump(value)

@@ -105,8 +105,12 @@ def to_yaml(value: Any) -> Any:
 
 
 def dump_scalar(value: Any) -> str:
-    """One value as YAML text, quoted where a reader would take it for something else."""
-    text = dump_roundtrip({"v": to_yaml(value)})
+    """One value as YAML text on one line (a list in brackets), quoted where a reader would take it for
+    something else."""
+    node = DoubleQuotedScalarString(value) if isinstance(value, str) and "\n" in value else to_yaml(value)
+    if isinstance(node, (CommentedSeq, CommentedMap)):
+        node.fa.set_flow_style()
+    text = dump_roundtrip({"v": node})
     return text.removeprefix("v:").strip()
 
 
