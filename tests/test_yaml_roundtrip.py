@@ -301,3 +301,12 @@ def test_sections_written_on_one_line_stay_on_one_line() -> None:
     assert "org: {name: Acme Ltd, short_name: 'Acme, Inc.', kind: company} # on one line\n" in text
     assert "personal: {may_mention: true, nickname: 'x: y'}\n" in text
     assert _reads(text)["policy"] == {"review_months": 6}
+
+
+@pytest.mark.parametrize("value", ["Sam Patel, Director", "no", 12, True, "2027-01-31", "a\nb", ["a", "b, c"], "?x"])
+def test_dump_scalar_writes_one_line_that_reads_back(value: Any) -> None:
+    from policygen.yamlio import dump_scalar
+
+    text = dump_scalar(value)
+    assert "\n" not in text
+    assert _reads(f"k: {text}\n")["k"] == value
