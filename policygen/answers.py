@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from . import __version__
 from .confine import confined_base
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
@@ -38,14 +37,15 @@ from .questionnaire import (
     bundled_questionnaire,
     bundled_questionnaire_ids,
 )
-from .values import ValueProblem, check_value, is_empty, type_name
-from .yamlio import YamlDocument, dump_scalar, load_yaml_file
+from .values import ValueProblem, check_date_range, check_value, is_empty, type_name
+from .yamlio import YamlDocument, load_yaml_file, parse_yaml, read_text_file
 
 FORMAT_VERSION = 1
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
 EXTENDS_KEY = "extends"  # the base answers file this one builds on (consultancy baseline, client file)
 _HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft", EXTENDS_KEY}
 _PROVENANCE_KEYS = {"by", "at", "note", "clauses"}
+_UNKNOWN_REPORTED = 20  # answers to unknown questions reported one by one; the rest are counted
 
 Locator = Callable[[str], tuple[str | None, int | None]]  # question id -> (file, line) of its answer
 
@@ -261,14 +261,22 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
                 tuple(step.old.split(".", 1))) or None, key=step.old, severity="warning",
                 hint="run `policygen migrate` to save the file in the current form"))
     section_ids = [s.id for s in questionnaire.sections]
+    unknown = 0
+    reported = {p.key for p in result.problems}
     for qid, value in flat.items():
         key, _, qkey = qid.partition(".")
         section = questionnaire.section(key)
         if section is None:
-            if not any(p.key == key for p in result.problems):
-                error((key,), f"unknown section '{key}'", allowed_keys_hint(key, section_ids))
+            if key not in reported:
+                reported.add(key)
+                unknown += 1
+                if unknown <= _UNKNOWN_REPORTED:
+                    error((key,), f"unknown section '{key}'", allowed_keys_hint(key, section_ids))
             continue
         if questionnaire.question(qid) is None:
+            unknown += 1
+            if unknown > _UNKNOWN_REPORTED:
+                continue  # counted below; thousands of did-you-mean hints help nobody and cost seconds
             elsewhere = [q.qid for q in questionnaire.questions() if q.id == qkey]
             hint = (f"'{qkey}' belongs in section '{elsewhere[0].split('.')[0]}'" if elsewhere
                     else allowed_keys_hint(qkey, [q.id for q in section.questions]))
@@ -276,6 +284,9 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
             continue
         result.given[qid] = value
         result.lines[qid] = lines.get(qid, 0)
+    if unknown > _UNKNOWN_REPORTED:
+        error((), f"{unknown - _UNKNOWN_REPORTED:,} more answers to unknown questions",
+              "is this an answers file for this questionnaire?")
     for qid in provenance:
         if questionnaire.question(qid) is None:
             error((PROVENANCE_KEY, qid), f"provenance for '{qid}', which is not a question",
@@ -312,6 +323,12 @@ def _read_provenance(raw: Any, doc: YamlDocument, error: Callable[..., None]) ->
         elif at is not None and not isinstance(at, dt.date):
             error((*path, "at"), "'at' must be a date", "write it as YYYY-MM-DD")
             at = None
+        if at is not None:
+            try:
+                check_date_range(at)
+            except ValueProblem as exc:
+                error((*path, "at"), exc.message, exc.hint)
+                at = None
         texts = {key: str(entry[key]).strip() for key in ("by", "note", "clauses")
                  if isinstance(entry.get(key), (str, int, float)) and str(entry[key]).strip()}
         result[str(qid)] = Provenance(by=texts.get("by"), at=at, note=texts.get("note"),
@@ -473,6 +490,11 @@ def _sources(answers: Answers, given: Mapping[str, Any], where: Mapping[str, tup
     return result
 
 
+def read_layers(path: Path, questionnaire: Questionnaire | None) -> tuple[list[_Layer], list[Problem]]:
+    """The answers file at ``path`` and the files it extends, base first, with problems in the chain."""
+    return _read_layers(path, questionnaire)
+
+
 def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tuple[Answers, list[Problem]]:
     """Load answers ready to render, with their warnings; raise InputError listing every error."""
     resolution = validate_answers_file(path, questionnaire)
@@ -482,64 +504,72 @@ def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tupl
 
 
 def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = None,
-                 include_defaults: bool = True, extends: str | None = None) -> str:
+                 include_defaults: bool = True, extends: str | None = None, original: str | None = None,
+                 only: Collection[str] | None = None) -> str:
     """The answers as a commented, hand-editable YAML answers file (stable output).
 
-    ``draft_sections`` marks the file as an unfinished interview's draft and lists the
-    sections walked so far. With ``include_defaults=False`` only answers that were given
-    are written, so defaults (and questions new in this questionnaire version) stay open
-    for the next interview.
+    ``original`` is the file's current text: it is updated in place, keeping its comments,
+    blank lines and key order (see :mod:`policygen.answers_save`). ``draft_sections``
+    marks the file as an unfinished interview's draft and lists the sections walked so
+    far. With ``include_defaults=False`` only answers that were given are written, so
+    defaults (and questions new in this questionnaire version) stay open for the next
+    interview; ``only`` limits the answers written to these question ids.
     """
-    questionnaire = answers.questionnaire
-    lines = [
-        f"# Answers to the policygen questionnaire '{questionnaire.id}'.",
-        "# Edit the values, then check them with: policygen validate THIS-FILE",
-        f"{HEADER_KEY}:",
-        f"  format: {FORMAT_VERSION}",
-        f"  questionnaire: {questionnaire.id}",
-        f"  questionnaire_version: {questionnaire.version}",
-        f"  generator: {dump_scalar(__version__)}",
-    ]
-    if extends:
-        lines.append(f"  {EXTENDS_KEY}: {dump_scalar(extends)}")
-    if draft_sections is not None:
-        lines.append(f"  draft: {{sections_done: [{', '.join(draft_sections)}]}}")
-    for section in questionnaire.sections:
-        body: list[str] = []
-        for question in section.questions:
-            value = answers.values.get(question.qid)
-            if question.qid not in answers.values or is_empty(value) or \
-                    (not include_defaults and question.qid not in answers.provided):
-                continue
-            body.append(f"  # {question.prompt}")
-            body.extend(_dump_entry(question.id, value))
-        if body:
-            lines += ["", f"# {section.title}", f"{section.id}:", *body]
-    if answers.provenance:
-        lines += ["", "# Who gave each answer, when, and why ('clauses' lets policygen notice when the",
-                  "# policy text an answer shapes has changed since).", f"{PROVENANCE_KEY}:"]
-        order = [q.qid for q in questionnaire.questions()]
-        for qid in sorted(answers.provenance, key=order.index):
-            entry = answers.provenance[qid]
-            fields = [f"{name}: {dump_scalar(value) if name != 'at' else value.isoformat()}"  # type: ignore[union-attr]
-                      for name, value in (("by", entry.by), ("at", entry.at), ("note", entry.note),
-                                          ("clauses", entry.clauses)) if value]
-            if fields:
-                lines.append(f"  {qid}: {{{', '.join(fields)}}}")
-    return "\n".join(lines) + "\n"
+    from .answers_save import answers_text, content_of
+
+    content = content_of(answers, draft_sections=draft_sections, include_defaults=include_defaults,
+                         extends=extends, only=only)
+    return answers_text(content, original)
 
 
-def _dump_entry(key: str, value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [f"  {key}:", *(f"    - {dump_scalar(item)}" for item in value)]
-    if isinstance(value, str) and "\n" in value:
-        return [f"  {key}: |-", *(f"    {line}" if line else "" for line in value.split("\n"))]
-    if isinstance(value, dt.date):
-        return [f"  {key}: {value.isoformat()}"]
-    return [f"  {key}: {dump_scalar(value)}"]
+def read_answers_text(path: Path) -> tuple[str, YamlDocument] | None:
+    """The text of an existing answers file about to be rewritten, and how it reads; None when there is
+    no file. Raises InputError when it cannot be read or has problems in its YAML: a broken file is
+    never rewritten (that could lose what the person wrote)."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    text = read_text_file(path, what="answers file")
+    doc = parse_yaml(text, str(path), aliases=0)
+    if doc.problems:
+        raise InputError(doc.problems, summary=f"{path} has problems; fix them first, nothing was written")
+    return text, doc
 
 
 def save_answers(path: Path, answers: Answers) -> None:
-    """Write the answers file atomically."""
-    write_file_atomically(path, dump_answers(answers))
+    """Write the answers file atomically.
 
+    An existing file is updated in place: its comments, blank lines and key order stay.
+    A file that extends a base keeps its ``extends`` and gets only its own answers: those
+    it already had, and those that now differ from what its base files say.
+    """
+    existing = read_answers_text(path)
+    if existing is None:
+        write_file_atomically(path, dump_answers(answers))
+        return
+    text, doc = existing
+    only = _own_answers(path, doc, answers)
+    write_file_atomically(path, dump_answers(answers, original=text, only=only))
+
+
+def _own_answers(path: Path, doc: YamlDocument, answers: Answers) -> set[str] | None:
+    """For a file that extends a base: the answers it should hold itself (None: all of them)."""
+    header = doc.data.get(HEADER_KEY) if isinstance(doc.data, dict) else None
+    extends = header.get(EXTENDS_KEY) if isinstance(header, dict) else None
+    if not isinstance(extends, str) or not extends.strip():
+        return None
+    layers, problems = _read_layers(Path(os.path.normpath(path.parent / extends)), answers.questionnaire)
+    errors = [p for layer in layers for p in layer.document.problems if p.is_error] + problems
+    if errors:
+        raise InputError(errors, summary=f"the base of {path} has problems; nothing was written")
+    below: dict[str, Any] = {}
+    for layer in layers:
+        below.update(layer.document.given)
+    own_given = read_answers_document(doc, answers.questionnaire).given
+    # What the layers would give without this session's changes (their answers, else the defaults).
+    before = resolve(answers.questionnaire, {**below, **own_given}).values
+
+    def differs(qid: str) -> bool:
+        return bool(before.get(qid) != answers.values[qid])
+
+    own = set(own_given)
+    return own | {qid for qid in answers.provided if qid in answers.values and differs(qid)}

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .answers import EXTENDS_KEY, Provenance, dump_answers, read_answers_document
+from .answers import EXTENDS_KEY, Provenance, dump_answers, read_answers_document, read_answers_text, read_layers
 from .errors import InputError
 from .files import write_file_atomically
 from .interview_state import InterviewState
@@ -104,18 +104,20 @@ def read_starting_point(path: Path, questionnaire: Questionnaire | None, load: L
     """
     doc = load_yaml_file(path, what="answers file")
     header = _header(doc)
-    if header.get(EXTENDS_KEY):
-        # Saving would write the base's answers into this file and drop 'extends'; refuse instead.
-        raise InputError.single(
-            f"{path} builds on {header[EXTENDS_KEY]} ('extends'); the interview edits a single answers file",
-            file=str(path), line=doc.line((HEADER_KEY, EXTENDS_KEY)), key=f"{HEADER_KEY}.{EXTENDS_KEY}",
-            hint="edit the file by hand and check it with `policygen validate --show-sources`, or run the "
-                 "interview on a copy without 'extends'")
     if questionnaire is None:
         named = header.get("questionnaire")
         questionnaire = load(named if isinstance(named, str) else DEFAULT_QUESTIONNAIRE)
     document = read_answers_document(doc, questionnaire)
-    given, problems = document.given, document.problems
+    given, problems, provenance = document.given, list(document.problems), document.provenance
+    extends = header.get(EXTENDS_KEY)
+    if isinstance(extends, str) and extends.strip():
+        # A layered file: start from every layer's answers; saving writes back only this file's own.
+        layers, layer_problems = read_layers(path, questionnaire)
+        problems = layer_problems + [p for layer in layers for p in layer.document.problems]
+        given, provenance = {}, {}
+        for layer in layers:
+            given.update(layer.document.given)
+            provenance.update(layer.document.provenance)
     unknown = _unknown_keys(doc, questionnaire)
     fatal = [p for p in problems if p.is_error and p.key not in unknown]
     if fatal:
@@ -128,12 +130,17 @@ def read_starting_point(path: Path, questionnaire: Questionnaire | None, load: L
         s for s in (done if isinstance(done, list) else []) if questionnaire.section(str(s)) is not None]
     changed = {qid: step.describe() for step in document.migration if step.kind in ("split", "value")
                for qid in step.new}
-    return StartingPoint(path, questionnaire, given, notes, sections_done, document.provenance, changed)
+    return StartingPoint(path, questionnaire, given, notes, sections_done, provenance, changed)
 
 
 def save_draft(path: Path, state: InterviewState) -> None:
-    """Write the draft atomically."""
-    write_file_atomically(path, dump_answers(state.draft_answers(), draft_sections=state.done))
+    """Write the draft atomically, updating the one there in place (a person may have added notes to it).
+
+    A draft that has become unreadable is not overwritten: the InputError names its problems.
+    """
+    existing = read_answers_text(path)
+    write_file_atomically(path, dump_answers(state.draft_answers(), draft_sections=state.done,
+                                             original=existing[0] if existing else None))
 
 
 def discard_draft(path: Path) -> None:

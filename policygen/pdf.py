@@ -184,7 +184,14 @@ def _creation_date() -> str:
     """The PDF's creation date (W3C format): SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        try:
+            if len(epoch) > 12:  # beyond the year 33,000: refuse before any arithmetic
+                raise ValueError(epoch)
+            moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise InputError.single(f"SOURCE_DATE_EPOCH={epoch[:20]} is not a time policygen can use",
+                                    key="SOURCE_DATE_EPOCH",
+                                    hint="set it to seconds since 1970 (e.g. `date +%s`), or unset it") from None
     else:
         moment = dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

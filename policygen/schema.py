@@ -1,5 +1,8 @@
 """The questionnaire as a JSON Schema for answers files (editor autocompletion and checks),
-and as a plain-text listing for a reviewer."""
+and as a plain-text listing for a reviewer.
+
+The schema states the same limits as the checks in :mod:`policygen.values`: each question's
+own ``min``/``max``, else the default maxima for numbers, texts, lists and list items."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from .answers import FORMAT_VERSION
 from .questionnaire import HEADER_KEY, Question, Questionnaire
-from .values import format_value
+from .values import ITEM_LIMIT, LIST_LIMIT, NUMBER_LIMIT, TEXT_LIMIT, format_value
 
 _STRING_FORMATS = {"email": "email", "url": "uri", "date": "date"}
 
@@ -20,23 +23,20 @@ def _question_schema(question: Question) -> dict[str, Any]:
         schema["type"] = "boolean"
     elif kind == "number":
         schema["type"] = "number"
-        if rules.min is not None:
-            schema["minimum"] = rules.min
-        if rules.max is not None:
-            schema["maximum"] = rules.max
+        schema["minimum"] = rules.min if rules.min is not None else -NUMBER_LIMIT
+        schema["maximum"] = rules.max if rules.max is not None else NUMBER_LIMIT
     elif kind == "choice":
         schema["enum"] = question.choice_values()
         schema["description"] += "\n\n" + "\n".join(f"{c.value}: {c.label}" for c in question.choices)
     elif kind in ("multichoice", "list"):
         items: dict[str, Any] = ({"enum": question.choice_values()} if kind == "multichoice"
-                                 else {"type": "string", "minLength": 1})
+                                 else {"type": "string", "minLength": 1, "maxLength": ITEM_LIMIT})
         if rules.pattern and kind == "list":
             items["pattern"] = rules.pattern
         schema.update(type="array", items=items, uniqueItems=True)
         if rules.min is not None:
             schema["minItems"] = int(rules.min)
-        if rules.max is not None:
-            schema["maxItems"] = int(rules.max)
+        schema["maxItems"] = int(rules.max) if rules.max is not None else LIST_LIMIT
     else:
         schema["type"] = "string"
         if kind in _STRING_FORMATS:
@@ -45,8 +45,10 @@ def _question_schema(question: Question) -> dict[str, Any]:
             schema["pattern"] = rules.pattern
         if kind == "text" and rules.min is not None:
             schema["minLength"] = int(rules.min)
-        if kind == "text" and rules.max is not None:
-            schema["maxLength"] = int(rules.max)
+        if kind == "text":
+            schema["maxLength"] = int(rules.max) if rules.max is not None else TEXT_LIMIT
+        elif kind != "date":
+            schema["maxLength"] = ITEM_LIMIT
     if question.default is not None:
         default = question.default
         schema["default"] = default.isoformat() if hasattr(default, "isoformat") else default

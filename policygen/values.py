@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -23,6 +24,16 @@ _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _URL_CHARS = re.compile(r"^[^\s<>\"'`\\]+$")
+#: Dates an answer may hold: far enough either way for any policy, near enough that date arithmetic
+#: (a review date years later) cannot overflow.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+#: Limits for questions that state none: numbers, characters of text, items in a list and
+#: characters of each item (the JSON Schema states the same, see policygen.schema).
+NUMBER_LIMIT = 1_000_000
+TEXT_LIMIT = 5_000
+LIST_LIMIT = 200
+ITEM_LIMIT = 500
 _TRUE = {"y", "yes", "true", "t", "1"}
 _FALSE = {"n", "no", "false", "f", "0"}
 
@@ -60,10 +71,31 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def _text(value: Any, what: str = "text") -> str:
+def as_written(value: Any) -> str:
+    """A value as it would be written in a YAML file, to quote it back in a message (``250``,
+    ``true``, ``2027-01-31``, ``'text'``, ``[a, b]``)."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"'{shown}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float, dt.date)):
+        return str(value) if not isinstance(value, dt.date) else value.isoformat()
+    if isinstance(value, list):
+        inner = ", ".join(as_written(item).strip("'") for item in value[:5])
+        return f"[{inner}{', ...' if len(value) > 5 else ''}]"
+    return type_name(value)
+
+
+def _text(value: Any, what: str = "text", limit: int = TEXT_LIMIT) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueProblem(f"expected {what}, got {type_name(value)}",
                            "put the answer in quotes if it is meant as text")
+    if len(str(value)) > limit:
+        raise ValueProblem(f"the text is {len(str(value)):,} characters long; the most is {limit:,}",
+                           "shorten it")
     return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
 
 
@@ -92,9 +124,8 @@ def _choice(question: Question, value: Any) -> str:
                 raise ValueProblem(f"'{value}' is a label, not a choice value",
                                    f"write '{choice.value}'")
     from .errors import did_you_mean
-    shown = value if isinstance(value, str) else type_name(value)
     close = did_you_mean(value, values) if isinstance(value, str) else None
-    raise ValueProblem(f"'{shown}' is not one of the choices",
+    raise ValueProblem(f"{as_written(value)} is not one of the choices",
                        (close + " " if close else "") + "choose one of: " + ", ".join(values))
 
 
@@ -106,14 +137,17 @@ def check_value(question: Question, value: Any) -> Any:
     kind = question.type
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise ValueProblem(f"expected true or false, got {type_name(value)}",
+            raise ValueProblem(f"expected true or false, got {as_written(value)}",
                                "write true or false (without quotes)")
         return value
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueProblem(f"expected a number, got {type_name(value)}",
+            raise ValueProblem(f"expected a number, got {as_written(value)}",
                                "write digits only, without quotes or units")
         _check_bounds(question, value, "")
+        if abs(value) > NUMBER_LIMIT or value != value:
+            raise ValueProblem(f"{as_written(value)} is out of range",
+                               f"give a number from {-NUMBER_LIMIT:,} to {NUMBER_LIMIT:,}")
         return value
     if kind == "date":
         return _date(question, value)
@@ -123,8 +157,12 @@ def check_value(question: Question, value: Any) -> Any:
         if not isinstance(value, list):
             raise ValueProblem(f"expected a list, got {type_name(value)}",
                                "write one item per line, each starting with '- ', or [a, b]")
-        items = [_choice(question, item) if kind == "multichoice" else _text(item) for item in value]
-        repeated = sorted({item for item in items if items.count(item) > 1})
+        if question.validation.max is None and len(value) > LIST_LIMIT:
+            raise ValueProblem(f"the list has {len(value):,} items; the most is {LIST_LIMIT:,}", "shorten the list")
+        items = [_choice(question, item) if kind == "multichoice" else _text(item, limit=ITEM_LIMIT)
+                 for item in value]
+        counts = Counter(items)  # one pass: a list of 80,000 items must not cost 80,000 squared
+        repeated = sorted(item for item, count in counts.items() if count > 1)
         if repeated:
             raise ValueProblem(f"'{repeated[0]}' is listed twice", "list each item once")
         if kind == "list":
@@ -132,13 +170,16 @@ def check_value(question: Question, value: Any) -> Any:
                 _check_pattern(question, item)
         _check_bounds(question, len(items), " items")
         return items
-    text = _text(value)
+    text = _text(value, limit=max(TEXT_LIMIT, int(question.validation.max or 0)))
     if kind == "email" and not _EMAIL.match(text):
         raise ValueProblem(f"'{text}' is not an email address", "write it as name@example.org")
     if kind == "url":
         text = _url(text)
     if kind == "text":
         _check_bounds(question, len(text), " characters")
+    elif len(text) > ITEM_LIMIT:
+        raise ValueProblem(f"{as_written(text)} is {len(text):,} characters long; the most is {ITEM_LIMIT:,}",
+                           "shorten it")
     _check_pattern(question, text)
     return text
 
@@ -162,8 +203,17 @@ def _date(question: Question, value: Any) -> dt.date:
             raise ValueProblem(f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2027-01-31") \
                 from None
     if not isinstance(value, dt.date):
-        raise ValueProblem(f"expected a date, got {type_name(value)}", "write it as YYYY-MM-DD")
+        raise ValueProblem(f"expected a date, got {as_written(value)}", "write it as YYYY-MM-DD")
+    check_date_range(value)
     _check_bounds(question, value, "")
+    return value
+
+
+def check_date_range(value: dt.date) -> dt.date:
+    """``value`` if it lies between :data:`EARLIEST_DATE` and :data:`LATEST_DATE`; else a ValueProblem."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueProblem(f"{value.isoformat()} is out of range",
+                           f"give a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}")
     return value
 
 

@@ -180,4 +180,5 @@ def test_a_dangling_brand_link_in_a_batch_client_is_an_error(cli, tmp_path: Path
     (client / "brand.yaml").symlink_to(tmp_path / "gone.yaml")
     result = cli("batch", client, "-f", "md", "-j", "1", "-o", tmp_path / "out")
     assert result.code == 2
-    assert "brand.yaml" in result.err and "brand file not found" in result.err and "acme: failed" in result.err
+    assert "brand.yaml" in result.err and "acme: failed" in result.err
+    assert "is a link to a file that does not exist" in result.err

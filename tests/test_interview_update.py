@@ -196,26 +196,6 @@ def test_nothing_due_says_so_and_goes_to_the_review(tmp_path: Path) -> None:
     assert "Nothing is due" in port.text()
 
 
-def _can_save_a_comma_in_a_flow_mapping() -> bool:
-    """True once answers files are written by a real YAML library (the yaml branch of issue 11):
-    a 'by' with a comma, saved and read back with the public functions, is still one value."""
-    import tempfile
-
-    from policygen.answers import resolve
-
-    answers = resolve(every_type(), {"org.name": "A", "org.kind": "company", "org.places": ["uk"],
-                                     "policy.contact": "a@b.example", "policy.effective_date": "2027-01-01"},
-                      provenance={"org.name": Provenance(by="a, b")}).answers
-    assert answers is not None
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "answers.yaml"
-        save_answers(path, answers)
-        read = validate_answers_file(path, every_type()).answers
-        return read is not None and read.provenance.get("org.name") == Provenance(by="a, b")
-
-
-@pytest.mark.xfail(not _can_save_a_comma_in_a_flow_mapping(), strict=True,
-                   reason="a 'by' with a comma needs the ruamel.yaml saver from the yaml branch")
 def test_the_command_from_the_issue_keeps_the_file_valid(cli, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     answers = tmp_path / "answers.yaml"

@@ -90,14 +90,31 @@ def test_render_uses_the_merged_answers(cli, tmp_path: Path) -> None:
     assert "**Acme Tools, Inc.**" in text and "You may connect with customers on your personal accounts" in text
 
 
-def test_the_interview_refuses_to_flatten_a_layered_file(tmp_path: Path) -> None:
-    import pytest
+def test_the_interview_updates_a_layered_file_in_place_writing_only_its_own_answers(tmp_path: Path) -> None:
+    import datetime as dt
+    import shutil
 
-    from policygen.draft import read_starting_point
-    from policygen.errors import InputError
-    from policygen.questionnaire import bundled_questionnaire
+    from interview_support import ScriptedPort
 
-    with pytest.raises(InputError) as info:
-        read_starting_point(CLIENT, None, bundled_questionnaire)
-    [problem] = info.value.problems
-    assert problem.line == 6 and "the interview edits a single answers file" in problem.message
+    from policygen.interview import InterviewOptions, run_interview
+
+    shutil.copytree(LAYERS, tmp_path / "layers")
+    client = tmp_path / "layers" / "clients" / "acme" / "answers.yaml"
+    before = client.read_text(encoding="utf-8")
+    script = {"org.name": ["Acme Tools, Inc."], "personal.work_time": ["breaks"],
+              "interview:review": ["interview:save"], "interview:render": [False]}
+    port = ScriptedPort(script, enter_for_rest=True)
+    with answers_root(tmp_path / "layers"):  # the base lies outside the client's folder: widen the root
+        run_interview(InterviewOptions(previous=client, review_all=True, today=dt.date(2027, 12, 1), by="Ana"),
+                      port)
+    assert "org.kind" in port.asked  # the baseline's answers are asked too, pre-filled
+    after = client.read_text(encoding="utf-8")
+    assert after.startswith("# A client: builds on the consultancy baseline and sets what is its own.\n")
+    assert "  extends: ../../consultancy/baseline.yaml\n" in after
+    assert "work_time: breaks" in after and "work_time: reasonable" not in after
+    assert "size:" not in after  # a default confirmed unchanged is not written into the layer
+    assert "kind:" not in after  # the baseline's answer, confirmed unchanged, stays in the baseline
+    with answers_root(tmp_path / "layers"):
+        answers, _ = load_answers(client)
+    assert answers.get("org.kind") == "company" and answers.get("personal.work_time") == "breaks"
+    assert before.count("\n") <= after.count("\n")
