@@ -181,6 +181,10 @@ _WORDING: list[tuple[re.Pattern[str], str, Any]] = [
 ]
 
 
+# Roles that only a larger organisation has; a small one has them only if it names them.
+_BIG_ORGANISATION_ROLES = ("Head of Communications", "IT team")
+
+
 def _wording_problems(text: str, context: Any) -> list[str]:
     return [f"{message}: ...{m.group(0)}..." for pattern, message, applies in _WORDING if applies(context)
             for m in [pattern.search(text)] if m]
@@ -212,6 +216,8 @@ def check_organisation(given: dict[str, Any]) -> list[str]:
     problems += [f"law name from elsewhere: {p}" for p in _law_problems(f"{titles}\n{body}\n{summary}", tags)]
     problems += [f"decision stated two ways: {p}" for p in _decision_problems(policy, summary, decisions)]
     problems += [f"wording: {p}" for p in _wording_problems(f"{titles}\n{body}\n{summary}", context)]
+    problems += [f"a role nobody named in a small organisation: {role}" for role in _BIG_ORGANISATION_ROLES
+                 if context["org"].size == "small" and role in body and not any(role in str(v) for v in given.values())]
     problems += [f"unresolved reference: {phrase}" for phrase, supplied in _REFERENCES
                  if phrase in squash(body) and not supplied(policy, ids)]
     for clause in policy.clauses():
@@ -311,6 +317,9 @@ MODULE_COMBINATIONS: list[dict[str, Any]] = [
     {"org.jurisdictions": ["au"], "org.sectors": ["media"], "org.kind": "company", "media.newsgathering": False,
      "scope.serves_public": False},
     {"org.jurisdictions": ["other"], "org.other_places": []},
+    {"org.jurisdictions": ["other"], "org.other_places": ["New Zealand"], "org.size": "small", "org.kind": "company",
+     "comms.lead": None, "comms.team": None, "comms.it_team": None, "policy.people_team": None,
+     "official.approver": None, "policy.owner": None, "official.client_accounts": True},
 ]
 
 
