@@ -176,6 +176,8 @@ _WORDING: list[tuple[re.Pattern[str], str, Any]] = [
     (re.compile(r"(?<!the )\bNetherlands\b"), "'Netherlands' without 'the'", lambda c: True),
     (re.compile(r"if you work in [A-Z][^.,]*? and [A-Z]"), "'if you work in A and B' (read: A or B)",
      lambda c: True),
+    (re.compile(r"under public records law"), "the US term for access to records outside the US",
+     lambda c: "us" not in c["org"].jurisdictions),
     (re.compile(r"bring in new customers"), "'customers' where the organisation named the people it serves",
      lambda c: "customers" not in str(c["scope"].client_term)),
 ]
@@ -299,7 +301,8 @@ MODULE_COMBINATIONS: list[dict[str, Any]] = [
     # a US company with works councils in France and the Netherlands, a US state university
     # with a medical school, a nonprofit newsroom in Spain.
     {"org.jurisdictions": ["uk"], "org.kind": "public_body", "org.sectors": ["healthcare"]},
-    {"org.jurisdictions": ["au"], "org.kind": "public_body", "org.au_states": ["nsw", "act"]},
+    {"org.jurisdictions": ["au"], "org.kind": "public_body", "org.au_states": ["nsw", "act"], "public.records_law": None},
+    {"org.jurisdictions": ["ca"], "org.kind": "public_body", "org.ca_provinces": ["bc"], "public.records_law": None},
     {"org.jurisdictions": ["au"], "org.kind": "nonprofit", "org.au_states": ["vic"], "data.crm": True},
     {"org.jurisdictions": ["us", "eu"], "org.kind": "company", "org.sectors": ["listed"],
      "org.eu_countries": ["fr", "nl"], "org.staff_body": "the works councils"},
