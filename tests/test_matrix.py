@@ -121,6 +121,22 @@ _REFERENCES: list[tuple[str, Any]] = [
 ]
 
 
+def _list_slips(text: str) -> list[str]:
+    """Lists punctuated as one sentence ("...;" items) whose last item does not end it, or
+    whose earlier items do."""
+    found = []
+    items: list[str] = []
+    for line in [*text.split("\n"), ""]:
+        if line.startswith("- "):
+            items.append(line.rstrip())
+            continue
+        if len(items) > 1 and any(item.endswith(";") for item in items):
+            found += [f"list ends with ';': {items[-1][-40:]}"] if not items[-1].endswith(".") else []
+            found += [f"list item ends a sentence mid-list: {i[-40:]}" for i in items[:-1] if i.endswith(".")]
+        items = []
+    return found
+
+
 def _run_ons(text: str) -> list[str]:
     """Lines that Markdown would join to the paragraph or list item before them."""
     found = [m.group(0) for m in _RUN_TOGETHER.finditer(text)]
@@ -224,6 +240,7 @@ def check_organisation(given: dict[str, Any]) -> list[str]:
                  if phrase in squash(body) and not supplied(policy, ids)]
     for clause in policy.clauses():
         problems += [f"run-on in {clause.id}: {r}" for r in _run_ons(clause.text)]
+        problems += [f"in {clause.id}: {r}" for r in _list_slips(clause.text)]
     problems += [f"leftover {m.group(0)!r}" for m in _ARTEFACTS.finditer(body)]
     grade = reading(body).grade
     if grade > TARGET_GRADE:
@@ -339,6 +356,8 @@ def test_the_checks_catch_each_defect() -> None:
     assert _run_ons("Free to talk about working conditions.\nOn your personal accounts:")
     assert _run_ons("as described above.- **Work devices.** Our IT team")
     assert not _run_ons("A paragraph.\n\n- a list item\n- another\n  - nested")
+    assert _list_slips("We remove comments that:\n\n- are spam;\n- are obscene;\n\nNext.")
+    assert not _list_slips("We remove comments that:\n\n- are spam;\n- are obscene.\n\nNext.")
 
 
 @pytest.mark.slow
