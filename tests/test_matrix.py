@@ -110,6 +110,8 @@ _RUN_TOGETHER = re.compile(r"[.!?:]- |[a-z][.!?][A-Z][a-z]")
 _REFERENCES: list[tuple[str, Any]] = [
     ("our IT policy", lambda p, ids: False),
     ("change log at the end", lambda p, ids: False),
+    ("our crisis plan", lambda p, ids: False),
+    ("our editorial code", lambda p, ids: False),
     ("rules for our sector", lambda p, ids: any(s.id == "sector" for s in p.sections)),
     ("section on public service", lambda p, ids: any(s.id == "public" for s in p.sections)),
     ("section on monitoring", lambda p, ids: "monitoring.what-we-monitor" in ids),
