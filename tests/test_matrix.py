@@ -320,7 +320,8 @@ MODULE_COMBINATIONS: list[dict[str, Any]] = [
     # a US company with works councils in France and the Netherlands, a US state university
     # with a medical school, a nonprofit newsroom in Spain.
     {"org.jurisdictions": ["uk"], "org.kind": "public_body", "org.sectors": ["healthcare"]},
-    {"org.jurisdictions": ["au"], "org.kind": "public_body", "org.au_states": ["nsw", "act"], "public.records_law": None},
+    {"org.jurisdictions": ["au"], "org.kind": "public_body", "org.au_states": ["nsw", "act"],
+     "public.records_law": None},
     {"org.jurisdictions": ["ca"], "org.kind": "public_body", "org.ca_provinces": ["bc"], "public.records_law": None},
     {"org.jurisdictions": ["au"], "org.kind": "nonprofit", "org.au_states": ["vic"], "data.crm": True},
     {"org.jurisdictions": ["us", "eu"], "org.kind": "company", "org.sectors": ["listed"],
