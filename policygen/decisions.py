@@ -32,6 +32,7 @@ DECISION_INPUTS: dict[str, frozenset[str]] = {
     "praise_needs_approval": frozenset({"org.sectors", "finance.firm_type"}),
     "other_monitoring": frozenset({"monitoring.other"}),
     "data_places": frozenset({"org.jurisdictions", "org.eu_countries"}),
+    "data_places_or": frozenset({"org.jurisdictions", "org.eu_countries"}),
     "unserved_places": frozenset({"org.jurisdictions", "org.eu_countries", "org.other_places"}),
 }
 # EU countries whose own rules the library has (works councils that must agree to monitoring);
@@ -47,6 +48,8 @@ _CHANNELS = (
     ("social media messages", ("social media message", "linkedin message", "direct message")),
 )
 _SECTORS_WITH_PRIVATE_CLIENTS = ("healthcare", "finance", "education")
+# EU countries whose English name takes "the" in running text ("in the Netherlands").
+_ARTICLE = {"nl": "the "}
 
 
 class _Section:
@@ -94,6 +97,7 @@ def decide(context: Mapping[str, Any]) -> SimpleNamespace:
         agreed_with_staff=bool(staff_body and org.agreed),
         other_monitoring=list(monitoring.other or []),
         data_places=_data_places(org, context.get("labels", {})),
+        data_places_or=_data_places(org, context.get("labels", {}), "or"),
         unserved_places=unserved_places(org, context.get("labels", {})),
     )
 
@@ -126,13 +130,16 @@ def unserved_places(org: Any, labels: Mapping[str, Any]) -> list[str]:
     return places
 
 
-def _data_places(org: Any, labels: Mapping[str, Any]) -> str:
+def _data_places(org: Any, labels: Mapping[str, Any], conjunction: str = "and") -> str:
     """Where UK or EU data protection law applies to the organisation, in words: "the United
-    Kingdom and Ireland", or "the European Union" when no EU country is named."""
+    Kingdom and Ireland", or "the European Union" when no EU country is named. With
+    ``conjunction="or"`` it reads after "if you work in"."""
     places = ["the United Kingdom"] if "uk" in (org.jurisdictions or ()) else []
     if "eu" in (org.jurisdictions or ()):
+        codes = list(org.eu_countries or ())
         named = list(getattr(labels.get("org"), "eu_countries", None) or [])
-        places += named or ["the European Union"]
+        places += [_ARTICLE.get(code, "") + name for code, name in zip(codes, named, strict=False)] \
+            or ["the European Union"]
     if len(places) <= 1:
         return "".join(places)
-    return ", ".join(places[:-1]) + " and " + places[-1]
+    return ", ".join(places[:-1]) + f" {conjunction} " + places[-1]

@@ -52,7 +52,9 @@ TOGGLES: list[dict[str, Any]] = [
     {"personal.may_mention_employer": False, "monitoring.devices": False, "official.retention": "schedule",
      "official.client_accounts": True, "policy.changes": ["New rules on AI"]},
     {"scope.serves_public": True, "official.paid_promotion": False, "org.unionised": True,
-     "org.staff_body": "the Staff Union", "org.agreed": True, "policy.ethics_contact": "Ethics Office"},
+     "org.staff_body": "the Staff Union", "org.agreed": True, "policy.ethics_contact": "Ethics Office",
+     # None: the questionnaire's defaults, not the demo's answers
+     "measure.goals": None, "scope.client_term": None, "personal.client_connections": None},
 ]
 
 
@@ -108,6 +110,8 @@ _RUN_TOGETHER = re.compile(r"[.!?:]- |[a-z][.!?][A-Z][a-z]")
 _REFERENCES: list[tuple[str, Any]] = [
     ("our IT policy", lambda p, ids: False),
     ("change log at the end", lambda p, ids: False),
+    ("our crisis plan", lambda p, ids: False),
+    ("our editorial code", lambda p, ids: False),
     ("rules for our sector", lambda p, ids: any(s.id == "sector" for s in p.sections)),
     ("section on public service", lambda p, ids: any(s.id == "public" for s in p.sections)),
     ("section on monitoring", lambda p, ids: "monitoring.what-we-monitor" in ids),
@@ -117,6 +121,22 @@ _REFERENCES: list[tuple[str, Any]] = [
     ("as described above", lambda p, ids: "data.listening" in ids),
     ("the training described above", lambda p, ids: "comms.skills-and-training" in ids),
 ]
+
+
+def _list_slips(text: str) -> list[str]:
+    """Lists punctuated as one sentence ("...;" items) whose last item does not end it, or
+    whose earlier items do."""
+    found = []
+    items: list[str] = []
+    for line in [*text.split("\n"), ""]:
+        if line.startswith("- "):
+            items.append(line.rstrip())
+            continue
+        if len(items) > 1 and any(item.endswith(";") for item in items):
+            found += [f"list ends with ';': {items[-1][-40:]}"] if not items[-1].endswith(".") else []
+            found += [f"list item ends a sentence mid-list: {i[-40:]}" for i in items[:-1] if i.endswith(".")]
+        items = []
+    return found
 
 
 def _run_ons(text: str) -> list[str]:
@@ -155,10 +175,41 @@ def _decision_problems(policy: Policy, summary: str, decisions: Any) -> list[str
     wrong(not decisions.consent_to_identify and "without their written consent" in text.replace(
         "unless the patient has agreed in writing", ""), "consent to identify where the people served are the public")
     wrong(bool(decisions.impartial_roles) != ("treat all sides fairly" in text), "impartial roles stated two ways")
+    wrong(not decisions.consent_to_identify and "Discuss the affairs of" in summary,
+          "summary forbids discussing the public's affairs, which the policy allows")
+    roles = decisions.impartial_roles
+    wrong(len(roles) > 1 and f"one of {roles[-2]} and {roles[-1]}" in summary,
+          "summary joins impartial roles with 'and' where a reader is one of them")
+    wrong(decisions.journalism and "speak up on our issues" in text,
+          "a newsroom with impartial journalism lists campaigning among its goals")
     for channel in decisions.approved_channels:
         for banned in decisions.unapproved_channels:
             wrong(banned.split()[0] in channel.lower(), f"'{channel}' both approved and banned")
     return problems
+
+
+# Words and names that read wrongly for some readers or places, with what is wrong.
+_WORDING: list[tuple[re.Pattern[str], str, Any]] = [
+    (re.compile(r"\bcarers?\b"), "British 'carer' in a US policy", lambda c: c["org"].language == "en-US"),
+    (re.compile(r"(?<!the )\bNetherlands\b"), "'Netherlands' without 'the'", lambda c: True),
+    (re.compile(r"if you work in [A-Z][^.,]*? and [A-Z]"), "'if you work in A and B' (read: A or B)",
+     lambda c: True),
+    (re.compile(r"(?:the people we support|members of the public) you are connected"),
+     "a relative clause after a name that already has one", lambda c: True),
+    (re.compile(r"under public records law"), "the US term for access to records outside the US",
+     lambda c: "us" not in c["org"].jurisdictions),
+    (re.compile(r"bring in new customers"), "'customers' where the organisation named the people it serves",
+     lambda c: "customers" not in str(c["scope"].client_term)),
+]
+
+
+# Roles that only a larger organisation has; a small one has them only if it names them.
+_BIG_ORGANISATION_ROLES = ("Head of Communications", "IT team")
+
+
+def _wording_problems(text: str, context: Any) -> list[str]:
+    return [f"{message}: ...{m.group(0)}..." for pattern, message, applies in _WORDING if applies(context)
+            for m in [pattern.search(text)] if m]
 
 
 def _law_problems(policy_md: str, tags: frozenset[str]) -> list[str]:
@@ -186,10 +237,14 @@ def check_organisation(given: dict[str, Any]) -> list[str]:
     titles = "\n".join(clause.title for clause in policy.clauses())
     problems += [f"law name from elsewhere: {p}" for p in _law_problems(f"{titles}\n{body}\n{summary}", tags)]
     problems += [f"decision stated two ways: {p}" for p in _decision_problems(policy, summary, decisions)]
+    problems += [f"wording: {p}" for p in _wording_problems(f"{titles}\n{body}\n{summary}", context)]
+    problems += [f"a role nobody named in a small organisation: {role}" for role in _BIG_ORGANISATION_ROLES
+                 if context["org"].size == "small" and role in body and not any(role in str(v) for v in given.values())]
     problems += [f"unresolved reference: {phrase}" for phrase, supplied in _REFERENCES
                  if phrase in squash(body) and not supplied(policy, ids)]
     for clause in policy.clauses():
         problems += [f"run-on in {clause.id}: {r}" for r in _run_ons(clause.text)]
+        problems += [f"in {clause.id}: {r}" for r in _list_slips(clause.text)]
     problems += [f"leftover {m.group(0)!r}" for m in _ARTEFACTS.finditer(body)]
     grade = reading(body).grade
     if grade > TARGET_GRADE:
@@ -260,7 +315,27 @@ MODULE_COMBINATIONS: list[dict[str, Any]] = [
      "org.us_states": ["ca", "ny"]},
     {"org.jurisdictions": ["us"], "org.kind": "public_body", "org.public_level": "local",
      "org.us_states": ["ca", "ny"], "personal.impartial_roles": True},
-    {"org.jurisdictions": ["uk"], "org.kind": "public_body", "personal.impartial_roles": True},
+    {"org.jurisdictions": ["uk"], "org.kind": "public_body", "personal.impartial_roles": True,
+     "personal.impartial_which": ["our spokespeople", "staff who run elections"], "scope.serves_public": True,
+     "personal.client_connections": "allowed"},
+    # Found in review: a UK healthcare public body, an Australian state agency and nonprofit,
+    # a US company with works councils in France and the Netherlands, a US state university
+    # with a medical school, a nonprofit newsroom in Spain.
+    {"org.jurisdictions": ["uk"], "org.kind": "public_body", "org.sectors": ["healthcare"]},
+    {"org.jurisdictions": ["au"], "org.kind": "public_body", "org.au_states": ["nsw", "act"],
+     "public.records_law": None},
+    {"org.jurisdictions": ["ca"], "org.kind": "public_body", "org.ca_provinces": ["bc"], "public.records_law": None},
+    {"org.jurisdictions": ["au"], "org.kind": "nonprofit", "org.au_states": ["vic"], "data.crm": True,
+     "scope.client_term": None, "personal.client_connections": None},
+    {"org.jurisdictions": ["us", "eu"], "org.kind": "company", "org.sectors": ["listed"],
+     "org.eu_countries": ["fr", "nl"], "org.staff_body": "the works councils"},
+    {"org.jurisdictions": ["us"], "org.kind": "public_body", "org.public_level": "state", "org.us_states": ["co"],
+     "org.sectors": ["education", "healthcare"], "education.academic_freedom": True},
+    {"org.jurisdictions": ["eu", "other"], "org.eu_countries": ["es"], "org.other_places": ["Mexico"],
+     "org.kind": "nonprofit", "org.sectors": ["media"], "measure.goals": None},
+    {"org.jurisdictions": ["ca"], "org.ca_provinces": ["ab", "bc"], "org.kind": "company",
+     "org.sectors": ["finance", "listed"], "finance.firm_type": "other", "personal.advocacy": True,
+     "measure.goals": None, "scope.client_term": None},
     {"org.jurisdictions": ["us"], "org.sectors": ["healthcare"], "healthcare.review_replies": False,
      "org.kind": "nonprofit"},
     {"org.jurisdictions": ["uk"], "org.sectors": ["education"], "education.minors": False,
@@ -268,6 +343,9 @@ MODULE_COMBINATIONS: list[dict[str, Any]] = [
     {"org.jurisdictions": ["au"], "org.sectors": ["media"], "org.kind": "company", "media.newsgathering": False,
      "scope.serves_public": False},
     {"org.jurisdictions": ["other"], "org.other_places": []},
+    {"org.jurisdictions": ["other"], "org.other_places": ["New Zealand"], "org.size": "small", "org.kind": "company",
+     "comms.lead": None, "comms.team": None, "comms.it_team": None, "policy.people_team": None,
+     "official.approver": None, "policy.owner": None, "official.client_accounts": True},
 ]
 
 
@@ -284,6 +362,8 @@ def test_the_checks_catch_each_defect() -> None:
     assert _run_ons("Free to talk about working conditions.\nOn your personal accounts:")
     assert _run_ons("as described above.- **Work devices.** Our IT team")
     assert not _run_ons("A paragraph.\n\n- a list item\n- another\n  - nested")
+    assert _list_slips("We remove comments that:\n\n- are spam;\n- are obscene;\n\nNext.")
+    assert not _list_slips("We remove comments that:\n\n- are spam;\n- are obscene.\n\nNext.")
 
 
 @pytest.mark.slow
