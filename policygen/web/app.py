@@ -313,7 +313,13 @@ async def upload(request: Request) -> Response:
     """Read an uploaded answers file with the CLI's loader and start updating it."""
     site = _site(request)
     form = await _form(request)
-    item = form.get("answers")
+    try:
+        return await _read_upload(request, site, form.get("answers"))
+    finally:
+        await form.close()  # the parser's spooled temporary file
+
+
+async def _read_upload(request: Request, site: Site, item: Any) -> Response:
     problems: list[str] = []
     if not isinstance(item, UploadFile):
         problems = ["Choose an answers file to upload"]
