@@ -10,7 +10,8 @@
 * **Body size**: a request body over :data:`MAX_BODY` is refused with 413: at once when its
   Content-Length says so, else when reading passes the limit (:class:`BodyTooLarge`).
 * **Headers**: a strict Content-Security-Policy (scripts and styles from this server's
-  own files only, no inline script or style, no frames), no caching, no referrer.
+  own files only, no inline script or style, no frames), no caching, no referrer to other sites
+  (and "same-origin", not "no-referrer": with that, browsers send `Origin: null` on our own forms).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ LOGIN_PATH = "/login"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 HEADERS = (("content-security-policy", CSP), ("x-content-type-options", "nosniff"),
-           ("referrer-policy", "no-referrer"), ("x-frame-options", "DENY"), ("cache-control", "no-store"),
+           ("referrer-policy", "same-origin"), ("x-frame-options", "DENY"), ("cache-control", "no-store"),
            ("cross-origin-opener-policy", "same-origin"), ("cross-origin-resource-policy", "same-origin"))
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 

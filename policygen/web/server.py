@@ -72,12 +72,12 @@ def bind(host: str, port: int) -> socket.socket:
 
 def serve(options: ServeOptions, *, say: Callable[[str], None] = print) -> None:
     """Run the server until Ctrl-C; then raise Interrupted (exit 130) with the draft saved."""
+    check_options(options)
+    interview = WebInterview(options.answers)  # a bad answers file is reported before anything starts
     import uvicorn
 
     from .app import create_app
 
-    check_options(options)
-    interview = WebInterview(options.answers)
     sock = bind(options.host, options.port)
     guard = Guard(port=sock.getsockname()[1], host=options.host, password=options.password)
     app = create_app(interview, guard)
