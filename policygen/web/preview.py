@@ -92,12 +92,29 @@ def compose_preview(state: InterviewState, library: ClauseLibrary,
     if found is None:
         return None
     answers, placed = found
-    return Preview(compose(answers, library), placed)
+    return Preview(_composed(answers, library), placed)
+
+
+_POLICIES: dict[tuple[int, frozenset[tuple[str, Any]]], Policy] = {}
+
+
+def _composed(answers: Answers, library: ClauseLibrary) -> Policy:
+    """compose(), remembered for the last few sets of answers (a page composes twice, and the
+    next page often composes the same answers again)."""
+    try:
+        key = (id(library), frozenset((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.values.items()))
+    except TypeError:
+        return compose(answers, library)
+    if key not in _POLICIES:
+        if len(_POLICIES) > 64:
+            _POLICIES.clear()
+        _POLICIES[key] = compose(answers, library)
+    return _POLICIES[key]
 
 
 def clause_html(clause: Clause) -> Markup:
     """A clause's trusted Markdown as HTML (answers inside it are already escaped for Markdown)."""
-    return Markup(markdown_parser().render(clause.text))  # noqa: S704 - raw HTML is off in this parser
+    return Markup(markdown_parser().render(clause.text))
 
 
 def section_clauses(state: InterviewState, library: ClauseLibrary, section: Section) -> tuple[
@@ -125,4 +142,4 @@ def section_clauses(state: InterviewState, library: ClauseLibrary, section: Sect
 def policy_html(preview: Preview, library: ClauseLibrary) -> Markup:
     """The policy's sections as HTML, for the review page (which shows the title block itself)."""
     parts = markdown_to_html(render_markdown(preview.policy, library))
-    return Markup(parts.body)  # noqa: S704 - made by the raw-HTML-off parser
+    return Markup(parts.body)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..answers import Answers, dump_answers, save_answers
+from ..answers import Answers, Resolution, dump_answers, save_answers
 from ..draft import Loader, discard_draft, draft_path, read_starting_point, save_draft
 from ..errors import InputError, Problem
 from ..interview import InterviewOptions
@@ -70,6 +70,44 @@ class ReviewRow:
     problem: str | None
 
 
+def _frozen(value: Any) -> Any:
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
+
+
+class CachedState(InterviewState):
+    """The terminal's InterviewState, remembering each resolution it computed.
+
+    A page asks "does it apply, what is its default, does it fit" for every question, and
+    each answer is one :func:`~policygen.answers.resolve` over all the answers; the same
+    answers are resolved again and again within one request. Keyed by the answers, so a
+    changed answer is never served a stale result; the provenance (which only rides along on
+    the complete answers, and changes whenever an answer is confirmed) is attached afresh.
+    """
+
+    def resolution(self, given: Mapping[str, Any] | None = None) -> Resolution:
+        """As :meth:`InterviewState.resolution`, computed once per distinct set of answers."""
+        answers = self.given if given is None else given
+        try:
+            key = frozenset((k, _frozen(v)) for k, v in answers.items())
+        except TypeError:  # an unhashable value read from a file: do not cache
+            return super().resolution(given)
+        cache: dict[Any, Resolution] = self.__dict__.setdefault("_resolutions", {})
+        if key not in cache:
+            if len(cache) > 512:
+                cache.clear()
+            cache[key] = super().resolution(given)
+        found = cache[key]
+        if found.answers is None:
+            return found
+        kept = {qid: p for qid, p in self.provenance.items() if qid in found.values}
+        return replace(found, answers=replace(found.answers, provenance=kept))
+
+    @classmethod
+    def of(cls, state: InterviewState) -> CachedState:
+        """The same state, caching."""
+        return cls(state.questionnaire, state.given, state.done, state.provenance, state.freshness)
+
+
 class WebInterview:
     """The state of the one interview this server runs, behind a lock (requests run in threads)."""
 
@@ -105,6 +143,7 @@ class WebInterview:
         return self._fresh(InterviewState(self.load("social-media")), update=False)
 
     def _fresh(self, state: InterviewState, *, update: bool) -> InterviewState:
+        state = CachedState.of(state)
         state.freshness = InterviewOptions(update=update).freshness(state.questionnaire)
         return state
 

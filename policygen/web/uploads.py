@@ -12,6 +12,7 @@ browser's file name is shown, never used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def _reads_in_time(path: Path) -> bool:
     try:
         done = subprocess.run([sys.executable, "-m", "policygen.web.uploads", str(path)], env=env,
                               capture_output=True, timeout=PARSE_SECONDS, check=False,
-                              preexec_fn=_limit_memory if os.name == "posix" else None)  # noqa: PLW1509
+                              preexec_fn=_limit_memory if os.name == "posix" else None)
     except subprocess.TimeoutExpired:
         return False
     return done.returncode == 0
@@ -85,10 +86,8 @@ def _main(argv: list[str]) -> int:  # pragma: no cover - the child process
     from ..draft import read_starting_point
     from ..questionnaire import bundled_questionnaire
 
-    try:
+    with contextlib.suppress(InputError):  # reported by the parent, which reads the file again
         read_starting_point(Path(argv[0]), None, bundled_questionnaire)
-    except InputError:
-        pass  # reported by the parent, which reads the file again
     return 0
 
 
