@@ -164,11 +164,11 @@ def _section_response(request: Request, site: Site, section: Section, interview:
                       notes: tuple[str, ...] = (), summary: bool = True, returning: bool = False) -> Response:
     page = interview.page(section, errors, typed)
     clauses, preview = section_clauses(interview.state, site.library, section)
-    order = [f.qid for f in page.fields]
-    ordered = {qid: errors[qid] for qid in order if errors and qid in errors}
+    # The summary names the question; the message beside the field is the terminal's, word for word.
+    summarised = {f.qid: f"{f.label} {f.error}" for f in page.fields if f.error}
     links = {f.qid: f.first_input_id for f in page.fields}
     return site.render(request, "section.html.j2", page=page, clauses=clauses, preview=preview, links=links,
-                       placeholder=PLACEHOLDER, errors=ordered if summary else {}, field_errors=ordered,
+                       placeholder=PLACEHOLDER, errors=summarised if summary else {},
                        notes=notes, returning=returning)
 
 

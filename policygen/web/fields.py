@@ -18,6 +18,7 @@ from ..questionnaire import Question
 
 YES, NO = "yes", "no"
 NO_ANSWER = ""  # the value of a choice's "(no answer)" option
+TERMINAL_TICKS = "space to tick, enter when done"
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,11 @@ def build_field(question: Question, current: Any, *, has_default: bool, suggeste
     else:
         text = typed if isinstance(typed, str) else str(prompt.default or "")
         widget = "text"
+    instruction = prompt.instruction
+    if instruction and widget == "checkboxes":  # the terminal's keys mean nothing in a browser
+        instruction = instruction.replace(TERMINAL_TICKS, "tick all that apply")
     return Field(question.qid, html_id(question.qid), widget, question.prompt, question.help,
-                 prompt.instruction, text, options, suggested, error)
+                 instruction, text, options, suggested, error)
 
 
 def _posted_choice(value: Any) -> str | None:
