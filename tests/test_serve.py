@@ -390,3 +390,39 @@ def test_a_bad_answers_file_is_reported_before_the_server_starts(cli: Callable[.
     bad.write_text("org: [unclosed\n", encoding="utf-8")
     result = cli("serve", bad, "--no-open", "--port", "0")
     assert result.code == 2 and "not valid YAML" in result.err and f"{bad}:" in result.err
+
+
+@pytest.mark.slow
+def test_every_page_is_valid_html(site: Site, make_site: Callable[..., Site], tmp_path: Path) -> None:
+    """The Nu HTML Checker finds no error or warning on any kind of page."""
+    import json
+    import subprocess
+
+    from conftest import TOOLS, require_file, require_tool
+
+    java = require_tool("java")
+    vnu = require_file(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar", "the Nu HTML Checker",
+                       "run scripts/test-tools.sh (npm) to install it")
+    pages = {"start": site.get("/").text}
+    page = site.post("/start")
+    pages["section-errors"] = site.client.post(str(page.url.path), data={
+        "csrf": site.guard.csrf, "shown": shown(page.text), "action": "next"}).text
+    fill_in(site, dict(demo_answers().values))
+    pages |= {"section": site.get(f"/section/{site.interview.sections()[3].id}").text,
+              "review": site.get("/review").text, "downloads": site.get("/downloads").text,
+              "not-found": site.get("/section/nowhere").text,
+              "upload-error": site.client.post("/upload", data={"csrf": site.guard.csrf},
+                                               files={"answers": ("x.yaml", b"\0", "text/plain")}).text}
+    locked = make_site("other.yaml", password="pw")
+    locked.client.cookies.clear()
+    pages["login"] = locked.client.get("/login").text
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    done = subprocess.run([java, "-jar", str(vnu), "--format", "json", "--also-check-css", *files],
+                          capture_output=True, text=True, check=False, timeout=300)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    problems = [m for m in messages if m.get("type") == "error" or m.get("subType") in ("fatal", "warning")]
+    assert problems == [], json.dumps(problems, indent=1)[:4000]
