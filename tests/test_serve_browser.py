@@ -230,7 +230,7 @@ def click_button(driver: Driver, text: str) -> None:
         try:
             page = driver.find_element(By.TAG_NAME, "html")
             driver.find_element(By.XPATH, f"//button[normalize-space()={json.dumps(text)}]").click()
-            WebDriverWait(driver, 30).until(lambda _: gone(page))
+            WebDriverWait(driver, 30).until(lambda _, page=page: gone(page))
             settle(driver, True)
             return
         except (NoSuchElementException, StaleElementReferenceException):

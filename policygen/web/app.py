@@ -10,6 +10,7 @@ a file name among those rendered); none is ever used as a path.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -146,6 +147,7 @@ async def login(request: Request) -> Response:
                 request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https")
             return response
         error = "The password is not right"
+        await asyncio.sleep(1.0)  # slows down guessing
     return site.render(request, "login.html.j2", status=401 if error else 200,
                        errors={"password": error} if error else {})
 
