@@ -257,6 +257,8 @@ class WebInterview:
         try:
             value = interpret(question, raw, has_default=has_default)
         except ValueProblem as exc:
+            if question.type == "choice" and exc.hint == "type an answer":  # a terminal menu always has one
+                exc = ValueProblem(exc.message, "choose one")
             return problem_text(exc)
         problem = state.problem(question, value)
         if problem is not None:
