@@ -142,6 +142,21 @@ def test_an_invalid_answer_shows_the_summary_and_the_field_message_of_the_termin
     assert not site.target.exists()
 
 
+def test_with_javascript_the_field_that_changed_is_checked_at_once_and_nothing_is_recorded(site: Site) -> None:
+    questionnaire = bundled_questionnaire()
+    page = site.post("/start")
+    qid = next(q for q in shown(page.text) if questionnaire.question(q).type == "text")  # type: ignore[union-attr]
+    form = {**section_form(questionnaire, page.text, {}, site.guard.csrf), qid: "x" * 1000}
+    field_id = "q-" + qid.replace(".", "-").replace("_", "-")
+    live = site.client.post(f"{page.url.path}/check", data=form, headers={"HX-Request": "true",
+                                                                          "HX-Trigger-Name": qid})
+    assert f'id="{field_id}-error"' in live.text and 'id="error-summary"' not in live.text
+    others = [q for q in shown(page.text) if q != qid]
+    assert not any(f'id="q-{q.replace(".", "-").replace("_", "-")}-error"' in live.text for q in others)
+    assert f'data-hx-post="{page.url.path}/check"' in live.text
+    assert not site.interview.state.given and site.files() == []
+
+
 def test_a_conditional_question_appears_and_disappears(site: Site) -> None:
     case = next(conditionals())
     questionnaire = bundled_questionnaire()

@@ -320,9 +320,15 @@ def test_an_invalid_answer_shows_the_summary_and_the_field_message(browser: Driv
                                                                   javascript: bool, axe: Axe) -> None:
     sign_in(browser, server)
     click_button(browser, "Start now")
+    from selenium.webdriver.common.keys import Keys
+
     first_text = next(e for e in by_css(browser, "input.input"))
     field_id = first_text.get_attribute("id")
     first_text.send_keys("x" * 1000)
+    first_text.send_keys(Keys.TAB)
+    settle(browser, javascript)
+    # With JavaScript the message comes as soon as the field is left; without, on sending.
+    assert bool(by_css(browser, f"#{field_id}-error")) == javascript
     click_button(browser, "Save and continue")
     summary = by_css(browser, "#error-summary")
     assert summary and "There is a problem" in summary[0].text
