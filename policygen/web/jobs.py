@@ -74,15 +74,10 @@ class Jobs:
         return job
 
     def _run(self, job: Job, answers: Answers) -> None:
-        renderer = None
         try:
-            if job.fmt == "pdf":
-                from ..pdf import PdfRenderer
-
-                renderer = PdfRenderer()
-            for document in DOCUMENTS:
+            for document in DOCUMENTS:  # one at a time, to count them
                 _, outputs = render_documents(answers, RenderOptions(formats=(job.fmt,), documents=(document,)),
-                                              library=self.library, renderer=renderer)
+                                              library=self.library)
                 job.files.update(outputs)
                 job.done += 1
         except PolicygenError as exc:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .. import interview_state
 from ..answers import Answers, Resolution, dump_answers, save_answers
 from ..draft import Loader, discard_draft, draft_path, read_starting_point, save_draft
 from ..errors import InputError, Problem
@@ -104,8 +105,8 @@ class CachedState(InterviewState):
 
     @classmethod
     def of(cls, state: InterviewState) -> CachedState:
-        """The same state, caching."""
-        return cls(state.questionnaire, state.given, state.done, state.provenance, state.freshness)
+        """The same state (every field of it), caching."""
+        return cls(**{f.name: getattr(state, f.name) for f in fields(state) if f.init})
 
 
 class WebInterview:
@@ -277,8 +278,16 @@ class WebInterview:
                 for section, questions in state.applicable()]
 
     def due(self) -> list[Due]:
-        """When updating a file: the answers to look at first (missing, no longer fitting, or stale)."""
+        """When updating a file: the answers to look at first (missing, no longer fitting, or stale).
+
+        The interview's own ``due_for_update`` decides, where this policygen has it (the update
+        work that adds it was written alongside this module); otherwise the same questions are
+        put to the state directly.
+        """
         state = self.state
+        shared = getattr(interview_state, "due_for_update", None)
+        if shared is not None:
+            return [Due(item.section, item.question, item.why) for item in shared(state)]
         result = []
         for section, questions in state.applicable():
             for question in questions:
@@ -294,6 +303,10 @@ class WebInterview:
     def keep_all(self) -> None:
         """"Keep all as they are": every section counts as walked; the review comes next."""
         with self.lock:
+            keep = getattr(interview_state, "keep_as_they_are", None)
+            due = getattr(interview_state, "due_for_update", None)
+            if keep is not None and due is not None:  # confirms each (who and when), as the terminal does
+                keep(self.state, due(self.state))
             self.state.done[:] = [s.id for s in self.state.questionnaire.sections]
             save_draft(self.draft, self.state)
 
