@@ -307,8 +307,8 @@ def test_text_answers_typed_in_the_browser_stay_inert_in_the_preview_and_the_doc
     values = dict(demo_answers().values)
     evil_ones = []
     for question in questionnaire.questions():
-        if question.type not in ("text", "list") or question.qid not in values:
-            continue
+        if question.type not in ("text", "list") or values.get(question.qid) is None:
+            continue  # only answers the demo gives: a new one could bring in further questions
         for payload in (EVIL, FETCH_BAIT):
             value = [payload] if question.type == "list" else payload
             try:
