@@ -486,6 +486,35 @@ def explain(
     print(explanation_text(explain_file(answers, target, templates)), end="")
 
 
+@app.command()
+def serve(
+    answers: Annotated[Path, typer.Argument(
+        metavar="[ANSWERS]", help="The answers file to write (or update, if it exists).")] = Path("answers.yaml"),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")
+                    ] = 8765,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open the browser.")] = False,
+    host: Annotated[str, typer.Option(
+        "--host", metavar="H", help="Address to listen on. Other than this machine's needs --password.")
+                    ] = "127.0.0.1",
+    password: Annotated[str | None, typer.Option(
+        "--password", metavar="P", envvar="POLICYGEN_SERVE_PASSWORD", show_default=False,
+        help="Ask for this password instead of a token in the address (or set POLICYGEN_SERVE_PASSWORD).")
+                        ] = None,
+) -> None:
+    """Answer the questionnaire in a web browser: the same interview as `policygen interview`.
+
+    For people who would rather fill in a form than use a terminal. It serves this
+    computer only, with a secret token in the address it prints; answers are saved to a
+    draft after every section, so closing the page or Ctrl-C loses nothing.
+
+    Example: policygen serve answers.yaml
+    """
+    from .web.server import ServeOptions
+    from .web.server import serve as run_server
+
+    run_server(ServeOptions(answers, port, host, password, open_browser=not no_open))
+
+
 # ---------------------------------------------------------------- entry point
 
 def _interrupted_note() -> str:

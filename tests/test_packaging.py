@@ -31,6 +31,8 @@ def test_wheel_contains_the_bundled_data(wheel: Path) -> None:
     assert "policygen/_data/templates/policy/outline.yaml" in names
     assert "policygen/_data/templates/pdf/print.css" in names
     assert "policygen/_data/examples/demo/answers.yaml" in names
+    for served in ("templates/section.html.j2", "static/htmx.min.js", "static/HTMX-LICENSE.txt", "static/serve.css"):
+        assert f"policygen/web/{served}" in names  # policygen serve's pages and vendored htmx
     for clause in (ROOT / "templates").rglob("*.md.j2"):
         assert f"policygen/_data/templates/{clause.relative_to(ROOT / 'templates').as_posix()}" in names
 
