@@ -161,6 +161,11 @@ def render(
         "--provenance", help="Add an appendix listing every answer, who gave it, when and why.")] = False,
     templates: TemplatesOption = [],  # noqa: B006
     bundle: BundleOption = False,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG[,LANG]",
+        help="Write the documents in this language (en-GB, en-US, en-CA, en-AU, fr-CA) whatever the answers say; "
+             "two or more, comma-separated, side by side (policy.fr-CA.pdf ...), or with --bundle in one "
+             "handbook.")] = None,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -176,10 +181,26 @@ def render(
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=check_bundle(bundle, formats))
+                      bundle=check_bundle(bundle, formats), languages=check_languages(language))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
+
+
+def check_languages(value: str | None) -> tuple[str, ...]:
+    """The languages of ``--language`` ("en-CA,fr-CA"), each one policygen can write (exit 2 otherwise)."""
+    from .errors import InputError
+    from .locale import LANGUAGES
+
+    if not value:
+        return ()
+    known = ("en-GB", "en-US", "en-CA", "en-AU", *LANGUAGES)
+    wanted = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [name for name in wanted if name not in known]
+    if unknown or not wanted:
+        raise InputError.single(f"--language: '{', '.join(unknown) or value}' is not a language policygen writes",
+                                hint=f"choose from {', '.join(known)}; separate two with a comma")
+    return wanted
 
 
 @app.command()

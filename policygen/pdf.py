@@ -102,6 +102,22 @@ class PdfRenderer:
         self._fonts = FontConfiguration()
         self._stylesheet = self._weasyprint.CSS(filename=str(self._folder / PRINT_CSS), url_fetcher=self._fetcher,
                                                 font_config=self._fonts)
+        self._localised: dict[str, Any] = {}
+
+    def stylesheet(self, language: str | None) -> Any:
+        """The print stylesheet for a language: its generated text ("Page X of Y") from the catalogue, and
+        hyphenation turned on for the body text (WeasyPrint hyphenates by the element's ``lang``)."""
+        from .locale import css_strings, is_english
+
+        if is_english(language):
+            return self._stylesheet
+        if language not in self._localised:
+            css = css_strings((self._folder / PRINT_CSS).read_text(encoding="utf-8"), language)
+            css += "\nmain p, main li, main td { hyphens: auto; }\n"
+            self._localised[str(language)] = self._weasyprint.CSS(
+                string=css, base_url=(self._folder / PRINT_CSS).as_uri(), url_fetcher=self._fetcher,
+                font_config=self._fonts)
+        return self._localised[str(language)]
 
     def render(self, html: str) -> bytes:
         """One HTML page as a tagged PDF with the print stylesheet applied."""
@@ -109,7 +125,7 @@ class PdfRenderer:
         assert isinstance(pdf, bytes)
         return pdf
 
-    def render_counted(self, html: str) -> Rendered:
+    def render_counted(self, html: str, language: str | None = None) -> Rendered:
         """One HTML page as a tagged PDF, with its page count."""
         weasyprint = self._weasyprint
         options = {"pdf_variant": PDF_VARIANTS[self.variant], "pdf_tags": True, "pdf_identifier": True,
@@ -117,7 +133,7 @@ class PdfRenderer:
         try:
             document = weasyprint.HTML(string=html, base_url=(self._folder / "html").as_uri() + "/",
                                        url_fetcher=self._fetcher).render(
-                stylesheets=[self._stylesheet], font_config=self._fonts, **options)
+                stylesheets=[self.stylesheet(language)], font_config=self._fonts, **options)
             document.metadata.created = document.metadata.modified = _creation_date()
             pdf: bytes = document.write_pdf(**options)
         except weasyprint.urls.FatalURLFetchingError as exc:
@@ -142,7 +158,7 @@ class PdfFormat:
 
     def render(self, document: Document) -> Rendered:
         """The document's HTML page as a PDF."""
-        return self.renderer.render_counted(document.html)
+        return self.renderer.render_counted(document.html, document.policy.language)
 
     def render_bundle(self, documents: Sequence[Document]) -> Rendered:
         """One handbook PDF: one cover, contents and outline for every document."""
@@ -150,7 +166,7 @@ class PdfFormat:
 
         first = documents[0]
         html = render_handbook_html(first.policy, [(doc.info, doc.markdown) for doc in documents], brand=first.brand)
-        return self.renderer.render_counted(html)
+        return self.renderer.render_counted(html, first.policy.language)
 
 
 def preload() -> None:
