@@ -112,13 +112,14 @@ def answer_sources(answers: Answers) -> tuple[AnswerSource, ...]:
         if not answers.applies(question.qid):
             continue
         value = answers.get(question.qid)
-        shown = format_value(value, [(c.value, c.label) for c in question.choices])
+        shown = format_value(value, [(c.value, translate(c.label, locale)) for c in question.choices])
         if isinstance(value, dt.date):
             shown = long_date(value, locale)
         source = answers.provenance.get(question.qid)
         given = question.qid in answers.provided
         rows.append(AnswerSource(
-            question.prompt, shown, (source.by if source and source.by else "" if given else "(default)"),
+            translate(" ".join(question.prompt.split()), locale), shown,
+            (source.by if source and source.by else "" if given else translate("(default)", locale)),
             long_date(source.at, locale) if source and source.at else "", source.note or "" if source else ""))
     return tuple(rows)
 
@@ -432,29 +433,37 @@ def english_hash(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()[:12]
 
 
+def is_translated(clause: ClauseTemplate, base: Sequence[Path], language: str | None) -> bool:
+    """True when the clause's text comes from a ``<language>/`` folder (English counts as translated)."""
+    return is_english(language) or any(f / str(language) in clause.path.parents for f in base)
+
+
 def translation_warnings(clauses: Mapping[str, ClauseTemplate], base: Sequence[Path],
                          language: str | None) -> Iterable[Problem]:
-    """Warnings for a language's library: translations of an English text that has changed since,
-    and clauses with no translation (their English text is used)."""
-    untranslated = []
+    """Warnings for a language's library: each translation made from an English text that has changed since."""
     for clause_id, clause in sorted(clauses.items()):
         folder = next((f for f in base if f / str(language) in clause.path.parents), None)
         if folder is None:
-            untranslated.append(clause_id)
             continue
         english = folder / clause.path.relative_to(folder / str(language))
-        recorded = (clause.translates or "").partition("@")
         if not english.is_file():
             continue
+        recorded = (clause.translates or "").partition("@")
         if recorded[0] != clause_id or recorded[2] != english_hash(english):
             yield Problem(f"the {language} text of clause '{clause_id}' was translated from an older English text",
                           file=str(clause.path), line=2, key="translates", severity="warning",
                           hint=f"compare it with {english}, update the translation, then set "
                                f"'translates: {clause_id}@{english_hash(english)}'")
-    if untranslated:
-        yield Problem(f"{len(untranslated)} clauses have no {language} text yet, so their English text is used: "
-                      + ", ".join(untranslated), severity="warning",
-                      hint=f"translate them into templates/{language}/policy/clauses (docs/architecture.md)")
+
+
+def untranslated(policy: Policy, library: ClauseLibrary, base: Sequence[Path]) -> list[Problem]:
+    """A warning naming the policy's clauses that have no text in its language (their English is used)."""
+    missing = [c.id for c in policy.clauses() if not is_translated(library.clauses[c.id], base, policy.language)]
+    if not missing:
+        return []
+    return [Problem(f"{len(missing)} clauses of this policy have no {policy.language} text yet, so their English "
+                    f"text is used: {', '.join(missing)}", severity="warning",
+                    hint=f"translate them into templates/{policy.language}/policy/clauses (docs/architecture.md)")]
 
 
 def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTemplate],
@@ -509,15 +518,17 @@ def template_context(answers: Answers) -> dict[str, Any]:
     (``labels.scope.covers``)."""
     context: dict[str, Any] = dict(answers.namespaces())
     labels: dict[str, SimpleNamespace] = {}
+    language = answers.get(meta_questions(answers.questionnaire)["language"])
     for section in answers.questionnaire.sections:
         names: dict[str, Any] = {}
         for question in section.questions:
             if question.choices:
                 value = answers.get(question.qid)
                 if isinstance(value, list):
-                    names[question.id] = [question.label_of(v) for v in value]
+                    names[question.id] = [translate(question.label_of(v), language) for v in value]
                 else:
-                    names[question.id] = question.label_of(value) if value is not None else None
+                    names[question.id] = translate(question.label_of(value), language) if value is not None \
+                        else None
         labels[section.id] = SimpleNamespace(**names)
     context["labels"] = labels
     context["decisions"] = decide(context)

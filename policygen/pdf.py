@@ -158,7 +158,14 @@ class PdfFormat:
 
     def render(self, document: Document) -> Rendered:
         """The document's HTML page as a PDF."""
-        return self.renderer.render_counted(document.html, document.policy.language)
+        return self._render(document.html, document.policy.language)
+
+    def _render(self, html: str, language: str | None) -> Rendered:
+        from .locale import is_english
+
+        if is_english(language):
+            return self.renderer.render_counted(html)
+        return self.renderer.render_counted(html, language)
 
     def render_bundle(self, documents: Sequence[Document]) -> Rendered:
         """One handbook PDF: one cover, contents and outline for every document."""
@@ -166,7 +173,7 @@ class PdfFormat:
 
         first = documents[0]
         html = render_handbook_html(first.policy, [(doc.info, doc.markdown) for doc in documents], brand=first.brand)
-        return self.renderer.render_counted(html, first.policy.language)
+        return self._render(html, first.policy.language)
 
 
 def preload() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .answers import Answers, load_answers
 from .brand import Brand, load_brand
-from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library, meta_questions
+from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library, meta_questions, untranslated
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
 from .files import write_files_atomically
@@ -185,6 +185,7 @@ def render_file(answers_path: Path, options: RenderOptions, *,
     if options.changes_since is not None:
         previous, _ = load_answers(options.changes_since, answers.questionnaire)
     rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers)
+    warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
     return _finish(answers_path, rendering, options, warnings)
 
 
@@ -214,6 +215,7 @@ def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnin
         solo = replace(options, bundle=options.bundle and not several)
         rendering = render_all(translated, solo, brand, library, previous=previous, renderers=opened)
         policy = policy or rendering.policy
+        warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
         for name, content in rendering.outputs.items():
             stem, _, suffix = name.rpartition(".")
             outputs[f"{stem}.{language}.{suffix}" if several else name] = content
