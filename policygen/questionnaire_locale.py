@@ -25,6 +25,8 @@ def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
         for question in section.questions:
             yield " ".join(question.prompt.split())
             yield " ".join(question.help.split())
+            if question.type == "text" and isinstance(question.default, str) and question.default:
+                yield question.default  # a default name ("IT team") is written in the policy's language
             if question.validation.pattern_hint:
                 yield question.validation.pattern_hint
             for choice in question.choices:

@@ -212,7 +212,9 @@ def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnin
         previous = None
         if options.changes_since is not None:
             previous = in_language(load_answers(options.changes_since, answers.questionnaire)[0], language)
-        solo = replace(options, bundle=options.bundle and not several)
+        handbook = several and options.bundle  # every language in one handbook, in the formats that make one
+        solo = replace(options, bundle=options.bundle and not several,
+                       formats=tuple(f for f in options.formats if not (handbook and get_format(f).bundles)))
         rendering = render_all(translated, solo, brand, library, previous=previous, renderers=opened)
         policy = policy or rendering.policy
         warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
