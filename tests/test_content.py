@@ -328,8 +328,9 @@ DETAILS_BY_PLACE = {
     "other": {"org.other_places": ["Kenya"]},
 }
 # Leftovers of templating: doubled spaces, space before punctuation, empty brackets or
-# list items, Python values, unrendered tags, a paragraph starting in lower case.
-_ARTEFACTS = re.compile(r"(?<=\S)  |\s[.,;:]|\.\.|\(\)|\bNone\b|\bTrue\b|\bFalse\b|\{\{|\{%|^- *$|^[a-z]",
+# list items, Python values, unrendered tags, a paragraph starting in lower case. (French puts a
+# non-breaking space before a colon: a Quebec organisation's policy is in French by default.)
+_ARTEFACTS = re.compile(r"(?<=\S)  |[^\S\u00a0][.,;:]|\.\.|\(\)|\bNone\b|\bTrue\b|\bFalse\b|\{\{|\{%|^- *$|^[a-z]",
                         re.MULTILINE)
 
 
