@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .answers import Answers
-from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose, long_date
-from .locale import translate, typography
+from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose
+from .locale import long_date, translate, typography
 from .mdtext import Trusted, escape_markdown
 from .values import format_value
 

@@ -30,9 +30,9 @@ from markupsafe import Markup
 from . import __version__
 from .brand import Brand
 from .compose import Policy
-from .locale import long_date, translator
 from .formats import Document, OneFilePerDocument, Rendered
 from .jinjacache import bytecode_cache
+from .locale import long_date, translator
 from .resources import templates_dir
 
 PAGE_TEMPLATE = "html/page.html.j2"

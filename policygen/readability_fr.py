@@ -1,4 +1,4 @@
-"""Reading ease of French policy text: the Kandel–Moles formula (Flesch's, refitted for French).
+"""Reading ease of French policy text: the Kandel-Moles formula (Flesch's, refitted for French).
 
     ease = 207 - 1.015 * (words per sentence) - 73.6 * (syllables per word)
 
@@ -17,12 +17,13 @@ from .readability import plain_text
 
 TARGET_EASE = 60.0  # the body of a French policy: "standard" or easier, about grade ten in English
 _VOWELS = "aàâäeéèêëiîïoôöuùûüyœæ"
-_WORD = re.compile(rf"[a-zà-ÿœæ][a-zà-ÿœæ'’-]*|\d[\d\s,.]*", re.IGNORECASE)
+_APOSTROPHE = "\u2019"  # the typographic apostrophe French text uses
+_WORD = re.compile(rf"[a-zà-ÿœæ][a-zà-ÿœæ'{_APOSTROPHE}-]*|\d[\d\s,.]*", re.IGNORECASE)
 
 
 def syllables_fr(word: str) -> int:
     """An estimate of the spoken syllables of a French word (at least 1)."""
-    w = word.lower().split("’")[-1].split("'")[-1]
+    w = word.lower().split(_APOSTROPHE)[-1].split("'")[-1]
     w = re.sub(r"(?<=[qg])u(?=[aeiouéèêy])", "", w)  # the u of "que", "gue" is not a vowel sound
     groups = re.findall(rf"[{_VOWELS}]+", w)
     count = len(groups)
@@ -33,7 +34,7 @@ def syllables_fr(word: str) -> int:
 
 @dataclass(frozen=True)
 class FrenchReading:
-    """Counts and the Kandel–Moles reading ease of French text."""
+    """Counts and the Kandel-Moles reading ease of French text."""
 
     sentences: int
     words: int
@@ -41,7 +42,7 @@ class FrenchReading:
 
     @property
     def ease(self) -> float:
-        """Kandel–Moles reading ease (100 for empty text)."""
+        """Kandel-Moles reading ease (100 for empty text)."""
         if not self.words:
             return 100.0
         return 207 - 1.015 * self.words / self.sentences - 73.6 * self.syllables / self.words

@@ -39,8 +39,8 @@ from docx.text.run import Run
 
 from .brand import Brand
 from .compose import Policy
-from .locale import long_date, translate, translator
 from .formats import Document, FormatSettings, Rendered
+from .locale import long_date, translate, translator
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
 from .word_ooxml import (
     AFTER_UPDATE_FIELDS,

@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Result
 from content_support import EXAMPLES, answers, library, markdown, policy, questionnaire
 
+from conftest import Result
 from policygen.compose import compose, english_hash, load_library, translation_warnings
 from policygen.documents import COMPANIONS
 from policygen.locale import (
