@@ -331,7 +331,7 @@ def diff(
     Example: policygen diff answers-2026.yaml answers-2027.yaml -f html -o changes.html
     """
     from .answers import load_answers
-    from .compose import load_library
+    from .compose import load_library, meta_questions
     from .diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
 
@@ -343,7 +343,8 @@ def diff(
     new_answers, warnings = load_answers(new)
     old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
     _print_problems(old_warnings + warnings)
-    library = load_library(new_answers.questionnaire)
+    language = new_answers.get(meta_questions(new_answers.questionnaire)["language"])
+    library = load_library(new_answers.questionnaire, language=language)  # a French policy is compared in French
     comparison = compare(old_answers, new_answers, library)
     if fmt == "docx":
         from .word_redline import redline_docx
