@@ -215,7 +215,14 @@ def test_render_language_renders_english_answers_in_french(cli, tmp_path: Path) 
     assert text.startswith("# Politique sur les médias sociaux")
     assert "Maple \\& Pine Outfitters Inc." in text  # the organisation's own words, as given
     assert '<html lang="fr-CA">' in (tmp_path / "summary.html").read_text(encoding="utf-8")
-    assert "no fr-CA text yet" in result.err  # this retailer's listed-company clauses are not translated yet
+    assert "no fr-CA text yet" not in result.err  # every clause this retailer gets has its French
+
+
+def test_clauses_without_french_are_named_when_rendering(cli, tmp_path: Path) -> None:
+    result: Result = cli("render", EXAMPLES / "us-city-government" / "answers.yaml", "-l", "fr-CA",
+                         "-f", "md", "-d", "policy", "-o", tmp_path)
+    assert result.code == 0, result.err
+    assert "no fr-CA text yet" in result.err and "public.your-speech" in result.err
 
 
 def test_render_two_languages_side_by_side(cli, tmp_path: Path) -> None:
