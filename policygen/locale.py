@@ -58,7 +58,8 @@ def _catalogue(language: str) -> dict[str, str]:
 
     with file.open("rb") as handle:
         catalog = read_po(handle, locale=LANGUAGES.get(language, language.replace("-", "_")))
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    # The catalogue is our own text: the language's spacing rules apply to it as to the templates.
+    return {str(m.id): typography(str(m.string), language) for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def translate(message: str, language: str | None) -> str:
