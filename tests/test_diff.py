@@ -208,7 +208,7 @@ def test_render_provenance_appendix(cli, tmp_path: Path) -> None:
     appendix = markdown.split("## Where the answers came from\n", 1)[1]
     assert "| May people say on their personal profiles that they work for you? | no | Director of People | " \
            "2 November 2027 | After two staff were doxxed |" in appendix
-    assert "| Which spelling should the policy use? | British English | (default) |  |  |" in appendix
+    assert "| Which language and spelling should the policy use? | British English | (default) |  |  |" in appendix
     assert "<table>" in (tmp_path / "policy.html").read_text(encoding="utf-8")
 
 
