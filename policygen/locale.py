@@ -131,7 +131,7 @@ def quebec_typography(text: str) -> str:
     "mot;", and « » get non-breaking spaces inside. A colon with no space before it (a time, a web
     address) is not touched.
     """
-    text = re.sub(r"(?<=\S)[ \t\u202f]+:(?=\s|$)", NBSP + ":", text)
+    text = re.sub(r"(?<=\S)[ \t\u202f]+:(?=[\s*_)\]]|$)", NBSP + ":", text)  # also before ** (bold)
     text = _NO_SPACE.sub(r"\1", text)
     text = _OPEN_QUOTE.sub("«" + NBSP, text)
     return _CLOSE_QUOTE.sub(NBSP + "»", text)
