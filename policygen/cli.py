@@ -257,11 +257,13 @@ def validate(
     file you name win over its base's, and the base's over the base's own base.
     """
     from .answers import validate_answers_file
+    from .locale import translate_formatted
 
     resolution = validate_answers_file(answers)
-    if resolution.errors:
-        raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
-                         f"error{'s' if len(resolution.errors) != 1 else ''}")
+    language = _file_language(answers)
+    if resolution.errors:  # a French answers file gets French messages
+        raise InputError([_localised(p, language) for p in resolution.problems], summary=translate_formatted(
+            f"{answers}: {len(resolution.errors)} error{'s' if len(resolution.errors) != 1 else ''}", language))
     _print_problems(resolution.warnings)
     if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
         from .decisions import coverage_problems
@@ -271,7 +273,29 @@ def validate(
         _print_sources(resolution.answers)
     count = len(resolution.answers.values) if resolution.answers else 0
     note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
-    print(f"{answers}: valid ({count} answers{note})")
+    print(translate_formatted(f"{answers}: valid ({count} answers{note})", language))
+
+
+def _file_language(path: Path) -> str | None:
+    """The language an answers file asks for (``org.language``), read loosely; None if it names none."""
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # text only: no dates
+        language = data.get("org", {}).get("language") if isinstance(data, dict) else None
+    except (OSError, ValueError, yaml.YAMLError, AttributeError):  # a bad date is the reader's to report
+        return None
+    return language if isinstance(language, str) else None
+
+
+def _localised(problem: Problem, language: str | None) -> Problem:
+    """A problem's message and hint in the answers file's language (the English when not translated)."""
+    from dataclasses import replace
+
+    from .locale import translate_formatted
+
+    return replace(problem, message=translate_formatted(problem.message, language),
+                   hint=translate_formatted(problem.hint, language) if problem.hint else None)
 
 
 @app.command("check-library")

@@ -69,6 +69,32 @@ def translate(message: str, language: str | None) -> str:
     return _catalogue(str(language)).get(message, message)
 
 
+@cache
+def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English."""
+    found = []
+    for english, french in _catalogue(language).items():
+        if "%(" in english:
+            pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
+            found.append((re.compile(pattern + r"\Z", re.DOTALL), french))
+    return tuple(found)
+
+
+def translate_formatted(text: str, language: str | None) -> str:
+    """An English message already filled in ("'x' is not one of the choices") in ``language``: the
+    catalogue entry whose fields match it, filled with the same values; the English when none does."""
+    if is_english(language):
+        return text
+    exact = _catalogue(str(language)).get(text)
+    if exact is not None:
+        return exact
+    for pattern, french in _patterns(str(language)):
+        match = pattern.match(text)
+        if match:
+            return french % match.groupdict()
+    return text
+
+
 def translator(language: str | None) -> Callable[[str], str]:
     """``_`` for one language."""
     return lambda message: translate(message, language)

@@ -288,3 +288,16 @@ def test_the_bilingual_handbook_has_one_outline_with_both_languages(cli, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook.pdf"]
     outline = [item.title for item in PdfReader(tmp_path / "handbook.pdf").outline if not isinstance(item, list)]
     assert "Politique sur les médias sociaux" in outline and "Social media policy" in outline
+
+
+def test_a_french_answers_file_validates_with_french_messages(cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "answers.yaml"
+    bad.write_text(text.replace("who_creates: comms_team", "who_creates: comms_only")
+                   .replace("effective_date: 2027-02-01", "effective_date: 2027-02-31"), encoding="utf-8")
+    result: Result = cli("validate", bad)
+    assert result.code == 2
+    assert "« comms_only » ne fait pas partie des choix" in result.err.replace(NBSP, " ")
+    assert "n\u2019est pas une date" in result.err and "AAAA-MM-JJ" in result.err
+    good: Result = cli("validate", EXAMPLES / QUEBEC / "answers.yaml")
+    assert good.code == 0 and "valide (50 réponses)" in good.out
