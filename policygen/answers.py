@@ -200,9 +200,20 @@ def _holds(expression: Any, context: Mapping[str, Any], report: Callable[..., No
 def _default(question: Question, context: Mapping[str, Any]) -> Any:
     """The literal or computed default (None if there is none); raises on a failing expression."""
     if question.default_expr is None:
-        return question.default
+        return _in_language(question, question.default, context)
     value = question.default_expr.evaluate(context)
-    return None if is_empty(value) else check_value(question, value)
+    return None if is_empty(value) else _in_language(question, check_value(question, value), context)
+
+
+def _in_language(question: Question, value: Any, context: Mapping[str, Any]) -> Any:
+    """A default name ("IT team") in the policy's language, for a policy written in French."""
+    org = context.get("org")
+    language = getattr(org, "language", None)
+    if question.type != "text" or not isinstance(value, str) or not language or str(language).startswith("en"):
+        return value
+    from .locale import translate
+
+    return translate(value, str(language))
 
 
 @dataclass

@@ -175,6 +175,11 @@ def render(
                           "behind it (hidden when printed).")] = False,
     root: RootOption = None,
     theme: ThemeOption = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG[,LANG]",
+        help="Write the documents in this language (en-GB, en-US, en-CA, en-AU, fr-CA) whatever the answers say; "
+             "two or more, comma-separated, side by side (policy.fr-CA.pdf ...), or with --bundle in one "
+             "handbook.")] = None,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -192,10 +197,26 @@ def render(
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
                       bundle=check_bundle(bundle, formats), explain=explain, root=root,
-                      theme=normalise_design(theme))
+                      theme=normalise_design(theme), languages=check_languages(language))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written)
+
+
+def check_languages(value: str | None) -> tuple[str, ...]:
+    """The languages of ``--language`` ("en-CA,fr-CA"), each one policygen can write (exit 2 otherwise)."""
+    from .errors import InputError
+    from .locale import LANGUAGES
+
+    if not value:
+        return ()
+    known = ("en-GB", "en-US", "en-CA", "en-AU", *LANGUAGES)
+    wanted = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [name for name in wanted if name not in known]
+    if unknown or not wanted:
+        raise InputError.single(f"--language: '{', '.join(unknown) or value}' is not a language policygen writes",
+                                hint=f"choose from {', '.join(known)}; separate two with a comma")
+    return wanted
 
 
 @app.command()
@@ -265,12 +286,14 @@ def validate(
     """
     from .answers import validate_answers_file
     from .confine import answers_root
+    from .locale import translate_formatted
 
     with answers_root(root):
         resolution = validate_answers_file(answers)
-    if resolution.errors:
-        raise InputError(resolution.problems, summary=f"{answers}: {len(resolution.errors)} "
-                         f"error{'s' if len(resolution.errors) != 1 else ''}")
+    language = _file_language(answers)
+    if resolution.errors:  # a French answers file gets French messages
+        raise InputError([_localised(p, language) for p in resolution.problems], summary=translate_formatted(
+            f"{answers}: {len(resolution.errors)} error{'s' if len(resolution.errors) != 1 else ''}", language))
     _print_problems(resolution.warnings)
     if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
         from .decisions import coverage_problems
@@ -280,7 +303,29 @@ def validate(
         _print_sources(resolution.answers)
     count = len(resolution.answers.values) if resolution.answers else 0
     note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
-    print(f"{answers}: valid ({count} answers{note})")
+    print(translate_formatted(f"{answers}: valid ({count} answers{note})", language))
+
+
+def _file_language(path: Path) -> str | None:
+    """The language an answers file asks for (``org.language``), read loosely; None if it names none."""
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # text only: no dates
+        language = data.get("org", {}).get("language") if isinstance(data, dict) else None
+    except (OSError, ValueError, yaml.YAMLError, AttributeError):  # a bad date is the reader's to report
+        return None
+    return language if isinstance(language, str) else None
+
+
+def _localised(problem: Problem, language: str | None) -> Problem:
+    """A problem's message and hint in the answers file's language (the English when not translated)."""
+    from dataclasses import replace
+
+    from .locale import translate_formatted
+
+    return replace(problem, message=translate_formatted(problem.message, language),
+                   hint=translate_formatted(problem.hint, language) if problem.hint else None)
 
 
 @app.command("check-library")
@@ -341,7 +386,7 @@ def diff(
     Example: policygen diff answers-2026.yaml answers-2027.yaml -f html -o changes.html
     """
     from .answers import load_answers
-    from .compose import load_library
+    from .compose import load_library, meta_questions
     from .confine import answers_root
     from .diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
@@ -355,7 +400,8 @@ def diff(
         new_answers, warnings = load_answers(new)
         old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
     _print_problems(old_warnings + warnings)
-    library = load_library(new_answers.questionnaire)
+    language = new_answers.get(meta_questions(new_answers.questionnaire)["language"])
+    library = load_library(new_answers.questionnaire, language=language)  # a French policy is compared in French
     comparison = compare(old_answers, new_answers, library)
     if fmt == "docx":
         from .word_redline import redline_docx

@@ -40,6 +40,7 @@ from .decisions import DECISION_INPUTS, DECISION_NAMES, decide
 from .errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
 from .jinjacache import bytecode_cache
+from .locale import is_english, join_words, language_path, long_date, translate
 from .mdtext import Trusted, autolink, finalize, join_and
 from .overrides import apply_overrides
 from .places import Applies, LawNames, allowed_values, load_law_names, organisation_tags, parse_applies
@@ -50,20 +51,25 @@ from .values import add_months
 from .yamlio import load_yaml_file, parse_yaml
 
 _CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
-_FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True, "applies": False}
+_FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True, "applies": False,
+               "translates": False}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _OUTLINE = "policy/outline.yaml"
 _CLAUSES = "policy/clauses"
 
-# The answers that make up the document's own details (title block, footer, metadata).
+# The answers that make up the document's own details (title block, footer, metadata). A questionnaire
+# declares its own (``document:`` in its file); this is the fallback for one that declares none.
 META_QUESTIONS = {
     "name": "org.name", "short_name": "org.short_name", "language": "org.language",
     "owner": "policy.owner", "contact": "policy.contact", "effective_date": "policy.effective_date",
     "review_months": "policy.review_months", "version": "policy.version",
 }
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+
+
+def meta_questions(questionnaire: Questionnaire) -> Mapping[str, str]:
+    """Which question gives each of the document's details, as the questionnaire declares."""
+    return questionnaire.document or META_QUESTIONS
 
 
 # ---------------------------------------------------------------- the composed policy
@@ -114,21 +120,22 @@ def answer_sources(answers: Answers) -> tuple[AnswerSource, ...]:
     from .values import format_value
 
     rows = []
-    locale = answers.get(META_QUESTIONS["language"]) or "en-GB"
+    locale = answers.get(meta_questions(answers.questionnaire)["language"]) or "en-GB"
     titles = {q.qid: section.title for section in answers.questionnaire.sections for q in section.questions}
     for question in answers.questionnaire.questions():
         if not answers.applies(question.qid):
             continue
         value = answers.get(question.qid)
-        shown = format_value(value, [(c.value, c.label) for c in question.choices])
+        shown = format_value(value, [(c.value, translate(c.label, locale)) for c in question.choices])
         if isinstance(value, dt.date):
             shown = long_date(value, locale)
         source = answers.provenance.get(question.qid)
         given = question.qid in answers.provided
         rows.append(AnswerSource(
-            question.prompt, shown, (source.by if source and source.by else "" if given else "(default)"),
+            translate(" ".join(question.prompt.split()), locale), shown,
+            (source.by if source and source.by else "" if given else translate("(default)", locale)),
             long_date(source.at, locale) if source and source.at else "", source.note or "" if source else "",
-            titles[question.qid]))
+            translate(titles[question.qid], locale)))
     return tuple(rows)
 
 
@@ -184,6 +191,7 @@ class ClauseTemplate:
     path: Path
     applies: Applies | None = None  # where the clause applies; None for a generic clause
     citations: tuple[Citation, ...] = ()  # the sources that are citations, not rubric ids
+    translates: str | None = None  # a translation: "clause.id@hash" of the English text it was made from
 
     @property
     def generic(self) -> bool:
@@ -297,9 +305,15 @@ class ClauseLibrary:
     _environments: dict[str, SandboxedEnvironment] = field(default_factory=dict, compare=False, repr=False)
     _references: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
+    language: str | None = None  # the language this library's search path was made for (None: English)
+    warnings: tuple[Problem, ...] = ()  # translations made from an older English clause, missing translations
+
     def environment(self, locale: str = "en-GB") -> SandboxedEnvironment:
         """The Markdown template environment for a spelling locale (one per locale, cached)."""
         if locale not in self._environments:
+            join = join_and if is_english(locale) else (
+                lambda items, conjunction="and": Trusted(join_words([finalize(i) for i in items], locale,
+                                                                    conjunction)))
             env = _PolicyEnvironment(
                 loader=_BodyLoader([str(p) for p in self.search_path]),
                 undefined=StrictUndefined, finalize=finalize, autoescape=False,
@@ -307,7 +321,7 @@ class ClauseLibrary:
                 extensions=[SpellingExtension], auto_reload=False,
                 bytecode_cache=bytecode_cache(f"policy-{locale}"))
             env.spelling_locale = locale  # type: ignore[attr-defined]
-            env.filters.update(join_and=join_and, autolink=autolink,
+            env.filters.update(join_and=join, autolink=autolink,
                                longdate=lambda d: long_date(d, locale),
                                without_article=without_article, capitalize_first=capitalize_first)
             self._environments[locale] = env
@@ -369,22 +383,16 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def long_date(value: dt.date, locale: str) -> str:
-    """A date written out: "1 March 2027" (or "March 1, 2027" in the US)."""
-    month = _MONTHS[value.month - 1]
-    if locale == "en-US":
-        return f"{month} {value.day}, {value.year}"
-    return f"{value.day} {month} {value.year}"
-
-
-def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | None = None) -> ClauseLibrary:
+def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | None = None,
+                 language: str | None = None) -> ClauseLibrary:
     """Read the outline and every clause's front matter; raise InputError listing all problems.
 
     Checks: front matter keys (did-you-mean), clause ids unique and well formed,
     ``when`` names known questions, every outline id has a clause, every clause is
     placed in the outline.
     """
-    path = tuple(search_path) if search_path else (templates_dir(),)
+    base = tuple(search_path) if search_path else (templates_dir(),)
+    path = language_path(base, language)
     problems: list[Problem] = []
     clauses: dict[str, ClauseTemplate] = {}
     files: dict[str, Path] = {}
@@ -409,6 +417,8 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
             elif clause.id not in clauses:
                 clauses[clause.id] = clause
                 files[clause.id] = file
+            elif language and folder / language in files[clause.id].parents:
+                pass  # the translation of this folder's own clause: not an override
             else:  # a folder earlier on the path has its own version of this clause
                 replaced[clause.id] = path[next(i for i, f in enumerate(path) if f in files[clause.id].parents)]
             found_here.add(clause.id)
@@ -417,13 +427,14 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
     for clause_id in disabled:
         del clauses[clause_id]
     _check_placed(outline, clauses, problems)
-    missing = [q for q in META_QUESTIONS.values() if q not in known]
+    missing = [q for q in meta_questions(questionnaire).values() if q not in known]
     for qid in missing:
         problems.append(Problem(f"the questionnaire has no question '{qid}', which the document needs",
                                 file=str(questionnaire.source)))
     if any(p.is_error for p in problems):
         raise InputError(problems, summary="the clause library has problems")
-    return ClauseLibrary(path, outline, clauses, notes, law_names)
+    warnings = tuple(translation_warnings(clauses, base, language)) if not is_english(language) else ()
+    return ClauseLibrary(path, outline, clauses, notes, law_names, language=language, warnings=warnings)
 
 
 def _read_clause(file: Path, folder: Path, index: int,
@@ -496,7 +507,48 @@ def _read_clause(file: Path, folder: Path, index: int,
     return ClauseTemplate(id=str(clause_id), title=data["title"].strip(), why=" ".join(data["why"].split()),
                           sources=tuple(sources), when=when,
                           template_name=f"@{index}/{file.relative_to(folder).as_posix()}", path=file,
-                          applies=applies, citations=citations)
+                          applies=applies, citations=citations,
+                          translates=str(data["translates"]) if data.get("translates") else None)
+
+
+def english_hash(file: Path) -> str:
+    """The short hash a translation records of the English clause file it was made from."""
+    import hashlib
+
+    return hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+
+
+def is_translated(clause: ClauseTemplate, base: Sequence[Path], language: str | None) -> bool:
+    """True when the clause's text comes from a ``<language>/`` folder (English counts as translated)."""
+    return is_english(language) or any(f / str(language) in clause.path.parents for f in base)
+
+
+def translation_warnings(clauses: Mapping[str, ClauseTemplate], base: Sequence[Path],
+                         language: str | None) -> Iterable[Problem]:
+    """Warnings for a language's library: each translation made from an English text that has changed since."""
+    for clause_id, clause in sorted(clauses.items()):
+        folder = next((f for f in base if f / str(language) in clause.path.parents), None)
+        if folder is None:
+            continue
+        english = folder / clause.path.relative_to(folder / str(language))
+        if not english.is_file():
+            continue
+        recorded = (clause.translates or "").partition("@")
+        if recorded[0] != clause_id or recorded[2] != english_hash(english):
+            yield Problem(f"the {language} text of clause '{clause_id}' was translated from an older English text",
+                          file=str(clause.path), line=2, key="translates", severity="warning",
+                          hint=f"compare it with {english}, update the translation, then set "
+                               f"'translates: {clause_id}@{english_hash(english)}'")
+
+
+def untranslated(policy: Policy, library: ClauseLibrary, base: Sequence[Path]) -> list[Problem]:
+    """A warning naming the policy's clauses that have no text in its language (their English is used)."""
+    missing = [c.id for c in policy.clauses() if not is_translated(library.clauses[c.id], base, policy.language)]
+    if not missing:
+        return []
+    return [Problem(f"{len(missing)} clauses of this policy have no {policy.language} text yet, so their English "
+                    f"text is used: {', '.join(missing)}", severity="warning",
+                    hint=f"translate them into templates/{policy.language}/policy/clauses (docs/architecture.md)")]
 
 
 def _read_outline(search_path: Sequence[Path], clauses: Mapping[str, ClauseTemplate],
@@ -556,15 +608,17 @@ def template_context(answers: Answers) -> dict[str, Any]:
     (``labels.scope.covers``)."""
     context: dict[str, Any] = dict(answers.namespaces())
     labels: dict[str, SimpleNamespace] = {}
+    language = answers.get(meta_questions(answers.questionnaire)["language"])
     for section in answers.questionnaire.sections:
         names: dict[str, Any] = {}
         for question in section.questions:
             if question.choices:
                 value = answers.get(question.qid)
                 if isinstance(value, list):
-                    names[question.id] = [question.label_of(v) for v in value]
+                    names[question.id] = [translate(question.label_of(v), language) for v in value]
                 else:
-                    names[question.id] = question.label_of(value) if value is not None else None
+                    names[question.id] = translate(question.label_of(value), language) if value is not None \
+                        else None
         labels[section.id] = SimpleNamespace(**names)
     context["labels"] = labels
     context["decisions"] = decide(context)
@@ -575,7 +629,7 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
     """Select the clauses whose ``when`` holds, in outline order, and render each one."""
     context = template_context(answers)
     tags = organisation_tags(context)
-    meta = {key: answers.get(qid) for key, qid in META_QUESTIONS.items()}
+    meta = {key: answers.get(qid) for key, qid in meta_questions(answers.questionnaire).items()}
     env = library.environment(meta["language"])
     sections: list[PolicySection] = []
     for outline_section in library.outline:
@@ -606,10 +660,11 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
                                   tuple(c for c in template.citations if not c.places or set(c.places) & tags)))
         if clauses:
             sections.append(PolicySection(outline_section.id, len(sections) + 1,
-                                          _respell(env, outline_section.title), tuple(clauses)))
+                                          _respell(env, translate(outline_section.title, meta["language"])),
+                                          tuple(clauses)))
     effective = meta["effective_date"]
     return Policy(
-        title=_respell(env, "Social media policy"), organisation=meta["name"],
+        title=_respell(env, translate("Social media policy", meta["language"])), organisation=meta["name"],
         short_name=meta["short_name"], language=meta["language"], version=meta["version"],
         owner=meta["owner"], contact=meta["contact"], effective_date=effective,
         review_date=add_months(effective, int(meta["review_months"])), sections=tuple(sections),

@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .answers import Answers
-from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose, long_date
+from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose
+from .locale import long_date, translate, typography
 from .mdtext import Trusted, escape_markdown
 from .values import format_value
 
@@ -163,7 +165,7 @@ def change_notes(comparison: Comparison) -> tuple[Trusted, ...]:
     for change in comparison.changes:
         if change.causes and all(cause.qid in _EDITION for cause in change.causes):
             continue
-        notes.append(_note(change, anchors.get(change.clause_id)))
+        notes.append(_note(change, anchors.get(change.clause_id), new.language))
     return tuple(Trusted(note) for note in notes)
 
 
@@ -178,7 +180,7 @@ def clause_anchors(policy: Policy) -> dict[str, str]:
     from .html import heading_anchor
 
     used: set[str] = set()
-    heading_anchor("What changed in this version", used)  # the notes' own heading comes first
+    heading_anchor(translate("What changed in this version", policy.language), used)  # the notes' heading first
     anchors: dict[str, str] = {}
     for section in policy.sections:
         heading_anchor(section.title, used)
@@ -190,27 +192,34 @@ def clause_anchors(policy: Policy) -> dict[str, str]:
 def _masthead_notes(old: Policy, new: Policy) -> list[str]:
     """What changed in the details at the top of the policy, besides the version and dates."""
     notes = []
+    _ = _sentences(new.language)
     if old.organisation != new.organisation:
-        notes.append(f"The policy now carries the name {escape_markdown(new.organisation)}.")
+        notes.append(_("The policy now carries the name %(name)s.") % {"name": escape_markdown(new.organisation)})
     if old.owner != new.owner:
-        notes.append(f"Our {escape_markdown(new.owner)} now looks after this policy.")
+        notes.append(_("Our %(owner)s now looks after this policy.") % {"owner": escape_markdown(new.owner)})
     if old.contact != new.contact:
-        notes.append(f"Questions now go to {escape_markdown(new.contact)}.")
+        notes.append(_("Questions now go to %(contact)s.") % {"contact": escape_markdown(new.contact)})
     return notes
 
 
-def _note(change: ClauseChange, anchor: str | None) -> str:
+def _sentences(language: str) -> Callable[[str], str]:
+    """The change-log sentences in the policy's language, with its spacing rules (not the answers')."""
+    return lambda message: typography(translate(message, language), language)
+
+
+def _note(change: ClauseChange, anchor: str | None, language: str = "en-GB") -> str:
+    _ = _sentences(language)
     title = escape_markdown(change.title)
     part = f"[{change.number} {title}](#{anchor})" if anchor else f"{change.number} {title}"
     if change.kind == "added":
-        return f"A new part covers {part}."
+        return _("A new part covers %(part)s.") % {"part": part}
     if change.kind == "removed":
-        return f"“{title}” is no longer part of the policy."
+        return _("“%(title)s” is no longer part of the policy.") % {"title": title}
     said = _changed_words(change.before or "", change.after or "")
     if said is None:
-        return f"{part} is reworded."
+        return _("%(part)s is reworded.") % {"part": part}
     verb, words = said
-    return f"{part} {verb}: “{escape_markdown(words)}”"
+    return _("%(part)s %(verb)s: “%(words)s”") % {"part": part, "verb": _(verb), "words": escape_markdown(words)}
 
 
 def _changed_words(before: str, after: str) -> tuple[str, str] | None:

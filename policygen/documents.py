@@ -18,9 +18,10 @@ from typing import Any
 from jinja2 import TemplateError
 
 from .answers import Answers
-from .compose import ClauseLibrary, Policy, template_context, tidy_markdown
+from .compose import ClauseLibrary, Policy, meta_questions, template_context, tidy_markdown
 from .errors import InputError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
+from .locale import translate
 from .mdtext import Trusted
 from .questionnaire import Questionnaire
 from .spelling import respell
@@ -154,7 +155,7 @@ def render_companion(name: str, policy: Policy, answers: Answers, library: Claus
     env = library.environment(policy.language)
     locale = policy.language
     context = template_context(answers)
-    title = respell(spec.title, locale)
+    title = respell(translate(spec.title, locale), locale)
     document = {"title": title, "blank_rows": spec.blank_rows}
     extra: dict[str, Any] = {}
     if name == "summary":
@@ -164,7 +165,8 @@ def render_companion(name: str, policy: Policy, answers: Answers, library: Claus
     except (TemplateError, TypeError) as exc:
         raise RenderError(f"{spec.template}: failed to render: {exc}",
                           hint="this is a defect in the document template") from None
-    return Companion(name, title, respell(spec.description, locale), spec.keywords,
+    return Companion(name, title, respell(translate(spec.description, locale), locale),
+                     tuple(translate(k, locale) for k in spec.keywords),
                      tidy_markdown(text) + "\n")
 
 
@@ -191,7 +193,7 @@ def _compiled(env: Any, text: str) -> Any:
 
 
 def _summary_lists(answers: Answers, library: ClauseLibrary, context: dict[str, Any]) -> dict[str, list[Trusted]]:
-    env = library.environment(answers.get("org.language"))
+    env = library.environment(answers.get(meta_questions(answers.questionnaire)["language"]))
     lists: dict[str, list[Trusted]] = {name: [] for name in SUMMARY_LISTS}
     for item in _summary_items(answers.questionnaire, library.search_path):
         try:

@@ -29,10 +29,11 @@ from markupsafe import Markup
 
 from . import __version__
 from .brand import Brand
-from .compose import Policy, long_date
+from .compose import Policy
 from .formats import Document, OneFilePerDocument, Rendered
 from .forms import add_fields
 from .jinjacache import bytecode_cache
+from .locale import long_date, translator
 from .resources import templates_dir
 from .theme import DEFAULT_DESIGN
 
@@ -209,6 +210,7 @@ def _shared_context(policy: Policy, brand: Brand, folder: Path) -> dict[str, Any
         "brand_name": brand.name_for(policy.organisation),
         "logo": brand.logo.data_uri() if brand.logo else None, "logo_alt": brand.logo_alt(policy.organisation),
         "contact_is_email": bool(_EMAIL.match(policy.contact)),
+        "_": translator(policy.language),
         "effective": long_date(policy.effective_date, policy.language),
         "review": long_date(policy.review_date, policy.language),
     }
@@ -240,14 +242,19 @@ def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str
     folder = templates or templates_dir()
     brand = brand or Brand()
     parts = []
+    seen: set[str] = set()
     for page, markdown in documents:
         html = markdown_to_html(markdown)
-        prefix = f"{page.kind}-"
+        # A bilingual handbook holds each document twice: the second language's ids carry its code.
+        key = page.kind if page.kind not in seen else f"{page.kind}-{page.language}"
+        seen.add(page.kind)
+        prefix = f"{key}-"
         # Attribute values only: text from answers has its quotes escaped, so it cannot match.
         body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}",
                       _decorated(html.body, page, policy, brand))
         toc = tuple(TocEntry(prefix + entry.id, entry.text) for entry in html.toc)
-        parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{page.kind}"})
+        parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{key}",
+                      "lang": page.language if page.language and page.language != policy.language else None})
     context = _shared_context(policy, brand, folder)
     # str() first: Markup + str would escape the stylesheet's quotes.
     context["css"] = Markup(str(context["css"]) + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))
@@ -266,14 +273,19 @@ class PageInfo:
     description: str
     keywords: tuple[str, ...]
     contents: bool = False
+    language: str | None = None  # the document's language, when a handbook mixes two
+
 
     @classmethod
     def for_policy(cls, policy: Policy) -> PageInfo:
         """The policy's page: a cover in print and a table of contents."""
+        _ = translator(policy.language)
         return cls("policy", policy.title,
-                   f"{policy.title} of {policy.organisation}, version {policy.version}: personal and "
-                   "official accounts, security, and how to raise concerns",
-                   ("social media", "policy", policy.short_name), contents=True)
+                   _("%(title)s of %(organisation)s, version %(version)s: personal and official accounts, "
+                     "security, and how to raise concerns") % {"title": policy.title,
+                                                                "organisation": policy.organisation,
+                                                                "version": policy.version},
+                   (_("social media"), _("policy"), policy.short_name), contents=True, language=policy.language)
 
 
 class HtmlFormat(OneFilePerDocument):

@@ -24,6 +24,9 @@ _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%!$&'()*+,
                   r"(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$")
 
 
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 class Trusted(str):
     """Markdown written by a template author (or built from escaped values): printed as is."""
 
@@ -32,7 +35,8 @@ class Trusted(str):
 
 def escape_markdown(text: str) -> str:
     """``text`` escaped so that CommonMark renders it literally, on one line."""
-    text = _INLINE.sub(r"\\\1", " ".join(text.split()))
+    # Runs of white space fold to one space; a non-breaking space (French typography) is kept.
+    text = _INLINE.sub(r"\\\1", _SPACES.sub(" ", text).strip(" \t\n\r\f\v"))
     # Newlines are folded above, so only the value's own start can open a block.
     return _BLOCK_START.sub(
         lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)

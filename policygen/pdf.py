@@ -108,10 +108,26 @@ class PdfRenderer:
         names = (PRINT_CSS, *((FORMS_CSS,) if self.variant == "ua-1" else ()))
         self._stylesheets = [self._stylesheet(name) for name in names]
         self._letter = self._stylesheet(LETTER_CSS)
+        self._localised: dict[str, Any] = {}
 
     def _stylesheet(self, name: str) -> Any:
         return self._weasyprint.CSS(filename=str(self._folder / name), url_fetcher=self._fetcher,
                                     font_config=self._fonts)
+
+    def stylesheet(self, language: str | None) -> Any:
+        """The print stylesheet for a language: its generated text ("Page X of Y") from the catalogue, and
+        hyphenation turned on for the body text (WeasyPrint hyphenates by the element's ``lang``)."""
+        from .locale import css_strings, is_english
+
+        if is_english(language):
+            return self._stylesheets[0]
+        if language not in self._localised:
+            css = css_strings((self._folder / PRINT_CSS).read_text(encoding="utf-8"), language)
+            css += "\nmain p, main li, main td { hyphens: auto; }\n"
+            self._localised[str(language)] = self._weasyprint.CSS(
+                string=css, base_url=(self._folder / PRINT_CSS).as_uri(), url_fetcher=self._fetcher,
+                font_config=self._fonts)
+        return self._localised[str(language)]
 
     def render(self, html: str) -> bytes:
         """One HTML page as a tagged PDF (see :meth:`render_counted`)."""
@@ -119,12 +135,15 @@ class PdfRenderer:
         assert isinstance(pdf, bytes)
         return pdf
 
-    def render_counted(self, html: str) -> Rendered:
-        """One HTML page as a tagged PDF with the print stylesheet applied, with its page count; on US
-        Letter paper when the page's language is one of LETTER_LANGUAGES, else on A4."""
+    def render_counted(self, html: str, language: str | None = None) -> Rendered:
+        """One HTML page as a tagged PDF with the print stylesheet for its language applied, with its page
+        count; on US Letter paper when the language (given, else the page's own) is one of LETTER_LANGUAGES,
+        else on A4."""
         weasyprint = self._weasyprint
-        language = re.search(r'<html lang="([^"]*)"', html[:500])
-        stylesheets = [*self._stylesheets, *([self._letter] if language and language[1] in LETTER_LANGUAGES else [])]
+        found = re.search(r'<html lang="([^"]*)"', html[:500])
+        language = language or (found[1] if found else None)
+        stylesheets = [self.stylesheet(language), *self._stylesheets[1:],
+                       *([self._letter] if language in LETTER_LANGUAGES else [])]
         options = {"pdf_variant": PDF_VARIANTS[self.variant], "pdf_tags": True, "pdf_identifier": True,
                    "uncompressed_pdf": False}
         try:
@@ -155,7 +174,14 @@ class PdfFormat:
 
     def render(self, document: Document) -> Rendered:
         """The document's HTML page as a PDF."""
-        return self.renderer.render_counted(document.html)
+        return self._render(document.html, document.policy.language)
+
+    def _render(self, html: str, language: str | None) -> Rendered:
+        from .locale import is_english
+
+        if is_english(language):
+            return self.renderer.render_counted(html)
+        return self.renderer.render_counted(html, language)
 
     def render_bundle(self, documents: Sequence[Document]) -> Rendered:
         """One handbook PDF: one cover, contents and outline for every document."""
@@ -163,7 +189,7 @@ class PdfFormat:
 
         first = documents[0]
         html = render_handbook_html(first.policy, [(doc.info, doc.markdown) for doc in documents], brand=first.brand)
-        return self.renderer.render_counted(html)
+        return self._render(html, first.policy.language)
 
 
 def preload() -> None:

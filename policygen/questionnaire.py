@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ _CHOICE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _QUESTIONNAIRE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 _TOP_KEYS = {"id": True, "version": True, "title": True, "description": False, "sections": True,
-             "migrations": False}
+             "migrations": False, "document": False}
 _MIGRATION_KEYS = {"version": True, "note": False, "rename": False, "split": False, "remove": False,
                    "values": False}
 _QID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -115,6 +115,7 @@ class Questionnaire:
     source: Path
     description: str | None = None
     migrations: tuple[Migration, ...] = ()
+    document: Mapping[str, str] = field(default_factory=dict)  # role (title, owner, version...) -> question id
     _index: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -239,10 +240,16 @@ def load_questionnaire(path: Path) -> Questionnaire:
         if section is not None:
             sections.append(section)
     migrations = _migrations(checker, top.get("migrations"), int(version), sections)
+    document = top.get("document") or {}
+    if not (isinstance(document, dict) and all(isinstance(v, str) and _QID.match(v) for v in document.values())):
+        checker.error(("document",), "'document' must map each detail of the document to a question id",
+                      "for example  document: {version: policy.version, owner: policy.owner}")
+        document = {}
     if checker.problems:
         raise InputError(checker.problems, summary=f"{path}: the questionnaire has problems")
     return Questionnaire(id=str(qn_id), version=int(version), title=top["title"], sections=tuple(sections),
-                         source=path, description=top.get("description"), migrations=migrations)
+                         source=path, description=top.get("description"), migrations=migrations,
+                         document={str(k): str(v) for k, v in document.items()})
 
 
 def _migrations(checker: _Checker, raw: Any, current: int, sections: list[Section]) -> tuple[Migration, ...]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .answers import Answers, load_answers
 from .brand import Brand, load_brand
-from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library
+from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library, meta_questions, untranslated
 from .confine import answers_root
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
@@ -22,6 +22,7 @@ from .files import recover_folder, write_files_atomically
 from .formats import HANDBOOK, Document, FormatSettings, OutputFormat, Rendered, Renderer, any_needs, get_format
 from .formats import default_formats as default_formats
 from .formats import normalise_formats as normalise_formats
+from .locale import translate
 from .resources import templates_dir
 
 FORMATS = default_formats()
@@ -48,6 +49,7 @@ class RenderOptions:
     explain: bool = False  # margin notes in the policy's HTML: why each clause is there (hidden in print)
     root: Path | None = None  # base answers files must be inside it (None: policygen.confine.default_root)
     theme: str | None = None  # a design from theme.DESIGNS (render --theme); None: the brand file's, else standard
+    languages: tuple[str, ...] = ()  # render --language: these instead of the answers' own; two or more side by side
 
 
 @dataclass
@@ -80,7 +82,8 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     an appendix listing every answer and who gave it. ``renderers`` reuses open format
     renderers (a PDF renderer's fonts and stylesheet) across calls, as a batch does.
     """
-    library = library or load_library(answers.questionnaire)
+    library = library or load_library(answers.questionnaire,
+                                      language=answers.get(meta_questions(answers.questionnaire)["language"]))
     brand = brand or Brand()
     if options.theme:  # --theme wins over the brand file's theme
         brand = replace(brand, theme=replace(brand.theme, design=options.theme))
@@ -133,7 +136,9 @@ def _documents(policy: Policy, answers: Answers, library: ClauseLibrary, names: 
 
             companion = render_companion(name, policy, answers, library)
             documents.append(Document(name, policy, companion.markdown, PageInfo(
-                name, companion.title, companion.description, ("social media", *companion.keywords)), brand))
+                name, companion.title, companion.description, (translate("social media", policy.language),
+                                                                *companion.keywords),
+                language=policy.language), brand))
     return documents
 
 
@@ -187,11 +192,68 @@ def render_file(answers_path: Path, options: RenderOptions, *,
     recover_folder(options.out_dir)
     with answers_root(options.root):
         answers, brand, warnings = load_inputs(answers_path, options)
-        library = load_library(answers.questionnaire, [*options.templates, templates_dir()])
+        if options.languages:
+            return _render_languages(answers_path, answers, brand, warnings, options, renderers)
+        library = load_library(answers.questionnaire, [*options.templates, templates_dir()],
+                               language=answers.get(meta_questions(answers.questionnaire)["language"]))
+        warnings += library.warnings
         previous = None
         if options.changes_since is not None:
             previous, _ = load_answers(options.changes_since, answers.questionnaire)
     rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers)
+    warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
+    return _finish(answers_path, rendering, options, warnings)
+
+
+def in_language(answers: Answers, language: str) -> Answers:
+    """The same answers with the document written in ``language`` (the organisation's own words unchanged)."""
+    qid = meta_questions(answers.questionnaire)["language"]
+    return replace(answers, values={**answers.values, qid: language})
+
+
+def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],
+                      options: RenderOptions, renderers: Mapping[str, Renderer] | None) -> RenderResult:
+    """render --language: each language in turn; with two or more, file names carry the language
+    (``policy.fr-CA.pdf``) and --bundle makes one handbook holding every language."""
+    several = len(options.languages) > 1
+    outputs: dict[str, bytes | str] = {}
+    pages: dict[str, int] = {}
+    bundled: list[Document] = []
+    policy = None
+    opened = dict(renderers or {})
+    for language in options.languages:
+        translated = in_language(answers, language)
+        library = load_library(answers.questionnaire, [*options.templates, templates_dir()], language=language)
+        warnings += library.warnings
+        previous = None
+        if options.changes_since is not None:
+            previous = in_language(load_answers(options.changes_since, answers.questionnaire)[0], language)
+        handbook = several and options.bundle  # every language in one handbook, in the formats that make one
+        solo = replace(options, bundle=options.bundle and not several,
+                       formats=tuple(f for f in options.formats if not (handbook and get_format(f).bundles)))
+        rendering = render_all(translated, solo, brand, library, previous=previous, renderers=opened)
+        policy = policy or rendering.policy
+        warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
+        for name, content in rendering.outputs.items():
+            stem, _, suffix = name.rpartition(".")
+            outputs[f"{stem}.{language}.{suffix}" if several else name] = content
+        pages.update({f"{k}.{language}" if several else k: v for k, v in rendering.pages.items()})
+        if several and options.bundle:
+            bundled += _documents(rendering.policy, translated, library, options.documents, brand)
+    for fmt in (get_format(name) for name in options.formats):
+        if several and options.bundle and fmt.bundles:
+            renderer = opened.get(fmt.name) or fmt.open(FormatSettings(options.pdf_variant))
+            rendered = renderer.render_bundle(bundled)
+            outputs[HANDBOOK + fmt.suffix] = rendered.content
+            if rendered.pages is not None:
+                pages[HANDBOOK] = rendered.pages
+    assert policy is not None
+    return _finish(answers_path, Rendering(policy, outputs, pages), options, warnings)
+
+
+def _finish(answers_path: Path, rendering: Rendering, options: RenderOptions,
+            warnings: list[Problem]) -> RenderResult:
+    """The review-date warning, then every file written at once."""
     policy = rendering.policy
     if policy.review_date < (options.today or dt.date.today()):
         warnings.append(Problem(

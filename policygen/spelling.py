@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
+from .locale import typography
+
 # British -> American. A word matches with an optional plural or -al ending; other
 # inflections (organised, organising) are listed as words of their own.
 _US = {
@@ -53,7 +55,7 @@ def respell(text: str, locale: str) -> str:
     """Text respelt for ``locale`` (unchanged for British, Irish and Australian English)."""
     table = _TABLES.get(locale)
     if table is None:
-        return text
+        return typography(text, locale)  # French: Quebec's spacing around punctuation
 
     def swap(match: re.Match[str]) -> str:
         word, ending = match.group(1), match.group(2) or ""

@@ -38,8 +38,9 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from .brand import Brand
-from .compose import Policy, long_date
+from .compose import Policy
 from .formats import Document, FormatSettings, Rendered
+from .locale import long_date, translate, translator
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
 from .word_ooxml import (
     AFTER_UPDATE_FIELDS,
@@ -126,9 +127,10 @@ class WordWriter:
         """Every document under one cover and one contents list, each starting on a new page."""
         parts = [Part(doc, markdown_blocks(doc.markdown), f"{doc.name}-") for doc in documents]
         self.name_bookmarks(parts)
-        self.section("handbook", HANDBOOK_TITLE, cover=True)
+        _ = translator(self.policy.language)
+        self.section("handbook", _(HANDBOOK_TITLE), cover=True)
         self._masthead(cover=True)
-        self.add_paragraph(self.doc, "Title", HANDBOOK_TITLE).paragraph_format.space_before = Mm(50)
+        self.add_paragraph(self.doc, "Title", _(HANDBOOK_TITLE)).paragraph_format.space_before = Mm(50)
         if self.brand.name_for(self.policy.organisation) != self.policy.organisation:
             self.add_paragraph(self.doc, "Subtitle", self.policy.organisation)
         for label, value in self._details():
@@ -143,9 +145,10 @@ class WordWriter:
             self._blocks(self.doc, part.blocks.title, part)
             self._blocks(self.doc, part.blocks.body, part)
         policy = self.policy
-        self.properties(f"{policy.organisation}: {HANDBOOK_TITLE}",
-                         f"The social media policy of {policy.organisation}, version {policy.version}, with its "
-                         "companion documents", ("social media", "policy", "handbook", policy.short_name))
+        self.properties(f"{policy.organisation}: {_(HANDBOOK_TITLE)}",
+                         _("The social media policy of %(organisation)s, version %(version)s, with its companion "
+                           "documents") % {"organisation": policy.organisation, "version": policy.version},
+                         (_("social media"), _("policy"), _("handbook"), policy.short_name))
         return self.to_bytes()
 
     def to_bytes(self) -> bytes:
@@ -171,13 +174,15 @@ class WordWriter:
 
     def _details(self) -> list[tuple[str, str]]:
         policy = self.policy
-        return [("Version", policy.version), ("In effect from", long_date(policy.effective_date, policy.language)),
-                ("Next review by", long_date(policy.review_date, policy.language)), ("Owner", policy.owner),
-                ("Questions", policy.contact)]
+        _ = translator(policy.language)
+        return [(_("Version"), policy.version),
+                (_("In effect from"), long_date(policy.effective_date, policy.language)),
+                (_("Next review by"), long_date(policy.review_date, policy.language)), (_("Owner"), policy.owner),
+                (_("Questions"), policy.contact)]
 
     def _contents(self, entries: list[tuple[int, str, str]], instruction: str) -> None:
         """The table of contents: a TOC field whose result is already the entries, each linked to its heading."""
-        self.add_paragraph(self.doc, "TOC Heading", "Contents")
+        self.add_paragraph(self.doc, "TOC Heading", translate("Contents", self.policy.language))
         paragraphs = [self.add_paragraph(self.doc, f"TOC {level}") for level, _, _ in entries] or \
             [self.add_paragraph(self.doc, "Normal")]
         field_begin(paragraphs[0], instruction)
@@ -226,10 +231,11 @@ class WordWriter:
         foot = footer.paragraphs[0]
         foot.style = self.doc.styles["Footer"]
         foot.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        self.add_run(foot, f"Version {self.policy.version}")
-        foot.add_run("\tPage ")
+        _ = translator(self.policy.language)
+        self.add_run(foot, f"{_('Version')} {self.policy.version}")
+        foot.add_run("\t" + _("Page "))
         add_field(foot, "PAGE", "1")
-        foot.add_run(" of ")
+        foot.add_run(_(" of "))
         add_field(foot, "NUMPAGES", "1")
 
     def next_id(self) -> int:

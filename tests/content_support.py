@@ -35,9 +35,9 @@ def questionnaire() -> Questionnaire:
 
 
 @cache
-def library() -> ClauseLibrary:
-    """The bundled clause library."""
-    return load_library(questionnaire())
+def library(language: str | None = None) -> ClauseLibrary:
+    """The bundled clause library (for a language other than English: with its translations first)."""
+    return load_library(questionnaire(), language=None if not language or language.startswith("en") else language)
 
 
 @cache
@@ -75,7 +75,8 @@ def policy(overrides: Mapping[str, Any] | None = None, base: str = "demo") -> Po
 @cache
 def _policy(overrides: tuple[tuple[str, Any], ...], base: str) -> Policy:
     given = {qid: list(v) if isinstance(v, tuple) else v for qid, v in overrides}
-    return compose(answers(given, base), library())
+    chosen = answers(given, base)
+    return compose(chosen, library(chosen.get("org.language")))
 
 
 def clause_ids(composed: Policy) -> set[str]:
@@ -85,7 +86,7 @@ def clause_ids(composed: Policy) -> set[str]:
 
 def markdown(composed: Policy) -> str:
     """The whole policy as Markdown."""
-    return render_markdown(composed, library())
+    return render_markdown(composed, library(composed.language))
 
 
 def body_text(composed: Policy) -> str:

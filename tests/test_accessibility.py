@@ -46,6 +46,21 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
             path.write_text(str(outputs[f"{name}.html"]), encoding="utf-8")
             paths.append(path)
     paths += _change_pages(folder)
+    paths += _french_pages(folder)
+    return paths
+
+
+def _french_pages(folder: Path) -> list[Path]:
+    """The Quebec example's documents in French (lang="fr-CA")."""
+    from policygen.answers import load_answers
+
+    answers, _ = load_answers(ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml")
+    _, outputs = render_documents(answers, RenderOptions(formats=("html",)))
+    paths = []
+    for name in DOCUMENTS:
+        path = folder / f"fr-CA-{name}.html"
+        path.write_text(str(outputs[f"{name}.html"]), encoding="utf-8")
+        paths.append(path)
     return paths
 
 

@@ -54,7 +54,7 @@ def test_example_validates_without_warnings(slug: str) -> None:
 def test_example_markdown_snapshot(slug: str, snapshot) -> None:
     answers, warnings = load_answers(_example(slug))
     assert warnings == []
-    snapshot(f"examples/{slug}.md", markdown(compose(answers, library())))
+    snapshot(f"examples/{slug}.md", markdown(compose(answers, library(answers.get("org.language")))))
 
 
 @pytest.mark.parametrize("slug", EXAMPLE_SLUGS)
@@ -67,6 +67,8 @@ def test_example_has_no_red_flag_clause(slug: str) -> None:
 def test_example_reads_at_grade_ten_or_lower(slug: str) -> None:
     tool = readability()
     composed = policy(base=slug)
+    if composed.language == "fr-CA":
+        pytest.skip("French is measured with Kandel-Moles (tests/test_locale.py)")
     whole = tool.reading(body_text(composed))
     assert whole.grade <= BODY_GRADE_LIMIT, f"body grade {whole.grade:.1f}"
     hard = {c.id: round(tool.reading(c.text).grade, 1) for c in composed.clauses()
@@ -331,8 +333,9 @@ DETAILS_BY_PLACE = {
     "other": {"org.other_places": ["Kenya"]},
 }
 # Leftovers of templating: doubled spaces, space before punctuation, empty brackets or
-# list items, Python values, unrendered tags, a paragraph starting in lower case.
-_ARTEFACTS = re.compile(r"(?<=\S)  |\s[.,;:]|\.\.|\(\)|\bNone\b|\bTrue\b|\bFalse\b|\{\{|\{%|^- *$|^[a-z]",
+# list items, Python values, unrendered tags, a paragraph starting in lower case. (French puts a
+# non-breaking space before a colon: a Quebec organisation's policy is in French by default.)
+_ARTEFACTS = re.compile(r"(?<=\S)  |[^\S\u00a0][.,;:]|\.\.|\(\)|\bNone\b|\bTrue\b|\bFalse\b|\{\{|\{%|^- *$|^[a-z]",
                         re.MULTILINE)
 
 

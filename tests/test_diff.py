@@ -210,9 +210,10 @@ def test_render_provenance_appendix(cli, tmp_path: Path) -> None:
     personal = appendix.split("\n### Personal accounts\n", 1)[1].split("\n### ", 1)[0]
     assert ("- **May people say on their personal profiles that they work for you?**\\\n"
             "  no · *Director of People, 2 November 2027: After two staff were doxxed*") in personal
-    assert "- **Which spelling should the policy use?**\\\n  British English · *default answer*" in appendix
+    assert ("- **Which language and spelling should the policy use?**\\\n"
+            "  British English · *default answer*") in appendix
     html = (tmp_path / "policy.html").read_text(encoding="utf-8")
-    assert "<li><strong>Which spelling should the policy use?</strong><br>\nBritish English" in html
+    assert "<li><strong>Which language and spelling should the policy use?</strong><br>\nBritish English" in html
 
 
 def test_no_appendix_or_changes_unless_asked(cli, tmp_path: Path) -> None:

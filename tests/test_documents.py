@@ -161,6 +161,7 @@ def test_every_summary_item_can_appear(write_answers) -> None:
                 {"personal.disclaimer": "profile", "personal.client_connections": "allowed"},
                 # the rules of sectors and places, and decisions that change items
                 {"org.jurisdictions": ["au", "ca"], "org.au_states": ["nsw"], "org.ca_provinces": ["on", "qc"],
+                 "org.language": "en-CA",
                  "org.sectors": ["healthcare", "education", "media", "listed"], "education.academic_freedom": True,
                  "personal.advocacy": True, "policy.ethics_contact": "Ethics Office"},
                 {"org.jurisdictions": ["us"], "org.kind": "company", "org.sectors": ["finance"]},

@@ -1,0 +1,192 @@
+"""The locale layer: one message catalogue per language, and dates, lists and typography per locale.
+
+English is the source language: every user-facing string in the code is written in
+English and passed through :func:`translate` (``_``), which returns it unchanged for
+English and looks it up in ``policygen/locales/<language>.po`` otherwise. The catalogue
+is a gettext PO file read with Babel, only when a non-English language is asked for,
+so the English path imports no Babel at all (and its bytes cannot change).
+
+Clause and document templates are translated as whole files: a language's templates
+sit in ``<templates folder>/<language>/`` (``templates/fr-CA/policy/clauses/...``),
+searched before the folder itself (see :func:`language_path`).
+
+To add a language: add its code to ``LANGUAGES``, write ``locales/<code>.po`` and put
+its templates under ``templates/<code>/`` (docs/architecture.md, "How to add a language").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+# Languages other than English that policygen can write, and Babel's name for each.
+LANGUAGES = {"fr-CA": "fr_CA"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+NBSP = "\u00a0"
+_CATALOGUES = Path(__file__).parent / "locales"
+_EXTRA: dict[str, Path] = {}  # language -> catalogue file, for languages registered at run time (tests)
+
+
+def is_english(language: str | None) -> bool:
+    """True for English (any spelling) and for no language at all."""
+    return not language or language.split("-")[0] == "en"
+
+
+def register_language(code: str, babel_name: str, catalogue: Path) -> None:
+    """Make a language known at run time (a toy language in a test, a consultant's own language)."""
+    LANGUAGES[code] = babel_name
+    _EXTRA[code] = catalogue
+    _catalogue.cache_clear()
+
+
+def catalogue_file(language: str) -> Path:
+    """Where a language's messages live."""
+    return _EXTRA.get(language, _CATALOGUES / f"{language}.po")
+
+
+@cache
+def _catalogue(language: str) -> dict[str, str]:
+    """A language's messages (English -> translation); untranslated entries are left out."""
+    file = catalogue_file(language)
+    if not file.is_file():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with file.open("rb") as handle:
+        catalog = read_po(handle, locale=LANGUAGES.get(language, language.replace("-", "_")))
+    # The catalogue is our own text: the language's spacing rules apply to it as to the templates.
+    return {str(m.id): typography(str(m.string), language) for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def translate(message: str, language: str | None) -> str:
+    """The message in ``language``: the English itself for English, or when there is no translation yet."""
+    if is_english(language):
+        return message
+    return _catalogue(str(language)).get(message, message)
+
+
+@cache
+def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English."""
+    found = []
+    for english, french in _catalogue(language).items():
+        if "%(" in english:
+            pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
+            found.append((re.compile(pattern + r"\Z", re.DOTALL), french))
+    return tuple(found)
+
+
+def translate_formatted(text: str, language: str | None) -> str:
+    """An English message already filled in ("'x' is not one of the choices") in ``language``: the
+    catalogue entry whose fields match it, filled with the same values; the English when none does."""
+    if is_english(language):
+        return text
+    exact = _catalogue(str(language)).get(text)
+    if exact is not None:
+        return exact
+    for pattern, french in _patterns(str(language)):
+        match = pattern.match(text)
+        if match:
+            return french % match.groupdict()
+    return text
+
+
+def translator(language: str | None) -> Callable[[str], str]:
+    """``_`` for one language."""
+    return lambda message: translate(message, language)
+
+
+def missing_messages(language: str, messages: Sequence[str]) -> list[str]:
+    """The messages that have no translation in ``language``."""
+    known = _catalogue(language)
+    return [m for m in messages if m not in known]
+
+
+def long_date(value: dt.date, language: str | None) -> str:
+    """A date written out: "1 March 2027", "March 1, 2027" (US), "1er mars 2027" (French)."""
+    if not is_english(language):
+        from babel.dates import format_date
+
+        babel_name = LANGUAGES.get(str(language), str(language).replace("-", "_"))
+        text = format_date(value, format="d MMMM y", locale=babel_name)
+        if babel_name.startswith("fr") and value.day == 1:  # French writes the first day as an ordinal
+            text = "1er" + text[1:]
+        return text
+    month = _MONTHS[value.month - 1]
+    if language == "en-US":
+        return f"{month} {value.day}, {value.year}"
+    return f"{value.day} {month} {value.year}"
+
+
+def join_words(parts: Sequence[str], language: str | None, conjunction: str = "and") -> str:
+    """``a, b and c`` in English (no serial comma), ``a, b et c`` in French (Babel's list patterns)."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    if is_english(language) or conjunction != "and":
+        word = translate(conjunction, language)
+        return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
+    from babel.lists import format_list
+
+    return format_list(list(parts), locale=LANGUAGES.get(str(language), str(language).replace("-", "_")))
+
+
+def format_number(value: float, language: str | None) -> str:
+    """A number with the locale's digit grouping and decimal sign ("1 234,5" in French)."""
+    if is_english(language):
+        return f"{value:,}"
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=LANGUAGES.get(str(language), str(language).replace("-", "_"))))
+
+
+# Quebec's rule (Office québécois de la langue française): a non-breaking space before the colon and
+# inside « », no space at all before ; ! ?  (France's thin spaces before ; ! ? are not used in Quebec).
+_NO_SPACE = re.compile(r"[ \t\u00a0\u202f]+([;!?])")
+_OPEN_QUOTE = re.compile(r"«[ \t\u00a0\u202f]*")
+_CLOSE_QUOTE = re.compile(r"[ \t\u00a0\u202f]*»")
+
+
+def quebec_typography(text: str) -> str:
+    """Text with Quebec's spacing around punctuation; spaces at line starts and in links are left alone.
+
+    Only spaces that are already there are changed: "mot :" becomes "mot\u00a0:", "mot ;" becomes
+    "mot;", and « » get non-breaking spaces inside. A colon with no space before it (a time, a web
+    address) is not touched.
+    """
+    text = re.sub(r"(?<=\S)[ \t\u202f]+:(?=[\s*_)\]]|$)", NBSP + ":", text)  # also before ** (bold)
+    text = _NO_SPACE.sub(r"\1", text)
+    text = _OPEN_QUOTE.sub("«" + NBSP, text)
+    return _CLOSE_QUOTE.sub(NBSP + "»", text)
+
+
+def typography(text: str, language: str | None) -> str:
+    """The language's spacing rules applied to a template's own text (never to answers)."""
+    return quebec_typography(text) if language == "fr-CA" else text
+
+
+def language_path(search_path: Sequence[Path], language: str | None) -> tuple[Path, ...]:
+    """The template search path for a language: each folder's ``<language>/`` subfolder just before it."""
+    if is_english(language):
+        return tuple(search_path)
+    result: list[Path] = []
+    for folder in search_path:
+        if (folder / str(language)).is_dir():
+            result.append(folder / str(language))
+        result.append(folder)
+    return tuple(result)
+
+
+def css_strings(css: str, language: str | None) -> str:
+    """A stylesheet with the quoted strings of its ``content:`` declarations translated ("Page " -> "Page ")."""
+    if is_english(language):
+        return css
+
+    def swap(match: re.Match[str]) -> str:
+        return re.sub(r'"([^"]+)"', lambda q: '"' + translate(q.group(1), language).replace('"', "") + '"',
+                      match.group(0))
+
+    return re.sub(r"content:[^;}]*", swap, css)

@@ -1,0 +1,61 @@
+"""The questionnaire in another language: its words looked up in the language's message catalogue.
+
+The questionnaire file is written in English; every text a person reads in it (section titles and
+intros, prompts, why-we-ask help, choice labels and their help, pattern hints) is a message of the
+catalogue. :func:`localise_questionnaire` gives a translated copy that the interview, ``validate``
+and the browser questionnaire can use as they use the English one: the ids and values stay the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from .locale import is_english, translate
+from .questionnaire import Question, Questionnaire
+
+
+def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
+    """Every English text of the questionnaire that a person reads, in order (the catalogue's keys)."""
+    yield questionnaire.title
+    for section in questionnaire.sections:
+        yield section.title
+        if section.intro:
+            yield " ".join(section.intro.split())
+        for question in section.questions:
+            yield " ".join(question.prompt.split())
+            yield " ".join(question.help.split())
+            if question.type == "text" and isinstance(question.default, str) and question.default:
+                yield question.default  # a default name ("IT team") is written in the policy's language
+            if question.validation.pattern_hint:
+                yield question.validation.pattern_hint
+            for choice in question.choices:
+                yield choice.label
+                if choice.help:
+                    yield " ".join(choice.help.split())
+
+
+def _text(text: str, language: str) -> str:
+    return translate(" ".join(text.split()), language) if " ".join(text.split()) != text else \
+        translate(text, language)
+
+
+def _question(question: Question, language: str) -> Question:
+    hint = question.validation.pattern_hint
+    return replace(
+        question, prompt=_text(question.prompt, language), help=_text(question.help, language),
+        choices=tuple(replace(c, label=translate(c.label, language),
+                              help=_text(c.help, language) if c.help else None) for c in question.choices),
+        validation=replace(question.validation, pattern_hint=translate(hint, language) if hint else None))
+
+
+def localise_questionnaire(questionnaire: Questionnaire, language: str | None) -> Questionnaire:
+    """The questionnaire with its texts in ``language`` (itself for English); untranslated texts stay English."""
+    if is_english(language):
+        return questionnaire
+    sections = tuple(replace(s, title=translate(s.title, str(language)),
+                             intro=_text(s.intro, str(language)) if s.intro else None,
+                             questions=tuple(_question(q, str(language)) for q in s.questions))
+                     for s in questionnaire.sections)
+    return replace(questionnaire, title=translate(questionnaire.title, str(language)), sections=sections,
+                   _index={})
