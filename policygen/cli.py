@@ -56,6 +56,8 @@ BundleOption = Annotated[bool, typer.Option(
 TemplatesOption = Annotated[list[Path], typer.Option(
     "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
     "several, the first wins.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Render every file, even those whose inputs are unchanged since they were written.")]
 RootOption = Annotated[Path | None, typer.Option(
     "--root", metavar="DIR", show_default=False,
     help="Base files named by 'extends:' must lie inside this folder. Default: the current folder if it "
@@ -109,9 +111,13 @@ def _print_sources(answers: Answers) -> None:
         print(f"{qid:<{widths[0]}}  {value:<{widths[1]}}  {source}")
 
 
-def _print_written(paths: list[Path]) -> None:
+def _print_written(paths: list[Path], unchanged: list[Path] | None = None) -> None:
     for path in paths:
         print(path)
+    if unchanged:  # on stderr: stdout stays the list of files written
+        kept = f"{len(unchanged)} file{'s' if len(unchanged) != 1 else ''} unchanged"
+        print(f"{kept}, {len(paths)} rendered" if paths else f"{kept}, nothing to render (--force renders them "
+              "again)", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- commands
@@ -170,6 +176,7 @@ def render(
         "--explain", help="Add margin notes to the policy's HTML: why each clause is there and the answers "
                           "behind it (hidden when printed).")] = False,
     root: RootOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -185,10 +192,10 @@ def render(
 
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=check_bundle(bundle, formats), explain=explain, root=root)
+                      bundle=check_bundle(bundle, formats), explain=explain, root=root, force=force)
     result = render_file(answers, options)
     _print_problems(result.warnings)
-    _print_written(result.written)
+    _print_written(result.written, result.unchanged)
 
 
 @app.command()
@@ -212,6 +219,7 @@ def batch(
     timeout: Annotated[float | None, typer.Option(
         "--timeout", metavar="SECONDS", min=1, show_default=False,
         help="Fail a client that takes longer than this (its worker is stopped). Default: no limit.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Render the documents of many clients at once, into OUTPUT/<client>/.
 
@@ -226,7 +234,8 @@ def batch(
     from .batch_report import BatchReport
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
-                                   bundle=check_bundle(bundle, formats), provenance=provenance, root=root),
+                                   bundle=check_bundle(bundle, formats), provenance=provenance, root=root,
+                                   force=force),
                            output, tuple(templates), timeout)
     found, failures = find_clients(clients)
     try:

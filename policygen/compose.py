@@ -372,9 +372,17 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
 
     Checks: front matter keys (did-you-mean), clause ids unique and well formed,
     ``when`` names known questions, every outline id has a clause, every clause is
-    placed in the outline.
+    placed in the outline. A library read before from the same files (the folders and the questionnaire)
+    comes from the per-user cache (policygen.warmcache).
     """
+    from .warmcache import cached
+
     path = tuple(search_path) if search_path else (templates_dir(),)
+    return cached("clause-library", path, (Path(questionnaire.source),), lambda: _read_library(questionnaire, path),
+                  ClauseLibrary)
+
+
+def _read_library(questionnaire: Questionnaire, path: tuple[Path, ...]) -> ClauseLibrary:
     problems: list[Problem] = []
     clauses: dict[str, ClauseTemplate] = {}
     files: dict[str, Path] = {}
