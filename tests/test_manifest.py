@@ -221,3 +221,54 @@ def test_batch_says_which_clients_are_unchanged(cli: Cli, tmp_path: Path) -> Non
     assert again.out.count("unchanged") == 3  # two table rows and the summary
     forced = cli("batch", *clients, "-o", out, *FAST, "-j", "1", "--force")
     assert "3 clients rendered." in forced.out
+
+
+# ---------------------------------------------------------------- the warm start (policygen.warmcache)
+
+def _warm_entries() -> list[Path]:
+    from policygen.jinjacache import cache_root
+
+    root = cache_root()
+    assert root is not None
+    return sorted((root / "warm").glob("*.pickle"))
+
+
+def test_the_library_comes_from_the_cache_until_a_file_changes(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import compose
+    from policygen.questionnaire import load_questionnaire
+    from policygen.resources import questionnaires_dir, templates_dir
+
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    shutil.copytree(FIXTURES / "overrides" / "acme", templates)
+    questionnaire = load_questionnaire(questionnaires_dir() / "social-media.yaml")
+    first = compose.load_library(questionnaire, [templates, templates_dir()])
+    built = []
+    real = compose._read_library
+    monkeypatch.setattr(compose, "_read_library", lambda *args: built.append(1) or real(*args))
+    again = compose.load_library(questionnaire, [templates, templates_dir()])
+    assert not built and again.clauses.keys() == first.clauses.keys()  # read from the cache
+    (templates / "policy" / "overrides.yaml").write_text("# changed\n" + (templates / "policy" / "overrides.yaml")
+                                                         .read_text(encoding="utf-8"), encoding="utf-8")
+    compose.load_library(questionnaire, [templates, templates_dir()])
+    assert built == [1]  # an override changed: built again
+
+
+def test_a_damaged_cache_is_ignored_with_a_warning(cli: Cli, answers: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import questionnaire
+
+    monkeypatch.setattr(questionnaire, "_CACHE", {})  # this process's own copy: read the file (or the cache)
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    good = cli("render", answers, "-o", tmp_path / "a", "-f", "md")
+    entries = _warm_entries()
+    assert len(entries) == 2  # the questionnaire and the library
+    for entry in entries:
+        entry.write_bytes(b"\x80\x05not a pickle")
+    monkeypatch.setattr(questionnaire, "_CACHE", {})
+    result = cli("render", answers, "-o", tmp_path / "b", "-f", "md")
+    assert result.code == 0 and "Traceback" not in result.err
+    assert result.err.count("could not be read; it is built again") == 2
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b") and good.code == 0
+    assert "could not be read" not in cli("render", answers, "-o", tmp_path / "c", "-f", "md").err  # rewritten
