@@ -149,6 +149,18 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}, load {load:.2f}")
 
 
+def commit() -> str:
+    """The commit the figures come from (and whether the tree had changes)."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=15, help="runs per measurement (default 15)")
@@ -164,7 +176,7 @@ def main() -> None:
         processes = whole_process(args.repeat, work, args.cold)
     imports = import_time()
 
-    print(f"machine: {machine()}\n")
+    print(f"machine: {machine()}\ncommit: {commit()}\n")
     print("in process (median ms)")
     for name, ms in stages.items():
         print(f"  {name:<44} {ms:8.1f}")
