@@ -116,7 +116,9 @@ def options_key(options: RenderOptions, *, overrides: bool = True) -> str:
     fields = {f.name: _plain(getattr(options, f.name)) for f in dataclasses.fields(options)
               if f.name not in _NOT_INPUTS}
     folders = [tree_digest(folder) for folder in options.templates] if overrides else []
-    return key_of(_version(), bundled_digest(), json.dumps(fields, sort_keys=True, default=str), *folders)
+    # SOURCE_DATE_EPOCH sets the dates inside a PDF: a different one makes different files
+    return key_of(_version(), bundled_digest(), json.dumps(fields, sort_keys=True, default=str),
+                  os.environ.get("SOURCE_DATE_EPOCH", ""), *folders)
 
 
 def _version() -> str:
