@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -129,32 +130,35 @@ def _version() -> str:
 
 # ---------------------------------------------------------------- recording the files a load reads
 
-_recording: list[str] | None = None
+_state = threading.local()  # .found: the list a recording_reads block in this thread collects into
 _hooked = False
+_WRITING = os.O_WRONLY | os.O_RDWR
 _SYSTEM = (*(str(Path(p).resolve()) + os.sep for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}),
            "/usr/", "/etc/", "/proc/", "/sys/", "/dev/", "/lib/", str(Path(__file__).resolve().parent) + os.sep)
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if event == "open" and _recording is not None and args and isinstance(args[0], (str, os.PathLike)):
-        mode = args[1] if len(args) > 1 else None
-        if mode is None or (isinstance(mode, str) and "r" in mode and "+" not in mode):
-            _recording.append(os.fspath(args[0]))
+    # "open" comes from open() and os.open(), with (path, mode, flags); only reads are recorded
+    if event == "open" and len(args) == 3 and isinstance(args[0], (str, os.PathLike)) \
+            and isinstance(args[2], int) and not args[2] & _WRITING:
+        found = getattr(_state, "found", None)
+        if found is not None:
+            found.append(os.fspath(args[0]))
 
 
 @contextlib.contextmanager
 def recording_reads() -> Iterator[list[str]]:
-    """Collect the names of the files opened for reading in this block (see the module docstring)."""
-    global _recording, _hooked
+    """Collect the names of the files this thread opens for reading in this block (see the module docstring)."""
+    global _hooked
     if not _hooked:
-        sys.addaudithook(_audit)
+        sys.addaudithook(_audit)  # once per process; it does nothing outside a block
         _hooked = True
     found: list[str] = []
-    _recording = found
+    _state.found = found
     try:
         yield found
     finally:
-        _recording = None
+        _state.found = None
 
 
 @cache
