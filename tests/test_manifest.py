@@ -272,3 +272,17 @@ def test_a_damaged_cache_is_ignored_with_a_warning(cli: Cli, answers: Path, tmp_
     assert result.err.count("could not be read; it is built again") == 2
     assert outputs(tmp_path / "a") == outputs(tmp_path / "b") and good.code == 0
     assert "could not be read" not in cli("render", answers, "-o", tmp_path / "c", "-f", "md").err  # rewritten
+
+
+def test_a_changed_base_layer_re_renders_the_client(cli: Cli, tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "layers", tmp_path / "layers")
+    sales = tmp_path / "layers" / "clients" / "acme" / "departments" / "sales.yaml"
+    baseline = tmp_path / "layers" / "consultancy" / "baseline.yaml"
+    out = tmp_path / "out"
+    args = ("render", sales, "-o", out, "-f", "md", "--root", tmp_path / "layers")
+    assert cli(*args).code == 0
+    assert cli(*args).out == ""  # unchanged
+    edit(baseline, "owner: Head of People", "owner: Chief People Officer")  # two layers below the file named
+    again = cli(*args)
+    assert "policy.md" in written(again)
+    assert "Chief People Officer" in (out / "policy.md").read_text(encoding="utf-8")
