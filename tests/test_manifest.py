@@ -286,3 +286,20 @@ def test_a_changed_base_layer_re_renders_the_client(cli: Cli, tmp_path: Path) ->
     again = cli(*args)
     assert "policy.md" in written(again)
     assert "Chief People Officer" in (out / "policy.md").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_book_starts_no_worker(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import batch
+
+    folder = tmp_path / "clients" / "north"
+    folder.mkdir(parents=True)
+    shutil.copy(DEMO, folder / "answers.yaml")
+    out = tmp_path / "out"
+    assert cli("batch", folder, "-o", out, "-f", "md", "-j", "1").code == 0
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(batch, "Pool", no_pool)
+    result = cli("batch", folder, folder.parent / "missing", "-o", out, "-f", "md", "-j", "2")
+    assert "unchanged" in result.out and "1 of 2 clients failed" in result.err  # the one that exists: unchanged
