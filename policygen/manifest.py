@@ -92,10 +92,24 @@ def tree_digest(folder: Path) -> str:
 
 @cache
 def bundled_digest() -> str:
-    """policygen's version and a hash of its bundled library, page templates, styles and questionnaires."""
+    """policygen's version and a hash of its bundled library, page templates, styles and questionnaires,
+    and of its own code (:func:`code_digest`)."""
     from .resources import questionnaires_dir, templates_dir
 
-    return key_of(__version__, tree_digest(templates_dir()), tree_digest(questionnaires_dir()))
+    return key_of(__version__, code_digest(), tree_digest(templates_dir()), tree_digest(questionnaires_dir()))
+
+
+@cache
+def code_digest() -> str:
+    """A hash of the name, size and modification time of each of policygen's modules: code changed under an
+    unchanged version number (a development checkout, a patched install) is a new version too."""
+    package = Path(__file__).resolve().parent
+    stamps = []
+    for path in sorted(package.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            stamps.append(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}")
+    return key_of(*stamps)
 
 
 def _plain(value: object) -> object:

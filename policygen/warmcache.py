@@ -4,7 +4,7 @@ Reading the questionnaire parses YAML and every condition in it; reading the
 library parses the front matter of every clause and checks it against the
 questionnaire. Both depend only on files, so the result is pickled into the
 user's cache folder (the one :mod:`policygen.jinjacache` uses, private to the
-user) under a key over policygen's version, Python's, and the hash of every
+user) under a key over policygen's version and code, Python's version, and the hash of every
 file it was built from: the bundled files, the override folders, the
 questionnaire. Any change gives a new key, so a stale entry is never read. A
 cache entry that cannot be read is ignored with a warning and rebuilt; one that
@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import PolicygenError, Problem
+from .errors import Problem
 
 T = TypeVar("T")
 _FOLDER = "warm"
@@ -57,11 +57,11 @@ def _folder() -> Path | None:
 def cache_key(kind: str, folders: Sequence[Path], files: Sequence[Path]) -> str:
     """The key of a cache entry: policygen's and Python's versions and the contents of its input files."""
     from . import __version__
-    from .manifest import bundled_digest, file_sha256, key_of, tree_digest
+    from .manifest import bundled_digest, code_digest, file_sha256, key_of, tree_digest
     from .resources import templates_dir
 
     bundled = templates_dir()  # hashed once per process (it is part of the installed package)
-    return key_of(kind, __version__, sys.version,
+    return key_of(kind, __version__, code_digest(), sys.version,
                   *(f"{f}\0{bundled_digest() if f == bundled else tree_digest(f)}" for f in folders),
                   *(f"{f}\0{file_sha256(f)}" for f in files))
 
@@ -92,6 +92,6 @@ def cached(kind: str, folders: Sequence[Path], files: Sequence[Path], build: Cal
         from .files import write_file_atomically
 
         write_file_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except (PolicygenError, OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # uncached, as before
+    except Exception:  # whatever stops the write (a value that cannot be pickled, a full disk): uncached
+        pass
     return value
