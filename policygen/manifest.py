@@ -176,6 +176,14 @@ def recording_reads() -> Iterator[list[str]]:
 
 
 @cache
+def _examples_prefix() -> str:
+    """The bundled examples (`policygen demo` renders one): inputs like any user's, wherever installed."""
+    from .resources import examples_dir
+
+    return str(examples_dir()) + os.sep
+
+
+@cache
 def _bundled_prefix() -> tuple[str, ...]:
     from .resources import questionnaires_dir, templates_dir
 
@@ -188,8 +196,8 @@ def input_hashes(names: Sequence[str]) -> dict[str, str]:
     hashes: dict[str, str] = {}
     for name in names:
         path = os.path.abspath(name)
-        if path in hashes or path.endswith((".py", ".pyc", ".so")) or path.startswith(_SYSTEM) \
-                or path.startswith(_bundled_prefix()):
+        if path in hashes or path.endswith((".py", ".pyc", ".so")) or path.startswith(_bundled_prefix()) \
+                or (path.startswith(_SYSTEM) and not path.startswith(_examples_prefix())):
             continue
         digest = file_sha256(Path(path))
         if digest is not None:
