@@ -32,6 +32,8 @@ test: $(INSTALLED)
 bench: system-deps $(INSTALLED)
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_docx.py
+	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_reissue.py
 
 bench-batch: system-deps $(INSTALLED)
 	$(BIN)/python benchmarks/bench_batch.py

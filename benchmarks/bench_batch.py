@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,18 +29,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_render import machine  # noqa: E402
+from bench_render import commit, machine  # noqa: E402
 
 
 def make_clients(folder: Path, count: int) -> list[Path]:
-    """``count`` client folders, copies of the bundled examples."""
+    """``count`` different client folders: the bundled examples, each copy with its own organisation name
+    (so no two clients have the same answers, and skipping unchanged work cannot help)."""
     examples = sorted(p for p in (ROOT / "examples").iterdir() if (p / "answers.yaml").is_file())
     clients = []
     for index in range(count):
         source = examples[index % len(examples)]
         client = folder / f"client-{index + 1:02d}-{source.name}"
         client.mkdir(parents=True)
-        shutil.copy(source / "answers.yaml", client / "answers.yaml")
+        text = (source / "answers.yaml").read_text(encoding="utf-8")
+        name = re.search(r"^  name: (.+)$", text, re.M)
+        assert name, f"{source} has no org.name"
+        text = text.replace(name.group(0), f"  name: {name.group(1).strip()} {index + 1}", 1)
+        (client / "answers.yaml").write_text(text, encoding="utf-8")
         clients.append(client)
     return clients
 
@@ -69,7 +74,7 @@ def main() -> None:
         one = timed([policygen, "batch", *map(str, clients), *formats, "-j", "1", "-o", str(work / "j1")], env)
         two = timed([policygen, "batch", *map(str, clients), *formats, "-j", "2", "-o", str(work / "j2")], env)
     n = args.clients
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}\ncommit: {commit()}")
     print(f"{n} clients, formats {args.formats}, all four documents each\n")
     print(f"  {'separate render processes':<28} {separate:7.1f} s   {60 * n / separate:6.1f} clients/min")
     print(f"  {'batch -j 1':<28} {one:7.1f} s   {60 * n / one:6.1f} clients/min   {separate / one:4.2f}x")

@@ -12,7 +12,8 @@ Goals (measured here, never asserted in tests):
   `pandoc -s` turning the same Markdown into standalone HTML;
 - the PDF within 1.10x of the bare `weasyprint` command on the same HTML and stylesheet.
 Whole-process timings use hyperfine when it is installed (more runs, warm-up, outlier
-detection) and a subprocess loop otherwise. The compiled-template cache is warm for
+detection) and a subprocess loop otherwise. policygen's runs use --force, so each one renders
+(benchmarks/bench_reissue.py times the runs that find nothing to do). The compiled-template cache is warm for
 policygen's runs, as it is for a user's second run; `--cold` turns it off.
 """
 
@@ -98,14 +99,17 @@ def whole_process(repeat: int, work: Path, cold: bool) -> dict[str, float]:
         env["POLICYGEN_NO_CACHE"] = "1"
     policygen = str(BIN / "policygen")
     out = str(work / "out")
+    force = ["--force"]  # every run renders: a second run into the same folder would otherwise skip the work
     results = {
         "policygen --help": _process_ms([policygen, "--help"], repeat, env),
         "policygen render -f md -f html": _process_ms(
-            [policygen, "render", str(DEMO), "-f", "md", "-f", "html", "-d", "policy", "-o", out], repeat, env),
+            [policygen, "render", str(DEMO), "-f", "md", "-f", "html", "-d", "policy", "-o", out, *force], repeat,
+            env),
         "policygen render -f pdf": _process_ms(
-            [policygen, "render", str(DEMO), "-f", "pdf", "-d", "policy", "-o", out], max(3, repeat // 3), env),
+            [policygen, "render", str(DEMO), "-f", "pdf", "-d", "policy", "-o", out, *force], max(3, repeat // 3),
+            env),
         "policygen render (4 documents x 3 formats)": _process_ms(
-            [policygen, "render", str(DEMO), "-o", out], max(3, repeat // 3), env),
+            [policygen, "render", str(DEMO), "-o", out, *force], max(3, repeat // 3), env),
     }
     weasy = BIN / "weasyprint"
     if weasy.exists():
@@ -149,6 +153,18 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}, load {load:.2f}")
 
 
+def commit() -> str:
+    """The commit the figures come from (and whether the tree had changes)."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=15, help="runs per measurement (default 15)")
@@ -164,7 +180,7 @@ def main() -> None:
         processes = whole_process(args.repeat, work, args.cold)
     imports = import_time()
 
-    print(f"machine: {machine()}\n")
+    print(f"machine: {machine()}\ncommit: {commit()}\n")
     print("in process (median ms)")
     for name, ms in stages.items():
         print(f"  {name:<44} {ms:8.1f}")

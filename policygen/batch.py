@@ -17,6 +17,7 @@ not pay for importing it again.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -32,7 +33,7 @@ from .workers import Pool, PoolInterrupted
 
 if TYPE_CHECKING:
     from .formats import Renderer
-    from .render import RenderOptions
+    from .render import RenderOptions, RenderResult
 
 ANSWERS_FILE = "answers.yaml"
 BRAND_FILE = "brand.yaml"
@@ -62,6 +63,7 @@ class ClientResult:
     reason: str = ""  # why it failed: the problems, one per line
     warning_lines: tuple[str, ...] = ()  # each warning as policygen prints it (file:line: warning: ...)
     status: str = "failed"  # the result table's word for a client that is not ok
+    unchanged: bool = False  # ok, and nothing rendered: every output was made from the same inputs
 
     @property
     def formats(self) -> list[str]:
@@ -132,14 +134,40 @@ def _renderers(options: RenderOptions) -> dict[str, Renderer]:
     return {name: _RENDERERS[name, options.pdf_variant] for name in options.formats}
 
 
+def _client_options(client: Client, options: BatchOptions) -> RenderOptions:
+    templates = (*((client.templates,) if client.templates else ()), *options.templates)
+    return replace(options.render, out_dir=options.out_dir / client.name, brand_file=client.brand,
+                   templates=templates)
+
+
+def _ok(client: Client, seconds: float, result: RenderResult) -> ClientResult:
+    pages = result.pages.get("handbook") or result.pages.get("policy")
+    return ClientResult(client.name, True, seconds, result.written, pages, len(result.warnings),
+                        warning_lines=tuple(str(w) for w in result.warnings),
+                        unchanged=not result.written and bool(result.unchanged))
+
+
+def unchanged_client(client: Client, options: BatchOptions) -> ClientResult | None:
+    """The result of a client with nothing to render (policygen.manifest), found without rendering; else None."""
+    from .files import recover_folder
+    from .render import unchanged_result
+
+    started = time.perf_counter()
+    render_options = _client_options(client, options)
+    try:
+        recover_folder(render_options.out_dir)
+        result = unchanged_result(client.answers, render_options)
+    except (PolicygenError, OSError):
+        return None  # the render will say what is wrong
+    return None if result is None else _ok(client, time.perf_counter() - started, result)
+
+
 def render_client(client: Client, options: BatchOptions) -> ClientResult:
     """Render one client's documents into OUT/<client>/; never raises for the client's own problems."""
     from .render import render_file
 
     started = time.perf_counter()
-    templates = (*((client.templates,) if client.templates else ()), *options.templates)
-    render_options = replace(options.render, out_dir=options.out_dir / client.name, brand_file=client.brand,
-                             templates=templates)
+    render_options = _client_options(client, options)
     try:
         result = render_file(client.answers, render_options, renderers=_renderers(render_options))
     except PolicygenError as exc:
@@ -147,9 +175,7 @@ def render_client(client: Client, options: BatchOptions) -> ClientResult:
     except Exception as exc:  # a defect: report it for this client and carry on with the others
         return ClientResult(client.name, False, time.perf_counter() - started,
                             reason=f"internal error: {type(exc).__name__}: {exc}")
-    pages = result.pages.get("handbook") or result.pages.get("policy")
-    return ClientResult(client.name, True, time.perf_counter() - started, result.written, pages,
-                        len(result.warnings), warning_lines=tuple(str(w) for w in result.warnings))
+    return _ok(client, time.perf_counter() - started, result)
 
 
 # ---------------------------------------------------------------- the run
@@ -179,8 +205,39 @@ def run_batch(clients: Sequence[Client], options: BatchOptions, jobs: int,
     """Render every client, ``jobs`` at a time; results come back in the clients' order.
 
     One worker process per job (see policygen.workers); with one job and no time limit, in
-    this process. Ctrl-C raises BatchInterrupted naming the clients finished and not.
+    this process. Clients whose inputs and outputs are unchanged are found first, here, without
+    starting a worker; the others go to the workers largest first, so no worker is left with
+    a big client at the end. Ctrl-C raises BatchInterrupted naming the clients finished and not.
     """
+    done: dict[int, ClientResult] = {}
+    for index, client in enumerate(clients):
+        result = unchanged_client(client, options)
+        if result is not None:
+            done[index] = result
+            on_result(result)
+    todo = sorted((i for i in range(len(clients)) if i not in done), key=lambda i: -_size(clients[i]))
+    try:
+        results = _run_pool([clients[i] for i in todo], options, jobs, on_result)
+    except BatchInterrupted as stopped:
+        raise BatchInterrupted([*done.values(), *stopped.finished], stopped.unfinished) from None
+    done.update(zip(todo, results, strict=True))
+    return [done[i] for i in range(len(clients))]
+
+
+def _size(client: Client) -> int:
+    """A client's weight: the bytes of its answers file and override folder (more clauses, more pages)."""
+    paths = [client.answers, *(client.templates.rglob("*") if client.templates and client.templates.is_dir() else ())]
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
+
+
+def _run_pool(clients: Sequence[Client], options: BatchOptions, jobs: int,
+              on_result: Callable[[ClientResult], None]) -> list[ClientResult]:
+    if not clients:
+        return []
     if (jobs <= 1 or len(clients) <= 1) and options.timeout is None:
         return _run_here(clients, options, on_result)
     if sys.platform.startswith("linux"):

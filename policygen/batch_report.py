@@ -44,7 +44,7 @@ class BatchReport:
     def add(self, result: ClientResult) -> None:
         """A client finished (or could not start)."""
         self.results.append(result)
-        mark = "done" if result.ok else "failed"
+        mark = "unchanged" if result.unchanged else "done" if result.ok else "failed"
         self.progress.update(self.task, advance=1, description=escape(f"{result.name}: {mark}"))
         self.progress.refresh()
 
@@ -55,8 +55,9 @@ class BatchReport:
                               ("status", "left")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for result in results:
-            status = Text("ok" + (f" ({result.warnings} warning{'s' if result.warnings != 1 else ''})"
-                                  if result.warnings else "")) if result.ok else Text(result.status, "bold red")
+            status = Text(("unchanged" if result.unchanged else "ok")
+                          + (f" ({result.warnings} warning{'s' if result.warnings != 1 else ''})"
+                             if result.warnings else "")) if result.ok else Text(result.status, "bold red")
             table.add_row(Text(result.name), ", ".join(result.formats) or "-",
                           str(result.pages) if result.pages else "-",
                           f"{result.seconds:.1f} s" if result.seconds else "-", status)
@@ -73,7 +74,7 @@ class BatchReport:
                 for line in "\n".join(result.warning_lines).splitlines():
                     self.console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
         if not failed:
-            self.out.print(f"{done} client{'s' if done != 1 else ''} rendered.")
+            self.out.print(_done_line(self.results))
             return
         for result in failed:
             self.console.print(Text(f"{result.name}: failed", "bold red"), highlight=False)
@@ -81,3 +82,12 @@ class BatchReport:
                 self.console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
         rest = "the other was rendered" if done == 1 else f"the other {done} were rendered" if done else "none rendered"
         raise InputError([], summary=f"{len(failed)} of {len(self.results)} clients failed; {rest}")
+
+
+def _done_line(results: Sequence[ClientResult]) -> str:
+    """"3 clients rendered.", or with unchanged ones "12 clients unchanged, 2 rendered." """
+    kept = sum(r.unchanged for r in results)
+    rendered = len(results) - kept
+    if not kept:
+        return f"{rendered} client{'s' if rendered != 1 else ''} rendered."
+    return f"{kept} client{'s' if kept != 1 else ''} unchanged, {rendered} rendered."

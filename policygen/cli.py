@@ -60,6 +60,8 @@ ThemeOption = Annotated[str | None, typer.Option(
 TemplatesOption = Annotated[list[Path], typer.Option(
     "--templates", "-t", metavar="DIR", help="An override folder (replace, disable or add clauses); repeat for "
     "several, the first wins.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Render every file, even those whose inputs are unchanged since they were written.")]
 RootOption = Annotated[Path | None, typer.Option(
     "--root", metavar="DIR", show_default=False,
     help="Base files named by 'extends:' must lie inside this folder. Default: the current folder if it "
@@ -113,9 +115,13 @@ def _print_sources(answers: Answers) -> None:
         print(f"{qid:<{widths[0]}}  {value:<{widths[1]}}  {source}")
 
 
-def _print_written(paths: list[Path]) -> None:
+def _print_written(paths: list[Path], unchanged: list[Path] | None = None) -> None:
     for path in paths:
         print(path)
+    if unchanged:  # on stderr: stdout stays the list of files written
+        kept = f"{len(unchanged)} file{'s' if len(unchanged) != 1 else ''} unchanged"
+        print(f"{kept}, {len(paths)} rendered" if paths else f"{kept}, nothing to render (--force renders them "
+              "again)", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- commands
@@ -180,6 +186,7 @@ def render(
         help="Write the documents in this language (en-GB, en-US, en-CA, en-AU, fr-CA) whatever the answers say; "
              "two or more, comma-separated, side by side (policy.fr-CA.pdf ...), or with --bundle in one "
              "handbook.")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Render the policy and its companion documents from an answers file into OUTPUT.
 
@@ -197,10 +204,10 @@ def render(
     options = replace(_render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
                       bundle=check_bundle(bundle, formats), explain=explain, root=root,
-                      theme=normalise_design(theme), languages=check_languages(language))
+                      theme=normalise_design(theme), languages=check_languages(language), force=force)
     result = render_file(answers, options)
     _print_problems(result.warnings)
-    _print_written(result.written)
+    _print_written(result.written, result.unchanged)
 
 
 def check_languages(value: str | None) -> tuple[str, ...]:
@@ -241,6 +248,7 @@ def batch(
         "--timeout", metavar="SECONDS", min=1, show_default=False,
         help="Fail a client that takes longer than this (its worker is stopped). Default: no limit.")] = None,
     theme: ThemeOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Render the documents of many clients at once, into OUTPUT/<client>/.
 
@@ -257,7 +265,7 @@ def batch(
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
                                    bundle=check_bundle(bundle, formats), provenance=provenance, root=root,
-                                   theme=normalise_design(theme)),
+                                   theme=normalise_design(theme), force=force),
                            output, tuple(templates), timeout)
     found, failures = find_clients(clients)
     try:

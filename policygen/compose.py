@@ -389,10 +389,21 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
 
     Checks: front matter keys (did-you-mean), clause ids unique and well formed,
     ``when`` names known questions, every outline id has a clause, every clause is
-    placed in the outline.
+    placed in the outline. A library read before from the same files (the folders and the questionnaire)
+    comes from the per-user cache (policygen.warmcache).
     """
+    from .warmcache import cached
+
     base = tuple(search_path) if search_path else (templates_dir(),)
     path = language_path(base, language)
+    return cached(f"clause-library-{language or 'en'}", path, (Path(questionnaire.source),),
+                  lambda: _read_library(questionnaire, base, path, language), ClauseLibrary)
+
+
+def _read_library(questionnaire: Questionnaire, base: tuple[Path, ...], path: tuple[Path, ...],
+                  language: str | None) -> ClauseLibrary:
+    """The library read from its files (see :func:`load_library`); ``path`` is ``base`` with each folder's
+    translation folder for ``language`` before it."""
     problems: list[Problem] = []
     clauses: dict[str, ClauseTemplate] = {}
     files: dict[str, Path] = {}

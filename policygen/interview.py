@@ -371,6 +371,8 @@ class _Interview:
                     self.port.show(str(warning), "warning")
             if result.written:
                 self.port.show(f"Wrote {', '.join(map(str, result.written))}", "success")
+            elif result.unchanged:
+                self.port.show(f"Unchanged: {', '.join(map(str, result.unchanged))}", "note")
 
     def _next_steps(self) -> None:
         path = shlex.quote(str(self.target))

@@ -154,7 +154,12 @@ class LawName:
 
     name: str
     places: tuple[frozenset[str], ...]
-    pattern: re.Pattern[str]
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The name as a whole-word search; compiled on first use (most names are in no given text, and a
+        cached library is read back faster without a compiled pattern per name)."""
+        return _pattern(self.name)
 
     @property
     def lowered(self) -> str:
@@ -234,5 +239,5 @@ def _load_law_names(file: Path, _mtime: int) -> tuple[LawNames, tuple[Problem, .
             tags = frozenset(tag.strip() for tag in alternative.split("+"))
             for name in names:
                 by_name.setdefault(" ".join(name.split()), []).append(tags)
-    names = tuple(LawName(name, tuple(places), _pattern(name)) for name, places in sorted(by_name.items()))
+    names = tuple(LawName(name, tuple(places)) for name, places in sorted(by_name.items()))
     return LawNames(names, str(file)), tuple(problems)

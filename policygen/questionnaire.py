@@ -214,7 +214,15 @@ class _Checker:
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
-    """Load and check a questionnaire file; raise InputError listing every problem found."""
+    """Load and check a questionnaire file; raise InputError listing every problem found.
+
+    A questionnaire read before from the same bytes comes from the per-user cache (policygen.warmcache)."""
+    from .warmcache import cached
+
+    return cached("questionnaire", (), (path,), lambda: _read_questionnaire(path), Questionnaire)
+
+
+def _read_questionnaire(path: Path) -> Questionnaire:
     doc = load_yaml_file(path, what="questionnaire")
     checker = _Checker(doc)
     top = checker.mapping(doc.data, (), _TOP_KEYS, "the questionnaire")

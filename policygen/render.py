@@ -8,7 +8,7 @@ atomically.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +23,22 @@ from .formats import HANDBOOK, Document, FormatSettings, OutputFormat, Rendered,
 from .formats import default_formats as default_formats
 from .formats import normalise_formats as normalise_formats
 from .locale import translate
+from .manifest import (
+    MANIFEST,
+    Manifest,
+    bundle_key,
+    input_hashes,
+    key_of,
+    new_record,
+    options_key,
+    output_key,
+    pages_of,
+    problem_records,
+    read_manifest,
+    recording_reads,
+)
 from .resources import templates_dir
+from .warmcache import take_warnings
 
 FORMATS = default_formats()
 DEFAULT_PDF_VARIANT = "ua-1"
@@ -50,6 +65,7 @@ class RenderOptions:
     root: Path | None = None  # base answers files must be inside it (None: policygen.confine.default_root)
     theme: str | None = None  # a design from theme.DESIGNS (render --theme); None: the brand file's, else standard
     languages: tuple[str, ...] = ()  # render --language: these instead of the answers' own; two or more side by side
+    force: bool = False  # render every output even when its inputs are unchanged (policygen.manifest)
 
 
 @dataclass
@@ -60,27 +76,35 @@ class RenderResult:
     warnings: list[Problem] = field(default_factory=list)
     policy: Policy | None = None
     pages: dict[str, int] = field(default_factory=dict)  # document -> pages, for paged formats (PDF)
+    unchanged: list[Path] = field(default_factory=list)  # outputs kept: made from the same inputs, still intact
 
 
 @dataclass(frozen=True)
 class Rendering:
-    """Everything rendered in memory: the policy, the outputs by file name and each paged output's page count."""
+    """Everything rendered in memory: the policy, the outputs by file name and each paged output's page count.
+
+    ``keys`` gives what each output (rendered or kept) was made from (policygen.manifest); ``kept`` names
+    the outputs not rendered again because the caller's ``reuse`` said their file is still right."""
 
     policy: Policy
     outputs: dict[str, bytes | str]
     pages: dict[str, int]  # document (or "handbook") -> pages, for formats that know them
+    keys: dict[str, str] = field(default_factory=dict)
+    kept: tuple[str, ...] = ()
 
 
 def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = None,
                library: ClauseLibrary | None = None, previous: Answers | None = None, *,
-               renderers: Mapping[str, Renderer] | None = None) -> Rendering:
+               renderers: Mapping[str, Renderer] | None = None,
+               reuse: Callable[[str, str], bool] | None = None) -> Rendering:
     """Compose the policy and render each requested document in each requested format, in memory.
 
     Outputs are keyed by file name (``policy.pdf``, ``summary.html``...), documents in the
     order of DOCUMENTS, formats in registry order, handbooks last. ``previous`` adds a
     "What changed in this version" section against those answers; ``options.provenance``
     an appendix listing every answer and who gave it. ``renderers`` reuses open format
-    renderers (a PDF renderer's fonts and stylesheet) across calls, as a batch does.
+    renderers (a PDF renderer's fonts and stylesheet) across calls, as a batch does. ``reuse(name, key)``
+    says an output made from ``key`` is already in place: it is then not rendered (see policygen.manifest).
     """
     library = library or load_library(answers.questionnaire,
                                       language=answers.get(meta_questions(answers.questionnaire)["language"]))
@@ -97,11 +121,22 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     documents = _documents(policy, answers, library, options.documents, brand)
     settings = FormatSettings(options.pdf_variant)
     chosen = [get_format(name) for name in options.formats]
-    opened = {fmt.name: (renderers or {}).get(fmt.name) or fmt.open(settings) for fmt in chosen}
+    opened: dict[str, Renderer] = {}
     outputs: dict[str, bytes | str] = {}
     pages: dict[str, int] = {}
+    keys: dict[str, str] = {}
+    kept: list[str] = []
+    base = options_key(options, overrides=False)  # the Markdown each output is made from shows the overrides
 
-    def keep(name: str, fmt: OutputFormat, rendered: Rendered) -> None:
+    def make(name: str, fmt: OutputFormat, key: str, render: Callable[[Renderer], Rendered]) -> None:
+        keys[name + fmt.suffix] = key
+        if reuse is not None and not (options.explain and name + fmt.suffix == f"{POLICY}.html") \
+                and reuse(name + fmt.suffix, key):
+            kept.append(name + fmt.suffix)
+            return
+        if fmt.name not in opened:  # opened on first use: a run that keeps every PDF never starts WeasyPrint
+            opened[fmt.name] = (renderers or {}).get(fmt.name) or fmt.open(settings)
+        rendered = render(opened[fmt.name])
         outputs[name + fmt.suffix] = rendered.content
         if rendered.pages is not None:
             pages[name] = rendered.pages
@@ -109,16 +144,17 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     for document in documents:
         for fmt in chosen:
             if not (options.bundle and fmt.bundles):
-                keep(document.name, fmt, opened[fmt.name].render(document))
+                make(document.name, fmt, output_key(base, fmt, document),
+                     lambda renderer, document=document: renderer.render(document))  # type: ignore[misc]
     for fmt in chosen:
         if options.bundle and fmt.bundles:
-            keep(HANDBOOK, fmt, opened[fmt.name].render_bundle(documents))
+            make(HANDBOOK, fmt, bundle_key(base, fmt, documents), lambda renderer: renderer.render_bundle(documents))
     if options.explain and f"{POLICY}.html" in outputs:
         # Margin notes for a reviewer: the web page only (they are hidden in print, so a PDF is unchanged).
         from .audit.margin import add_margin_notes
 
         outputs[f"{POLICY}.html"] = add_margin_notes(str(outputs[f"{POLICY}.html"]), policy, answers, library)
-    return Rendering(policy, outputs, pages)
+    return Rendering(policy, outputs, pages, keys, tuple(kept))
 
 
 def _documents(policy: Policy, answers: Answers, library: ClauseLibrary, names: Sequence[str],
@@ -183,26 +219,98 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
     return answers, brand, warnings
 
 
+def output_names(options: RenderOptions) -> list[str]:
+    """The file names a render with these options writes, in order (see :func:`render_all`)."""
+    chosen = [get_format(name) for name in options.formats]
+    names = [document + fmt.suffix for document in options.documents for fmt in chosen
+             if not (options.bundle and fmt.bundles)]
+    return names + [HANDBOOK + fmt.suffix for fmt in chosen if options.bundle and fmt.bundles]
+
+
+def _client_key(options: RenderOptions, inputs: Mapping[str, str]) -> str:
+    """One key for a client's whole run: its render options and bundled files, and every input file read."""
+    return key_of(options_key(options), *sorted(f"{path}\0{digest}" for path, digest in inputs.items()))
+
+
+def _review_warning(review_date: dt.date, answers_path: Path, options: RenderOptions) -> list[Problem]:
+    if review_date >= (options.today or dt.date.today()):
+        return []
+    return [Problem(
+        f"this policy was due for review by {review_date.isoformat()}", file=str(answers_path),
+        key="policy.review_months",
+        hint="review the answers (policygen interview --update), then give the new edition a new version "
+             "and effective date", severity="warning")]
+
+
+def unchanged_result(answers_path: Path, options: RenderOptions) -> RenderResult | None:
+    """The result of a render that has nothing to do, without reading the answers: every input file and option
+    is as recorded in the output folder's manifest and every output file is intact. None otherwise."""
+    if options.force:
+        return None
+    manifest, damaged = read_manifest(options.out_dir)
+    if damaged or not manifest.inputs_unchanged():
+        return None
+    client = _client_key(options, manifest.inputs)
+    names = output_names(options)
+    for name in names:
+        entry = manifest.outputs.get(name)
+        if entry is None or entry.get("client") != client or manifest.kept(options.out_dir, name, entry["key"]) is None:
+            return None
+    try:
+        review = dt.date.fromisoformat(manifest.review_date or "")
+    except ValueError:
+        return None
+    warnings = manifest.problems() + _review_warning(review, answers_path, options)
+    return RenderResult([], warnings, None, pages_of({n: manifest.outputs[n] for n in names}),
+                        [options.out_dir / name for name in names])
+
+
 def render_file(answers_path: Path, options: RenderOptions, *,
                 renderers: Mapping[str, Renderer] | None = None) -> RenderResult:
     """Validate an answers file (and brand file), render everything requested, then write it all atomically.
 
-    First, whatever a killed run left in the output folder is repaired (files.recover_folder).
+    First, whatever a killed run left in the output folder is repaired (files.recover_folder). Outputs
+    whose inputs are unchanged and whose files are intact are kept, not rendered again (policygen.manifest,
+    ``options.force`` renders anyway); the folder's manifest is written in the same set as the outputs.
     """
     recover_folder(options.out_dir)
-    with answers_root(options.root):
-        answers, brand, warnings = load_inputs(answers_path, options)
-        if options.languages:
+    if options.languages:  # render --language: every language rendered, no manifest (see _render_languages)
+        with answers_root(options.root):
+            answers, brand, warnings = load_inputs(answers_path, options)
             return _render_languages(answers_path, answers, brand, warnings, options, renderers)
+    unchanged = unchanged_result(answers_path, options)
+    if unchanged is not None:
+        return unchanged
+    manifest, damaged = (Manifest(), []) if options.force else read_manifest(options.out_dir)
+    with answers_root(options.root):
+        with recording_reads() as read:  # the bundled files and override folders are in options_key
+            answers, brand, warnings = load_inputs(answers_path, options)
+            previous = None
+            if options.changes_since is not None:
+                previous, _ = load_answers(options.changes_since, answers.questionnaire)
         library = load_library(answers.questionnaire, [*options.templates, templates_dir()],
                                language=answers.get(meta_questions(answers.questionnaire)["language"]))
         warnings += library.warnings
-        previous = None
-        if options.changes_since is not None:
-            previous, _ = load_answers(options.changes_since, answers.questionnaire)
-    rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers)
+    inputs = input_hashes(read)
+    rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers,
+                           reuse=lambda name, key: manifest.kept(options.out_dir, name, key) is not None)
     warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
-    return _finish(answers_path, rendering, options, warnings)
+    policy = rendering.policy
+    client = _client_key(options, inputs)
+    records = dict(manifest.outputs)
+    for name, key in rendering.keys.items():
+        if name in rendering.outputs:
+            records[name] = new_record(key, rendering.outputs[name], rendering.pages.get(name.rpartition(".")[0]))
+        records[name]["client"] = client
+    new_manifest = Manifest(options_key(options), inputs, records, policy.review_date.isoformat(),
+                            problem_records(warnings))
+    files: dict[Path, bytes | str] = {options.out_dir / name: content for name, content in rendering.outputs.items()}
+    files[options.out_dir / MANIFEST] = new_manifest.to_json()
+    write_files_atomically(files)
+    pages = {**pages_of({n: records[n] for n in rendering.kept}), **rendering.pages}
+    warnings = [*damaged, *take_warnings(), *warnings, *_review_warning(policy.review_date, answers_path, options)]
+    return RenderResult([options.out_dir / name for name in rendering.outputs], warnings, policy, pages,
+                        [options.out_dir / name for name in rendering.kept])
 
 
 def in_language(answers: Answers, language: str) -> Answers:
@@ -214,7 +322,8 @@ def in_language(answers: Answers, language: str) -> Answers:
 def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],
                       options: RenderOptions, renderers: Mapping[str, Renderer] | None) -> RenderResult:
     """render --language: each language in turn; with two or more, file names carry the language
-    (``policy.fr-CA.pdf``) and --bundle makes one handbook holding every language."""
+    (``policy.fr-CA.pdf``) and --bundle makes one handbook holding every language. Every output is
+    rendered and written (no manifest: the folder's manifest records single-language runs)."""
     several = len(options.languages) > 1
     outputs: dict[str, bytes | str] = {}
     pages: dict[str, int] = {}
@@ -248,19 +357,7 @@ def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnin
             if rendered.pages is not None:
                 pages[HANDBOOK] = rendered.pages
     assert policy is not None
-    return _finish(answers_path, Rendering(policy, outputs, pages), options, warnings)
-
-
-def _finish(answers_path: Path, rendering: Rendering, options: RenderOptions,
-            warnings: list[Problem]) -> RenderResult:
-    """The review-date warning, then every file written at once."""
-    policy = rendering.policy
-    if policy.review_date < (options.today or dt.date.today()):
-        warnings.append(Problem(
-            f"this policy was due for review by {policy.review_date.isoformat()}", file=str(answers_path),
-            key="policy.review_months",
-            hint="review the answers (policygen interview --update), then give the new edition a new version "
-                 "and effective date", severity="warning"))
-    files = {options.out_dir / name: content for name, content in rendering.outputs.items()}
+    files = {options.out_dir / name: content for name, content in outputs.items()}
     write_files_atomically(files)
-    return RenderResult(list(files), warnings, policy, rendering.pages)
+    return RenderResult(list(files), [*warnings, *_review_warning(policy.review_date, answers_path, options)],
+                        policy, pages)

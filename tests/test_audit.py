@@ -16,6 +16,7 @@ from content_support import EXAMPLE_SLUGS
 
 from conftest import ROOT
 from policygen.answers import load_answers
+from policygen.locale import is_english
 from policygen.render import render_in_memory
 
 RISKY = "You must not disclose confidential information."
@@ -268,6 +269,11 @@ def test_every_example_policy_audits_clean(cli, tmp_path: Path, slug: str) -> No
     answers_file = EXAMPLES / slug / "answers.yaml"
     answers, _ = load_answers(answers_file)
     _, outputs = render_in_memory(answers, ["md", "html"])
+    if not is_english(answers.get("org.language")):  # the audit reads English policies only, and says so
+        (tmp_path / "policy.md").write_text(str(outputs["md"]), encoding="utf-8")
+        result = cli("audit", tmp_path / "policy.md", "--answers", answers_file)
+        assert result.code == 2 and "the audit reads policies in English" in result.err
+        return
     for fmt, content in outputs.items():
         path = tmp_path / f"policy.{fmt}"
         path.write_text(str(content), encoding="utf-8")

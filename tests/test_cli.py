@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT
 from policygen import __version__
+from policygen.manifest import MANIFEST
 
 
 def test_version(cli) -> None:
@@ -42,13 +43,15 @@ def test_render_writes_every_document_in_all_three_formats_into_out_by_default(
     documents = ("policy", "acknowledgement", "summary", "accounts-register")
     expected = [f"out/{doc}.{fmt}" for doc in documents for fmt in ("md", "html", "pdf")]
     assert result.out.split() == expected
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(Path(p).name for p in expected)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()
+                  if p.name != MANIFEST) == sorted(Path(p).name for p in expected)
 
 
 def test_render_chosen_formats_and_documents_only(cli, demo_answers: Path, tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-f", "html", "--format", "md", "-d", "summary,policy", "-o", tmp_path)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.html", "policy.md", "summary.html", "summary.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if p.name != MANIFEST) == ["policy.html", "policy.md", "summary.html", "summary.md"]
     assert result.out.split() == [str(tmp_path / n) for n in ("policy.md", "policy.html", "summary.md",
                                                                 "summary.html")]
 
@@ -83,7 +86,7 @@ def test_invalid_answers_write_nothing_and_keep_old_outputs(cli, demo_answers: P
     assert result.code == 2
     assert "'charity' is not one of the choices" in result.err
     assert (tmp_path / "policy.md").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml", "policy.md"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST) == ["broken.yaml", "policy.md"]
 
 
 def test_a_failing_format_writes_no_file_at_all(cli, demo_answers: Path, tmp_path: Path,

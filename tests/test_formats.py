@@ -12,6 +12,7 @@ import pytest
 
 from policygen.formats import Document, FormatSettings, OutputFormat, Rendered, output_formats, registered
 from policygen.interview import format_options
+from policygen.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +41,8 @@ def test_a_registered_format_is_rendered_by_the_cli(cli, shout: OutputFormat, de
                                                     tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-f", "shout", "-f", "md", "-d", "policy,summary", "-o", tmp_path)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.md", "policy.shout", "summary.md",
-                                                          "summary.shout"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST) == [
+        "policy.md", "policy.shout", "summary.md", "summary.shout"]
     markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
     assert (tmp_path / "policy.shout").read_text(encoding="utf-8") == markdown.upper()
 

@@ -24,13 +24,14 @@ import pytest
 from conftest import ROOT
 from policygen import files
 from policygen.files import committed_outputs, forget_committed, recover_folder, write_files_atomically
+from policygen.manifest import MANIFEST
 from policygen.workers import Pool, PoolInterrupted
 
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != MANIFEST)
 
 
 # ---------------------------------------------------------------- outputs as a set

@@ -15,6 +15,7 @@ from word_support import R, W, markdown_texts, names, paragraph_texts, part
 
 from conftest import FIXTURES, ROOT
 from policygen import __version__
+from policygen.manifest import MANIFEST
 
 DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
@@ -165,7 +166,11 @@ def test_nothing_external_but_allowed_links(demo_docx: Path) -> None:
 def test_injection_payloads_stay_text(cli, write_answers: Callable[..., Path], tmp_path: Path) -> None:
     from test_safety import EVIL
 
-    answers = write_answers({"org.name": EVIL + "\x07", "policy.owner": 'Owner } PAGE { INCLUDEPICTURE "http://x/y"\x0b'})
+    # Control characters never reach a renderer: the answers file reader refuses them (exit 2).
+    refused = write_answers({"org.name": EVIL + "\x07"})
+    assert cli("render", refused, "-f", "docx", "-o", tmp_path / "refused").code == 2
+    assert not (tmp_path / "refused").exists()
+    answers = write_answers({"org.name": EVIL, "policy.owner": 'Owner } PAGE { INCLUDEPICTURE "http://x/y"'})
     assert cli("render", answers, "-f", "docx", "-d", "policy,acknowledgement", "-o", tmp_path / "out").code == 0
     for name in ("policy", "acknowledgement"):
         path = tmp_path / "out" / f"{name}.docx"
@@ -200,7 +205,7 @@ def test_brand_colours_font_and_logo_with_alt_text(cli, demo_answers: Path, tmp_
 
 def test_handbook_is_one_docx_with_a_section_per_document(cli, demo_answers: Path, tmp_path: Path) -> None:
     assert cli("render", demo_answers, "-f", "docx", "--bundle", "-o", tmp_path).code == 0
-    assert [p.name for p in tmp_path.iterdir()] == ["handbook.docx"]
+    assert [p.name for p in tmp_path.iterdir() if p.name != MANIFEST] == ["handbook.docx"]
     document = docx.Document(str(tmp_path / "handbook.docx"))
     titles = [p.text for p in document.paragraphs if p.style.name == "Title"]
     assert titles[0] == "Social media handbook" and len(titles) == 5
@@ -243,7 +248,8 @@ def test_the_interviews_render_step_offers_and_writes_docx(tmp_path: Path, demo_
     port = ScriptedPort({"interview:review": ["interview:save"], "interview:render": [True],
                          "interview:formats": [["docx"]]}, enter_for_rest=True)
     run_interview(InterviewOptions(previous=Path("answers.yaml")), port)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{d}.docx" for d in DOCUMENTS)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()
+                  if p.name != MANIFEST) == sorted(f"{d}.docx" for d in DOCUMENTS)
     assert port.prompts["interview:formats"].default == ["md", "html", "pdf"]  # Word is asked for, not assumed
 
 

@@ -103,7 +103,7 @@ def test_answers_in_the_redline_stay_text(cli, write_answers: Callable[..., Path
     from test_safety import EVIL
 
     old = write_answers(name="old.yaml")
-    new = write_answers({"org.short_name": EVIL, "policy.owner": "Sam\x0b Patel"}, name="new.yaml")
+    new = write_answers({"org.short_name": EVIL, "policy.owner": "Sam { PAGE } Patel"}, name="new.yaml")
     out = tmp_path / "evil.docx"
     assert cli("diff", old, new, "-f", "docx", "-o", out).code == 0
     document = part(out, "word/document.xml")

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..answers import Answers, load_answers, resolve
-from ..compose import ClauseLibrary, compose, load_library, template_context, tidy_markdown
+from ..compose import ClauseLibrary, compose, load_library, meta_questions, template_context, tidy_markdown
 from ..errors import InputError, Problem, RenderError
+from ..locale import is_english
 from ..questionnaire import Questionnaire, bundled_questionnaire
 from ..resources import demo_answers
 from ..spelling import respell
@@ -115,6 +116,14 @@ def reference_for(answers: Path | None, places: Sequence[str]) -> Reference:
     """The organisation to judge for: from an answers file (layers allowed), or a generic employer."""
     if answers is not None:
         loaded, _ = load_answers(answers)
+        language = loaded.get(meta_questions(loaded.questionnaire)["language"])
+        if not is_english(language):
+            # The patterns and subject signals are English: a French policy would be reported as missing
+            # every subject. Say so instead of giving a wrong report.
+            raise InputError.single(f"the audit reads policies in English; this organisation's policy is in "
+                                    f"{language}", file=str(answers), key="org.language",
+                                    hint="audit the English version (render --language en-CA), or check the "
+                                         "policy against its English original")
         name = loaded.get("org.name") or str(answers)
         return Reference(loaded, from_answers(loaded.values), f"{name} (from {answers})")
     questionnaire = bundled_questionnaire()

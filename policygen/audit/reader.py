@@ -161,7 +161,7 @@ def _markdown_blocks(path: Path, data: bytes) -> list[_Block]:
 _MARKERS = "\u2022\u25aa\u25e6\u25cf\uf0b7\uf0a7"  # bullets: round, square, white, black, Word's Symbol-font ones
 _BULLET = re.compile(r"^\s*(?:[-*\u2013" + _MARKERS + r"]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])\s+")
 _DIGITS = re.compile(r"\d+")
-_LEADERS = re.compile(r"(?:\.\s?){6,}\s*\d*$")
+_LEADERS = re.compile(r"(?:\.\s?){4,}\s*\d*$")
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+\S")
 
 

@@ -1,0 +1,97 @@
+"""A warm start: the parsed questionnaire and the checked clause library, cached per user.
+
+Reading the questionnaire parses YAML and every condition in it; reading the
+library parses the front matter of every clause and checks it against the
+questionnaire. Both depend only on files, so the result is pickled into the
+user's cache folder (the one :mod:`policygen.jinjacache` uses, private to the
+user) under a key over policygen's version and code, Python's version, and the hash of every
+file it was built from: the bundled files, the override folders, the
+questionnaire. Any change gives a new key, so a stale entry is never read. A
+cache entry that cannot be read is ignored with a warning and rebuilt; one that
+cannot be written is skipped. Entries are written atomically.
+
+``POLICYGEN_NO_CACHE=1`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from .errors import Problem
+
+T = TypeVar("T")
+_FOLDER = "warm"
+_warnings: list[Problem] = []
+
+
+def take_warnings() -> list[Problem]:
+    """The warnings met since the last call (a damaged cache entry), for the command to report."""
+    found = list(_warnings)
+    _warnings.clear()
+    return found
+
+
+def _folder() -> Path | None:
+    from .jinjacache import cache_root
+
+    root = cache_root()
+    if root is None:
+        return None
+    folder = root / _FOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = folder.stat()
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return None  # someone else could plant a pickle here: do not use it
+    except (OSError, AttributeError):
+        return None
+    return folder
+
+
+def cache_key(kind: str, folders: Sequence[Path], files: Sequence[Path]) -> str:
+    """The key of a cache entry: policygen's and Python's versions and the contents of its input files."""
+    from . import __version__
+    from .manifest import bundled_digest, code_digest, file_sha256, key_of, tree_digest
+    from .resources import templates_dir
+
+    bundled = templates_dir()  # hashed once per process (it is part of the installed package)
+    return key_of(kind, __version__, code_digest(), sys.version,
+                  *(f"{f}\0{bundled_digest() if f == bundled else tree_digest(f)}" for f in folders),
+                  *(f"{f}\0{file_sha256(f)}" for f in files))
+
+
+def cached(kind: str, folders: Sequence[Path], files: Sequence[Path], build: Callable[[], T],
+           check: type[T]) -> T:
+    """``build()``, or what an earlier ``build()`` from the same files returned (see the module docstring)."""
+    folder = _folder()
+    if folder is None:
+        return build()
+    entry = folder / f"{kind}-{cache_key(kind, folders, files)}.pickle"
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        data = None
+    if data is not None:
+        try:
+            value = pickle.loads(data)  # a private folder only this user can write
+            if isinstance(value, check):
+                return value
+            raise TypeError(type(value).__name__)
+        except Exception:  # any damage means "rebuild"
+            _warnings.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is "
+                                     "built again", file=str(entry), severity="warning",
+                                     hint="nothing to do: policygen replaces it"))
+    value = build()
+    try:
+        from .files import write_file_atomically
+
+        write_file_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # whatever stops the write (a value that cannot be pickled, a full disk): uncached
+        pass
+    return value
