@@ -1,20 +1,28 @@
 """``python -m policygen`` and the ``policygen`` command.
 
 Ctrl-C is honoured from the first instant: importing the CLI (typer, click, rich)
-takes a good part of a second, and a Ctrl-C then would print a traceback. This
-module imports nothing heavy, so it catches that and exits 130 quietly; once the
-CLI runs, :func:`policygen.cli.run` handles Ctrl-C itself.
+takes a good part of a second, and a Ctrl-C then would print a traceback (or, landing
+inside a class body, surface as an unrelated ``RuntimeError``). This module imports
+nothing heavy and holds SIGINT while the CLI loads; a Ctrl-C in that time exits 130
+quietly once the import is done. From then on :func:`policygen.cli.run` handles Ctrl-C.
 """
 
 import os
+import signal
 import sys
 
 
 def main() -> None:
     """Run the command line; exit 130 without a traceback if interrupted while starting."""
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
     try:
         from .cli import main as cli_main
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # raised before our handler was in place
+        held.append(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
         sys.stderr.write("\ninterrupted; nothing was written\n")
         sys.stderr.flush()
         os._exit(130)

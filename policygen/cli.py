@@ -610,6 +610,9 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a defect in policygen: say so plainly; the traceback is opt-in
+        if _caused_by_ctrl_c(exc):  # Ctrl-C inside a class body of a lazy import comes back as RuntimeError
+            print("\n" + _interrupted_note(), file=sys.stderr)
+            return EXIT_INTERRUPTED
         if os.environ.get("POLICYGEN_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {exc}\n    hint: this is a bug in policygen; "
@@ -619,6 +622,19 @@ def run(argv: list[str] | None = None) -> int:
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
         print("\n" + _interrupted_note(), file=sys.stderr)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    """True when a KeyboardInterrupt stands behind this exception (Python wraps one that lands while a
+    class body runs ``__set_name__`` in a RuntimeError)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -345,3 +345,19 @@ def test_render_killed_at_a_random_moment_leaves_old_or_new(tmp_path: Path, sig:
     assert state in (old, new_set)
     if "nothing was written" in err:
         assert state == old
+
+
+def test_ctrl_c_wrapped_by_python_in_another_exception_is_still_an_interruption(
+        cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Ctrl-C landing while a lazily imported module defines a dataclass reaches us as a RuntimeError
+    # ("Error calling __set_name__ ..."), with the KeyboardInterrupt as its cause: exit 130, not "internal error".
+    def interrupted_import(*args: object, **kwargs: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as ctrl_c:
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance 'split' in 'Migration'") from ctrl_c
+
+    monkeypatch.setattr("policygen.answers.validate_answers_file", interrupted_import)
+    monkeypatch.delenv("POLICYGEN_DEBUG", raising=False)
+    result = cli("validate", DEMO)
+    assert result.code == 130 and "internal error" not in result.err and "Traceback" not in result.err
