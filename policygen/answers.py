@@ -24,6 +24,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from .answers_save import EXTENDS_KEY as EXTENDS_KEY  # re-exported: the answers file format is read here
+from .answers_save import FORMAT_VERSION as FORMAT_VERSION
+from .answers_save import answers_text, content_of
 from .confine import confined_base
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
@@ -40,9 +43,9 @@ from .questionnaire import (
 from .values import ValueProblem, check_date_range, check_value, is_empty, type_name
 from .yamlio import YamlDocument, load_yaml_file, parse_yaml, read_text_file
 
-FORMAT_VERSION = 1
+# FORMAT_VERSION and EXTENDS_KEY (the base answers file this one builds on) are defined beside the writer,
+# policygen.answers_save, which this module imports (not the other way round), and re-exported here.
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
-EXTENDS_KEY = "extends"  # the base answers file this one builds on (consultancy baseline, client file)
 _HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft", EXTENDS_KEY}
 _PROVENANCE_KEYS = {"by", "at", "note", "clauses"}
 _UNKNOWN_REPORTED = 20  # answers to unknown questions reported one by one; the rest are counted
@@ -556,8 +559,6 @@ def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = Non
     defaults (and questions new in this questionnaire version) stay open for the next
     interview; ``only`` limits the answers written to these question ids.
     """
-    from .answers_save import answers_text, content_of
-
     content = content_of(answers, draft_sections=draft_sections, include_defaults=include_defaults,
                          extends=extends, only=only)
     return answers_text(content, original)

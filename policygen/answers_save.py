@@ -17,18 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from . import __version__
-from .answers import EXTENDS_KEY, FORMAT_VERSION, Answers, Provenance
 from .errors import PolicygenError
 from .questionnaire import HEADER_KEY, PROVENANCE_KEY, Questionnaire
 from .values import is_empty
 from .yamlio import parse_yaml
 from .yamlwrite import delete_key, dump_roundtrip, insert_key, load_roundtrip, to_yaml
+
+if TYPE_CHECKING:
+    from .answers import Answers, Provenance
+
+FORMAT_VERSION = 1  # of the answers file; policygen.answers reads it and re-exports these two names
+EXTENDS_KEY = "extends"  # the base answers file this one builds on (consultancy baseline, client file)
 
 _PROVENANCE_FIELDS = ("by", "at", "note", "clauses")
 _TOP_COMMENT = ("Answers to the policygen questionnaire '{id}'.",
