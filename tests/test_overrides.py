@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, Cli
 from policygen.answers import load_answers
-from policygen.compose import compose, load_library
+from policygen.compose import ClauseLibrary, Policy, compose, load_library
 from policygen.errors import InputError
 from policygen.markdown import render_markdown
 from policygen.questionnaire import bundled_questionnaire
@@ -17,7 +17,7 @@ ACME = FIXTURES / "overrides" / "acme"
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 
 
-def _policy(*folders: Path):  # type: ignore[no-untyped-def]
+def _policy(*folders: Path) -> tuple[ClauseLibrary, Policy]:
     library = load_library(bundled_questionnaire(), [*folders, ROOT / "templates"])
     answers, _ = load_answers(DEMO)
     return library, compose(answers, library)
