@@ -244,20 +244,24 @@ class _Updater:
             body, plain = CommentedMap(), {}
             insert_key(self.root, len(self.root), PROVENANCE_KEY, body, _PROVENANCE_COMMENT)
         for qid, fields in wanted.items():
-            entry = body.get(qid)
-            old = plain.get(qid) if isinstance(plain, dict) else None
-            if not isinstance(entry, CommentedMap):
-                entry = CommentedMap()
-                entry.fa.set_flow_style()
-                if qid in body:
-                    body[qid] = entry
-                else:
-                    insert_key(body, self._position(body, order, qid), qid, entry)
-                old = {}
-            for name in [n for n in entry if n not in fields]:
-                delete_key(entry, name)
-            for name in _PROVENANCE_FIELDS:
-                if name in fields:
-                    self._set(entry, old, name, fields[name], index=self._position(entry, _PROVENANCE_FIELDS, name))
+            self._provenance_entry(body, plain.get(qid) if isinstance(plain, dict) else None, order, qid, fields)
         for key in [k for k in body if k not in wanted]:
             delete_key(body, key)
+
+    def _provenance_entry(self, body: CommentedMap, old: Any, order: list[str], qid: str,
+                          fields: Mapping[str, Any]) -> None:
+        """Update (or add, in question order) one question's provenance, keeping what did not change."""
+        entry = body.get(qid)
+        if not isinstance(entry, CommentedMap):
+            entry = CommentedMap()
+            entry.fa.set_flow_style()
+            if qid in body:
+                body[qid] = entry
+            else:
+                insert_key(body, self._position(body, order, qid), qid, entry)
+            old = {}
+        for name in [n for n in entry if n not in fields]:
+            delete_key(entry, name)
+        for name in _PROVENANCE_FIELDS:
+            if name in fields:
+                self._set(entry, old, name, fields[name], index=self._position(entry, _PROVENANCE_FIELDS, name))

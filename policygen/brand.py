@@ -169,15 +169,7 @@ class _Checker:
         try:
             data = fetch.read_file(self.folder / relative, limit=LOGO_LIMIT)
         except FetchRefused as exc:
-            if "larger" in str(exc):
-                self.error(key, f"'{value}' is larger than {LOGO_LIMIT // 1024} KiB",
-                           "the logo is embedded in every page: export a smaller PNG, or use SVG")
-            elif "regular file" in str(exc):
-                self.error(key, f"'{value}' is not a regular file (a folder, pipe, device or socket)",
-                           "give the name of an image file")
-            else:
-                self.error(key, f"'{value}' is outside the brand file's folder ({self.folder})",
-                           f"copy the logo next to the brand file and write 'logo: {relative.name}'")
+            self.error(key, *self._refused(exc, value, relative))
             return None
         except FileNotFoundError:
             images = sorted(p.name for p in self.folder.iterdir() if p.suffix.lower() in _MEDIA_TYPES)
@@ -193,6 +185,17 @@ class _Checker:
             self.error(key, f"'{value}': {problem[0]}", problem[1])
             return None
         return Logo(_MEDIA_TYPES[suffix], data, alt)
+
+    def _refused(self, exc: FetchRefused, value: str, relative: Path) -> tuple[str, str]:
+        """Why a logo the fetch policy refused cannot be used, and what to do."""
+        if "larger" in str(exc):
+            return (f"'{value}' is larger than {LOGO_LIMIT // 1024} KiB",
+                    "the logo is embedded in every page: export a smaller PNG, or use SVG")
+        if "regular file" in str(exc):
+            return (f"'{value}' is not a regular file (a folder, pipe, device or socket)",
+                    "give the name of an image file")
+        return (f"'{value}' is outside the brand file's folder ({self.folder})",
+                f"copy the logo next to the brand file and write 'logo: {relative.name}'")
 
     def colours(self, value: Any) -> tuple[str | None, str | None]:
         if value is None:
