@@ -38,9 +38,10 @@ bench: system-deps $(INSTALLED)
 bench-batch: system-deps $(INSTALLED)
 	$(BIN)/python benchmarks/bench_batch.py
 
+# mypy checks policygen, tests, benchmarks and scripts, all strict: see [tool.mypy] in pyproject.toml.
 lint: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'ruff>=0.6' 'mypy>=1.11' types-PyYAML
-	$(BIN)/ruff check policygen tests benchmarks
+	$(BIN)/ruff check policygen tests benchmarks scripts
 	$(BIN)/mypy
 
 clean:

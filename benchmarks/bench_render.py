@@ -80,8 +80,9 @@ def in_process(repeat: int, work: Path) -> dict[str, float]:
     css = str(templates_dir() / PRINT_CSS)
 
     def bare_weasyprint() -> bytes:
-        return weasyprint.HTML(string=html, base_url=str(work)).write_pdf(
+        pdf: bytes = weasyprint.HTML(string=html, base_url=str(work)).write_pdf(
             stylesheets=[weasyprint.CSS(filename=css)], pdf_variant="pdf/ua-1", pdf_tags=True)
+        return pdf
 
     return {
         "load + validate answers": _median_ms(lambda: load_answers(DEMO), repeat),

@@ -67,15 +67,15 @@ def main() -> int:
                         client.get(response.headers["location"])
                     samples["next page"].append(time.perf_counter() - start)
     failed = False
-    for name, samples in timings.items():
-        median, worst = statistics.median(samples) * 1000, max(samples) * 1000
+    for name, times in timings.items():
+        median, worst = statistics.median(times) * 1000, max(times) * 1000
         ok = median < GOALS_MS[name]
         failed |= not ok
         print(f"{name:<16} median {median:6.1f} ms   max {worst:6.1f} ms   goal < {GOALS_MS[name]:.0f} ms  "
-              f"{'ok' if ok else 'MISSED'}   ({len(samples)} samples)")
-    for name, samples in first.items():
-        print(f"first walk, {name:<16} median {statistics.median(samples) * 1000:6.1f} ms   "
-              f"max {max(samples) * 1000:6.1f} ms   ({len(samples)} sections)")
+              f"{'ok' if ok else 'MISSED'}   ({len(times)} samples)")
+    for name, times in first.items():
+        print(f"first walk, {name:<16} median {statistics.median(times) * 1000:6.1f} ms   "
+              f"max {max(times) * 1000:6.1f} ms   ({len(times)} sections)")
     return 1 if failed else 0
 
 

@@ -24,6 +24,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from .answers_save import EXTENDS_KEY as EXTENDS_KEY  # re-exported: the answers file format is read here
+from .answers_save import FORMAT_VERSION as FORMAT_VERSION
+from .answers_save import answers_text, content_of
 from .confine import confined_base
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
@@ -40,9 +43,9 @@ from .questionnaire import (
 from .values import ValueProblem, check_date_range, check_value, is_empty, type_name
 from .yamlio import YamlDocument, load_yaml_file, parse_yaml, read_text_file
 
-FORMAT_VERSION = 1
+# FORMAT_VERSION and EXTENDS_KEY (the base answers file this one builds on) are defined beside the writer,
+# policygen.answers_save, which this module imports (not the other way round), and re-exported here.
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
-EXTENDS_KEY = "extends"  # the base answers file this one builds on (consultancy baseline, client file)
 _HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft", EXTENDS_KEY}
 _PROVENANCE_KEYS = {"by", "at", "note", "clauses"}
 _UNKNOWN_REPORTED = 20  # answers to unknown questions reported one by one; the rest are counted
@@ -155,22 +158,14 @@ def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str
             applies = _holds(section.when, context, report, section.id) and \
                 _holds(question.when, context, report, qid)
             if not applies:
-                if not is_empty(raw):
-                    condition = question.when or section.when
-                    report(qid, "this answer is not used: the question does not apply"
-                           + (f" (it asks only when {condition.source})" if condition else ""),
-                           "remove it, or change the answers it depends on", "warning")
+                _report_unused(report, qid, raw, question.when or section.when)
                 continue
             try:
                 value = _default(question, context) if is_empty(raw) else check_value(question, raw)
             except (ValueProblem, ExpressionError) as exc:
                 failed.add(qid)
                 values[qid] = raw  # it applies; its answer does not fit (or its default failed)
-                if isinstance(exc, ValueProblem):
-                    report(qid, exc.message, exc.hint)
-                else:
-                    report(qid, f"the computed default failed: {exc}",
-                           "answer this question yourself to skip the computed default")
+                _report_value_problem(report, qid, exc)
                 continue
             if value is None and question.validation.required:
                 failed.add(qid)
@@ -184,6 +179,24 @@ def resolve(questionnaire: Questionnaire, given: Mapping[str, Any], *, file: str
         kept = {qid: p for qid, p in (provenance or {}).items() if qid in values}
         answers = Answers(questionnaire, values, provided, source, kept)
     return Resolution(answers, problems, values)
+
+
+def _report_unused(report: Callable[..., None], qid: str, raw: Any, condition: Expression | None) -> None:
+    """Warn when an answer is given to a question that does not apply."""
+    if is_empty(raw):
+        return
+    report(qid, "this answer is not used: the question does not apply"
+           + (f" (it asks only when {condition.source})" if condition else ""),
+           "remove it, or change the answers it depends on", "warning")
+
+
+def _report_value_problem(report: Callable[..., None], qid: str, exc: ValueProblem | ExpressionError) -> None:
+    """Report an answer that does not fit its question, or a computed default that failed."""
+    if isinstance(exc, ValueProblem):
+        report(qid, exc.message, exc.hint)
+    else:
+        report(qid, f"the computed default failed: {exc}",
+               "answer this question yourself to skip the computed default")
 
 
 def _holds(expression: Any, context: Mapping[str, Any], report: Callable[..., None], where: str) -> bool:
@@ -250,6 +263,28 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
     result.questionnaire = questionnaire
     if questionnaire is None:
         return result
+    flat, lines = _flatten(data, doc, error)
+    provenance = _read_provenance(data.get(PROVENANCE_KEY), doc, error)
+    if result.version is not None and result.version < questionnaire.version and questionnaire.migrations:
+        flat, origin, result.migration = migrate(flat, result.version, questionnaire.migrations)
+        lines = {qid: lines.get(source, 0) for qid, source in origin.items()}
+        provenance, _, _ = migrate(provenance, result.version, questionnaire.migrations)
+        for step in result.migration:
+            result.problems.append(Problem(step.describe(), file=doc.file, line=doc.lines.get(
+                tuple(step.old.split(".", 1))) or None, key=step.old, severity="warning",
+                hint="run `policygen migrate` to save the file in the current form"))
+    _keep_known_answers(flat, lines, questionnaire, result, error)
+    for qid in provenance:
+        if questionnaire.question(qid) is None:
+            error((PROVENANCE_KEY, qid), f"provenance for '{qid}', which is not a question",
+                  allowed_keys_hint(qid, [q.qid for q in questionnaire.questions()]), severity="warning")
+    result.provenance = {qid: p for qid, p in provenance.items() if questionnaire.question(qid) is not None}
+    return result
+
+
+def _flatten(data: dict[Any, Any], doc: YamlDocument,
+             error: Callable[..., None]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The answers of every section as ``section.key`` -> value, with the line of each."""
     flat: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for key, body in data.items():
@@ -262,15 +297,13 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
         for qkey, value in body.items():
             flat[f"{key}.{qkey}"] = value
             lines[f"{key}.{qkey}"] = doc.lines.get((key, qkey)) or doc.lines.get((key,)) or 0
-    provenance = _read_provenance(data.get(PROVENANCE_KEY), doc, error)
-    if result.version is not None and result.version < questionnaire.version and questionnaire.migrations:
-        flat, origin, result.migration = migrate(flat, result.version, questionnaire.migrations)
-        lines = {qid: lines.get(source, 0) for qid, source in origin.items()}
-        provenance, _, _ = migrate(provenance, result.version, questionnaire.migrations)
-        for step in result.migration:
-            result.problems.append(Problem(step.describe(), file=doc.file, line=doc.lines.get(
-                tuple(step.old.split(".", 1))) or None, key=step.old, severity="warning",
-                hint="run `policygen migrate` to save the file in the current form"))
+    return flat, lines
+
+
+def _keep_known_answers(flat: dict[str, Any], lines: dict[str, int], questionnaire: Questionnaire,
+                        result: AnswersDocument, error: Callable[..., None]) -> None:
+    """Copy the answers to questions of the questionnaire into ``result``; report the others
+    (the first _UNKNOWN_REPORTED with a hint, the rest counted)."""
     section_ids = [s.id for s in questionnaire.sections]
     unknown = 0
     reported = {p.key for p in result.problems}
@@ -298,12 +331,6 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
     if unknown > _UNKNOWN_REPORTED:
         error((), f"{unknown - _UNKNOWN_REPORTED:,} more answers to unknown questions",
               "is this an answers file for this questionnaire?")
-    for qid in provenance:
-        if questionnaire.question(qid) is None:
-            error((PROVENANCE_KEY, qid), f"provenance for '{qid}', which is not a question",
-                  allowed_keys_hint(qid, [q.qid for q in questionnaire.questions()]), severity="warning")
-    result.provenance = {qid: p for qid, p in provenance.items() if questionnaire.question(qid) is not None}
-    return result
 
 
 def _read_provenance(raw: Any, doc: YamlDocument, error: Callable[..., None]) -> dict[str, Provenance]:
@@ -322,29 +349,34 @@ def _read_provenance(raw: Any, doc: YamlDocument, error: Callable[..., None]) ->
         for key in entry:
             if key not in _PROVENANCE_KEYS:
                 error((*path, key), f"unknown provenance key '{key}'", allowed_keys_hint(str(key), _PROVENANCE_KEYS))
-        at = entry.get("at")
-        if isinstance(at, dt.datetime):
-            at = at.date()
-        elif isinstance(at, str):
-            try:
-                at = dt.date.fromisoformat(at)
-            except ValueError:
-                error((*path, "at"), f"'{at}' is not a date", "write it as YYYY-MM-DD")
-                at = None
-        elif at is not None and not isinstance(at, dt.date):
-            error((*path, "at"), "'at' must be a date", "write it as YYYY-MM-DD")
-            at = None
-        if at is not None:
-            try:
-                check_date_range(at)
-            except ValueProblem as exc:
-                error((*path, "at"), exc.message, exc.hint)
-                at = None
+        at = _provenance_date(entry.get("at"), path, error)
         texts = {key: str(entry[key]).strip() for key in ("by", "note", "clauses")
                  if isinstance(entry.get(key), (str, int, float)) and str(entry[key]).strip()}
         result[str(qid)] = Provenance(by=texts.get("by"), at=at, note=texts.get("note"),
                                       clauses=texts.get("clauses"))
     return result
+
+
+def _provenance_date(at: Any, path: tuple[Any, ...], error: Callable[..., None]) -> dt.date | None:
+    """The ``at`` of a provenance entry as a date in range; None (with an error) when it is not one."""
+    if isinstance(at, dt.datetime):
+        at = at.date()
+    elif isinstance(at, str):
+        try:
+            at = dt.date.fromisoformat(at)
+        except ValueError:
+            error((*path, "at"), f"'{at}' is not a date", "write it as YYYY-MM-DD")
+            return None
+    elif at is not None and not isinstance(at, dt.date):
+        error((*path, "at"), "'at' must be a date", "write it as YYYY-MM-DD")
+        return None
+    if at is not None:
+        try:
+            check_date_range(at)
+        except ValueProblem as exc:
+            error((*path, "at"), exc.message, exc.hint)
+            return None
+    return at if isinstance(at, dt.date) else None
 
 
 def _check_header(header: Any, error: Callable[..., None],
@@ -361,7 +393,15 @@ def _check_header(header: Any, error: Callable[..., None],
     if header.get("format") != FORMAT_VERSION:
         error((HEADER_KEY, "format"), f"unsupported answers file format {header.get('format')!r}",
               f"this policygen reads format {FORMAT_VERSION}")
-    qn_id = header.get("questionnaire")
+    questionnaire = _header_questionnaire(header.get("questionnaire"), error, questionnaire)
+    if questionnaire is None:
+        return None, None
+    return questionnaire, _header_version(header.get("questionnaire_version"), error, questionnaire)
+
+
+def _header_questionnaire(qn_id: Any, error: Callable[..., None],
+                          questionnaire: Questionnaire | None) -> Questionnaire | None:
+    """The questionnaire the header names (or the one given, checked against the header's)."""
     if questionnaire is None:
         if not isinstance(qn_id, str):
             error((HEADER_KEY, "questionnaire"), "the header does not name a questionnaire",
@@ -371,17 +411,21 @@ def _check_header(header: Any, error: Callable[..., None],
         if qn_id not in known:
             error((HEADER_KEY, "questionnaire"), f"no questionnaire called '{qn_id}'",
                   allowed_keys_hint(str(qn_id), known))
-            return None, None
-        questionnaire = bundled_questionnaire(qn_id)
-    elif qn_id != questionnaire.id:
+            return None
+        return bundled_questionnaire(qn_id)
+    if qn_id != questionnaire.id:
         error((HEADER_KEY, "questionnaire"),
               f"these answers are for questionnaire '{qn_id}', not '{questionnaire.id}'")
-    version = header.get("questionnaire_version")
+    return questionnaire
+
+
+def _header_version(version: Any, error: Callable[..., None], questionnaire: Questionnaire) -> int | None:
+    """The questionnaire version the answers were made for; None (with an error) when it is not a number."""
     if isinstance(version, bool) or not isinstance(version, int):
         error((HEADER_KEY, "questionnaire_version"), "'questionnaire_version' must be a whole number",
               f"the current version is {questionnaire.version}")
-        version = None
-    elif version > questionnaire.version:
+        return None
+    if version > questionnaire.version:
         error((HEADER_KEY, "questionnaire_version"),
               f"these answers are for questionnaire version {version}, newer than this policygen's "
               f"({questionnaire.version})", "upgrade policygen")
@@ -391,7 +435,7 @@ def _check_header(header: Any, error: Callable[..., None],
               f"{questionnaire.version}", "new questions get their defaults; run `policygen migrate` "
               "to update the file, or `policygen interview --update` to answer what is new",
               severity="warning")
-    return questionnaire, version
+    return version
 
 
 @dataclass
@@ -526,8 +570,6 @@ def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = Non
     defaults (and questions new in this questionnaire version) stay open for the next
     interview; ``only`` limits the answers written to these question ids.
     """
-    from .answers_save import answers_text, content_of
-
     content = content_of(answers, draft_sections=draft_sections, include_defaults=include_defaults,
                          extends=extends, only=only)
     return answers_text(content, original)

@@ -17,18 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from . import __version__
-from .answers import EXTENDS_KEY, FORMAT_VERSION, Answers, Provenance
 from .errors import PolicygenError
 from .questionnaire import HEADER_KEY, PROVENANCE_KEY, Questionnaire
 from .values import is_empty
 from .yamlio import parse_yaml
 from .yamlwrite import delete_key, dump_roundtrip, insert_key, load_roundtrip, to_yaml
+
+if TYPE_CHECKING:
+    from .answers import Answers, Provenance
+
+FORMAT_VERSION = 1  # of the answers file; policygen.answers reads it and re-exports these two names
+EXTENDS_KEY = "extends"  # the base answers file this one builds on (consultancy baseline, client file)
 
 _PROVENANCE_FIELDS = ("by", "at", "note", "clauses")
 _TOP_COMMENT = ("Answers to the policygen questionnaire '{id}'.",
@@ -239,20 +244,24 @@ class _Updater:
             body, plain = CommentedMap(), {}
             insert_key(self.root, len(self.root), PROVENANCE_KEY, body, _PROVENANCE_COMMENT)
         for qid, fields in wanted.items():
-            entry = body.get(qid)
-            old = plain.get(qid) if isinstance(plain, dict) else None
-            if not isinstance(entry, CommentedMap):
-                entry = CommentedMap()
-                entry.fa.set_flow_style()
-                if qid in body:
-                    body[qid] = entry
-                else:
-                    insert_key(body, self._position(body, order, qid), qid, entry)
-                old = {}
-            for name in [n for n in entry if n not in fields]:
-                delete_key(entry, name)
-            for name in _PROVENANCE_FIELDS:
-                if name in fields:
-                    self._set(entry, old, name, fields[name], index=self._position(entry, _PROVENANCE_FIELDS, name))
+            self._provenance_entry(body, plain.get(qid) if isinstance(plain, dict) else None, order, qid, fields)
         for key in [k for k in body if k not in wanted]:
             delete_key(body, key)
+
+    def _provenance_entry(self, body: CommentedMap, old: Any, order: list[str], qid: str,
+                          fields: Mapping[str, Any]) -> None:
+        """Update (or add, in question order) one question's provenance, keeping what did not change."""
+        entry = body.get(qid)
+        if not isinstance(entry, CommentedMap):
+            entry = CommentedMap()
+            entry.fa.set_flow_style()
+            if qid in body:
+                body[qid] = entry
+            else:
+                insert_key(body, self._position(body, order, qid), qid, entry)
+            old = {}
+        for name in [n for n in entry if n not in fields]:
+            delete_key(entry, name)
+        for name in _PROVENANCE_FIELDS:
+            if name in fields:
+                self._set(entry, old, name, fields[name], index=self._position(entry, _PROVENANCE_FIELDS, name))

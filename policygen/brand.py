@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
 from .fetch import FetchPolicy, FetchRefused
@@ -44,6 +44,9 @@ from .theme import (
     design_problem,
 )
 from .yamlio import YamlDocument, load_yaml_file
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 LOGO_LIMIT = 1024 * 1024  # embedded in every HTML page: a logo is a few KiB, never megabytes
 _KEYS = ("display_name", "logo", "logo_alt", "colours", "font", "theme")
@@ -166,15 +169,7 @@ class _Checker:
         try:
             data = fetch.read_file(self.folder / relative, limit=LOGO_LIMIT)
         except FetchRefused as exc:
-            if "larger" in str(exc):
-                self.error(key, f"'{value}' is larger than {LOGO_LIMIT // 1024} KiB",
-                           "the logo is embedded in every page: export a smaller PNG, or use SVG")
-            elif "regular file" in str(exc):
-                self.error(key, f"'{value}' is not a regular file (a folder, pipe, device or socket)",
-                           "give the name of an image file")
-            else:
-                self.error(key, f"'{value}' is outside the brand file's folder ({self.folder})",
-                           f"copy the logo next to the brand file and write 'logo: {relative.name}'")
+            self.error(key, *self._refused(exc, value, relative))
             return None
         except FileNotFoundError:
             images = sorted(p.name for p in self.folder.iterdir() if p.suffix.lower() in _MEDIA_TYPES)
@@ -190,6 +185,17 @@ class _Checker:
             self.error(key, f"'{value}': {problem[0]}", problem[1])
             return None
         return Logo(_MEDIA_TYPES[suffix], data, alt)
+
+    def _refused(self, exc: FetchRefused, value: str, relative: Path) -> tuple[str, str]:
+        """Why a logo the fetch policy refused cannot be used, and what to do."""
+        if "larger" in str(exc):
+            return (f"'{value}' is larger than {LOGO_LIMIT // 1024} KiB",
+                    "the logo is embedded in every page: export a smaller PNG, or use SVG")
+        if "regular file" in str(exc):
+            return (f"'{value}' is not a regular file (a folder, pipe, device or socket)",
+                    "give the name of an image file")
+        return (f"'{value}' is outside the brand file's folder ({self.folder})",
+                f"copy the logo next to the brand file and write 'logo: {relative.name}'")
 
     def colours(self, value: Any) -> tuple[str | None, str | None]:
         if value is None:
@@ -315,16 +321,24 @@ def _svg_problem(data: bytes) -> tuple[str, str] | None:
     if root.tag != f"{_SVG_NS}svg":
         return "this is not an SVG image (its root element is not <svg> in the SVG namespace)", _SVG_HINT
     for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1].lower()
-        if tag in ("script", "foreignobject", "iframe", "embed", "object"):
-            return f"this SVG contains a <{tag}> element", _SVG_HINT
-        for attribute, value in element.attrib.items():
-            local = attribute.rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                return f"this SVG has an event attribute '{local}' (code)", _SVG_HINT
-            if local in ("href", "src") and not _INTERNAL_REF.match(value.strip()):
-                return f"this SVG refers to '{value[:60]}' (another file or a web address)", _SVG_HINT
-        css = [element.text or ""] if tag == "style" else []
-        if any(_EXTERNAL_CSS.search(text) for text in (*css, *element.attrib.values())):
-            return "this SVG's styles refer to another file or a web address", _SVG_HINT
+        message = _svg_element_problem(element)
+        if message is not None:
+            return message, _SVG_HINT
+    return None
+
+
+def _svg_element_problem(element: ElementTree.Element) -> str | None:
+    """What is wrong with one element of an SVG logo: code, or a reference to something outside it."""
+    tag = element.tag.rsplit("}", 1)[-1].lower()
+    if tag in ("script", "foreignobject", "iframe", "embed", "object"):
+        return f"this SVG contains a <{tag}> element"
+    for attribute, value in element.attrib.items():
+        local = attribute.rsplit("}", 1)[-1].lower()
+        if local.startswith("on"):
+            return f"this SVG has an event attribute '{local}' (code)"
+        if local in ("href", "src") and not _INTERNAL_REF.match(value.strip()):
+            return f"this SVG refers to '{value[:60]}' (another file or a web address)"
+    css = [element.text or ""] if tag == "style" else []
+    if any(_EXTERNAL_CSS.search(text) for text in (*css, *element.attrib.values())):
+        return "this SVG's styles refer to another file or a web address"
     return None

@@ -304,7 +304,7 @@ def validate(
             f"{answers}: {len(resolution.errors)} error{'s' if len(resolution.errors) != 1 else ''}", language))
     _print_problems(resolution.warnings)
     if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
-        from .decisions import coverage_problems
+        from .library_check import coverage_problems
 
         _print_problems(coverage_problems(resolution.answers))
     if show_sources and resolution.answers is not None:

@@ -102,18 +102,6 @@ def decide(context: Mapping[str, Any]) -> SimpleNamespace:
     )
 
 
-def coverage_problems(answers: Any) -> list[Any]:
-    """Warnings for ``validate``: the places whose own law the clause library does not cover."""
-    from .compose import template_context
-    from .errors import Problem
-
-    places = template_context(answers)["decisions"].unserved_places
-    return [Problem(f"the clause library has no rules of its own for {place}",
-                    key="org.jurisdictions", severity="warning",
-                    hint="the policy says so in its legal-review notice; have an adviser there check it")
-            for place in places]
-
-
 def unserved_places(org: Any, labels: Mapping[str, Any]) -> list[str]:
     """The places where the organisation employs people whose own law the library does not
     cover: named other countries (or "other countries"), and EU countries without rules of

@@ -95,6 +95,13 @@ def compile_expression(source: str) -> Expression:
     except TemplateSyntaxError as exc:
         raise ExpressionError(exc.message or str(exc)) from None
     everything = [tree, *tree.find_all(nodes.Node)]  # find_all skips the root node itself
+    _check_supported(everything)
+    references, bare = _names(everything)
+    return Expression(source, frozenset(references), frozenset(bare), tree)
+
+
+def _check_supported(everything: list[nodes.Node]) -> None:
+    """Raise ExpressionError at the first node, filter or test a condition may not use."""
     for node in everything:
         if not isinstance(node, _SUPPORTED):
             raise ExpressionError(f"{type(node).__name__.lower()} is not supported in conditions")
@@ -102,6 +109,10 @@ def compile_expression(source: str) -> Expression:
             raise ExpressionError(f"the filter '{node.name}' is not supported; use one of {sorted(_FILTERS)}")
         if isinstance(node, nodes.Test) and node.name not in _TESTS:
             raise ExpressionError(f"the test '{node.name}' is not supported; use one of {sorted(_TESTS)}")
+
+
+def _names(everything: list[nodes.Node]) -> tuple[set[tuple[str, str]], set[str]]:
+    """The (section, key) pairs an expression reads, and the names it uses bare (without a key)."""
     references: set[tuple[str, str]] = set()
     qualified: set[int] = set()
     for node in everything:
@@ -115,7 +126,7 @@ def compile_expression(source: str) -> Expression:
             references.add((target.name, node.arg.value))
         qualified.add(id(target))
     bare = {n.name for n in everything if isinstance(n, nodes.Name) and id(n) not in qualified}
-    return Expression(source, frozenset(references), frozenset(bare), tree)
+    return references, bare
 
 
 def check_condition(source: object, known: Collection[str]) -> tuple[Expression | None, list[tuple[str, str | None]]]:
@@ -158,49 +169,66 @@ def _attribute(obj: Any, name: str) -> Any:
 
 
 def _eval(node: nodes.Node, ctx: Mapping[str, Any]) -> Any:
-    if isinstance(node, nodes.Const):
-        return node.value
-    if isinstance(node, nodes.Name):
-        if node.name not in ctx:
-            raise ExpressionError(f"there is no section '{node.name}'")
-        return ctx[node.name]
-    if isinstance(node, nodes.Getattr):
-        return _attribute(_eval(node.node, ctx), node.attr)
-    if isinstance(node, nodes.Getitem):
-        obj, key = _eval(node.node, ctx), _eval(node.arg, ctx)
-        return _attribute(obj, key) if isinstance(key, str) else obj[key]
-    if isinstance(node, nodes.Compare):
-        left = _eval(node.expr, ctx)
-        for operand in node.ops:
-            right = _eval(operand.expr, ctx)
-            if not _COMPARE[operand.op](left, right):
-                return False
-            left = right
-        return True
-    if isinstance(node, nodes.And):
-        return _eval(node.left, ctx) and _eval(node.right, ctx)
-    if isinstance(node, nodes.Or):
-        return _eval(node.left, ctx) or _eval(node.right, ctx)
-    if isinstance(node, nodes.Not):
-        return not _eval(node.node, ctx)
-    if isinstance(node, nodes.CondExpr):
-        if _eval(node.test, ctx):
-            return _eval(node.expr1, ctx)
-        return _eval(node.expr2, ctx) if node.expr2 is not None else None
-    if isinstance(node, nodes.Concat):
-        return "".join(str(_eval(part, ctx)) for part in node.nodes)
-    if isinstance(node, nodes.Add):
-        return _eval(node.left, ctx) + _eval(node.right, ctx)
-    if isinstance(node, nodes.Sub):
-        return _eval(node.left, ctx) - _eval(node.right, ctx)
-    if isinstance(node, nodes.Neg):
-        return -_eval(node.node, ctx)
-    if isinstance(node, nodes.Pos):
-        return +_eval(node.node, ctx)
-    if isinstance(node, (nodes.List, nodes.Tuple)):
-        return [_eval(item, ctx) for item in node.items]
-    if isinstance(node, nodes.Test):
-        return _TESTS[node.name](_eval(node.node, ctx), *(_eval(a, ctx) for a in node.args))
-    if isinstance(node, nodes.Filter):
-        return _FILTERS[node.name](_eval(node.node, ctx), *(_eval(a, ctx) for a in node.args))  # type: ignore[arg-type]
+    for kind in type(node).__mro__:
+        evaluate = _EVALUATORS.get(kind)
+        if evaluate is not None:
+            return evaluate(node, ctx)
     raise ExpressionError(f"{type(node).__name__.lower()} is not supported")  # pragma: no cover
+
+
+def _name(node: nodes.Name, ctx: Mapping[str, Any]) -> Any:
+    if node.name not in ctx:
+        raise ExpressionError(f"there is no section '{node.name}'")
+    return ctx[node.name]
+
+
+def _getitem(node: nodes.Getitem, ctx: Mapping[str, Any]) -> Any:
+    obj, key = _eval(node.node, ctx), _eval(node.arg, ctx)
+    return _attribute(obj, key) if isinstance(key, str) else obj[key]
+
+
+def _compare(node: nodes.Compare, ctx: Mapping[str, Any]) -> bool:
+    left = _eval(node.expr, ctx)
+    for operand in node.ops:
+        right = _eval(operand.expr, ctx)
+        if not _COMPARE[operand.op](left, right):
+            return False
+        left = right
+    return True
+
+
+def _condition(node: nodes.CondExpr, ctx: Mapping[str, Any]) -> Any:
+    if _eval(node.test, ctx):
+        return _eval(node.expr1, ctx)
+    return _eval(node.expr2, ctx) if node.expr2 is not None else None
+
+
+def _test(node: nodes.Test, ctx: Mapping[str, Any]) -> Any:
+    return _TESTS[node.name](_eval(node.node, ctx), *(_eval(a, ctx) for a in node.args))
+
+
+def _filter(node: nodes.Filter, ctx: Mapping[str, Any]) -> Any:
+    return _FILTERS[node.name](_eval(node.node, ctx), *(_eval(a, ctx) for a in node.args))  # type: ignore[arg-type]
+
+
+# How each supported node is evaluated, by node class (one small function each keeps _eval flat).
+_EVALUATORS: dict[type[nodes.Node], Callable[[Any, Mapping[str, Any]], Any]] = {
+    nodes.Const: lambda node, ctx: node.value,
+    nodes.Name: _name,
+    nodes.Getattr: lambda node, ctx: _attribute(_eval(node.node, ctx), node.attr),
+    nodes.Getitem: _getitem,
+    nodes.Compare: _compare,
+    nodes.And: lambda node, ctx: _eval(node.left, ctx) and _eval(node.right, ctx),
+    nodes.Or: lambda node, ctx: _eval(node.left, ctx) or _eval(node.right, ctx),
+    nodes.Not: lambda node, ctx: not _eval(node.node, ctx),
+    nodes.CondExpr: _condition,
+    nodes.Concat: lambda node, ctx: "".join(str(_eval(part, ctx)) for part in node.nodes),
+    nodes.Add: lambda node, ctx: _eval(node.left, ctx) + _eval(node.right, ctx),
+    nodes.Sub: lambda node, ctx: _eval(node.left, ctx) - _eval(node.right, ctx),
+    nodes.Neg: lambda node, ctx: -_eval(node.node, ctx),
+    nodes.Pos: lambda node, ctx: +_eval(node.node, ctx),
+    nodes.List: lambda node, ctx: [_eval(item, ctx) for item in node.items],
+    nodes.Tuple: lambda node, ctx: [_eval(item, ctx) for item in node.items],
+    nodes.Test: _test,
+    nodes.Filter: _filter,
+}

@@ -63,25 +63,12 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
     if previous is None and (review_all or options.update) and target.exists():
         previous = target  # --review-all / --update name what to do with the existing file
     if previous is None and target.exists():
-        answer = _menu(port, "interview:existing", f"{target} already exists. What now?", (
-            Option("update", "Update it: answer only what is new or no longer fits"),
-            Option("review", "Go through every question, its answers pre-filled"),
-            Option("fresh", "Start from scratch (it is replaced when you save)"),
-            Option("quit", "Quit")))
-        if answer == "quit":
+        asked = _ask_about_existing(target, port, review_all)
+        if asked is None:
             return None
-        if answer != "fresh":
-            previous, review_all = target, answer == "review"
+        previous, review_all = asked
     if previous is None:
-        state = InterviewState(chosen or load(DEFAULT_QUESTIONNAIRE))
-        _introduce(state, port)
-        count = sum(1 for _ in state.questionnaire.questions())
-        if state.questionnaire.description:
-            port.show(state.questionnaire.description, "text")
-        port.show(f"Up to {count} questions in {len(state.questionnaire.sections)} sections; you can "
-                  "review and change every answer before saving. Your answers are kept in a draft "
-                  "after each section: press Ctrl-C at any time to stop, and resume later.", "text")
-        return Start(state, only_needed=False)
+        return _fresh_start(InterviewState(chosen or load(DEFAULT_QUESTIONNAIRE)), port)
     start = read_starting_point(previous, chosen, load)
     state = start.state()
     _introduce(state, port)
@@ -93,6 +80,33 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
                    if needed == 1 else f"{needed} questions need an answer")
         port.show(f"Updating the answers from {previous}: {summary}.", "text")
     return Start(state, only_needed=not review_all)
+
+
+def _ask_about_existing(target: Path, port: PromptPort, review_all: bool) -> tuple[Path | None, bool] | None:
+    """Ask what to do with an answers file already at the target: (the file to start from, or None to
+    start afresh; whether to review every question). None means quit."""
+    answer = _menu(port, "interview:existing", f"{target} already exists. What now?", (
+        Option("update", "Update it: answer only what is new or no longer fits"),
+        Option("review", "Go through every question, its answers pre-filled"),
+        Option("fresh", "Start from scratch (it is replaced when you save)"),
+        Option("quit", "Quit")))
+    if answer == "quit":
+        return None
+    if answer == "fresh":
+        return None, review_all
+    return target, answer == "review"
+
+
+def _fresh_start(state: InterviewState, port: PromptPort) -> Start:
+    """A first interview: introduce the questionnaire and say how long it is."""
+    _introduce(state, port)
+    count = sum(1 for _ in state.questionnaire.questions())
+    if state.questionnaire.description:
+        port.show(state.questionnaire.description, "text")
+    port.show(f"Up to {count} questions in {len(state.questionnaire.sections)} sections; you can "
+              "review and change every answer before saving. Your answers are kept in a draft "
+              "after each section: press Ctrl-C at any time to stop, and resume later.", "text")
+    return Start(state, only_needed=False)
 
 
 def _offer_resume(draft: Path, chosen: Questionnaire | None, port: PromptPort,

@@ -23,7 +23,8 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .compose import ClauseLibrary, ClauseTemplate, load_library
+from .answers import Answers
+from .compose import ClauseLibrary, ClauseTemplate, load_library, template_context
 from .errors import InputError, Problem
 from .questionnaire import Questionnaire
 from .readability import CLAUSE_GRADE_LIMIT, reading
@@ -109,3 +110,12 @@ def raise_if_problems(problems: list[Problem], what: str) -> None:
     """Stop with exit 2 when there are problems."""
     if problems:
         raise InputError(problems, summary=f"{what}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+
+
+def coverage_problems(answers: Answers) -> list[Problem]:
+    """Warnings for ``validate``: the places whose own law the clause library does not cover."""
+    places = template_context(answers)["decisions"].unserved_places
+    return [Problem(f"the clause library has no rules of its own for {place}",
+                    key="org.jurisdictions", severity="warning",
+                    hint="the policy says so in its legal-review notice; have an adviser there check it")
+            for place in places]

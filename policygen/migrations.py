@@ -19,7 +19,7 @@ which loaders report and ``policygen migrate`` prints.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -78,33 +78,43 @@ def migrate(given: Mapping[str, Any], from_version: int, migrations: tuple[Migra
     for migration in sorted(migrations, key=lambda m: m.version):
         if migration.version <= from_version:
             continue
-        version = migration.version
-        for old, reason in migration.remove.items():
-            if old in answers:
-                steps.append(Step("removed", version, origin.pop(old), value=answers.pop(old), reason=reason))
-        for old, news in migration.split.items():
-            if old in answers:
-                value, source = answers.pop(old), origin.pop(old)
-                for new in news:
-                    answers.setdefault(new, value)
-                    origin.setdefault(new, source)
-                steps.append(Step("split", version, source, tuple(news), value=value))
-        for old, new in migration.rename.items():
-            if old not in answers:
-                continue
-            value, source = answers.pop(old), origin.pop(old)
-            if new in answers:
-                steps.append(Step("conflict", version, source, (new,), value=value))
-                continue
-            answers[new], origin[new] = value, source
-            steps.append(Step("moved", version, source, (new,)))
-        for qid, mapping in migration.values.items():
-            value = answers.get(qid)
-            changed = _map_value(value, mapping)
-            if changed != value:
-                answers[qid] = changed
-                steps.append(Step("value", version, origin.get(qid, qid), (qid,), value=value, new_value=changed))
+        _apply(migration, answers, origin, steps)
     return answers, origin, steps
+
+
+def _apply(migration: Migration, answers: dict[str, Any], origin: dict[str, str], steps: list[Step]) -> None:
+    """Apply one migration to ``answers`` in place, recording where each answer came from and each step."""
+    version = migration.version
+    for old, reason in migration.remove.items():
+        if old in answers:
+            steps.append(Step("removed", version, origin.pop(old), value=answers.pop(old), reason=reason))
+    for old, news in migration.split.items():
+        if old in answers:
+            steps.append(_split(old, news, version, answers, origin))
+    for old, new in migration.rename.items():
+        if old not in answers:
+            continue
+        value, source = answers.pop(old), origin.pop(old)
+        if new in answers:
+            steps.append(Step("conflict", version, source, (new,), value=value))
+            continue
+        answers[new], origin[new] = value, source
+        steps.append(Step("moved", version, source, (new,)))
+    for qid, mapping in migration.values.items():
+        value = answers.get(qid)
+        changed = _map_value(value, mapping)
+        if changed != value:
+            answers[qid] = changed
+            steps.append(Step("value", version, origin.get(qid, qid), (qid,), value=value, new_value=changed))
+
+
+def _split(old: str, news: Sequence[str], version: int, answers: dict[str, Any], origin: dict[str, str]) -> Step:
+    """Give the answer to ``old`` to each of ``news`` (unless already answered) and drop ``old``."""
+    value, source = answers.pop(old), origin.pop(old)
+    for new in news:
+        answers.setdefault(new, value)
+        origin.setdefault(new, source)
+    return Step("split", version, source, tuple(news), value=value)
 
 
 def _map_value(value: Any, mapping: Mapping[Any, Any]) -> Any:

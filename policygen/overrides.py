@@ -22,7 +22,7 @@ escaping environment as the bundled ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,15 +82,7 @@ def _apply(spec: Path, sections: dict[str, list[str]], clauses: Mapping[str, Any
     if not isinstance(disable, dict):
         error(("disable",), "'disable' maps clause ids to the reason", "write  clause.id: why it does not apply")
         disable = {}
-    placed = {cid: sid for sid, ids in sections.items() for cid in ids}
-    for clause_id, reason in disable.items():
-        if clause_id not in placed:
-            error(("disable", clause_id), f"there is no clause '{clause_id}' to disable",
-                  allowed_keys_hint(str(clause_id), placed))
-            continue
-        sections[placed[clause_id]].remove(clause_id)
-        disabled.add(clause_id)
-        notes.append(f"disabled {clause_id}" + (f": {reason}" if isinstance(reason, str) and reason else ""))
+    notes += _disable(disable, sections, disabled, error)
     additions = data.get("add") or []
     if not isinstance(additions, list):
         error(("add",), "'add' must be a list of {clause, section, after or before}")
@@ -100,6 +92,22 @@ def _apply(spec: Path, sections: dict[str, list[str]], clauses: Mapping[str, Any
         if added:  # a folder nearer the top may bring back what a lower one disabled
             disabled.discard(str(item.get("clause")))
         notes += added
+    return notes
+
+
+def _disable(disable: dict[Any, Any], sections: dict[str, list[str]], disabled: set[str],
+             error: Callable[..., None]) -> list[str]:
+    """Take the clauses in ``disable`` out of the outline; notes in words of what was disabled and why."""
+    notes: list[str] = []
+    placed = {cid: sid for sid, ids in sections.items() for cid in ids}
+    for clause_id, reason in disable.items():
+        if clause_id not in placed:
+            error(("disable", clause_id), f"there is no clause '{clause_id}' to disable",
+                  allowed_keys_hint(str(clause_id), placed))
+            continue
+        sections[placed[clause_id]].remove(clause_id)
+        disabled.add(clause_id)
+        notes.append(f"disabled {clause_id}" + (f": {reason}" if isinstance(reason, str) and reason else ""))
     return notes
 
 

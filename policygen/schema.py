@@ -29,29 +29,43 @@ def _question_schema(question: Question) -> dict[str, Any]:
         schema["enum"] = question.choice_values()
         schema["description"] += "\n\n" + "\n".join(f"{c.value}: {c.label}" for c in question.choices)
     elif kind in ("multichoice", "list"):
-        items: dict[str, Any] = ({"enum": question.choice_values()} if kind == "multichoice"
-                                 else {"type": "string", "minLength": 1, "maxLength": ITEM_LIMIT})
-        if rules.pattern and kind == "list":
-            items["pattern"] = rules.pattern
-        schema.update(type="array", items=items, uniqueItems=True)
-        if rules.min is not None:
-            schema["minItems"] = int(rules.min)
-        schema["maxItems"] = int(rules.max) if rules.max is not None else LIST_LIMIT
+        schema.update(_array_schema(question))
     else:
-        schema["type"] = "string"
-        if kind in _STRING_FORMATS:
-            schema["format"] = _STRING_FORMATS[kind]
-        if rules.pattern:
-            schema["pattern"] = rules.pattern
-        if kind == "text" and rules.min is not None:
-            schema["minLength"] = int(rules.min)
-        if kind == "text":
-            schema["maxLength"] = int(rules.max) if rules.max is not None else TEXT_LIMIT
-        elif kind != "date":
-            schema["maxLength"] = ITEM_LIMIT
+        schema.update(_string_schema(question))
     if question.default is not None:
         default = question.default
         schema["default"] = default.isoformat() if hasattr(default, "isoformat") else default
+    return schema
+
+
+def _array_schema(question: Question) -> dict[str, Any]:
+    """The schema keys of a multichoice or list question."""
+    rules, kind = question.validation, question.type
+    items: dict[str, Any] = ({"enum": question.choice_values()} if kind == "multichoice"
+                             else {"type": "string", "minLength": 1, "maxLength": ITEM_LIMIT})
+    if rules.pattern and kind == "list":
+        items["pattern"] = rules.pattern
+    schema: dict[str, Any] = {"type": "array", "items": items, "uniqueItems": True}
+    if rules.min is not None:
+        schema["minItems"] = int(rules.min)
+    schema["maxItems"] = int(rules.max) if rules.max is not None else LIST_LIMIT
+    return schema
+
+
+def _string_schema(question: Question) -> dict[str, Any]:
+    """The schema keys of a text, email, url or date question."""
+    rules, kind = question.validation, question.type
+    schema: dict[str, Any] = {"type": "string"}
+    if kind in _STRING_FORMATS:
+        schema["format"] = _STRING_FORMATS[kind]
+    if rules.pattern:
+        schema["pattern"] = rules.pattern
+    if kind == "text" and rules.min is not None:
+        schema["minLength"] = int(rules.min)
+    if kind == "text":
+        schema["maxLength"] = int(rules.max) if rules.max is not None else TEXT_LIMIT
+    elif kind != "date":
+        schema["maxLength"] = ITEM_LIMIT
     return schema
 
 

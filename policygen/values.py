@@ -136,40 +136,60 @@ def check_value(question: Question, value: Any) -> Any:
     """
     kind = question.type
     if kind == "boolean":
-        if not isinstance(value, bool):
-            raise ValueProblem(f"expected true or false, got {as_written(value)}",
-                               "write true or false (without quotes)")
-        return value
+        return _boolean(value)
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueProblem(f"expected a number, got {as_written(value)}",
-                               "write digits only, without quotes or units")
-        _check_bounds(question, value, "")
-        if abs(value) > NUMBER_LIMIT or value != value:
-            raise ValueProblem(f"{as_written(value)} is out of range",
-                               f"give a number from {-NUMBER_LIMIT:,} to {NUMBER_LIMIT:,}")
-        return value
+        return _number(question, value)
     if kind == "date":
         return _date(question, value)
     if kind == "choice":
         return _choice(question, value)
     if kind in ("multichoice", "list"):
-        if not isinstance(value, list):
-            raise ValueProblem(f"expected a list, got {type_name(value)}",
-                               "write one item per line, each starting with '- ', or [a, b]")
-        if question.validation.max is None and len(value) > LIST_LIMIT:
-            raise ValueProblem(f"the list has {len(value):,} items; the most is {LIST_LIMIT:,}", "shorten the list")
-        items = [_choice(question, item) if kind == "multichoice" else _text(item, limit=ITEM_LIMIT)
-                 for item in value]
-        counts = Counter(items)  # one pass: a list of 80,000 items must not cost 80,000 squared
-        repeated = sorted(item for item, count in counts.items() if count > 1)
-        if repeated:
-            raise ValueProblem(f"'{repeated[0]}' is listed twice", "list each item once")
-        if kind == "list":
-            for item in items:
-                _check_pattern(question, item)
-        _check_bounds(question, len(items), " items")
-        return items
+        return _list(question, value)
+    return _single_text(question, value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueProblem(f"expected true or false, got {as_written(value)}",
+                           "write true or false (without quotes)")
+    return value
+
+
+def _number(question: Question, value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueProblem(f"expected a number, got {as_written(value)}",
+                           "write digits only, without quotes or units")
+    _check_bounds(question, value, "")
+    if abs(value) > NUMBER_LIMIT or value != value:
+        raise ValueProblem(f"{as_written(value)} is out of range",
+                           f"give a number from {-NUMBER_LIMIT:,} to {NUMBER_LIMIT:,}")
+    return value
+
+
+def _list(question: Question, value: Any) -> list[Any]:
+    """A multichoice or list answer: a list of distinct choices or texts."""
+    kind = question.type
+    if not isinstance(value, list):
+        raise ValueProblem(f"expected a list, got {type_name(value)}",
+                           "write one item per line, each starting with '- ', or [a, b]")
+    if question.validation.max is None and len(value) > LIST_LIMIT:
+        raise ValueProblem(f"the list has {len(value):,} items; the most is {LIST_LIMIT:,}", "shorten the list")
+    items = [_choice(question, item) if kind == "multichoice" else _text(item, limit=ITEM_LIMIT)
+             for item in value]
+    counts = Counter(items)  # one pass: a list of 80,000 items must not cost 80,000 squared
+    repeated = sorted(item for item, count in counts.items() if count > 1)
+    if repeated:
+        raise ValueProblem(f"'{repeated[0]}' is listed twice", "list each item once")
+    if kind == "list":
+        for item in items:
+            _check_pattern(question, item)
+    _check_bounds(question, len(items), " items")
+    return items
+
+
+def _single_text(question: Question, value: Any) -> str:
+    """A text, email or url answer."""
+    kind = question.type
     text = _text(value, limit=max(TEXT_LIMIT, int(question.validation.max or 0)))
     if kind == "email" and not _EMAIL.match(text):
         raise ValueProblem(f"'{text}' is not an email address", "write it as name@example.org")

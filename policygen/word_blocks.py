@@ -85,6 +85,10 @@ def safe_link(href: str) -> str | None:
     return href if scheme in LINK_SCHEMES else None
 
 
+_LIST_TOKENS = frozenset({"bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close",
+                          "list_item_open", "list_item_close"})
+
+
 def _spans(inline: Token) -> tuple[Span, ...]:
     spans: list[Span] = []
     bold = italic = 0
@@ -103,14 +107,22 @@ def _spans(inline: Token) -> tuple[Span, ...]:
             link.append(safe_link(str(child.attrGet("href") or "")))
         elif kind == "link_close":
             link.pop()
-        elif kind in ("text", "code_inline", "softbreak") and (child.content or kind == "softbreak"):
-            text = " " if kind == "softbreak" else child.content
-            spans.append(Span(text, bold > 0, italic > 0, kind == "code_inline", link[-1] if link else None))
-        elif kind == "hardbreak":
-            spans.append(Span("", line_break=True))
-        elif kind == "image":  # images in the Markdown are not fetched: their text alternative stands in
-            spans.append(Span(child.content, bold > 0, italic > 0))
+        else:
+            spans += _text_span(child, bold > 0, italic > 0, link[-1] if link else None)
     return tuple(merge_spans(spans))
+
+
+def _text_span(child: Token, bold: bool, italic: bool, link: str | None) -> list[Span]:
+    """The span an inline token that is not markup adds: its text, a line break, an image's text alternative."""
+    kind = child.type
+    if kind in ("text", "code_inline", "softbreak") and (child.content or kind == "softbreak"):
+        text = " " if kind == "softbreak" else child.content
+        return [Span(text, bold, italic, kind == "code_inline", link)]
+    if kind == "hardbreak":
+        return [Span("", line_break=True)]
+    if kind == "image":  # images in the Markdown are not fetched: their text alternative stands in
+        return [Span(child.content, bold, italic)]
+    return []
 
 
 def merge_spans(spans: Sequence[Span]) -> list[Span]:
@@ -145,16 +157,8 @@ class _Walker:
     def _token(self, tokens: list[Token], index: int) -> int:
         token = tokens[index]
         kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open"):
-            ordered = kind == "ordered_list_open"
-            self.lists.append((ordered, self.next_list if ordered else None))
-            self.next_list += ordered
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            self.lists.pop()
-        elif kind == "list_item_open":
-            self.item_started.append(False)
-        elif kind == "list_item_close":
-            self.item_started.pop()
+        if kind in _LIST_TOKENS:
+            self._list_token(kind)
         elif kind == "heading_open":
             self.pending_style = HEADING_STYLES.get(token.tag, "Heading 3")
             # h1 has no id in HTML; in Word the title's bookmark is the document's own (a handbook's contents)
@@ -171,6 +175,19 @@ class _Walker:
         elif kind == "table_open":
             return self._table(tokens, index)
         return index + 1
+
+    def _list_token(self, kind: str) -> None:
+        """Track the lists and list items open at this point."""
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            ordered = kind == "ordered_list_open"
+            self.lists.append((ordered, self.next_list if ordered else None))
+            self.next_list += ordered
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.lists.pop()
+        elif kind == "list_item_open":
+            self.item_started.append(False)
+        elif kind == "list_item_close":
+            self.item_started.pop()
 
     def _paragraph(self, inline: Token) -> None:
         style, anchor = self.pending_style or "Normal", self.pending_anchor

@@ -62,40 +62,12 @@ def template() -> bytes:
 def apply_styles(doc: docx.document.Document, brand: Brand, font: str, language: str) -> None:
     """Word's own styles, set to the brand's font and colours and the policy's language."""
     theme = brand.theme
-    styles_element = doc.styles.element
-    for fonts in styles_element.iter(qn("w:rFonts")):  # one font everywhere, not the template's theme fonts
-        if fonts.get(qn("w:ascii")) in ("Courier", "Courier New"):
-            continue
-        for name in list(fonts.attrib):
-            del fonts.attrib[name]
-        for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(name), font)
-    defaults = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for old in defaults.findall(qn("w:lang")):
-        defaults.remove(old)
-    for old in defaults.findall(qn("w:sz")) + defaults.findall(qn("w:szCs")) + defaults.findall(qn("w:color")):
-        defaults.remove(old)
-    # Size, colour and language as document defaults, not in Normal: a table style's header row (white text)
-    # would lose to the paragraph style's colour, but wins over the defaults.
-    defaults.append(element("w:color", {"w:val": TEXT.lstrip("#").upper()}))
-    defaults.append(element("w:sz", {"w:val": "21"}))
-    defaults.append(element("w:szCs", {"w:val": "21"}))
-    defaults.append(element("w:lang", {"w:val": language, "w:eastAsia": language, "w:bidi": language}))
-    settings = doc.settings.element
-    insert_before(settings, element("w:themeFontLang", {"w:val": language}), AFTER_THEME_FONT_LANG)
+    _one_font(doc, font)
+    _document_defaults(doc, language)
     normal = doc.styles["Normal"]
     normal.font.name = font
     normal.paragraph_format.space_after, normal.paragraph_format.line_spacing = Pt(8), 1.4
-    for name, size, before, bold in (("Title", 26, 0, True), ("Heading 1", 14, 24, True),
-                                     ("Heading 2", 11, 12, True), ("Heading 3", 10.5, 10, True)):
-        style = doc.styles[name]
-        style.font.name, style.font.size, style.font.bold, style.font.italic = font, Pt(size), bold, False
-        style.font.color.rgb = rgb(TEXT)
-        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(6)
-        style.paragraph_format.keep_with_next = True
-        for border in style.element.iter(qn("w:bottom"), qn("w:top")):
-            border.set(qn("w:color"), theme.accent.lstrip("#").upper())
-            border.attrib.pop(qn("w:themeColor"), None)
+    _heading_styles(doc, font, theme.accent)
     heading = doc.styles["Heading 1"].element.get_or_add_pPr()
     insert_before(heading, element("w:pBdr", {}, element("w:top", {
         "w:val": "single", "w:sz": "18", "w:space": "6", "w:color": theme.accent.lstrip("#").upper()})),
@@ -122,6 +94,50 @@ def apply_styles(doc: docx.document.Document, brand: Brand, font: str, language:
         toc.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     doc.styles["TOC Heading"].font.color.rgb = rgb(TEXT)
     table_style(doc, theme.primary)
+
+
+def _one_font(doc: docx.document.Document, font: str) -> None:
+    """One font everywhere (but the code font), not the template's theme fonts."""
+    styles_element = doc.styles.element
+    for fonts in styles_element.iter(qn("w:rFonts")):
+        if fonts.get(qn("w:ascii")) in ("Courier", "Courier New"):
+            continue
+        for name in list(fonts.attrib):
+            del fonts.attrib[name]
+        for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(name), font)
+
+
+def _document_defaults(doc: docx.document.Document, language: str) -> None:
+    """Text size, colour and language as the document's defaults."""
+    styles_element = doc.styles.element
+    defaults = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in defaults.findall(qn("w:lang")):
+        defaults.remove(old)
+    for old in defaults.findall(qn("w:sz")) + defaults.findall(qn("w:szCs")) + defaults.findall(qn("w:color")):
+        defaults.remove(old)
+    # Size, colour and language as document defaults, not in Normal: a table style's header row (white text)
+    # would lose to the paragraph style's colour, but wins over the defaults.
+    defaults.append(element("w:color", {"w:val": TEXT.lstrip("#").upper()}))
+    defaults.append(element("w:sz", {"w:val": "21"}))
+    defaults.append(element("w:szCs", {"w:val": "21"}))
+    defaults.append(element("w:lang", {"w:val": language, "w:eastAsia": language, "w:bidi": language}))
+    settings = doc.settings.element
+    insert_before(settings, element("w:themeFontLang", {"w:val": language}), AFTER_THEME_FONT_LANG)
+
+
+def _heading_styles(doc: docx.document.Document, font: str, accent: str) -> None:
+    """The title and headings: the font, bold, the text colour; their borders in the accent colour."""
+    for name, size, before, bold in (("Title", 26, 0, True), ("Heading 1", 14, 24, True),
+                                     ("Heading 2", 11, 12, True), ("Heading 3", 10.5, 10, True)):
+        style = doc.styles[name]
+        style.font.name, style.font.size, style.font.bold, style.font.italic = font, Pt(size), bold, False
+        style.font.color.rgb = rgb(TEXT)
+        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(6)
+        style.paragraph_format.keep_with_next = True
+        for border in style.element.iter(qn("w:bottom"), qn("w:top")):
+            border.set(qn("w:color"), accent.lstrip("#").upper())
+            border.attrib.pop(qn("w:themeColor"), None)
 
 
 def compact(doc: docx.document.Document) -> None:

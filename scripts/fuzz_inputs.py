@@ -63,8 +63,8 @@ def main() -> int:
                 print(f"... {number + 1} cases, {sum(counts.values())} counted, slowest {slowest[0]:.2f} s, "
                       f"peak {_peak_mb():.0f} MB", flush=True)
     print(f"cases: {cases} (seeds {first}..{first + cases - 1}), {time.perf_counter() - started:.0f} s in all")
-    for outcome, count in sorted(counts.items()):
-        print(f"  {outcome}: {count}")
+    for kind, count in sorted(counts.items()):
+        print(f"  {kind}: {count}")
     print(f"slowest case: {slowest[0]:.2f} s (seed {slowest[1]})")
     print(f"peak memory: {_peak_mb():.0f} MB (baseline before the first case: {baseline:.0f} MB)")
     for failure in failures[:20]:

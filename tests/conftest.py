@@ -46,8 +46,18 @@ class Result:
     err: str
 
 
+Cli = Callable[..., Result]
+"""The type of the ``cli`` fixture: ``cli("render", path, ...)``."""
+
+Snapshot = Callable[[str, str], None]
+"""The type of the ``snapshot`` fixture: ``snapshot(name, text)``."""
+
+WriteAnswers = Callable[..., Path]
+"""The type of the ``write_answers`` fixture: ``write_answers({"section.key": value}, name=...)``."""
+
+
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     """Run ``policygen ARGS...`` in process and capture exit code, stdout and stderr."""
 
     def invoke(*args: str | Path) -> Result:
@@ -59,7 +69,7 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 
 
 @pytest.fixture
-def snapshot(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+def snapshot(request: pytest.FixtureRequest) -> Snapshot:
     """Compare text with tests/snapshots/NAME; --update-snapshots rewrites it."""
     update = request.config.getoption("--update-snapshots")
 
@@ -106,6 +116,12 @@ def require_file(path: Path, what: str, how: str) -> Path:
     return path
 
 
+def as_bytes(data: bytes | str) -> bytes:
+    """A rendered output that must be binary (a PDF, a Word file), typed as such."""
+    assert isinstance(data, bytes), f"expected bytes, got {type(data).__name__}"
+    return data
+
+
 @pytest.fixture
 def demo_answers() -> Path:
     """The bundled demo answers file."""
@@ -113,7 +129,7 @@ def demo_answers() -> Path:
 
 
 @pytest.fixture
-def write_answers(tmp_path: Path, demo_answers: Path) -> Callable[..., Path]:
+def write_answers(tmp_path: Path, demo_answers: Path) -> WriteAnswers:
     """Write an answers file: the demo's answers with some values replaced (section.key=value)."""
     import yaml
 
@@ -132,15 +148,15 @@ def write_answers(tmp_path: Path, demo_answers: Path) -> Callable[..., Path]:
     return make
 
 
-class _Delete:
+class Delete:
     """Marker: remove this answer."""
 
 
-_DELETE = _Delete()
+_DELETE = Delete()
 
 
 @pytest.fixture
-def DELETE() -> _Delete:
+def DELETE() -> Delete:
     """Marker for write_answers: remove the answer."""
     return _DELETE
 

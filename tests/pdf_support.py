@@ -12,10 +12,20 @@ import subprocess
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conftest import require_tool
 
+if TYPE_CHECKING:
+    import pikepdf
+
 MM = 72 / 25.4
+
+
+def is_tagged(root: pikepdf.Object) -> bool:
+    """Whether a PDF's catalogue says it is tagged (``/MarkInfo << /Marked true >>``), as a Python bool."""
+    marked: object = root.MarkInfo.Marked
+    return marked is True
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 

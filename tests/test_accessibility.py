@@ -14,6 +14,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -113,7 +114,7 @@ def browser() -> Iterator[object]:
         driver.quit()
 
 
-def _axe(driver: object, page: Path, width: int, height: int) -> list[dict[str, object]]:
+def _axe(driver: object, page: Path, width: int, height: int) -> list[dict[str, Any]]:
     axe = require_file(TOOLS / "axe-core" / "axe.min.js", "axe-core", HOW).read_text(encoding="utf-8")
     driver.set_window_size(width, height)  # type: ignore[attr-defined]
     driver.get(page.as_uri())  # type: ignore[attr-defined]
@@ -132,7 +133,7 @@ def test_axe_finds_no_violations(browser: object, pages: list[Path], width: int,
     for page in pages:
         violations = _axe(browser, page, width, height)
         if violations:
-            failures[page.name] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])  # type: ignore[index]
+            failures[page.name] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
                                    for v in violations]
     assert failures == {}, json.dumps(failures, indent=1)
 
@@ -203,4 +204,4 @@ def test_a_wide_table_scrolls_in_its_own_labelled_region_by_keyboard(browser: ob
     from selenium.webdriver.support.ui import WebDriverWait
 
     # Keyboard scrolling is animated: wait for it rather than reading the offset at once.
-    WebDriverWait(driver, 5).until(lambda d: d.execute_script("return arguments[0].scrollLeft", region) > 0)
+    WebDriverWait(cast(Any, driver), 5).until(lambda d: d.execute_script("return arguments[0].scrollLeft", region) > 0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli, Delete, WriteAnswers
 from policygen.answers import dump_answers, load_answers, resolve, validate_answers_file
 from policygen.errors import InputError
 from policygen.questionnaire import bundled_questionnaire
@@ -15,7 +15,7 @@ from policygen.questionnaire import bundled_questionnaire
 ANSWERS = FIXTURES / "answers"
 
 
-def test_validate_lists_every_problem_with_file_line_key_and_hint(cli) -> None:
+def test_validate_lists_every_problem_with_file_line_key_and_hint(cli: Cli) -> None:
     result = cli("validate", ANSWERS / "many-problems.yaml")
     assert result.code == 2
     lines = [line for line in result.err.splitlines() if ": error:" in line]
@@ -48,14 +48,14 @@ def test_validate_lists_every_problem_with_file_line_key_and_hint(cli) -> None:
     ("newer-version.yaml", "newer than this policygen's"),
     ("python-tag.yaml", "unsupported YAML tag"),
 ])
-def test_named_fixture_errors(cli, name: str, message: str) -> None:
+def test_named_fixture_errors(cli: Cli, name: str, message: str) -> None:
     result = cli("validate", ANSWERS / name)
     assert result.code == 2
     assert message in result.err
     assert "Traceback" not in result.err
 
 
-def test_answer_to_a_question_that_does_not_apply_is_a_warning(cli) -> None:
+def test_answer_to_a_question_that_does_not_apply_is_a_warning(cli: Cli) -> None:
     result = cli("validate", ANSWERS / "valid-with-warning.yaml")
     assert result.code == 0, result.err
     assert "warning: personal.disclaimer: this answer is not used" in result.err
@@ -63,13 +63,13 @@ def test_answer_to_a_question_that_does_not_apply_is_a_warning(cli) -> None:
     assert "valid" in result.out
 
 
-def test_valid_file_exits_zero(cli, demo_answers: Path) -> None:
+def test_valid_file_exits_zero(cli: Cli, demo_answers: Path) -> None:
     result = cli("validate", demo_answers)
     assert (result.code, result.err) == (0, "")
     assert "valid" in result.out
 
 
-def test_missing_file_is_bad_input_not_a_traceback(cli, tmp_path: Path) -> None:
+def test_missing_file_is_bad_input_not_a_traceback(cli: Cli, tmp_path: Path) -> None:
     result = cli("validate", tmp_path / "nope.yaml")
     assert result.code == 2
     assert "answers file not found" in result.err
@@ -102,7 +102,7 @@ def test_round_trip_load_save_load_keeps_every_answer(tmp_path: Path, demo_answe
     assert dump_answers(second) == dump_answers(first)
 
 
-def test_round_trip_keeps_tricky_text(tmp_path: Path, write_answers) -> None:
+def test_round_trip_keeps_tricky_text(tmp_path: Path, write_answers: WriteAnswers) -> None:
     tricky = {
         "org.name": "no",  # YAML 1.1 would read this as false
         "org.short_name": "*Acme* <b> {{ 7*7 }} # not a comment: 'quoted' \"double\"",
@@ -126,7 +126,7 @@ def test_saved_file_is_commented_and_grouped_by_section(demo_answers: Path) -> N
     assert "effective_date: 2027-01-04" in text
 
 
-def test_yaml_12_scalars(write_answers) -> None:
+def test_yaml_12_scalars(write_answers: WriteAnswers) -> None:
     path = write_answers()
     path.write_text(path.read_text(encoding="utf-8").replace(
         "short_name: Riverside", "short_name: on"), encoding="utf-8")
@@ -134,7 +134,8 @@ def test_yaml_12_scalars(write_answers) -> None:
     assert answers.get("org.short_name") == "on"
 
 
-def test_errors_that_follow_from_another_error_are_not_repeated(tmp_path: Path, write_answers, DELETE) -> None:
+def test_errors_that_follow_from_another_error_are_not_repeated(tmp_path: Path, write_answers: WriteAnswers,
+                                                                DELETE: Delete) -> None:
     resolution = validate_answers_file(write_answers({"org.name": DELETE, "org.short_name": DELETE}))
     keys = [p.key for p in resolution.errors]
     assert keys == ["org.name"], "short_name's computed default must not be reported as well"

@@ -9,12 +9,14 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from content_support import EXAMPLE_SLUGS
 
-from conftest import ROOT
+from conftest import ROOT, Cli
 from policygen.answers import load_answers
 from policygen.locale import is_english
 from policygen.render import render_in_memory
@@ -24,7 +26,7 @@ FINE = "You are always free to talk about your pay and working conditions."
 EXAMPLES = ROOT / "examples"
 
 
-def _audit_json(cli, *args: str | Path) -> tuple[int, dict]:
+def _audit_json(cli: Cli, *args: str | Path) -> tuple[int, dict[str, Any]]:
     result = cli("audit", *args, "-f", "json")
     assert result.code in (0, 1), result.err
     return result.code, json.loads(result.out)
@@ -32,7 +34,7 @@ def _audit_json(cli, *args: str | Path) -> tuple[int, dict]:
 
 # ---------------------------------------------------------------- formats
 
-def test_markdown_sections_paragraphs_and_lines(cli, tmp_path: Path) -> None:
+def test_markdown_sections_paragraphs_and_lines(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "policy.md"
     path.write_text(f"# Old policy\n\nIntro text.\n\n## Secrets\n\nFirst paragraph.\n\n- {FINE}\n- {RISKY}\n",
                     encoding="utf-8")
@@ -43,7 +45,7 @@ def test_markdown_sections_paragraphs_and_lines(cli, tmp_path: Path) -> None:
     assert finding["location"] == {"section": "Secrets", "paragraph": 3, "page": None, "line": 10}
 
 
-def test_plain_text_headings_and_bullets(cli, tmp_path: Path) -> None:
+def test_plain_text_headings_and_bullets(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "policy.txt"
     path.write_text(f"SOCIAL MEDIA POLICY\n\n1. Confidentiality\n\nSome words here. {RISKY}\n\n"
                     "2. Conduct\n\n* Always be respectful online.\n1. Do not speak to the media.\n", encoding="utf-8")
@@ -55,7 +57,7 @@ def test_plain_text_headings_and_bullets(cli, tmp_path: Path) -> None:
                      ("media-and-authorities.contact-ban", "2. Conduct", 2, "Do not speak to the media.")]
 
 
-def test_html_ignores_scripts_and_finds_headings(cli, tmp_path: Path) -> None:
+def test_html_ignores_scripts_and_finds_headings(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "policy.html"
     path.write_text("<!DOCTYPE html><html><head><title>Do not speak to the media.</title>"
                     "<script>var x = 'Do not speak to the media.';</script></head><body>"
@@ -67,7 +69,7 @@ def test_html_ignores_scripts_and_finds_headings(cli, tmp_path: Path) -> None:
     assert finding["location"]["section"] == "Rules" and finding["location"]["paragraph"] == 2
 
 
-def test_word_document_paragraphs_headings_and_tables(cli, tmp_path: Path) -> None:
+def test_word_document_paragraphs_headings_and_tables(cli: Cli, tmp_path: Path) -> None:
     import docx
 
     document = docx.Document()
@@ -85,7 +87,7 @@ def test_word_document_paragraphs_headings_and_tables(cli, tmp_path: Path) -> No
     assert report["format"] == "docx"
 
 
-def test_pdf_pages(cli, tmp_path: Path) -> None:
+def test_pdf_pages(cli: Cli, tmp_path: Path) -> None:
     from weasyprint import HTML
 
     html = (f"<h1>Policy</h1><p>{FINE}</p><h2 style='break-before: page'>Secrets</h2><p>Hello there.</p>"
@@ -124,7 +126,8 @@ def _blank_pdf(path: Path, password: str | None = None) -> Path:
     ("truncated.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj\n"), "cannot read the PDF"),
     ("missing.md", lambda p: None, "file not found"),
 ])
-def test_bad_files_are_bad_input_with_a_located_message(cli, tmp_path: Path, name: str, make, message: str) -> None:
+def test_bad_files_are_bad_input_with_a_located_message(cli: Cli, tmp_path: Path, name: str,
+                                                        make: Callable[[Path], object], message: str) -> None:
     path = tmp_path / name
     make(path)
     result = cli("audit", path)
@@ -133,7 +136,8 @@ def test_bad_files_are_bad_input_with_a_located_message(cli, tmp_path: Path, nam
     assert "Traceback" not in result.err and result.out == ""
 
 
-def test_a_file_too_large_is_refused_before_it_is_read(cli, tmp_path: Path, monkeypatch) -> None:
+def test_a_file_too_large_is_refused_before_it_is_read(cli: Cli, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from policygen.audit import reader
 
     monkeypatch.setattr(reader, "MAX_BYTES", 100)
@@ -143,7 +147,7 @@ def test_a_file_too_large_is_refused_before_it_is_read(cli, tmp_path: Path, monk
     assert result.code == 2 and "too large" in result.err
 
 
-def test_unknown_place_and_format_and_both_sources(cli, tmp_path: Path) -> None:
+def test_unknown_place_and_format_and_both_sources(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text(FINE, encoding="utf-8")
     assert "did you mean 'california'" in cli("audit", path, "--place", "califrnia").err
@@ -155,7 +159,7 @@ def test_unknown_place_and_format_and_both_sources(cli, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- judged for the organisation
 
-def test_the_same_rule_is_risky_in_one_place_and_not_another(cli, tmp_path: Path) -> None:
+def test_the_same_rule_is_risky_in_one_place_and_not_another(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text("Employees have no expectation of privacy on our systems.", encoding="utf-8")
     us_code, us = _audit_json(cli, path, "--place", "us")
@@ -164,7 +168,7 @@ def test_the_same_rule_is_risky_in_one_place_and_not_another(cli, tmp_path: Path
     assert (uk_code, uk["risky_rules"][0]["severity"]) == (1, "medium")
 
 
-def test_labour_law_rules_do_not_bind_a_federal_agency(cli, tmp_path: Path) -> None:
+def test_labour_law_rules_do_not_bind_a_federal_agency(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text("Always be respectful online.", encoding="utf-8")
     agency_code, agency = _audit_json(cli, path, "--answers", EXAMPLES / "us-federal-agency/answers.yaml")
@@ -173,7 +177,7 @@ def test_labour_law_rules_do_not_bind_a_federal_agency(cli, tmp_path: Path) -> N
     assert company_code == 1
 
 
-def test_missing_subjects_follow_the_organisation(cli, tmp_path: Path) -> None:
+def test_missing_subjects_follow_the_organisation(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text("# Policy\n\nThis policy applies to all staff. Use multi-factor authentication.\n",
                     encoding="utf-8")
@@ -186,7 +190,7 @@ def test_missing_subjects_follow_the_organisation(cli, tmp_path: Path) -> None:
     assert "purpose-and-scope" not in hospital_missing and "security" not in hospital_missing
 
 
-def test_a_rewrite_is_policygen_clause_in_the_organisation_words(cli, tmp_path: Path) -> None:
+def test_a_rewrite_is_policygen_clause_in_the_organisation_words(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text(RISKY, encoding="utf-8")
     _, report = _audit_json(cli, path, "--answers", EXAMPLES / "us-hospital/answers.yaml")
@@ -197,7 +201,7 @@ def test_a_rewrite_is_policygen_clause_in_the_organisation_words(cli, tmp_path: 
 
 # ---------------------------------------------------------------- reports
 
-def test_reports_treat_the_audited_text_as_data(cli, tmp_path: Path) -> None:
+def test_reports_treat_the_audited_text_as_data(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text("Do not disparage <script>alert(1)</script> [us](javascript:x) *the* company.",
                     encoding="utf-8")
@@ -207,7 +211,7 @@ def test_reports_treat_the_audited_text_as_data(cli, tmp_path: Path) -> None:
     assert r"\<script\>" in markdown and r"\[us\](javascript:x)" in markdown
 
 
-def test_json_is_deterministic_and_output_file_is_written(cli, tmp_path: Path) -> None:
+def test_json_is_deterministic_and_output_file_is_written(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text(f"{RISKY} Always be respectful online.", encoding="utf-8")
     first = cli("audit", path, "-f", "json").out
@@ -219,7 +223,7 @@ def test_json_is_deterministic_and_output_file_is_written(cli, tmp_path: Path) -
     assert (summary["high"], summary["medium"], summary["exit_code"]) == (1, 1, 1)
 
 
-def test_text_report_names_location_source_and_rewrite(cli, tmp_path: Path) -> None:
+def test_text_report_names_location_source_and_rewrite(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text(f"## Secrets\n\n{RISKY}\n", encoding="utf-8")
     out = cli("audit", path, "--place", "us").out
@@ -252,7 +256,7 @@ def test_sentences_split_on_ends_not_on_abbreviations() -> None:
                                      "Then post (if you like).", "\u201cDone.\u201d", "Next."]
 
 
-def test_a_bad_policy_and_bad_answers_are_reported_together(cli, tmp_path: Path) -> None:
+def test_a_bad_policy_and_bad_answers_are_reported_together(cli: Cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text((EXAMPLES / "demo/answers.yaml").read_text(encoding="utf-8").replace("kind: nonprofit",
                                                                                           "kind: charity"),
@@ -265,7 +269,7 @@ def test_a_bad_policy_and_bad_answers_are_reported_together(cli, tmp_path: Path)
 # ---------------------------------------------------------------- policygen's own policies
 
 @pytest.mark.parametrize("slug", EXAMPLE_SLUGS)
-def test_every_example_policy_audits_clean(cli, tmp_path: Path, slug: str) -> None:
+def test_every_example_policy_audits_clean(cli: Cli, tmp_path: Path, slug: str) -> None:
     answers_file = EXAMPLES / slug / "answers.yaml"
     answers, _ = load_answers(answers_file)
     _, outputs = render_in_memory(answers, ["md", "html"])
@@ -283,7 +287,7 @@ def test_every_example_policy_audits_clean(cli, tmp_path: Path, slug: str) -> No
 
 
 @pytest.mark.slow
-def test_the_demo_pdf_audits_clean(cli, tmp_path: Path) -> None:
+def test_the_demo_pdf_audits_clean(cli: Cli, tmp_path: Path) -> None:
     answers_file = EXAMPLES / "demo" / "answers.yaml"
     answers, _ = load_answers(answers_file)
     _, outputs = render_in_memory(answers, ["pdf"])
@@ -303,7 +307,7 @@ def test_the_demo_pdf_audits_clean(cli, tmp_path: Path) -> None:
     assert not any("....." in s.text for s in document.sentences)
 
 
-def test_the_html_report_passes_the_nu_html_checker(cli, tmp_path: Path) -> None:
+def test_the_html_report_passes_the_nu_html_checker(cli: Cli, tmp_path: Path) -> None:
     from conftest import TOOLS, require_file, require_tool
 
     java = require_tool("java")
@@ -319,7 +323,7 @@ def test_the_html_report_passes_the_nu_html_checker(cli, tmp_path: Path) -> None
     assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 
-def test_a_rule_can_be_risky_in_one_state_and_not_in_another(cli, tmp_path: Path) -> None:
+def test_a_rule_can_be_risky_in_one_state_and_not_in_another(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "p.md"
     path.write_text("We may review activity on work computers at any time, without notice.", encoding="utf-8")
     nsw_code, nsw = _audit_json(cli, path, "--place", "au-nsw")
@@ -345,7 +349,7 @@ def test_a_new_required_question_does_not_break_the_generic_employer() -> None:
     assert answers.get("org.name") == "Your organisation"
 
 
-def test_wrapped_lines_in_a_pdf_join_into_paragraphs_under_their_heading(cli, tmp_path: Path) -> None:
+def test_wrapped_lines_in_a_pdf_join_into_paragraphs_under_their_heading(cli: Cli, tmp_path: Path) -> None:
     from weasyprint import HTML
 
     long = ("Welcome to the policy of a company that writes long paragraphs, which wrap over several lines "
@@ -358,7 +362,7 @@ def test_wrapped_lines_in_a_pdf_join_into_paragraphs_under_their_heading(cli, tm
     assert found == [(RISKY, "1. Secrets", 1), ("Always be respectful online.", "1. Secrets", 2)]
 
 
-def test_hard_wrapped_text_keeps_paragraphs_and_bullets(cli, tmp_path: Path) -> None:
+def test_hard_wrapped_text_keeps_paragraphs_and_bullets(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "wrapped.txt"
     path.write_text("Confidentiality\n\nWelcome to our rules, which are wrapped at a fixed width\nlike old e-mail. "
                     f"{RISKY}\nThat is all\n\n- Always be respectful\n  online.\n", encoding="utf-8")

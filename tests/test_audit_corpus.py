@@ -8,6 +8,8 @@ import sys
 from functools import cache
 from types import ModuleType
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -42,7 +44,7 @@ def test_unseen_wording_raises_few_false_alarms() -> None:
     assert _bench().score(held_out).precision >= 0.9
 
 
-def test_the_script_prints_both_scores(capsys) -> None:
+def test_the_script_prints_both_scores(capsys: pytest.CaptureFixture[str]) -> None:
     assert _bench().main([]) == 0
     out = capsys.readouterr().out
     assert out.startswith("all: ") and "\nheld out: " in out and "precision" in out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli, WriteAnswers
 from policygen import fetch
 from policygen.brand import Brand, load_brand
 from policygen.errors import InputError
@@ -36,7 +36,7 @@ def test_the_fixture_brand_loads(tmp_path: Path) -> None:
     assert [w.key for w in warnings] == ["colours.accent"]  # the pale yellow is darkened for rules
 
 
-def test_every_problem_is_reported_at_once_with_line_key_and_hint(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_every_problem_is_reported_at_once_with_line_key_and_hint(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     brand = _brand_dir(tmp_path, "display_name: Acme\n"
                                  "logo: missing.png\n"
                                  "colours:\n"
@@ -57,7 +57,8 @@ def test_every_problem_is_reported_at_once_with_line_key_and_hint(cli, demo_answ
     assert not (tmp_path / "out").exists()
 
 
-def test_answers_and_brand_problems_are_reported_together(cli, write_answers, tmp_path: Path) -> None:
+def test_answers_and_brand_problems_are_reported_together(cli: Cli, write_answers: WriteAnswers,
+                                                          tmp_path: Path) -> None:
     answers = write_answers({"org.kind": "charity"})
     brand = _brand_dir(tmp_path, "logoo: logo.svg\n")
     result = cli("render", answers, "--brand", brand, "-f", "md", "-o", tmp_path / "out")
@@ -67,7 +68,7 @@ def test_answers_and_brand_problems_are_reported_together(cli, write_answers, tm
 
 
 @pytest.mark.parametrize("logo", ["../outside.png", "sub/../../outside.png", "/etc/hostname.png"])
-def test_a_logo_outside_the_brand_folder_is_refused(cli, demo_answers: Path, tmp_path: Path, logo: str) -> None:
+def test_a_logo_outside_the_brand_folder_is_refused(cli: Cli, demo_answers: Path, tmp_path: Path, logo: str) -> None:
     (tmp_path / "outside.png").write_bytes((BRAND / "logo.png").read_bytes())
     brand = _brand_dir(tmp_path, f"logo: {logo}\n", logo="")
     result = cli("render", demo_answers, "--brand", brand, "-f", "html", "-o", tmp_path / "out")
@@ -127,7 +128,7 @@ def test_a_logo_whose_bytes_do_not_match_its_name_is_refused(tmp_path: Path) -> 
     assert "this is not a PNG image" in str(caught.value)
 
 
-def test_a_missing_font_is_only_a_warning_without_pdf(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_a_missing_font_is_only_a_warning_without_pdf(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     brand = _brand_dir(tmp_path, "font: No Such Font Family\n", logo="")
     result = cli("render", demo_answers, "--brand", brand, "-f", "html", "-d", "policy", "-o", tmp_path / "out")
     assert result.code == 0, result.err
@@ -141,7 +142,7 @@ def test_contrast_ratios_follow_wcag() -> None:
     assert contrast("#0b5394", "#ffffff") >= 4.5
 
 
-def test_a_pale_primary_colour_is_darkened_with_a_warning(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_a_pale_primary_colour_is_darkened_with_a_warning(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     brand = _brand_dir(tmp_path, "colours:\n  primary: '#66b2ff'\n  accent: '#0b5394'\n", logo="")
     result = cli("render", demo_answers, "--brand", brand, "-f", "html", "-d", "policy", "-o", tmp_path / "out")
     assert result.code == 0, result.err

@@ -10,25 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Cli, WriteAnswers
 from policygen import __version__
 from policygen.manifest import MANIFEST
 
 
-def test_version(cli) -> None:
+def test_version(cli: Cli) -> None:
     result = cli("--version")
     assert (result.code, result.out.strip()) == (0, f"policygen {__version__}")
 
 
 @pytest.mark.parametrize("command", [[], ["demo"], ["render"], ["validate"], ["questions"]])
-def test_help_on_every_command(cli, command: list[str]) -> None:
+def test_help_on_every_command(cli: Cli, command: list[str]) -> None:
     result = cli(*command, "--help")
     assert result.code == 0
     assert "Usage: policygen" in result.out
     assert "--help" in result.out
 
 
-def test_usage_error_exits_2_without_traceback(cli) -> None:
+def test_usage_error_exits_2_without_traceback(cli: Cli) -> None:
     result = cli("render")
     assert result.code == 2
     assert "Missing argument 'ANSWERS'" in result.err
@@ -36,7 +36,7 @@ def test_usage_error_exits_2_without_traceback(cli) -> None:
 
 
 def test_render_writes_every_document_in_all_three_formats_into_out_by_default(
-        cli, demo_answers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, demo_answers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli("render", demo_answers)
     assert result.code == 0, result.err
@@ -47,7 +47,7 @@ def test_render_writes_every_document_in_all_three_formats_into_out_by_default(
                   if p.name != MANIFEST) == sorted(Path(p).name for p in expected)
 
 
-def test_render_chosen_formats_and_documents_only(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_render_chosen_formats_and_documents_only(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-f", "html", "--format", "md", "-d", "summary,policy", "-o", tmp_path)
     assert result.code == 0, result.err
     assert sorted(p.name for p in tmp_path.iterdir()
@@ -56,29 +56,29 @@ def test_render_chosen_formats_and_documents_only(cli, demo_answers: Path, tmp_p
                                                                 "summary.html")]
 
 
-def test_unknown_document_is_bad_input_with_a_suggestion(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_unknown_document_is_bad_input_with_a_suggestion(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-d", "policy,sumary", "-o", tmp_path)
     assert result.code == 2
     assert "unknown document 'sumary'" in result.err and "did you mean 'summary'?" in result.err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unknown_pdf_variant_is_bad_input(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_unknown_pdf_variant_is_bad_input(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     result = cli("render", demo_answers, "--pdf-variant", "x-1", "-o", tmp_path)
     assert result.code == 2
     assert "unknown PDF variant 'x-1'" in result.err and "a-3u" in result.err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unknown_format_is_bad_input(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_unknown_format_is_bad_input(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-f", "rtf", "-o", tmp_path)
     assert result.code == 2
     assert "unknown format 'rtf'" in result.err and "use md, html, pdf or docx" in result.err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_invalid_answers_write_nothing_and_keep_old_outputs(cli, demo_answers: Path, tmp_path: Path,
-                                                            write_answers) -> None:
+def test_invalid_answers_write_nothing_and_keep_old_outputs(cli: Cli, demo_answers: Path, tmp_path: Path,
+                                                            write_answers: WriteAnswers) -> None:
     assert cli("render", demo_answers, "-f", "md", "-d", "policy", "-o", tmp_path).code == 0
     before = (tmp_path / "policy.md").read_bytes()
     broken = write_answers({"org.kind": "charity"}, name="broken.yaml")
@@ -89,7 +89,7 @@ def test_invalid_answers_write_nothing_and_keep_old_outputs(cli, demo_answers: P
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != MANIFEST) == ["broken.yaml", "policy.md"]
 
 
-def test_a_failing_format_writes_no_file_at_all(cli, demo_answers: Path, tmp_path: Path,
+def test_a_failing_format_writes_no_file_at_all(cli: Cli, demo_answers: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from policygen import pdf
     from policygen.errors import RenderError
@@ -105,7 +105,7 @@ def test_a_failing_format_writes_no_file_at_all(cli, demo_answers: Path, tmp_pat
     assert not out.exists() or list(out.iterdir()) == []
 
 
-def test_missing_system_libraries_exit_3_and_say_what_to_install(cli, demo_answers: Path, tmp_path: Path,
+def test_missing_system_libraries_exit_3_and_say_what_to_install(cli: Cli, demo_answers: Path, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
 
@@ -124,7 +124,7 @@ def test_missing_system_libraries_exit_3_and_say_what_to_install(cli, demo_answe
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unwritable_output_is_an_environment_problem(cli, demo_answers: Path, tmp_path: Path) -> None:
+def test_unwritable_output_is_an_environment_problem(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     result = cli("render", demo_answers, "-f", "md", "-o", blocker / "sub")
@@ -132,7 +132,7 @@ def test_unwritable_output_is_an_environment_problem(cli, demo_answers: Path, tm
     assert "cannot write" in result.err and "Traceback" not in result.err
 
 
-def test_interrupt_exits_130(cli, demo_answers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_exits_130(cli: Cli, demo_answers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from policygen import render
 
     def interrupted(*_: object, **__: object) -> None:
@@ -144,7 +144,7 @@ def test_interrupt_exits_130(cli, demo_answers: Path, tmp_path: Path, monkeypatc
     assert "interrupted" in result.err and "Traceback" not in result.err
 
 
-def test_unexpected_errors_are_reported_as_bugs_without_traceback(cli, demo_answers: Path,
+def test_unexpected_errors_are_reported_as_bugs_without_traceback(cli: Cli, demo_answers: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from policygen import answers
 
@@ -159,7 +159,7 @@ def test_unexpected_errors_are_reported_as_bugs_without_traceback(cli, demo_answ
     assert "POLICYGEN_DEBUG=1" in result.err and "Traceback" not in result.err
 
 
-def test_questions_lists_every_question_for_a_reviewer(cli) -> None:
+def test_questions_lists_every_question_for_a_reviewer(cli: Cli) -> None:
     result = cli("questions")
     assert result.code == 0
     assert "org.name (text): What is your organisation's full name?" in result.out
@@ -168,7 +168,7 @@ def test_questions_lists_every_question_for_a_reviewer(cli) -> None:
     assert "Default: computed from org.name" in result.out
 
 
-def test_questions_schema_is_json_schema_that_accepts_the_demo(cli, demo_answers: Path) -> None:
+def test_questions_schema_is_json_schema_that_accepts_the_demo(cli: Cli, demo_answers: Path) -> None:
     import yaml
 
     result = cli("questions", "--schema")
@@ -210,6 +210,6 @@ def test_markdown_and_html_never_import_weasyprint(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[-1] == "[]"
 
 
-def test_no_color_and_not_a_tty_means_plain_text(cli) -> None:
+def test_no_color_and_not_a_tty_means_plain_text(cli: Cli) -> None:
     result = cli("validate", ROOT / "tests/fixtures/answers/many-problems.yaml")
     assert "\033[" not in result.err

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Cli
 
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 SECRET = "TOP-SECRET-LINE-42"
@@ -37,7 +37,7 @@ def _base(path: Path) -> Path:
 
 # ---------------------------------------------------------------- extends: and --root
 
-def test_extends_outside_the_root_is_refused_at_the_extends_line(cli, tmp_path: Path,
+def test_extends_outside_the_root_is_refused_at_the_extends_line(cli: Cli, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     outside = _base(tmp_path / "elsewhere" / "base.yaml")
     answers = _client(tmp_path / "project" / "client", str(outside))
@@ -51,7 +51,7 @@ def test_extends_outside_the_root_is_refused_at_the_extends_line(cli, tmp_path: 
     assert widened.code == 0, widened.err
 
 
-def test_a_base_in_a_parent_folder_inside_the_current_folder_is_allowed(cli, tmp_path: Path,
+def test_a_base_in_a_parent_folder_inside_the_current_folder_is_allowed(cli: Cli, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     _base(tmp_path / "consultancy" / "baseline.yaml")
     answers = _client(tmp_path / "consultancy" / "clients" / "acme", "../../baseline.yaml")
@@ -65,7 +65,7 @@ def test_a_base_in_a_parent_folder_inside_the_current_folder_is_allowed(cli, tmp
     assert outside.code == 2 and "outside" in outside.err
 
 
-def test_dev_zero_a_fifo_and_a_link_out_are_refused_fast(cli, tmp_path: Path,
+def test_dev_zero_a_fifo_and_a_link_out_are_refused_fast(cli: Cli, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     os.mkfifo(tmp_path / "pipe.yaml")
@@ -80,7 +80,7 @@ def test_dev_zero_a_fifo_and_a_link_out_are_refused_fast(cli, tmp_path: Path,
         assert not (tmp_path / "out" / name).exists()
 
 
-def test_render_and_diff_take_root_too(cli, tmp_path: Path) -> None:
+def test_render_and_diff_take_root_too(cli: Cli, tmp_path: Path) -> None:
     base = _base(tmp_path / "shared" / "base.yaml")
     answers = _client(tmp_path / "client", str(base))
     assert cli("render", answers, "-f", "md", "-d", "policy", "-o", tmp_path / "out").code == 2
@@ -100,7 +100,7 @@ def _override(folder: Path, body: str, name: str = "your-accounts") -> Path:
     return clause
 
 
-def test_include_cannot_follow_a_link_out_of_the_override_folder(cli, tmp_path: Path) -> None:
+def test_include_cannot_follow_a_link_out_of_the_override_folder(cli: Cli, tmp_path: Path) -> None:
     secret = tmp_path / "passwd"
     secret.write_text(SECRET + "\n", encoding="utf-8")
     templates = tmp_path / "templates"
@@ -112,7 +112,7 @@ def test_include_cannot_follow_a_link_out_of_the_override_folder(cli, tmp_path: 
     assert not (tmp_path / "out").exists()
 
 
-def test_a_clause_file_or_overrides_file_linked_from_outside_is_refused(cli, tmp_path: Path) -> None:
+def test_a_clause_file_or_overrides_file_linked_from_outside_is_refused(cli: Cli, tmp_path: Path) -> None:
     outside = _override(tmp_path / "elsewhere", f"{SECRET}")
     templates = tmp_path / "templates"
     (templates / "policy" / "clauses" / "personal").mkdir(parents=True)
@@ -134,7 +134,7 @@ def test_a_clause_file_or_overrides_file_linked_from_outside_is_refused(cli, tmp
     ('{% import "policy/clauses/personal/your-accounts.md.j2" as me %}{{ me.x.y }}', "failed to render"),
     ("{{ org.name | longdate }}", "failed to render"),
 ])
-def test_template_mistakes_in_overrides_exit_2_with_a_location(cli, tmp_path: Path, body: str,
+def test_template_mistakes_in_overrides_exit_2_with_a_location(cli: Cli, tmp_path: Path, body: str,
                                                                expected: str) -> None:
     clause = _override(tmp_path / "templates", "First line.\n\n" + body)
     result = cli("render", DEMO, "-t", tmp_path / "templates", "-f", "md", "-o", tmp_path / "out")
@@ -144,7 +144,7 @@ def test_template_mistakes_in_overrides_exit_2_with_a_location(cli, tmp_path: Pa
 
 
 @pytest.mark.parametrize("image", ["![logo](https://tracker.example/pixel.png)", "![x][r]\n\n[r]: http://a.example/i.png"])
-def test_an_image_in_an_override_clause_is_refused(cli, tmp_path: Path, image: str) -> None:
+def test_an_image_in_an_override_clause_is_refused(cli: Cli, tmp_path: Path, image: str) -> None:
     clause = _override(tmp_path / "templates", f"Our rules.\n\n{image}")
     result = cli("render", DEMO, "-t", tmp_path / "templates", "-f", "html", "-o", tmp_path / "out")
     assert result.code == 2, result.err
@@ -152,7 +152,7 @@ def test_an_image_in_an_override_clause_is_refused(cli, tmp_path: Path, image: s
     assert not (tmp_path / "out").exists()
 
 
-def test_an_image_typed_into_an_answer_stays_text(cli, tmp_path: Path) -> None:
+def test_an_image_typed_into_an_answer_stays_text(cli: Cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(DEMO.read_text(encoding="utf-8").replace(
         "name: Riverside Community Housing", "name: '![x](https://tracker.example/p.png) Riverside'", 1),
@@ -164,7 +164,7 @@ def test_an_image_typed_into_an_answer_stays_text(cli, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- brand files
 
-def test_a_fifo_as_the_logo_is_an_error_not_a_hang(cli, tmp_path: Path) -> None:
+def test_a_fifo_as_the_logo_is_an_error_not_a_hang(cli: Cli, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "logo.png")
     brand = tmp_path / "brand.yaml"
     brand.write_text("logo: logo.png\n", encoding="utf-8")
@@ -173,7 +173,7 @@ def test_a_fifo_as_the_logo_is_an_error_not_a_hang(cli, tmp_path: Path) -> None:
     assert f"{brand}:1: error: logo: 'logo.png' is not a regular file" in result.err
 
 
-def test_a_dangling_brand_link_in_a_batch_client_is_an_error(cli, tmp_path: Path) -> None:
+def test_a_dangling_brand_link_in_a_batch_client_is_an_error(cli: Cli, tmp_path: Path) -> None:
     client = tmp_path / "acme"
     client.mkdir()
     shutil.copy(DEMO, client / "answers.yaml")

@@ -24,6 +24,7 @@ from content_support import (
 from jinja2 import nodes
 from red_flags import find_red_flags
 
+from conftest import Snapshot
 from policygen.answers import load_answers, validate_answers_file
 from policygen.compose import META_QUESTIONS, compose
 from policygen.decisions import DECISION_INPUTS
@@ -51,7 +52,7 @@ def test_example_validates_without_warnings(slug: str) -> None:
 
 
 @pytest.mark.parametrize("slug", [s for s in EXAMPLE_SLUGS if s != "demo"])
-def test_example_markdown_snapshot(slug: str, snapshot) -> None:
+def test_example_markdown_snapshot(slug: str, snapshot: Snapshot) -> None:
     answers, warnings = load_answers(_example(slug))
     assert warnings == []
     snapshot(f"examples/{slug}.md", markdown(compose(answers, library(answers.get("org.language")))))
@@ -300,7 +301,9 @@ def test_every_clause_explains_itself_and_the_rubric_is_covered() -> None:
 
 
 def test_state_lists_in_the_us_clauses_agree() -> None:
-    by_code = {c.value: c.label for c in questionnaire().question("org.us_states").choices}
+    states = questionnaire().question("org.us_states")
+    assert states is not None
+    by_code = {c.value: c.label for c in states.choices}
     clauses = library().clauses
     bodies = _clause_bodies()
 
@@ -342,7 +345,7 @@ _ARTEFACTS = re.compile(r"(?<=\S)  |[^\S\u00a0][.,;:]|\.\.|\(\)|\bNone\b|\bTrue\
 @pytest.mark.parametrize("organisation", ORGANISATIONS)
 def test_any_organisation_gets_a_clean_policy(organisation: str) -> None:
     # Every place alone, every sector (each with a different place), and everything at once.
-    combinations = [(places, []) for places in PLACES[:-1]]
+    combinations: list[tuple[list[str], list[str]]] = [(places, []) for places in PLACES[:-1]]
     combinations += [(PLACES[i % (len(PLACES) - 1)], sectors) for i, sectors in enumerate(SECTORS[1:])]
     combinations.append((PLACES[-1], SECTORS[-1]))
     for places, sectors in combinations:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, Cli
 from policygen.answers import load_answers
 from policygen.compose import load_library
 from policygen.diff import compare
@@ -96,7 +96,7 @@ class _Redline(HTMLParser):
                 self.marked[tag].append(data)
 
 
-def test_html_redline_marks_changes_without_relying_on_colour(cli, tmp_path: Path) -> None:
+def test_html_redline_marks_changes_without_relying_on_colour(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "changes.html"
     result = cli("diff", OLD, NEW, "--format", "html", "-o", out)
     assert result.code == 0, result.err
@@ -125,7 +125,7 @@ def _part(page: str, anchor: str) -> str:
     return page.split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
 
 
-def test_the_redline_strikes_only_the_changed_words_and_keeps_lists_and_emphasis(cli, tmp_path: Path) -> None:
+def test_the_redline_strikes_only_the_changed_words_and_keeps_lists_and_emphasis(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "changes.html"
     assert cli("diff", OLD, NEW, "--format", "html", "-o", out).code == 0
     page = out.read_text(encoding="utf-8")
@@ -150,7 +150,7 @@ def test_the_redline_escapes_what_comes_from_answers(tmp_path: Path) -> None:
     assert "<strong>Acme &amp; Co</strong>" in body and "<em>Acme</em>" in body
 
 
-def test_diff_errors_name_the_file(cli, tmp_path: Path) -> None:
+def test_diff_errors_name_the_file(cli: Cli, tmp_path: Path) -> None:
     broken = tmp_path / "old.yaml"
     broken.write_text(OLD.read_text(encoding="utf-8").replace("kind: nonprofit", "kind: charity"), encoding="utf-8")
     result = cli("diff", broken, NEW)
@@ -158,7 +158,7 @@ def test_diff_errors_name_the_file(cli, tmp_path: Path) -> None:
     assert cli("diff", OLD, NEW, "-f", "pdf").code == 2
 
 
-def test_render_changes_since_adds_a_what_changed_section(cli, tmp_path: Path) -> None:
+def test_render_changes_since_adds_a_what_changed_section(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", NEW, "--changes-since", OLD, "-f", "md", "-f", "html", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
@@ -201,7 +201,7 @@ def test_a_long_changed_sentence_is_quoted_around_the_change() -> None:
     assert quoted == "… " + " ".join(f"w{i}" for i in range(13, 26)) + " …"  # six words either side of w19
 
 
-def test_render_provenance_appendix(cli, tmp_path: Path) -> None:
+def test_render_provenance_appendix(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", NEW, "--provenance", "-f", "md", "-f", "html", "-o", tmp_path)
     assert result.code == 0, result.err
     markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
@@ -216,7 +216,7 @@ def test_render_provenance_appendix(cli, tmp_path: Path) -> None:
     assert "<li><strong>Which language and spelling should the policy use?</strong><br>\nBritish English" in html
 
 
-def test_no_appendix_or_changes_unless_asked(cli, tmp_path: Path) -> None:
+def test_no_appendix_or_changes_unless_asked(cli: Cli, tmp_path: Path) -> None:
     assert cli("render", NEW, "-f", "md", "-o", tmp_path).code == 0
     markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
     assert "What changed" not in markdown and "Where the answers came from" not in markdown

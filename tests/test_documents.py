@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from pdf_support import is_tagged
 
-from conftest import ROOT, require_tool
+from conftest import ROOT, WriteAnswers, as_bytes, require_tool
 from policygen.answers import load_answers
 from policygen.compose import load_library
 from policygen.documents import load_summary_items, normalise_documents
@@ -16,6 +18,9 @@ from policygen.errors import InputError
 from policygen.html import markdown_parser
 from policygen.questionnaire import bundled_questionnaire
 from policygen.render import RenderOptions, render_documents
+
+if TYPE_CHECKING:
+    import pikepdf
 
 COMPANIONS = ("acknowledgement", "summary", "accounts-register")
 
@@ -32,7 +37,7 @@ def _pdf_pages(data: bytes | str) -> list[str]:
 
     from pypdf import PdfReader
 
-    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(bytes(data))).pages]
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(as_bytes(data))).pages]
 
 
 def test_acknowledgement_form_names_the_policy_and_has_lines_to_fill_in(outputs: dict[str, bytes | str]) -> None:
@@ -53,7 +58,7 @@ def test_acknowledgement_pdf_has_named_labelled_tagged_form_fields(outputs: dict
     import pikepdf
 
     path = tmp_path / "acknowledgement.pdf"
-    path.write_bytes(bytes(outputs["acknowledgement.pdf"]))
+    path.write_bytes(as_bytes(outputs["acknowledgement.pdf"]))
     with pikepdf.open(path) as pdf:
         fields = {str(field.T): (str(field.FT), str(field.TU)) for field in pdf.Root.AcroForm.Fields}
         assert fields == {name: ("/Sig" if name == "signature" else "/Tx", label) for name, label in FIELDS.items()}
@@ -64,7 +69,7 @@ def test_acknowledgement_pdf_has_named_labelled_tagged_form_fields(outputs: dict
         forms = [element for element in _struct_elements(pdf.Root.StructTreeRoot) if element.S == "/Form"]
         assert len(forms) == len(FIELDS) and all(element.K[0].Type == "/OBJR" for element in forms)
         # Still the PDF/UA-1 the other documents are.
-        assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == "en-GB"
+        assert is_tagged(pdf.Root) and str(pdf.Root.Lang) == "en-GB"
         with pdf.open_metadata() as meta:
             assert meta.get("pdfuaid:part") == "1"
     done = subprocess.run([require_tool("qpdf"), "--check", str(path)], capture_output=True, text=True, check=False)
@@ -79,11 +84,11 @@ def test_acknowledgement_html_fields_are_labelled_inputs(outputs: dict[str, byte
     assert "<form" not in html  # nothing to submit: Enter in a field must not reload the page
 
 
-def _struct_elements(node: object) -> list[object]:
+def _struct_elements(node: pikepdf.Object) -> list[pikepdf.Object]:
     import pikepdf
 
-    found: list[object] = []
-    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None  # type: ignore[union-attr]
+    found: list[pikepdf.Object] = []
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
     for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             found += [kid, *_struct_elements(kid)]
@@ -103,7 +108,7 @@ def test_accounts_register_is_a_landscape_table_with_the_columns_to_fill_in(outp
 
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(bytes(outputs["accounts-register.pdf"])))
+    reader = PdfReader(io.BytesIO(as_bytes(outputs["accounts-register.pdf"])))
     box = reader.pages[0].mediabox
     assert box.width > box.height
     text = _pdf_pages(outputs["accounts-register.pdf"])[0]
@@ -120,22 +125,22 @@ def test_companion_pdfs_are_tagged_with_metadata_and_pass_qpdf(outputs: dict[str
     qpdf = require_tool("qpdf")
     for name in COMPANIONS:
         path = tmp_path / f"{name}.pdf"
-        path.write_bytes(bytes(outputs[f"{name}.pdf"]))
+        path.write_bytes(as_bytes(outputs[f"{name}.pdf"]))
         with pikepdf.open(path) as pdf:
-            assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == "en-GB"
+            assert is_tagged(pdf.Root) and str(pdf.Root.Lang) == "en-GB"
             assert str(pdf.docinfo.Author) == "Riverside Community Housing"
             assert str(pdf.docinfo.Title).startswith("Riverside Community Housing: ")
         done = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
 
 
-def _summary(write_answers, changes: dict[str, object]) -> str:
+def _summary(write_answers: WriteAnswers, changes: dict[str, object]) -> str:
     answers, _ = load_answers(write_answers(changes))
     _, rendered = render_documents(answers, RenderOptions(formats=("md",), documents=("summary",)))
     return " ".join(str(rendered["summary.md"]).split())
 
 
-def test_summary_items_follow_the_answers(write_answers) -> None:
+def test_summary_items_follow_the_answers(write_answers: WriteAnswers) -> None:
     default = _summary(write_answers, {})
     assert "Say on your profiles that you work for Riverside" in default
     assert "Name Riverside as your employer on public profiles" not in default
@@ -148,14 +153,14 @@ def test_summary_items_follow_the_answers(write_answers) -> None:
     assert "only our communications team does that" in private
 
 
-def test_summary_items_are_respelt_for_american_readers(write_answers) -> None:
+def test_summary_items_are_respelt_for_american_readers(write_answers: WriteAnswers) -> None:
     american = _summary(write_answers, {"org.jurisdictions": ["us"], "org.language": "en-US"})
     assert "authorized" in american and "authorised" not in american
 
 
-def test_every_summary_item_can_appear(write_answers) -> None:
+def test_every_summary_item_can_appear(write_answers: WriteAnswers) -> None:
     """No item is dead: each shows under at least one of these sets of answers."""
-    variants = [{}, {"personal.may_mention_employer": False, "personal.work_time": "breaks",
+    variants: list[dict[str, object]] = [{}, {"personal.may_mention_employer": False, "personal.work_time": "breaks",
                      "personal.work_devices": False, "official.who_creates": "comms_team",
                      "personal.client_connections": "not_while_serving"},
                 {"personal.disclaimer": "profile", "personal.client_connections": "allowed"},
@@ -200,7 +205,7 @@ def test_documents_option_accepts_commas_repeats_and_all() -> None:
 EVIL = "*Acme* <script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1))"
 
 
-def test_companions_print_answers_literally(write_answers) -> None:
+def test_companions_print_answers_literally(write_answers: WriteAnswers) -> None:
     answers, _ = load_answers(write_answers({"org.name": EVIL, "org.short_name": EVIL}))
     _, rendered = render_documents(answers, RenderOptions(formats=("md", "html"), documents=COMPANIONS))
     for name in COMPANIONS:

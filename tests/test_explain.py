@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_accessibility import HOW, _axe, browser  # noqa: F401 - browser is a fixture used by name
 
-from conftest import FIXTURES, ROOT, TOOLS, require_file, require_tool
+from conftest import FIXTURES, ROOT, TOOLS, Cli, require_file, require_tool
 
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 HOSPITAL = ROOT / "examples" / "us-hospital" / "answers.yaml"
@@ -24,7 +24,7 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"^(\d+\.\d+) ", text, flags=re.MULTILINE)
 
 
-def test_without_a_target_every_clause_is_listed_with_what_selected_it(cli) -> None:
+def test_without_a_target_every_clause_is_listed_with_what_selected_it(cli: Cli) -> None:
     result = cli("explain", DEMO)
     assert result.code == 0, result.err
     rows = {line.split()[1]: line for line in result.out.splitlines()[1:]}
@@ -33,14 +33,14 @@ def test_without_a_target_every_clause_is_listed_with_what_selected_it(cli) -> N
     assert "healthcare.patient-privacy" not in rows and len(rows) > 50
 
 
-def test_a_section_number_explains_each_of_its_clauses(cli) -> None:
+def test_a_section_number_explains_each_of_its_clauses(cli: Cli) -> None:
     result = cli("explain", DEMO, "2")
     assert result.code == 0, result.err
     numbers = _numbers(result.out)
     assert numbers[0] == "2.1" and all(n.startswith("2.") for n in numbers) and len(numbers) > 10
 
 
-def test_a_clause_id_gives_why_sources_and_the_answers_behind_it(cli) -> None:
+def test_a_clause_id_gives_why_sources_and_the_answers_behind_it(cli: Cli) -> None:
     result = cli("explain", HOSPITAL, "healthcare.patient-privacy")
     assert result.code == 0, result.err
     assert "Why it is here: Posting protected health information" in result.out
@@ -50,7 +50,7 @@ def test_a_clause_id_gives_why_sources_and_the_answers_behind_it(cli) -> None:
     assert "Shaped by:" in result.out and "healthcare.privacy_officer = Chief Privacy Officer" in result.out
 
 
-def test_a_clause_number_and_a_quoted_sentence_find_the_same_clause(cli) -> None:
+def test_a_clause_number_and_a_quoted_sentence_find_the_same_clause(cli: Cli) -> None:
     by_number = cli("explain", DEMO, "2.5")
     quoted = cli("explain", DEMO, "You can share what you are proud of, and you can criticise us.")
     assert by_number.code == quoted.code == 0
@@ -58,13 +58,13 @@ def test_a_clause_number_and_a_quoted_sentence_find_the_same_clause(cli) -> None
     assert "personal.talking-about-work" in quoted.out and "is in clause 2.5" in quoted.out
 
 
-def test_a_quote_matches_despite_markdown_escapes_and_typographic_quotes(cli) -> None:
+def test_a_quote_matches_despite_markdown_escapes_and_typographic_quotes(cli: Cli) -> None:
     result = cli("explain", DEMO, "add a short note such as \u201cMy own views, not my employer\u2019s\u201d")
     assert result.code == 0, result.err
     assert _numbers(result.out) == ["2.4"]
 
 
-def test_a_sentence_not_in_the_policy_is_a_clear_message_with_the_closest(cli) -> None:
+def test_a_sentence_not_in_the_policy_is_a_clear_message_with_the_closest(cli: Cli) -> None:
     result = cli("explain", DEMO, "You can criticize the boss")
     assert result.code == 2 and result.out == ""
     assert 'this text is not in the policy: "You can criticize the boss"' in result.err
@@ -77,12 +77,12 @@ def test_a_sentence_not_in_the_policy_is_a_clear_message_with_the_closest(cli) -
     ("44", "the policy has no section 44"),
     ("2.99", "the policy has no clause 2.99"),
 ])
-def test_targets_that_do_not_exist(cli, target: str, message: str) -> None:
+def test_targets_that_do_not_exist(cli: Cli, target: str, message: str) -> None:
     result = cli("explain", DEMO, target)
     assert result.code == 2 and message in result.err
 
 
-def test_layered_answers_name_the_file_each_answer_came_from(cli) -> None:
+def test_layered_answers_name_the_file_each_answer_came_from(cli: Cli) -> None:
     table = cli("explain", DEPARTMENT)
     assert table.code == 0, table.err
     rows = {line.split()[1]: line for line in table.out.splitlines()[1:]}
@@ -93,7 +93,7 @@ def test_layered_answers_name_the_file_each_answer_came_from(cli) -> None:
     assert f"({CLIENT}:11)" in work_time
 
 
-def test_provenance_is_shown_with_each_answer(cli, tmp_path: Path) -> None:
+def test_provenance_is_shown_with_each_answer(cli: Cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(DEMO.read_text(encoding="utf-8") + "provenance:\n  comms.team: {by: Sam Patel, at: "
                        "2026-11-02, note: Agreed with the union}\n", encoding="utf-8")
@@ -114,7 +114,7 @@ def explained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "policy.html"
 
 
-def test_render_explain_puts_a_note_under_every_clause(explained: Path, cli, tmp_path: Path) -> None:
+def test_render_explain_puts_a_note_under_every_clause(explained: Path, cli: Cli, tmp_path: Path) -> None:
     page = explained.read_text(encoding="utf-8")
     headings = re.findall(r'<h3 id="[^"]*">(\d+\.\d+) ', page)
     notes = re.findall(r'</h3>\n<div class="explain-note" role="note">', page)
@@ -124,13 +124,13 @@ def test_render_explain_puts_a_note_under_every_clause(explained: Path, cli, tmp
     assert plain.code == 0 and "explain-note" not in (tmp_path / "policy.html").read_text(encoding="utf-8")
 
 
-def test_an_explained_page_still_audits_clean(explained: Path, cli) -> None:
+def test_an_explained_page_still_audits_clean(explained: Path, cli: Cli) -> None:
     result = cli("audit", explained, "--answers", DEMO, "-f", "json")
     assert result.code == 0, result.out
     assert json.loads(result.out)["risky_rules"] == []
 
 
-def test_margin_notes_escape_answers(cli, tmp_path: Path) -> None:
+def test_margin_notes_escape_answers(cli: Cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(DEMO.read_text(encoding="utf-8").replace("team: communications team",
                                                                 "team: <b>comms</b> & co"), encoding="utf-8")
@@ -166,7 +166,7 @@ def test_notes_are_not_printed(tmp_path: Path) -> None:
     assert "Saying where you work" in text and "Why this is here" not in text
 
 
-def test_override_folders_are_explained_as_the_client_policy_has_them(cli) -> None:
+def test_override_folders_are_explained_as_the_client_policy_has_them(cli: Cli) -> None:
     overrides = FIXTURES / "overrides" / "acme"
     table = cli("explain", DEMO, "-t", overrides)
     assert table.code == 0, table.err

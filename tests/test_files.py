@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from policygen import files
 from policygen.errors import EnvironmentProblem
 from policygen.files import write_file_atomically, write_files_atomically
 
@@ -39,10 +38,10 @@ def test_interrupted_write_keeps_the_old_files(tmp_path: Path, monkeypatch: pyte
         if len(calls) == 2:
             raise KeyboardInterrupt  # Ctrl-C while the second temporary file is being written
 
-    monkeypatch.setattr(files.os, "fsync", fail_on_fsync)
+    monkeypatch.setattr("policygen.files.os.fsync", fail_on_fsync)
     with pytest.raises(KeyboardInterrupt):
         write_files_atomically({first: "new md", second: "new html"})
-    monkeypatch.setattr(files.os, "replace", real_replace)
+    monkeypatch.setattr("policygen.files.os.replace", real_replace)
     assert first.read_text(encoding="utf-8") == "old md"
     assert second.read_text(encoding="utf-8") == "old html"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.html", "policy.md"]

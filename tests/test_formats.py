@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from policygen.formats import Document, FormatSettings, OutputFormat, Rendered, output_formats, registered
 from policygen.interview import format_options
 from policygen.manifest import MANIFEST
@@ -37,7 +38,7 @@ def shout() -> Iterator[OutputFormat]:
         yield fmt
 
 
-def test_a_registered_format_is_rendered_by_the_cli(cli, shout: OutputFormat, demo_answers: Path,
+def test_a_registered_format_is_rendered_by_the_cli(cli: Cli, shout: OutputFormat, demo_answers: Path,
                                                     tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-f", "shout", "-f", "md", "-d", "policy,summary", "-o", tmp_path)
     assert result.code == 0, result.err
@@ -47,7 +48,8 @@ def test_a_registered_format_is_rendered_by_the_cli(cli, shout: OutputFormat, de
     assert (tmp_path / "policy.shout").read_text(encoding="utf-8") == markdown.upper()
 
 
-def test_a_bundling_format_makes_one_handbook(cli, shout: OutputFormat, demo_answers: Path, tmp_path: Path) -> None:
+def test_a_bundling_format_makes_one_handbook(cli: Cli, shout: OutputFormat, demo_answers: Path,
+                                              tmp_path: Path) -> None:
     result = cli("render", demo_answers, "-f", "shout", "-f", "md", "--bundle", "-o", tmp_path)
     assert result.code == 0, result.err
     names = sorted(p.name for p in tmp_path.iterdir())
@@ -67,14 +69,14 @@ def test_page_counts_come_back_as_facts_of_the_rendering(shout: OutputFormat, de
     assert rendering.pages["policy"] == policy.count("\n## ") + 1 > 5
 
 
-def test_the_registry_names_the_format_in_errors_and_the_interview(cli, shout: OutputFormat,
+def test_the_registry_names_the_format_in_errors_and_the_interview(cli: Cli, shout: OutputFormat,
                                                                          demo_answers: Path, tmp_path: Path) -> None:
     assert "shout" in [option.value for option in format_options()]
     result = cli("render", demo_answers, "-f", "nope", "-o", tmp_path)
     assert result.code == 2 and "shout" in result.err
 
 
-def test_a_format_is_not_default_unless_it_says_so(cli, shout: OutputFormat, demo_answers: Path,
+def test_a_format_is_not_default_unless_it_says_so(cli: Cli, shout: OutputFormat, demo_answers: Path,
                                                    tmp_path: Path) -> None:
     assert cli("render", demo_answers, "-d", "policy", "-f", "md", "-o", tmp_path).code == 0
     assert not list(tmp_path.glob("*.shout"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from policygen.answers import load_answers
 from policygen.html import markdown_to_html
 from policygen.render import render_in_memory
@@ -107,7 +108,7 @@ def test_print_rules_stay_out_of_the_page(page: str) -> None:
         assert prop not in page
 
 
-def test_html_file_is_utf8(tmp_path: Path, cli, demo_answers: Path) -> None:
+def test_html_file_is_utf8(tmp_path: Path, cli: Cli, demo_answers: Path) -> None:
     assert cli("render", demo_answers, "-f", "html", "-o", tmp_path).code == 0
     (tmp_path / "policy.html").read_bytes().decode("utf-8")
 

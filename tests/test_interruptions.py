@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
-from policygen import files
+from conftest import ROOT, Cli
 from policygen.files import committed_outputs, forget_committed, recover_folder, write_files_atomically
 from policygen.manifest import MANIFEST
 from policygen.workers import Pool, PoolInterrupted
@@ -49,7 +48,7 @@ def test_ctrl_c_during_the_renames_waits_until_the_whole_set_is_in_place(tmp_pat
         if len(calls) == 2:  # the journal, then policy.md: Ctrl-C before policy.pdf
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(files.os, "replace", ctrl_c_after_first)
+    monkeypatch.setattr("policygen.files.os.replace", ctrl_c_after_first)
     forget_committed()
     with pytest.raises(KeyboardInterrupt):
         write_files_atomically({md: "new md", pdf: "new pdf"})
@@ -87,7 +86,7 @@ def test_a_run_killed_between_renames_is_completed_by_the_next_run(tmp_path: Pat
     assert _leftovers(tmp_path) == []
 
 
-def test_temporary_files_of_a_killed_run_are_removed_by_the_next_run(cli, tmp_path: Path) -> None:
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next_run(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / ".policy.md.k2j3h4.policygen-tmp").write_text("half a policy", encoding="utf-8")
@@ -97,7 +96,8 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next_run(cli, tmp_pa
     assert _leftovers(out) == [".notes.tmp"]  # only policygen's own temporary files are deleted
 
 
-def test_the_interrupted_message_says_what_was_written(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_interrupted_message_says_what_was_written(cli: Cli, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import policygen.render as render
 
     def interrupted_before(outputs: Any) -> None:
@@ -232,7 +232,7 @@ def _stuck_or_dying(behaviour: str) -> Any:
 
 @pytest.mark.parametrize("behaviour", ["die", "hang"])
 def test_a_dead_or_stuck_client_fails_alone_and_the_table_still_prints(
-        cli, three_clients: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str) -> None:
+        cli: Cli, three_clients: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str) -> None:
     import policygen.batch as batch
 
     monkeypatch.setattr(batch, "render_client", _stuck_or_dying(behaviour))
@@ -248,7 +248,7 @@ def test_a_dead_or_stuck_client_fails_alone_and_the_table_still_prints(
 
 
 def test_ctrl_c_during_a_batch_exits_130_naming_clients_done_and_not(
-        cli, three_clients: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, three_clients: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import policygen.batch as batch
 
     monkeypatch.setattr(batch, "render_client", _stuck_or_dying("hang"))
@@ -348,7 +348,7 @@ def test_render_killed_at_a_random_moment_leaves_old_or_new(tmp_path: Path, sig:
 
 
 def test_ctrl_c_wrapped_by_python_in_another_exception_is_still_an_interruption(
-        cli, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     # A Ctrl-C landing while a lazily imported module defines a dataclass reaches us as a RuntimeError
     # ("Error calling __set_name__ ..."), with the KeyboardInterrupt as its cause: exit 130, not "internal error".
     def interrupted_import(*args: object, **kwargs: object) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, Cli
 from policygen.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
 
-def test_without_a_terminal_it_exits_2_pointing_to_answers_files(cli, tmp_path: Path) -> None:
+def test_without_a_terminal_it_exits_2_pointing_to_answers_files(cli: Cli, tmp_path: Path) -> None:
     result = cli("interview", "-o", tmp_path / "answers.yaml")  # pytest's stdin is not a terminal
     assert result.code == EXIT_BAD_INPUT
     assert "needs a terminal" in result.err

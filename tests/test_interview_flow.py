@@ -27,7 +27,8 @@ def interview(tmp_path: Path, script: dict[str, list[Any]],
     return port, written
 
 
-def saved(path: Path) -> dict[str, Any]:
+def saved(path: Path | None) -> dict[str, Any]:
+    assert path is not None, "the interview wrote no answers file"
     """The answers in a saved file, checked against the test questionnaire."""
     resolution = validate_answers_file(path, every_type())
     assert resolution.errors == [], resolution.errors
@@ -296,7 +297,7 @@ policy:
 
 def test_update_mode_asks_only_unanswered_new_and_no_longer_valid_questions(tmp_path: Path) -> None:
     previous = write_previous(tmp_path, LAST_YEAR, version=1)
-    script = {"personal.nickname": [""], "policy.site": [""], "policy.review_months": ["12"],
+    script: dict[str, list[Any]] = {"personal.nickname": [""], "policy.site": [""], "policy.review_months": ["12"],
               "interview:review": ["interview:save"], "interview:render": [False]}
     port, written = interview(tmp_path, script, output=None, previous=previous)
 
@@ -314,7 +315,7 @@ def test_update_mode_with_every_answer_valid_goes_straight_to_review(tmp_path: P
     previous = write_previous(tmp_path, LAST_YEAR.replace("24", "6").replace("  fax: 01234 567890\n", "")
                               .replace("disclaimer: always", "disclaimer: always, nickname: Acme")
                               + "  site: https://acme.example/policy\n")
-    script = {"interview:review": ["interview:save"], "interview:render": [False]}
+    script: dict[str, list[Any]] = {"interview:review": ["interview:save"], "interview:render": [False]}
     port, written = interview(tmp_path, script, previous=previous, output=tmp_path / "this-year.yaml")
     assert questions_asked(port) == []
     assert "every answer still fits" in port.text()
@@ -323,7 +324,7 @@ def test_update_mode_with_every_answer_valid_goes_straight_to_review(tmp_path: P
 
 def test_review_all_walks_every_question_with_previous_answers_prefilled(tmp_path: Path) -> None:
     previous = write_previous(tmp_path, LAST_YEAR)
-    script = {"interview:review": ["interview:save"], "interview:render": [False],
+    script: dict[str, list[Any]] = {"interview:review": ["interview:save"], "interview:render": [False],
               "personal.nickname": [""], "policy.site": [""], "policy.review_months": ["6"]}
     port = ScriptedPort(script, enter_for_rest=True)
     run_interview(InterviewOptions(previous=previous, review_all=True), port, load=load_every_type)
@@ -336,7 +337,7 @@ def test_review_all_walks_every_question_with_previous_answers_prefilled(tmp_pat
 
 def test_an_existing_answers_file_is_offered_for_update(tmp_path: Path) -> None:
     interview(tmp_path, first_run_answers())
-    script = {"interview:existing": ["update"], "interview:review": ["interview:save"],
+    script: dict[str, list[Any]] = {"interview:existing": ["update"], "interview:review": ["interview:save"],
               "interview:render": [False]}
     port, _ = interview(tmp_path, script)
     # The optional questions left blank in the first run were left blank on purpose: not asked again.

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from interview_support import ScriptedPort, every_type, first_run_answers, load_every_type
 
-from conftest import ROOT
+from conftest import ROOT, Cli
 from policygen.answers import Answers, Provenance, save_answers, validate_answers_file
 from policygen.editions import next_edition, next_effective_date, next_version
 from policygen.interview import InterviewOptions, run_interview
@@ -196,7 +196,7 @@ def test_nothing_due_says_so_and_goes_to_the_review(tmp_path: Path) -> None:
     assert "Nothing is due" in port.text()
 
 
-def test_the_command_from_the_issue_keeps_the_file_valid(cli, tmp_path: Path,
+def test_the_command_from_the_issue_keeps_the_file_valid(cli: Cli, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     answers = tmp_path / "answers.yaml"
     shutil.copy(ROOT / "examples" / "demo" / "answers.yaml", answers)

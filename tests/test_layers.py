@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 from policygen.answers import load_answers, validate_answers_file
 from policygen.confine import answers_root
 
@@ -25,7 +26,7 @@ def test_closer_layers_win_and_each_answer_is_taken_whole() -> None:
     assert department.get("org.name") == "Acme Tools, Inc."  # the client's, through the department
 
 
-def test_show_sources_names_the_file_and_line_of_each_answer(cli) -> None:
+def test_show_sources_names_the_file_and_line_of_each_answer(cli: Cli) -> None:
     result = cli("validate", DEPARTMENT, "--show-sources")
     assert result.code == 0, result.err
     rows = {line.split()[0]: line for line in result.out.splitlines() if line.strip()}
@@ -83,7 +84,7 @@ def test_layers_must_share_the_questionnaire(tmp_path: Path) -> None:
     assert "these answers are for questionnaire 'other', not 'social-media'" in messages
 
 
-def test_render_uses_the_merged_answers(cli, tmp_path: Path) -> None:
+def test_render_uses_the_merged_answers(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", DEPARTMENT, "-f", "md", "-o", tmp_path)
     assert result.code == 0, result.err
     text = (tmp_path / "policy.md").read_text(encoding="utf-8")
@@ -101,7 +102,7 @@ def test_the_interview_updates_a_layered_file_in_place_writing_only_its_own_answ
     shutil.copytree(LAYERS, tmp_path / "layers")
     client = tmp_path / "layers" / "clients" / "acme" / "answers.yaml"
     before = client.read_text(encoding="utf-8")
-    script = {"org.name": ["Acme Tools, Inc."], "personal.work_time": ["breaks"],
+    script: dict[str, list[Any]] = {"org.name": ["Acme Tools, Inc."], "personal.work_time": ["breaks"],
               "interview:review": ["interview:save"], "interview:render": [False]}
     port = ScriptedPort(script, enter_for_rest=True)
     with answers_root(tmp_path / "layers"):  # the base lies outside the client's folder: widen the root

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, WriteAnswers
 from policygen.answers import load_answers
 from policygen.compose import compose, load_library
 from policygen.errors import InputError, RenderError
@@ -57,7 +57,7 @@ def test_an_override_folder_replaces_a_clause_by_id(tmp_path: Path) -> None:
     assert "Why we have this policy" not in markdown
 
 
-def test_clauses_follow_their_conditions_and_sections_renumber(write_answers) -> None:
+def test_clauses_follow_their_conditions_and_sections_renumber(write_answers: WriteAnswers) -> None:
     library = load_library(bundled_questionnaire())
     answers, _ = load_answers(write_answers({"personal.may_mention_employer": False}))
     policy = compose(answers, library)
@@ -69,7 +69,7 @@ def test_clauses_follow_their_conditions_and_sections_renumber(write_answers) ->
         assert clause.why and clause.sources
 
 
-def test_american_spelling_for_us_organisations_but_never_in_answers(write_answers) -> None:
+def test_american_spelling_for_us_organisations_but_never_in_answers(write_answers: WriteAnswers) -> None:
     library = load_library(bundled_questionnaire())
     answers, _ = load_answers(write_answers({"org.jurisdictions": ["us"], "org.language": "en-US",
                                              "org.name": "The Organisation Centre"}))

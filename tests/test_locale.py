@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from content_support import EXAMPLES, answers, library, markdown, policy, questionnaire
 
-from conftest import Result
+from conftest import Cli, Result
 from policygen.compose import compose, english_hash, load_library, translation_warnings
 from policygen.documents import COMPANIONS
 from policygen.locale import (
@@ -208,7 +208,7 @@ def test_a_quebec_organisation_is_offered_french_and_told_why() -> None:
 
 # ---------------------------------------------------------------- choosing the language on the command line
 
-def test_render_language_renders_english_answers_in_french(cli, tmp_path: Path) -> None:
+def test_render_language_renders_english_answers_in_french(cli: Cli, tmp_path: Path) -> None:
     result: Result = cli("render", EXAMPLES / "ca-retailer-ontario" / "answers.yaml", "-l", "fr-CA",
                          "-f", "md", "-f", "html", "-o", tmp_path)
     assert result.code == 0, result.err
@@ -219,14 +219,14 @@ def test_render_language_renders_english_answers_in_french(cli, tmp_path: Path) 
     assert "no fr-CA text yet" not in result.err  # every clause this retailer gets has its French
 
 
-def test_clauses_without_french_are_named_when_rendering(cli, tmp_path: Path) -> None:
+def test_clauses_without_french_are_named_when_rendering(cli: Cli, tmp_path: Path) -> None:
     result: Result = cli("render", EXAMPLES / "us-city-government" / "answers.yaml", "-l", "fr-CA",
                          "-f", "md", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     assert "no fr-CA text yet" in result.err and "public.your-speech" in result.err
 
 
-def test_render_two_languages_side_by_side(cli, tmp_path: Path) -> None:
+def test_render_two_languages_side_by_side(cli: Cli, tmp_path: Path) -> None:
     result: Result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "--language", "en-CA,fr-CA",
                          "-f", "md", "-d", "policy,summary", "-o", tmp_path)
     assert result.code == 0, result.err
@@ -236,14 +236,14 @@ def test_render_two_languages_side_by_side(cli, tmp_path: Path) -> None:
     assert (tmp_path / "policy.fr-CA.md").read_text(encoding="utf-8").startswith("# Politique sur les médias")
 
 
-def test_an_unknown_language_is_a_clear_error(cli, tmp_path: Path) -> None:
+def test_an_unknown_language_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
     result: Result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-l", "fr-FR", "-o", tmp_path)
     assert result.code == 2
     assert "fr-FR" in result.err and "fr-CA" in result.err
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
 
 
-def test_a_french_override_replaces_the_french_clause(cli, tmp_path: Path) -> None:
+def test_a_french_override_replaces_the_french_clause(cli: Cli, tmp_path: Path) -> None:
     override = tmp_path / "consultant" / "fr-CA" / "policy" / "clauses" / "purpose" / "why.md.j2"
     override.parent.mkdir(parents=True)
     bundled = (templates_dir() / "fr-CA/policy/clauses/purpose/why.md.j2").read_text(encoding="utf-8")
@@ -268,19 +268,19 @@ def test_the_english_path_does_not_import_babel() -> None:
 # ---------------------------------------------------------------- PDF: language tag, page furniture, bundle
 
 @pytest.mark.slow
-def test_the_french_pdf_is_tagged_fr_ca_and_counts_pages_in_french(cli, tmp_path: Path) -> None:
+def test_the_french_pdf_is_tagged_fr_ca_and_counts_pages_in_french(cli: Cli, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-f", "pdf", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     reader = PdfReader(tmp_path / "policy.pdf")
-    assert reader.trailer["/Root"]["/Lang"] == "fr-CA"
+    assert reader.trailer["/Root"]["/Lang"] == "fr-CA"  # type: ignore[index]  # pypdf types the trailer loosely
     second = reader.pages[1].extract_text()
     assert re.search(r"Page 2 de \d+", second), second[-200:]
 
 
 @pytest.mark.slow
-def test_the_bilingual_handbook_has_one_outline_with_both_languages(cli, tmp_path: Path) -> None:
+def test_the_bilingual_handbook_has_one_outline_with_both_languages(cli: Cli, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-l", "fr-CA,en-CA", "--bundle", "-f", "pdf",
@@ -291,7 +291,7 @@ def test_the_bilingual_handbook_has_one_outline_with_both_languages(cli, tmp_pat
     assert "Politique sur les médias sociaux" in outline and "Social media policy" in outline
 
 
-def test_a_french_answers_file_validates_with_french_messages(cli, tmp_path: Path) -> None:
+def test_a_french_answers_file_validates_with_french_messages(cli: Cli, tmp_path: Path) -> None:
     text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "answers.yaml"
     bad.write_text(text.replace("who_creates: comms_team", "who_creates: comms_only")

@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ def test_an_unchanged_rerun_writes_nothing_and_says_so(cli: Cli, answers: Path, 
     assert written(forced) == written(first)
 
 
-def _incremental(cli: Cli, answers: Path, tmp_path: Path, change: Callable[[], None],
+def _incremental(cli: Cli, answers: Path, tmp_path: Path, change: Callable[[], object],
                  *args: str | Path) -> tuple[set[str], set[str]]:
     """What an incremental run wrote after ``change``, and what really differs (from a fresh render)."""
     out = tmp_path / "out"
@@ -176,7 +177,6 @@ def test_a_hand_edited_record_is_not_trusted(cli: Cli, answers: Path, tmp_path: 
 
 def test_an_interrupted_commit_leaves_manifest_and_outputs_consistent(cli: Cli, answers: Path, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import files
 
     out = tmp_path / "out"
     cli("render", answers, "-o", out, *FAST)
@@ -190,12 +190,12 @@ def test_an_interrupted_commit_leaves_manifest_and_outputs_consistent(cli: Cli, 
             raise SystemExit(137)
         real_replace(src, dst)
 
-    monkeypatch.setattr(files.os, "replace", killed)
+    monkeypatch.setattr(os, "replace", killed)
     with pytest.raises(SystemExit):
         from policygen.render import RenderOptions, render_file
 
         render_file(answers, RenderOptions(formats=("md", "html"), out_dir=out))
-    monkeypatch.setattr(files.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     result = cli("render", answers, "-o", out, *FAST)  # completes the set first, then finds nothing to do
     assert result.code == 0 and result.out == "" and "unchanged" in result.err
     fresh = tmp_path / "fresh"
@@ -246,7 +246,11 @@ def test_the_library_comes_from_the_cache_until_a_file_changes(tmp_path: Path,
     first = compose.load_library(questionnaire, [templates, templates_dir()])
     built = []
     real = compose._read_library
-    monkeypatch.setattr(compose, "_read_library", lambda *args: built.append(1) or real(*args))
+    def counting(*args: Any) -> Any:
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(compose, "_read_library", counting)
     again = compose.load_library(questionnaire, [templates, templates_dir()])
     assert not built and again.clauses.keys() == first.clauses.keys()  # read from the cache
     (templates / "policy" / "overrides.yaml").write_text("# changed\n" + (templates / "policy" / "overrides.yaml")

@@ -59,7 +59,9 @@ TOGGLES: list[dict[str, Any]] = [
 
 
 def _choices(qid: str) -> list[str]:
-    return [str(c.value) for c in questionnaire().question(qid).choices]
+    question = questionnaire().question(qid)
+    assert question is not None, qid
+    return [str(c.value) for c in question.choices]
 
 
 def _places() -> list[tuple[str, str | None]]:
@@ -242,9 +244,9 @@ def check_organisation(given: dict[str, Any]) -> list[str]:
                  if context["org"].size == "small" and role in body and not any(role in str(v) for v in given.values())]
     problems += [f"unresolved reference: {phrase}" for phrase, supplied in _REFERENCES
                  if phrase in squash(body) and not supplied(policy, ids)]
-    for clause in policy.clauses():
-        problems += [f"run-on in {clause.id}: {r}" for r in _run_ons(clause.text)]
-        problems += [f"in {clause.id}: {r}" for r in _list_slips(clause.text)]
+    for placed in policy.clauses():
+        problems += [f"run-on in {placed.id}: {r}" for r in _run_ons(placed.text)]
+        problems += [f"in {placed.id}: {r}" for r in _list_slips(placed.text)]
     problems += [f"leftover {m.group(0)!r}" for m in _ARTEFACTS.finditer(body)]
     grade = reading(body).grade
     if grade > TARGET_GRADE:

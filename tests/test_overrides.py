@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, Cli
 from policygen.answers import load_answers
-from policygen.compose import compose, load_library
+from policygen.compose import ClauseLibrary, Policy, compose, load_library
 from policygen.errors import InputError
 from policygen.markdown import render_markdown
 from policygen.questionnaire import bundled_questionnaire
@@ -17,7 +17,7 @@ ACME = FIXTURES / "overrides" / "acme"
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 
 
-def _policy(*folders: Path):  # type: ignore[no-untyped-def]
+def _policy(*folders: Path) -> tuple[ClauseLibrary, Policy]:
     library = load_library(bundled_questionnaire(), [*folders, ROOT / "templates"])
     answers, _ = load_answers(DEMO)
     return library, compose(answers, library)
@@ -52,7 +52,7 @@ def test_the_first_folder_on_the_path_wins(tmp_path: Path) -> None:
     assert "acme.uniform-photos" in ids  # the consultancy's additions still apply
 
 
-def test_the_provenance_appendix_lists_the_overrides_in_use(cli, tmp_path: Path) -> None:
+def test_the_provenance_appendix_lists_the_overrides_in_use(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", DEMO, "-t", ACME, "-f", "md", "-d", "policy", "--provenance", "-o", tmp_path)
     assert result.code == 0, result.err
     markdown = (tmp_path / "policy.md").read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def test_override_templates_are_sandboxed_and_escaped(tmp_path: Path) -> None:
         compose(answers, library)
 
 
-def test_a_missing_override_folder_is_bad_input(cli, tmp_path: Path) -> None:
+def test_a_missing_override_folder_is_bad_input(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", DEMO, "-t", tmp_path / "nope", "-f", "md", "-o", tmp_path / "out")
     assert result.code == 2
     assert "template folder not found" in result.err and "Traceback" not in result.err

@@ -7,7 +7,7 @@ import pytest
 from red_flags import RED_FLAGS, find_red_flags
 
 # Typical unlawful or risky clauses, in the words real policies use (written for this test).
-UNLAWFUL = {
+UNLAWFUL: dict[str, list[str]] = {
     "B1": ["Do not post about your salary or benefits on social media.",
            "Employees must not discuss wages or working conditions online."],
     "B2": ["You must not disclose confidential information.",
@@ -77,7 +77,14 @@ LAWFUL = [
 ]
 
 
-@pytest.mark.parametrize("rubric", sorted(UNLAWFUL, key=lambda r: int(r[1:])))
+def _rubric_number(rubric: str) -> int:
+    return int(rubric[1:])
+
+
+RUBRICS = sorted(UNLAWFUL, key=_rubric_number)
+
+
+@pytest.mark.parametrize("rubric", RUBRICS)
 def test_each_unlawful_clause_is_caught_by_its_own_red_flag(rubric: str) -> None:
     for sentence in UNLAWFUL[rubric]:
         caught = {flag.rubric for flag, _ in find_red_flags([sentence])}

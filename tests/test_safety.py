@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WriteAnswers, as_bytes
 from policygen import pdf as pdf_module
 from policygen.answers import load_answers
 from policygen.errors import RenderError
@@ -102,7 +103,7 @@ def test_pdf_text_is_literal(evil_outputs: dict[str, bytes | str], tmp_path: Pat
     from pypdf import PdfReader
 
     pdf = tmp_path / "evil.pdf"
-    pdf.write_bytes(bytes(evil_outputs["pdf"]))
+    pdf.write_bytes(as_bytes(evil_outputs["pdf"]))
     text = _flat(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
     assert text.count(EVIL) >= 3  # title block and clauses, not only the footer
 
@@ -120,7 +121,8 @@ def _text_questions_taking(payload: str) -> list[str]:
     return accepted
 
 
-def test_no_answer_can_make_the_pdf_step_fetch_anything(write_answers, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_answer_can_make_the_pdf_step_fetch_anything(write_answers: WriteAnswers,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     qids = _text_questions_taking(FETCH_BAIT)
     assert {"org.name", "org.short_name", "scope.client_term"} <= set(qids)
     list_questions = {q.qid for q in bundled_questionnaire().questions() if q.type == "list"}
@@ -142,7 +144,7 @@ def test_no_answer_can_make_the_pdf_step_fetch_anything(write_answers, monkeypat
 
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(bytes(outputs["pdf"]))) as pdf:
+    with pikepdf.open(io.BytesIO(as_bytes(outputs["pdf"]))) as pdf:
         assert not pdf.attachments
         for page in pdf.pages:
             assert not page.get_images()
@@ -176,7 +178,7 @@ def test_fetch_policy_allows_bundled_files_and_data_urls(tmp_path: Path) -> None
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 def test_pdftotext_agrees(evil_outputs: dict[str, bytes | str], tmp_path: Path) -> None:
     pdf = tmp_path / "evil.pdf"
-    pdf.write_bytes(bytes(evil_outputs["pdf"]))
+    pdf.write_bytes(as_bytes(evil_outputs["pdf"]))
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert _flat(text).count(EVIL) >= 3

@@ -242,7 +242,7 @@ def wait_for(site: Site, fmt: str) -> str:
     for _ in range(600):
         page = site.get("/downloads").text
         if f"/files/policy.{fmt}" in page:
-            return page
+            return str(page)
         time.sleep(0.05)
     raise AssertionError(f"the {fmt} files were not made")
 

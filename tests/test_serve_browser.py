@@ -230,7 +230,10 @@ def click_button(driver: Driver, text: str) -> None:
         try:
             page = driver.find_element(By.TAG_NAME, "html")
             driver.find_element(By.XPATH, f"//button[normalize-space()={json.dumps(text)}]").click()
-            WebDriverWait(driver, 30).until(lambda _, page=page: gone(page))
+            def page_gone(_: object, page: Any = page) -> bool:
+                return gone(page)
+
+            WebDriverWait(driver, 30).until(page_gone)
             settle(driver, True)
             return
         except (NoSuchElementException, StaleElementReferenceException):

@@ -8,8 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pdf_support import is_tagged
 
-from conftest import FIXTURES, ROOT, require_tool
+from conftest import FIXTURES, ROOT, Cli, require_tool
 
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 RIGHTS = "You are always free to talk about your pay, hours, benefits and working conditions, online or off."
@@ -23,7 +24,7 @@ def _brand(tmp_path: Path, text: str) -> Path:
     return folder / "brand.yaml"
 
 
-def test_theme_handbook_pulls_the_rights_out_under_their_section(cli, tmp_path: Path) -> None:
+def test_theme_handbook_pulls_the_rights_out_under_their_section(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", DEMO, "--theme", "handbook", "-f", "html", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     html = (tmp_path / "policy.html").read_text(encoding="utf-8")
@@ -34,14 +35,14 @@ def test_theme_handbook_pulls_the_rights_out_under_their_section(cli, tmp_path: 
     assert html.count('class="pull-quote"') == 1
 
 
-def test_the_standard_theme_has_no_pull_quote_or_theme_styles(cli, tmp_path: Path) -> None:
+def test_the_standard_theme_has_no_pull_quote_or_theme_styles(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", DEMO, "-f", "html", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     html = (tmp_path / "policy.html").read_text(encoding="utf-8")
     assert '<body class="doc-policy">' in html and "pull-quote" not in html and "theme-handbook" not in html
 
 
-def test_an_unknown_theme_is_bad_input_with_a_suggestion(cli, tmp_path: Path) -> None:
+def test_an_unknown_theme_is_bad_input_with_a_suggestion(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", DEMO, "--theme", "handbok", "-o", tmp_path / "out")
     assert result.code == 2
     assert "--theme: unknown theme 'handbok'" in result.err and "did you mean 'handbook'?" in result.err
@@ -50,7 +51,7 @@ def test_an_unknown_theme_is_bad_input_with_a_suggestion(cli, tmp_path: Path) ->
     assert result.code == 2 and "allowed: handbook, standard" in result.err
 
 
-def test_a_brand_file_chooses_the_theme_and_the_option_wins(cli, tmp_path: Path) -> None:
+def test_a_brand_file_chooses_the_theme_and_the_option_wins(cli: Cli, tmp_path: Path) -> None:
     brand = _brand(tmp_path, "display_name: Riverside\nlogo: logo.svg\ntheme: handbook\n")
     result = cli("render", DEMO, "--brand", brand, "-f", "html", "-d", "summary", "-o", tmp_path / "a")
     assert result.code == 0, result.err
@@ -61,7 +62,7 @@ def test_a_brand_file_chooses_the_theme_and_the_option_wins(cli, tmp_path: Path)
     assert '<body class="doc-summary">' in (tmp_path / "b" / "summary.html").read_text("utf-8")
 
 
-def test_a_wrong_theme_in_a_brand_file_is_located(cli, tmp_path: Path) -> None:
+def test_a_wrong_theme_in_a_brand_file_is_located(cli: Cli, tmp_path: Path) -> None:
     brand = _brand(tmp_path, "display_name: Riverside\ntheme: hand-book\ncolours:\n  primary: '#0b5394'\n")
     result = cli("render", DEMO, "--brand", brand, "-f", "html", "-o", tmp_path / "out")
     assert result.code == 2
@@ -69,7 +70,7 @@ def test_a_wrong_theme_in_a_brand_file_is_located(cli, tmp_path: Path) -> None:
     assert "did you mean 'handbook'?" in result.err
 
 
-def test_batch_passes_the_theme_to_every_client(cli, tmp_path: Path) -> None:
+def test_batch_passes_the_theme_to_every_client(cli: Cli, tmp_path: Path) -> None:
     result = cli("batch", ROOT / "examples" / "demo", "--theme", "handbook", "-f", "html", "-d", "policy",
                  "-j", "1", "-o", tmp_path)
     assert result.code == 0, result.err
@@ -124,7 +125,7 @@ def test_the_handbook_summary_still_fits_one_page_and_the_form_stays_fillable(ha
     with pikepdf.open(handbook_pdfs / "summary.pdf") as pdf:
         assert len(pdf.pages) == 1
     with pikepdf.open(handbook_pdfs / "acknowledgement.pdf") as pdf:
-        assert len(pdf.Root.AcroForm.Fields) == 5 and pdf.Root.MarkInfo.Marked is True
+        assert len(pdf.Root.AcroForm.Fields) == 5 and is_tagged(pdf.Root)
 
 
 def test_every_rights_clause_the_design_quotes_is_in_the_library() -> None:

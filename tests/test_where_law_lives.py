@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from content_support import answers, library, policy, squash
 
-from conftest import ROOT
+from conftest import ROOT, Cli
 from policygen.compose import compose, without_article
 from policygen.documents import render_companion
 
@@ -26,7 +26,7 @@ DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 
 # ---------------------------------------------------------------- the library refuses law in generic clauses
 
-def test_a_generic_clause_that_names_a_law_is_refused_with_file_and_line(tmp_path: Path, cli) -> None:
+def test_a_generic_clause_that_names_a_law_is_refused_with_file_and_line(tmp_path: Path, cli: Cli) -> None:
     clause = _override(tmp_path, "personal/your-accounts.md.j2",
                        "id: personal.your-accounts\ntitle: T\nwhy: w\nsources: [R08]",
                        "Your accounts are yours.\nWe write down our lawful basis.\nThe NLRA protects you.")
@@ -38,7 +38,7 @@ def test_a_generic_clause_that_names_a_law_is_refused_with_file_and_line(tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-def test_the_same_text_loads_in_a_clause_that_declares_where_it_applies(tmp_path: Path, cli) -> None:
+def test_the_same_text_loads_in_a_clause_that_declares_where_it_applies(tmp_path: Path, cli: Cli) -> None:
     _override(tmp_path, "personal/your-accounts.md.j2",
               "id: personal.your-accounts\ntitle: T\nwhy: w\nsources: [R08]\napplies: {countries: [us]}",
               "The NLRA protects you.")
@@ -48,7 +48,7 @@ def test_the_same_text_loads_in_a_clause_that_declares_where_it_applies(tmp_path
     assert "NLRA" not in (tmp_path / "out" / "policy.md").read_text(encoding="utf-8")
 
 
-def test_mistakes_in_applies_are_located_with_a_hint(tmp_path: Path, cli) -> None:
+def test_mistakes_in_applies_are_located_with_a_hint(tmp_path: Path, cli: Cli) -> None:
     clause = _override(tmp_path, "personal/your-accounts.md.j2",
                        "id: personal.your-accounts\ntitle: T\nwhy: w\nsources: [R08]\n"
                        "applies: {countrys: [us], sectors: [finanse], states: [us-zz]}", "Text.")
@@ -70,13 +70,13 @@ def test_longer_law_names_hide_the_shorter_ones_inside_them() -> None:
 
 # ---------------------------------------------------------------- check-library
 
-def test_check_library_passes_on_the_bundled_library(cli) -> None:
+def test_check_library_passes_on_the_bundled_library(cli: Cli) -> None:
     result = cli("check-library")
     assert result.code == 0, result.err
     assert "no problems" in result.out
 
 
-def test_check_library_lists_every_rule_a_clause_breaks(tmp_path: Path, cli) -> None:
+def test_check_library_lists_every_rule_a_clause_breaks(tmp_path: Path, cli: Cli) -> None:
     thin = _override(tmp_path, "personal/your-accounts.md.j2",
                      "id: personal.your-accounts\ntitle: T\nwhy: Because.\nsources: [S12]", "Short text.")
     place = _override(tmp_path, "places/canada.md.j2",
@@ -95,7 +95,7 @@ def test_check_library_lists_every_rule_a_clause_breaks(tmp_path: Path, cli) -> 
     assert "templates/policy/clauses" not in result.err
 
 
-def test_a_citation_must_be_complete_and_link_to_https(tmp_path: Path, cli) -> None:
+def test_a_citation_must_be_complete_and_link_to_https(tmp_path: Path, cli: Cli) -> None:
     clause = _override(tmp_path, "places/canada.md.j2",
                        "id: places.canada\ntitle: Canada\nwhy: Canadian privacy law limits what we collect.\n"
                        "applies: {countries: [ca]}\nsources:\n  - R29\n"
@@ -106,7 +106,7 @@ def test_a_citation_must_be_complete_and_link_to_https(tmp_path: Path, cli) -> N
     assert "'canada' is not a place, sector or kind" in result.err
 
 
-def test_the_provenance_appendix_lists_the_sources_for_the_organisations_places(tmp_path: Path, cli) -> None:
+def test_the_provenance_appendix_lists_the_sources_for_the_organisations_places(tmp_path: Path, cli: Cli) -> None:
     result = cli("render", ROOT / "examples" / "us-broker-dealer" / "answers.yaml", "--provenance",
                  "-o", tmp_path, "-f", "md", "-d", "policy")
     assert result.code == 0, result.err
@@ -145,7 +145,7 @@ def test_the_people_served_may_be_named_where_they_are_the_public() -> None:
     assert "Never post anything that could identify tenants without their written consent" in patients
 
 
-def test_places_the_library_cannot_serve_are_named_in_the_policy_and_by_validate(tmp_path: Path, cli) -> None:
+def test_places_the_library_cannot_serve_are_named_in_the_policy_and_by_validate(tmp_path: Path, cli: Cli) -> None:
     given = {"org.jurisdictions": ["eu", "other"], "org.eu_countries": ["de", "fr"],
              "org.other_places": ["Kenya"]}
     text = squash(policy(given).sections[-1].clauses[-1].text)
@@ -167,7 +167,7 @@ def test_a_short_name_loses_its_article_before_another_word(name: str, bare: str
     assert without_article(name) == bare
 
 
-def test_check_library_reports_red_flags_with_the_audit_patterns(tmp_path: Path, cli) -> None:
+def test_check_library_reports_red_flags_with_the_audit_patterns(tmp_path: Path, cli: Cli) -> None:
     # check-library judges clause text with the same pattern files as `policygen audit`.
     clause = _override(tmp_path, "personal/work-time.md.j2",
                        "id: personal.work-time\ntitle: Working time\nwhy: Rules on use during work should be "
@@ -193,7 +193,7 @@ def test_the_register_has_every_column_the_policy_refers_to() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("slug", sorted(p.parent.name for p in (ROOT / "examples").glob("*/answers.yaml")))
 def test_every_examples_summary_fits_one_page_with_its_sector_and_place_rules(slug: str, tmp_path: Path,
-                                                                            cli) -> None:
+                                                                            cli: Cli) -> None:
     result = cli("render", ROOT / "examples" / slug / "answers.yaml", "-o", tmp_path, "-f", "pdf",
                  "-d", "summary")
     assert result.code == 0, result.err

@@ -10,7 +10,7 @@ import docx
 import pytest
 from word_support import W, markdown_texts, paragraph_texts, part
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Cli
 from policygen.answers import load_answers
 from policygen.compose import compose, load_library
 from policygen.markdown import render_markdown
@@ -86,7 +86,7 @@ def test_each_change_carries_a_comment_with_its_reason(redline: Path) -> None:
             assert open_ranges, "a change without a comment"
 
 
-def test_same_answers_give_a_redline_without_changes(cli, tmp_path: Path) -> None:
+def test_same_answers_give_a_redline_without_changes(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "same.docx"
     assert cli("diff", NEW, NEW, "-f", "docx", "-o", out).code == 0
     document = part(out, "word/document.xml")
@@ -94,12 +94,12 @@ def test_same_answers_give_a_redline_without_changes(cli, tmp_path: Path) -> Non
     assert paragraph_texts(out) == markdown_texts(_markdown(NEW))
 
 
-def test_a_word_redline_needs_an_output_file(cli, tmp_path: Path) -> None:
+def test_a_word_redline_needs_an_output_file(cli: Cli, tmp_path: Path) -> None:
     result = cli("diff", OLD, NEW, "-f", "docx")
     assert result.code == 2 and "-o changes.docx" in result.err and result.out == ""
 
 
-def test_answers_in_the_redline_stay_text(cli, write_answers: Callable[..., Path], tmp_path: Path) -> None:
+def test_answers_in_the_redline_stay_text(cli: Cli, write_answers: Callable[..., Path], tmp_path: Path) -> None:
     from test_safety import EVIL
 
     old = write_answers(name="old.yaml")

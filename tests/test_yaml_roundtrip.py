@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from interview_support import ScriptedPort, every_type
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, Cli
 from policygen.answers import Answers, Provenance, dump_answers, load_answers, save_answers, validate_answers_file
 from policygen.errors import InputError
 from policygen.interview_update import GO
@@ -59,7 +59,7 @@ TEXT = st.one_of(_TRICKY, st.text(_PRINTABLE, max_size=40),
                  st.text(st.sampled_from("a \n\t:#-'\"{}[],&*!|>?%@`"), max_size=20))
 
 
-def _property(examples: int) -> Any:
+def _property(examples: int) -> settings:
     """Hypothesis settings for these tests: fixed cases (derandomized), no example database, no deadline."""
     return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -139,7 +139,7 @@ def test_a_hand_commented_file_keeps_its_comments_when_answers_change(value: str
 
 
 def test_the_command_from_issue_11_keeps_the_file_readable_and_its_comments(
-        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "answers.yaml"
     path.write_text(DEMO.read_text(encoding="utf-8").replace(
         "org:\n", "# Checked with the board in November.\norg:\n", 1).replace(
@@ -205,7 +205,7 @@ def _broken(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_broken_file_is_never_rewritten(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_file_is_never_rewritten(cli: Cli, tmp_path: Path) -> None:
     path = _broken(tmp_path)
     before = path.read_bytes()
     with pytest.raises(InputError) as info:

@@ -5,15 +5,34 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from policygen.word_blocks import Paragraph, markdown_blocks
 
+if TYPE_CHECKING:
+    import docx.section
+    import docx.table
+    import docx.text.paragraph
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # Paragraphs Word adds around the Markdown's text: the masthead's brand name and the contents list.
 ADDED_STYLES = frozenset({"TOC1", "TOC2", "TOCHeading", "Brand"})
+
+
+def style_name(item: docx.text.paragraph.Paragraph | docx.table.Table) -> str:
+    """The name of a paragraph's or a table's style (python-docx types both as optional)."""
+    style = item.style
+    assert style is not None and style.name is not None
+    return str(style.name)
+
+
+def is_landscape(section: docx.section.Section) -> bool:
+    """Whether a section's page is wider than it is tall."""
+    assert section.page_width is not None and section.page_height is not None
+    return section.page_width > section.page_height
 
 
 def part(docx: bytes | Path, name: str) -> etree._Element:

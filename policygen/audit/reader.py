@@ -320,6 +320,30 @@ def _docx_blocks(path: Path, data: bytes) -> list[_Block]:
 
 
 def _pdf_blocks(path: Path, data: bytes) -> list[_Block]:
+    pages = _pdf_pages(path)
+    if not any(text.strip() for text in pages):
+        raise _bad(path, "the PDF has no text layer (it looks like a scanned image)",
+                   "run text recognition on it first (for example ocrmypdf), or audit the original document")
+    repeated = _running_lines(pages)
+    blocks: list[_Block] = []
+    for number, text in enumerate(pages, 1):
+        lines = [_marker_first(line) for line in text.splitlines()
+                 if _DIGITS.sub("#", line.strip()) not in repeated and not line.strip().isdigit()]
+        widths = sorted(len(line.strip()) for line in lines if line.strip())
+        width = widths[len(widths) * 3 // 4] if widths else 0
+        blocks += _line_blocks(_join_wrapped(lines, width), page=number, width=width)
+    seen: set[str] = set()
+    kept = []
+    for block in blocks:  # a heading seen before is a running head, not a new section
+        if block.heading and block.text in seen:
+            continue
+        seen |= {block.text} if block.heading else set()
+        kept.append(block)
+    return kept
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF; a located InputError when it is encrypted, too long or unreadable."""
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, PdfReadError
 
@@ -340,25 +364,7 @@ def _pdf_blocks(path: Path, data: bytes) -> list[_Block]:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise _bad(path, f"cannot read the PDF: {exc}", "check that the file is complete; save it again") from None
-    if not any(text.strip() for text in pages):
-        raise _bad(path, "the PDF has no text layer (it looks like a scanned image)",
-                   "run text recognition on it first (for example ocrmypdf), or audit the original document")
-    repeated = _running_lines(pages)
-    blocks: list[_Block] = []
-    for number, text in enumerate(pages, 1):
-        lines = [_marker_first(line) for line in text.splitlines()
-                 if _DIGITS.sub("#", line.strip()) not in repeated and not line.strip().isdigit()]
-        widths = sorted(len(line.strip()) for line in lines if line.strip())
-        width = widths[len(widths) * 3 // 4] if widths else 0
-        blocks += _line_blocks(_join_wrapped(lines, width), page=number, width=width)
-    seen: set[str] = set()
-    kept = []
-    for block in blocks:  # a heading seen before is a running head, not a new section
-        if block.heading and block.text in seen:
-            continue
-        seen |= {block.text} if block.heading else set()
-        kept.append(block)
-    return kept
+    return pages
 
 
 def _marker_first(line: str) -> str:
