@@ -48,17 +48,24 @@ def cache_root() -> Path | None:
     return root / "policygen" / f"{__version__}-jinja{jinja2.__version__}-{sys.implementation.cache_tag}"
 
 
-def bytecode_cache(flavour: str) -> BytecodeCache | None:
-    """A bytecode cache for one environment flavour (e.g. ``policy-en-US``), or None if unavailable."""
+def private_folder(name: str) -> Path | None:
+    """A folder under the cache root that only this user can write, made if needed; None when there is
+    no such folder (no cache root, or someone else could plant compiled code or pickles in it)."""
     root = cache_root()
     if root is None:
         return None
-    folder = root / flavour
+    folder = root / name
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = folder.stat()
         if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return None  # someone else could plant compiled code here: do not use it
+            return None
     except (OSError, AttributeError):
         return None
-    return _QuietCache(str(folder))
+    return folder
+
+
+def bytecode_cache(flavour: str) -> BytecodeCache | None:
+    """A bytecode cache for one environment flavour (e.g. ``policy-en-US``), or None if unavailable."""
+    folder = private_folder(flavour)
+    return None if folder is None else _QuietCache(str(folder))

@@ -15,9 +15,7 @@ cannot be written is skipped. Entries are written atomically.
 
 from __future__ import annotations
 
-import os
 import pickle
-import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,20 +36,9 @@ def take_warnings() -> list[Problem]:
 
 
 def _folder() -> Path | None:
-    from .jinjacache import cache_root
+    from .jinjacache import private_folder
 
-    root = cache_root()
-    if root is None:
-        return None
-    folder = root / _FOLDER
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = folder.stat()
-        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return None  # someone else could plant a pickle here: do not use it
-    except (OSError, AttributeError):
-        return None
-    return folder
+    return private_folder(_FOLDER)  # only this user can write it: nobody else can plant a pickle
 
 
 def cache_key(kind: str, folders: Sequence[Path], files: Sequence[Path]) -> str:
