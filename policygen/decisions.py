@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
+from .locale import translate
+
 # decision -> the questions it is computed from
 DECISION_INPUTS: dict[str, frozenset[str]] = {
     "business_posts_approved": frozenset({"org.sectors", "finance.compliance"}),
@@ -50,6 +52,8 @@ _CHANNELS = (
 _SECTORS_WITH_PRIVATE_CLIENTS = ("healthcare", "finance", "education")
 # EU countries whose English name takes "the" in running text ("in the Netherlands").
 _ARTICLE = {"nl": "the "}
+# French puts the preposition before the place ("au Royaume-Uni et en Irlande"): "en" unless listed here.
+_FRENCH_IN = {"cy": "à ", "mt": "à ", "dk": "au ", "lu": "au ", "pt": "au ", "nl": "aux "}
 
 
 class _Section:
@@ -112,16 +116,20 @@ def unserved_places(org: Any, labels: Mapping[str, Any]) -> list[str]:
         names = list(getattr(labels.get("org"), "eu_countries", None) or [])
         places += [name for code, name in zip(codes, names, strict=False) if code not in EU_COUNTRIES_WITH_OWN_RULES]
         if not codes:
-            places.append("each EU country where we employ people")
+            places.append(translate("each EU country where we employ people", org.language))
     if "other" in (org.jurisdictions or ()):
-        places += list(org.other_places or ()) or ["the other countries where we employ people"]
+        places += list(org.other_places or ()) or [translate("the other countries where we employ people",
+                                                             org.language)]
     return places
 
 
 def _data_places(org: Any, labels: Mapping[str, Any], conjunction: str = "and") -> str:
     """Where UK or EU data protection law applies to the organisation, in words: "the United
     Kingdom and Ireland", or "the European Union" when no EU country is named. With
-    ``conjunction="or"`` it reads after "if you work in"."""
+    ``conjunction="or"`` it reads after "if you work in". In French each place carries its
+    preposition ("au Royaume-Uni ou en Irlande"), so the French text reads "si vous travaillez {…}"."""
+    if (org.language or "").startswith("fr"):
+        return _french_places(org, labels, conjunction)
     places = ["the United Kingdom"] if "uk" in (org.jurisdictions or ()) else []
     if "eu" in (org.jurisdictions or ()):
         codes = list(org.eu_countries or ())
@@ -131,3 +139,17 @@ def _data_places(org: Any, labels: Mapping[str, Any], conjunction: str = "and") 
     if len(places) <= 1:
         return "".join(places)
     return ", ".join(places[:-1]) + f" {conjunction} " + places[-1]
+
+
+def _french_places(org: Any, labels: Mapping[str, Any], conjunction: str) -> str:
+    """:func:`_data_places` in French, each place with its preposition; the country names are the
+    French labels of the answers."""
+    places = ["au Royaume-Uni"] if "uk" in (org.jurisdictions or ()) else []
+    if "eu" in (org.jurisdictions or ()):
+        codes = list(org.eu_countries or ())
+        named = list(getattr(labels.get("org"), "eu_countries", None) or [])
+        places += [_FRENCH_IN.get(code, "en ") + name for code, name in zip(codes, named, strict=False)] \
+            or ["dans l’Union européenne"]
+    if len(places) <= 1:
+        return "".join(places)
+    return ", ".join(places[:-1]) + (" et " if conjunction == "and" else " ou ") + places[-1]
