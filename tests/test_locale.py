@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from content_support import EXAMPLES, answers, library, markdown, policy, questionnaire
 
-from conftest import Cli, Result
-from policygen.compose import compose, english_hash, load_library, translation_warnings
+from conftest import FIXTURES, Cli, Result
+from policygen.compose import compose, english_hash, load_library, translation_warnings, untranslated
 from policygen.documents import COMPANIONS
 from policygen.locale import (
     LANGUAGES,
@@ -183,6 +183,47 @@ def test_the_quebec_example_is_entirely_french() -> None:
     assert english == [], f"English words in the French policy: {english}"
 
 
+# Organisations outside Quebec that ask for French: a US city, a US federal agency, a UK company, a UK public
+# body, an EU company, a US company with EU staff, Australian companies and a council, a broker-dealer.
+ELSEWHERE = ["us-city-government", "us-federal-agency", "uk-digital-agency", "uk-nhs-trust", "de-manufacturer",
+             "us-listed-eu-staff", "au-news-publisher", "au-city-council", "us-broker-dealer"]
+# Names the law itself gives in English, kept as they are in the French text.
+OFFICIAL_NAMES = ("Freedom of Information Act", "Office of Special Counsel")
+
+
+def _english_words(text: str, own_words: list[str]) -> list[str]:
+    """The common English words of a French text, once the organisation's own words (its answers, used
+    as given) and the official English names of laws and agencies are taken out."""
+    text = text.replace("\\", "")  # Markdown escapes ("Maple \\& Pine")
+    for words in sorted([*own_words, *OFFICIAL_NAMES], key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(words)}(?!\w)", " ", text)
+    return sorted({w for w in re.findall(r"[A-Za-z]+", re.sub(r"<[^>]+>", "", text)) if w.lower() in ENGLISH})
+
+
+def _answer_strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _answer_strings(item)]
+    return []
+
+
+@pytest.mark.parametrize("slug", ELSEWHERE)
+def test_an_organisation_outside_quebec_gets_its_policy_entirely_in_french(slug: str) -> None:
+    chosen = answers({"org.language": "fr-CA"}, base=slug)
+    french = library("fr-CA")
+    composed = compose(chosen, french)
+    assert untranslated(composed, french, (templates_dir(),)) == []
+    own = [s for q in questionnaire().questions() for s in _answer_strings(chosen.get(q.qid))]
+    left = {c.id: words for c in composed.clauses() if (words := _english_words(f"{c.title}\n{c.text}", own))}
+    assert left == {}, f"English words in the French policy of {slug}: {left}"
+
+
+def test_the_english_word_check_finds_an_english_sentence() -> None:
+    assert _english_words("Nous gardons vos données. We keep your data.", []) == ["We", "your"]
+    assert _english_words("Écrivez à notre Head of Communications.", ["Head of Communications"]) == []
+
+
 def test_the_quebec_example_names_quebec_law_by_its_french_names() -> None:
     text = markdown(policy(base=QUEBEC))
     assert "Charte de la langue française" in text
@@ -220,10 +261,11 @@ def test_render_language_renders_english_answers_in_french(cli: Cli, tmp_path: P
 
 
 def test_clauses_without_french_are_named_when_rendering(cli: Cli, tmp_path: Path) -> None:
-    result: Result = cli("render", EXAMPLES / "us-city-government" / "answers.yaml", "-l", "fr-CA",
+    # Every bundled clause has its French, so the clause without one is a consultant's own (English only).
+    result: Result = cli("render", EXAMPLES / "demo" / "answers.yaml", "-l", "fr-CA", "-t", FIXTURES / "overrides" / "acme",
                          "-f", "md", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
-    assert "no fr-CA text yet" in result.err and "public.your-speech" in result.err
+    assert "no fr-CA text yet" in result.err and "acme.uniform-photos" in result.err
 
 
 def test_render_two_languages_side_by_side(cli: Cli, tmp_path: Path) -> None:
