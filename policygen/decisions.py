@@ -149,7 +149,7 @@ def _french_places(org: Any, labels: Mapping[str, Any], conjunction: str) -> str
         codes = list(org.eu_countries or ())
         named = list(getattr(labels.get("org"), "eu_countries", None) or [])
         places += [_FRENCH_IN.get(code, "en ") + name for code, name in zip(codes, named, strict=False)] \
-            or ["dans l’Union européenne"]
+            or ["dans l\u2019Union européenne"]
     if len(places) <= 1:
         return "".join(places)
     return ", ".join(places[:-1]) + (" et " if conjunction == "and" else " ou ") + places[-1]

@@ -224,6 +224,21 @@ def test_the_english_word_check_finds_an_english_sentence() -> None:
     assert _english_words("Écrivez à notre Head of Communications.", ["Head of Communications"]) == []
 
 
+def test_french_places_carry_their_own_preposition() -> None:
+    def clause(overrides: dict[str, object], clause_id: str) -> tuple[str, str]:
+        found = next(c for c in policy(overrides, base="us-listed-eu-staff").clauses() if c.id == clause_id)
+        return found.title, found.text
+
+    title, text = clause({"org.language": "fr-CA", "org.eu_countries": ["pt", "nl", "ie", "cy"]},
+                         "places.eu-uk-monitoring")
+    assert title == "La surveillance et votre vie privée au Portugal, aux Pays-Bas, en Irlande et à Chypre"
+    assert "si vous travaillez au Portugal, aux Pays-Bas, en Irlande ou à Chypre." in text
+    _, text = clause({"org.language": "fr-CA", "org.eu_countries": None}, "governance.legal-review")
+    assert "chaque pays de l\u2019Union européenne où nous employons du personnel" in text
+    title, _ = clause({"org.eu_countries": ["pt", "nl"]}, "places.eu-uk-monitoring")
+    assert title == "Monitoring and your privacy in Portugal and the Netherlands"  # English unchanged
+
+
 def test_the_quebec_example_names_quebec_law_by_its_french_names() -> None:
     text = markdown(policy(base=QUEBEC))
     assert "Charte de la langue française" in text
@@ -262,8 +277,8 @@ def test_render_language_renders_english_answers_in_french(cli: Cli, tmp_path: P
 
 def test_clauses_without_french_are_named_when_rendering(cli: Cli, tmp_path: Path) -> None:
     # Every bundled clause has its French, so the clause without one is a consultant's own (English only).
-    result: Result = cli("render", EXAMPLES / "demo" / "answers.yaml", "-l", "fr-CA", "-t", FIXTURES / "overrides" / "acme",
-                         "-f", "md", "-d", "policy", "-o", tmp_path)
+    result: Result = cli("render", EXAMPLES / "demo" / "answers.yaml", "-l", "fr-CA",
+                         "-t", FIXTURES / "overrides" / "acme", "-f", "md", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
     assert "no fr-CA text yet" in result.err and "acme.uniform-photos" in result.err
 
