@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .answers import Answers
-from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose
+from .compose import compose
+from .library import ClauseLibrary
 from .locale import long_date, translate, typography
 from .mdtext import Trusted, escape_markdown
+from .model import META_QUESTIONS, Clause, Policy
 from .values import format_value
 
 if TYPE_CHECKING:

@@ -18,11 +18,13 @@ from typing import Any
 from jinja2 import TemplateError
 
 from .answers import Answers
-from .compose import ClauseLibrary, Policy, meta_questions, template_context, tidy_markdown
+from .compose import template_context, tidy_markdown
 from .errors import InputError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
+from .library import ClauseLibrary
 from .locale import translate
 from .mdtext import Trusted
+from .model import Policy, meta_questions
 from .questionnaire import Questionnaire
 from .spelling import respell
 from .yamlio import load_yaml_file

@@ -24,8 +24,8 @@ from .errors import EnvironmentProblem, InputError
 
 if TYPE_CHECKING:
     from .brand import Brand
-    from .compose import Policy
     from .html import PageInfo
+    from .model import Policy
 
 HANDBOOK = "handbook"
 

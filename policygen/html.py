@@ -29,11 +29,11 @@ from markupsafe import Markup
 
 from . import __version__
 from .brand import Brand
-from .compose import Policy
 from .formats import Document, OneFilePerDocument, Rendered
 from .forms import add_fields
 from .jinjacache import bytecode_cache
 from .locale import long_date, translator
+from .model import Policy
 from .resources import templates_dir
 from .theme import DEFAULT_DESIGN
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .compose import Policy
+from .model import Policy
 from .theme import RIGHTS_CLAUSES
 
 LABEL = "Always your right"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .answers import Answers, load_answers
 from .brand import Brand, load_brand
-from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library, meta_questions, untranslated
+from .compose import compose
 from .confine import answers_root
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
@@ -22,6 +22,7 @@ from .files import recover_folder, write_files_atomically
 from .formats import HANDBOOK, Document, FormatSettings, OutputFormat, Rendered, Renderer, any_needs, get_format
 from .formats import default_formats as default_formats
 from .formats import normalise_formats as normalise_formats
+from .library import ClauseLibrary, load_library, untranslated
 from .locale import translate
 from .manifest import (
     MANIFEST,
@@ -37,6 +38,8 @@ from .manifest import (
     read_manifest,
     recording_reads,
 )
+from .model import Policy, meta_questions
+from .provenance import answer_sources
 from .resources import templates_dir
 from .warmcache import take_warnings
 

@@ -29,8 +29,9 @@ import pytest
 from content_support import answers, body_text, library, questionnaire, sentences, squash
 from red_flags import find_red_flags
 
-from policygen.compose import Policy, compose, template_context
+from policygen.compose import compose, template_context
 from policygen.documents import render_companion
+from policygen.model import Policy
 from policygen.places import organisation_tags
 from policygen.readability import TARGET_GRADE, reading
 

@@ -10,8 +10,9 @@ import pytest
 from content_support import answers, library, policy, squash
 
 from conftest import ROOT, Cli
-from policygen.compose import compose, without_article
+from policygen.compose import compose
 from policygen.documents import render_companion
+from policygen.library import without_article
 
 
 def _override(folder: Path, name: str, front: str, body: str) -> Path:
