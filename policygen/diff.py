@@ -179,7 +179,7 @@ _CONTEXT = 6  # words either side of a change in a long sentence
 def clause_anchors(policy: Policy) -> dict[str, str]:
     """The HTML id of each clause's heading in the policy page (clause id -> id), worked out the way
     the page gives headings their ids, so a change note can link to its part."""
-    from .html import heading_anchor
+    from .mdparse import heading_anchor
 
     used: set[str] = set()
     heading_anchor(translate("What changed in this version", policy.language), used)  # the notes' heading first
@@ -252,7 +252,7 @@ def _around(words: list[str], start: int, end: int) -> str:
 
 def _blocks(markdown: str) -> list[str]:
     """The clause as plain text blocks (paragraphs and list items), as a reader sees them."""
-    from .html import markdown_parser
+    from .mdparse import markdown_parser
 
     blocks, parts = [], markdown_parser().parse(markdown)
     for token in parts:

@@ -18,10 +18,10 @@ from markupsafe import Markup
 
 from ..answers import Answers
 from ..compose import compose
-from ..html import markdown_parser, markdown_to_html
 from ..interview_state import InterviewState
 from ..library import ClauseLibrary
 from ..markdown import render_markdown
+from ..mdparse import markdown_parser, markdown_to_html
 from ..model import Clause, Policy
 from ..questionnaire import Question, Section
 from ..values import ValueProblem, check_value
