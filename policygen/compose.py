@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -27,6 +29,7 @@ from .locale import translate
 from .mdtext import Trusted
 from .model import Clause, ClauseTemplate, Policy, PolicySection, meta_questions
 from .places import organisation_tags
+from .provenance import answer_sources
 from .spelling import respell
 from .values import add_months
 
@@ -53,39 +56,36 @@ def template_context(answers: Answers) -> dict[str, Any]:
     return context
 
 
-def compose(answers: Answers, library: ClauseLibrary) -> Policy:
-    """Select the clauses whose ``when`` holds, in outline order, and render each one."""
+# The "What changed in this version" notes, made from the composed policy (they link to its parts):
+# policygen.diff.notes_since gives one for older answers.
+ChangeNotes = Callable[[Policy], Sequence[str]]
+
+
+def compose(answers: Answers, library: ClauseLibrary, *, changes: ChangeNotes | None = None,
+            provenance: bool = False) -> Policy:
+    """The complete policy: the clauses whose ``when`` holds, in outline order, each one rendered.
+
+    ``changes`` adds the "What changed in this version" notes, written from the composed text;
+    ``provenance`` the appendix of every answer and who gave it. Both are inputs here, so the
+    Policy leaves composition finished and no later stage changes it.
+    """
+    policy = _compose(answers, library)
+    if changes is None and not provenance:
+        return policy
+    return replace(policy, changes=tuple(changes(policy)) if changes is not None else (),
+                   answer_sources=answer_sources(answers) if provenance else ())
+
+
+def _compose(answers: Answers, library: ClauseLibrary) -> Policy:
+    """The policy's details and sections (no change notes, no provenance appendix)."""
     context = template_context(answers)
     tags = organisation_tags(context)
     meta = {key: answers.get(qid) for key, qid in meta_questions(answers.questionnaire).items()}
     env = library.environment(meta["language"])
     sections: list[PolicySection] = []
     for outline_section in library.outline:
-        clauses: list[Clause] = []
-        for clause_id in outline_section.clause_ids:
-            template = library.clauses[clause_id]
-            if template.applies is not None and not template.applies.holds(tags):
-                continue
-            try:
-                if template.when is not None and not template.when.holds(context):
-                    continue
-                text = env.get_template(template.template_name).render(context)
-                title = env.from_string(template.title).render(context) if "{" in template.title \
-                    else template.title
-            except TemplateFailure as exc:
-                raise TemplateFailure(exc.where or str(template.path), exc.reason,
-                                      f"clause '{template.id}' failed to render") from None
-            except (TemplateError, ExpressionError, TypeError) as exc:
-                raise _render_failure(template, exc) from None
-            fetching = fetching_markup(text)
-            if fetching:
-                raise InputError([Problem(f"clause '{clause_id}' {fetching}", file=str(template.path),
-                                          line=_line_of(template.path, "!["),
-                                          hint="remove the image, or describe it in words; a link to it is fine")])
-            clauses.append(Clause(clause_id, Trusted(_respell(env, title)) if title is not template.title
-                                  else _respell(env, title), tidy_markdown(text),
-                                  template.why, template.sources,
-                                  tuple(c for c in template.citations if not c.places or set(c.places) & tags)))
+        clauses = [clause for clause_id in outline_section.clause_ids
+                   if (clause := _clause(library.clauses[clause_id], env, context, tags)) is not None]
         if clauses:
             sections.append(PolicySection(outline_section.id, len(sections) + 1,
                                           _respell(env, translate(outline_section.title, meta["language"])),
@@ -98,6 +98,33 @@ def compose(answers: Answers, library: ClauseLibrary) -> Policy:
         review_date=add_months(effective, int(meta["review_months"])), sections=tuple(sections),
         questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}",
         overrides=library.overrides)
+
+
+def _clause(template: ClauseTemplate, env: SandboxedEnvironment, context: dict[str, Any],
+            tags: frozenset[str]) -> Clause | None:
+    """The clause rendered, or None when it does not apply to this organisation or these answers."""
+    if template.applies is not None and not template.applies.holds(tags):
+        return None
+    try:
+        if template.when is not None and not template.when.holds(context):
+            return None
+        text = env.get_template(template.template_name).render(context)
+        title = env.from_string(template.title).render(context) if "{" in template.title \
+            else template.title
+    except TemplateFailure as exc:
+        raise TemplateFailure(exc.where or str(template.path), exc.reason,
+                              f"clause '{template.id}' failed to render") from None
+    except (TemplateError, ExpressionError, TypeError) as exc:
+        raise _render_failure(template, exc) from None
+    fetching = fetching_markup(text)
+    if fetching:
+        raise InputError([Problem(f"clause '{template.id}' {fetching}", file=str(template.path),
+                                  line=_line_of(template.path, "!["),
+                                  hint="remove the image, or describe it in words; a link to it is fine")])
+    return Clause(template.id, Trusted(_respell(env, title)) if title is not template.title
+                  else _respell(env, title), tidy_markdown(text),
+                  template.why, template.sources,
+                  tuple(c for c in template.citations if not c.places or set(c.places) & tags))
 
 
 def _line_of(path: Path, needle: str) -> int | None:

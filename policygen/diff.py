@@ -171,6 +171,12 @@ def change_notes(comparison: Comparison) -> tuple[Trusted, ...]:
     return tuple(Trusted(note) for note in notes)
 
 
+def notes_since(previous: Answers, answers: Answers, library: ClauseLibrary) -> Callable[[Policy], tuple[Trusted, ...]]:
+    """The change notes against older answers, as :func:`policygen.compose.compose` takes them: written from the
+    new policy once it is composed (each note links to its part)."""
+    return lambda policy: change_notes(compare(previous, answers, library, new_policy=policy))
+
+
 _EDITION = {META_QUESTIONS["version"], META_QUESTIONS["effective_date"]}
 _SHORT = 25  # words: a changed sentence longer than this is quoted around the change only
 _CONTEXT = 6  # words either side of a change in a long sentence

@@ -39,7 +39,6 @@ from .manifest import (
     recording_reads,
 )
 from .model import Policy, meta_questions
-from .provenance import answer_sources
 from .resources import templates_dir
 from .warmcache import take_warnings
 
@@ -114,13 +113,12 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     brand = brand or Brand()
     if options.theme:  # --theme wins over the brand file's theme
         brand = replace(brand, theme=replace(brand.theme, design=options.theme))
-    policy = compose(answers, library)
+    changes = None
     if previous is not None:
-        from .diff import change_notes, compare
+        from .diff import notes_since
 
-        policy = replace(policy, changes=change_notes(compare(previous, answers, library, new_policy=policy)))
-    if options.provenance:
-        policy = replace(policy, answer_sources=answer_sources(answers))
+        changes = notes_since(previous, answers, library)
+    policy = compose(answers, library, changes=changes, provenance=options.provenance)
     documents = _documents(policy, answers, library, options.documents, brand)
     settings = FormatSettings(options.pdf_variant)
     chosen = [get_format(name) for name in options.formats]
