@@ -45,7 +45,7 @@ from .places import LawNames, allowed_values, load_law_names, parse_applies
 from .questionnaire import Questionnaire
 from .resources import templates_dir
 from .spelling import SpellingExtension
-from .yamlio import load_yaml_file, parse_yaml
+from .yamlio import YamlDocument, load_yaml_file, parse_yaml
 
 _CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 _FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True, "applies": False,
@@ -252,9 +252,6 @@ def _read_library(questionnaire: Questionnaire, base: tuple[Path, ...], path: tu
     """The library read from its files (see :func:`load_library`); ``path`` is ``base`` with each folder's
     translation folder for ``language`` before it."""
     problems: list[Problem] = []
-    clauses: dict[str, ClauseTemplate] = {}
-    files: dict[str, Path] = {}
-    replaced: dict[str, Path] = {}  # clause id -> the folder whose version wins over a later one
     known = {q.qid for q in questionnaire.questions()} | {f"decisions.{name}" for name in DECISION_NAMES}
     allowed = allowed_values({q.qid: [str(c.value) for c in q.choices] for q in questionnaire.questions()})
     law_names = load_law_names(path, problems)
@@ -262,24 +259,7 @@ def _read_library(questionnaire: Questionnaire, base: tuple[Path, ...], path: tu
         if not folder.is_dir():  # a mistyped --templates folder must not be ignored silently
             problems.append(Problem("template folder not found", file=str(folder), key="--templates",
                                     hint="check the path; it is relative to the current folder"))
-    for index, folder in enumerate(path):
-        root = folder / _CLAUSES
-        found_here: set[str] = set()
-        for file in sorted(root.rglob("*.md.j2")) if root.is_dir() else ():
-            clause = _read_clause(file, folder, index, (known, allowed, law_names), problems)
-            if clause is None:
-                continue
-            if clause.id in found_here:
-                problems.append(Problem(f"clause id '{clause.id}' is used twice", file=str(file),
-                                        line=2, key="id", hint=f"it is also the id in {files[clause.id]}"))
-            elif clause.id not in clauses:
-                clauses[clause.id] = clause
-                files[clause.id] = file
-            elif language and folder / language in files[clause.id].parents:
-                pass  # the translation of this folder's own clause: not an override
-            else:  # a folder earlier on the path has its own version of this clause
-                replaced[clause.id] = path[next(i for i, f in enumerate(path) if f in files[clause.id].parents)]
-            found_here.add(clause.id)
+    clauses, replaced = _read_clauses(path, language, (known, allowed, law_names), problems)
     outline = _read_outline(path, clauses, problems)
     outline, notes, disabled = apply_overrides(path, outline, clauses, replaced, problems)
     for clause_id in disabled:
@@ -295,10 +275,79 @@ def _read_library(questionnaire: Questionnaire, base: tuple[Path, ...], path: tu
     return ClauseLibrary(path, outline, clauses, notes, law_names, language=language, warnings=warnings)
 
 
-def _read_clause(file: Path, folder: Path, index: int,
-                 rules: tuple[set[str], Mapping[str, frozenset[str]], LawNames],
+_Rules = tuple[set[str], Mapping[str, frozenset[str]], LawNames]  # known questions, allowed values, law names
+
+
+def _read_clauses(path: tuple[Path, ...], language: str | None, rules: _Rules,
+                  problems: list[Problem]) -> tuple[dict[str, ClauseTemplate], dict[str, Path]]:
+    """Every clause file on the path, the first folder's version of each id winning; and the ids a folder
+    early on the path redefined, with that folder (an override, for the provenance notes)."""
+    clauses: dict[str, ClauseTemplate] = {}
+    files: dict[str, Path] = {}
+    replaced: dict[str, Path] = {}  # clause id -> the folder whose version wins over a later one
+    for index, folder in enumerate(path):
+        root = folder / _CLAUSES
+        found_here: set[str] = set()
+        for file in sorted(root.rglob("*.md.j2")) if root.is_dir() else ():
+            clause = _read_clause(file, folder, index, rules, problems)
+            if clause is None:
+                continue
+            if clause.id in found_here:
+                problems.append(Problem(f"clause id '{clause.id}' is used twice", file=str(file),
+                                        line=2, key="id", hint=f"it is also the id in {files[clause.id]}"))
+            elif clause.id not in clauses:
+                clauses[clause.id] = clause
+                files[clause.id] = file
+            elif not (language and folder / language in files[clause.id].parents):
+                # A folder earlier on the path has its own version of this clause (a translation of this
+                # folder's own clause is not an override).
+                replaced[clause.id] = path[next(i for i, f in enumerate(path) if f in files[clause.id].parents)]
+            found_here.add(clause.id)
+    return clauses, replaced
+
+
+def _read_clause(file: Path, folder: Path, index: int, rules: _Rules,
                  problems: list[Problem]) -> ClauseTemplate | None:
+    """A clause file's front matter, checked; None (with the problems added) when it has any."""
     known, allowed, law_names = rules
+    read = _read_front_matter(file, folder, problems)
+    if read is None:
+        return None
+    text, match, doc = read
+    data = doc.data
+    name = str(file)
+    start = len(problems)
+
+    def error(key: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(message, file=name, line=doc.line((key,)), key=key, hint=hint))
+
+    _check_front_keys(data, name, error, problems)
+    sources, citations = parse_sources(data.get("sources", []), allowed["countries"] | allowed["states"]
+                                       | allowed["sectors"] | allowed["kinds"],
+                                       lambda message, hint=None: error("sources", message, hint))
+    applies = None
+    if "applies" in data:
+        applies = parse_applies(data["applies"], allowed, lambda message, hint=None: error("applies", message, hint))
+    elif len(problems) == start:  # a generic clause states our own rule; the law of a place lives in modules
+        _check_generic(text, match, name, law_names, problems)
+    when = None
+    if data.get("when") is not None:
+        when, issues = check_condition(data["when"], known)
+        for message, hint in issues:
+            error("when", message, hint)
+    if len(problems) > start:
+        return None
+    return ClauseTemplate(id=str(data["id"]), title=data["title"].strip(), why=" ".join(data["why"].split()),
+                          sources=tuple(sources), when=when,
+                          template_name=f"@{index}/{file.relative_to(folder).as_posix()}", path=file,
+                          applies=applies, citations=citations,
+                          translates=str(data["translates"]) if data.get("translates") else None)
+
+
+def _read_front_matter(file: Path, folder: Path,
+                       problems: list[Problem]) -> tuple[str, re.Match[str], YamlDocument] | None:
+    """The clause file's text, where its front matter ends, and the front matter as a mapping; None (with a
+    problem added) for a file outside its folder, unreadable, or without front matter that is a mapping."""
     name = str(file)
     if not is_inside(file, folder):
         problems.append(Problem("the clause file is a link to a file outside its template folder", file=name,
@@ -319,15 +368,14 @@ def _read_clause(file: Path, folder: Path, index: int,
     except InputError as exc:
         problems.extend(exc.problems)
         return None
-    data = doc.data
-    if not isinstance(data, dict):
+    if not isinstance(doc.data, dict):
         problems.append(Problem("the front matter must be a group of keys", file=name, line=2))
         return None
-    start = len(problems)
+    return text, match, doc
 
-    def error(key: str, message: str, hint: str | None = None) -> None:
-        problems.append(Problem(message, file=name, line=doc.line((key,)), key=key, hint=hint))
 
+def _check_front_keys(data: dict[str, Any], name: str, error: Callable[..., None], problems: list[Problem]) -> None:
+    """The front matter's keys: none unknown, none missing, a well-formed id, a title and a why."""
     for key in data:
         if key not in _FRONT_KEYS:
             error(key, f"unknown front matter key '{key}'", allowed_keys_hint(str(key), _FRONT_KEYS))
@@ -339,34 +387,21 @@ def _read_clause(file: Path, folder: Path, index: int,
     for key in ("title", "why"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             error(key, f"'{key}' must be non-empty text")
-    sources, citations = parse_sources(data.get("sources", []), allowed["countries"] | allowed["states"]
-                                       | allowed["sectors"] | allowed["kinds"],
-                                       lambda message, hint=None: error("sources", message, hint))
-    applies = None
-    if "applies" in data:
-        applies = parse_applies(data["applies"], allowed, lambda message, hint=None: error("applies", message, hint))
-    elif len(problems) == start:  # a generic clause states our own rule; the law of a place lives in modules
-        body = text[match.end():]
-        for law in law_names.found_in(body):
-            line = match.group(0).count("\n") + next(
-                (n for n, row in enumerate(body.split("\n"), 1) if law.pattern.search(row)), 1)
-            problems.append(Problem(
-                f"the generic clause names '{law.name}', which belongs to "
-                f"{' or '.join('+'.join(sorted(p)) for p in law.places)}", file=name, line=line, key="text",
-                hint="state our own rule in plain words, or move this text into a clause whose front matter "
-                     "declares where it applies ('applies: {countries: [us]}')"))
-    when = None
-    if data.get("when") is not None:
-        when, issues = check_condition(data["when"], known)
-        for message, hint in issues:
-            error("when", message, hint)
-    if len(problems) > start:
-        return None
-    return ClauseTemplate(id=str(clause_id), title=data["title"].strip(), why=" ".join(data["why"].split()),
-                          sources=tuple(sources), when=when,
-                          template_name=f"@{index}/{file.relative_to(folder).as_posix()}", path=file,
-                          applies=applies, citations=citations,
-                          translates=str(data["translates"]) if data.get("translates") else None)
+
+
+def _check_generic(text: str, match: re.Match[str], name: str, law_names: LawNames,
+                   problems: list[Problem]) -> None:
+    """A generic clause (no ``applies``) must name no law of a place: such text belongs in a clause that
+    declares where it applies."""
+    body = text[match.end():]
+    for law in law_names.found_in(body):
+        line = match.group(0).count("\n") + next(
+            (n for n, row in enumerate(body.split("\n"), 1) if law.pattern.search(row)), 1)
+        problems.append(Problem(
+            f"the generic clause names '{law.name}', which belongs to "
+            f"{' or '.join('+'.join(sorted(p)) for p in law.places)}", file=name, line=line, key="text",
+            hint="state our own rule in plain words, or move this text into a clause whose front matter "
+                 "declares where it applies ('applies: {countries: [us]}')"))
 
 
 def english_hash(file: Path) -> str:
