@@ -97,7 +97,7 @@ def _compose(answers: Answers, library: ClauseLibrary) -> Policy:
         owner=meta["owner"], contact=meta["contact"], effective_date=effective,
         review_date=add_months(effective, int(meta["review_months"])), sections=tuple(sections),
         questionnaire=f"{answers.questionnaire.id} v{answers.questionnaire.version}",
-        overrides=library.overrides)
+        overrides=library.overrides, context=context)
 
 
 def _clause(template: ClauseTemplate, env: SandboxedEnvironment, context: dict[str, Any],

@@ -298,8 +298,8 @@ def _document_parts(comparison: Comparison) -> list[Part]:
         return []
     parts = []
     for name in COMPANIONS:
-        before = render_companion(name, comparison.old, old_answers, library)
-        after = render_companion(name, comparison.new, new_answers, library)
+        before = render_companion(name, comparison.old, old_answers.questionnaire, library)
+        after = render_companion(name, comparison.new, new_answers.questionnaire, library)
         body = redline_body(before.markdown, after.markdown, changed_only=True)
         if before.markdown != after.markdown and body:
             parts.append(Part(f"d-{name}", "Reworded", after.title, body))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 
@@ -99,6 +99,9 @@ class Policy:
     changes: tuple[str, ...] = ()  # "What changed in this version" (render --changes-since), trusted Markdown
     answer_sources: tuple[AnswerSource, ...] = ()  # the provenance appendix (render --provenance)
     overrides: tuple[str, ...] = ()  # clause overrides in use, in words (listed in the appendix)
+    # What the clause templates saw (answers by section, choice labels, decisions); the companion documents
+    # render from it, so they say what the policy says. Not part of the policy's value (equality, repr).
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def clauses(self) -> Iterable[Clause]:
         """Every clause, in document order."""

@@ -192,7 +192,7 @@ def _documents(policy: Policy, answers: Answers, library: ClauseLibrary, names: 
             from .documents import render_companion
             from .html import PageInfo
 
-            companion = render_companion(name, policy, answers, library)
+            companion = render_companion(name, policy, answers.questionnaire, library)
             documents.append(Document(name, policy, companion.markdown, PageInfo(
                 name, companion.title, companion.description, (translate("social media", policy.language),
                                                                 *companion.keywords),

@@ -227,7 +227,7 @@ def check_organisation(given: dict[str, Any]) -> list[str]:
     context = template_context(resolved)
     tags = organisation_tags(context)
     decisions = context["decisions"]
-    summary = render_companion("summary", policy, resolved, library()).markdown
+    summary = render_companion("summary", policy, resolved.questionnaire, library()).markdown
     ids = {clause.id for clause in policy.clauses()}
     problems: list[str] = []
     for clause_id, clause in library().clauses.items():
