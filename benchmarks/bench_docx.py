@@ -50,8 +50,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from policygen.answers import load_answers
-    from policygen.compose import load_library
     from policygen.formats import FormatSettings, get_format
+    from policygen.library import load_library
     from policygen.render import RenderOptions, render_all
 
     answers, _ = load_answers(DEMO)

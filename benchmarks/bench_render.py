@@ -61,8 +61,9 @@ def _process_ms(command: list[str], repeat: int, env: dict[str, str]) -> float:
 def in_process(repeat: int, work: Path) -> dict[str, float]:
     """Median milliseconds for each stage, with everything imported (a warm process)."""
     from policygen.answers import load_answers
-    from policygen.compose import compose, load_library
+    from policygen.compose import compose
     from policygen.html import render_html
+    from policygen.library import load_library
     from policygen.markdown import render_markdown
     from policygen.pdf import PRINT_CSS, render_pdf
     from policygen.resources import templates_dir

@@ -40,7 +40,8 @@ def example_files() -> list[Path]:
 def clause_readings(answers_path: Path) -> list[tuple[str, Reading]]:
     """(clause id, reading) for every clause in the policy these answers produce."""
     from policygen.answers import load_answers
-    from policygen.compose import compose, load_library
+    from policygen.compose import compose
+    from policygen.library import load_library
 
     answers, _ = load_answers(answers_path)
     policy = compose(answers, load_library(answers.questionnaire))

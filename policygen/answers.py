@@ -60,7 +60,7 @@ class Provenance:
     by: str | None = None
     at: dt.date | None = None
     note: str | None = None
-    clauses: str | None = None  # fingerprint of the clause text the answer shaped (compose.fingerprints)
+    clauses: str | None = None  # fingerprint of the clause text the answer shaped (library.fingerprints)
 
 
 @dataclass(frozen=True)

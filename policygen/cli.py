@@ -394,10 +394,11 @@ def diff(
     Example: policygen diff answers-2026.yaml answers-2027.yaml -f html -o changes.html
     """
     from .answers import load_answers
-    from .compose import load_library, meta_questions
     from .confine import answers_root
     from .diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
+    from .library import load_library
+    from .model import meta_questions
 
     if fmt not in ("md", "html", "docx"):
         raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md, html or docx")

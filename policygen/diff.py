@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .answers import Answers
-from .compose import META_QUESTIONS, Clause, ClauseLibrary, Policy, compose
+from .compose import compose
+from .library import ClauseLibrary
 from .locale import long_date, translate, typography
 from .mdtext import Trusted, escape_markdown
+from .model import META_QUESTIONS, Clause, Policy
 from .values import format_value
 
 if TYPE_CHECKING:
@@ -169,6 +171,12 @@ def change_notes(comparison: Comparison) -> tuple[Trusted, ...]:
     return tuple(Trusted(note) for note in notes)
 
 
+def notes_since(previous: Answers, answers: Answers, library: ClauseLibrary) -> Callable[[Policy], tuple[Trusted, ...]]:
+    """The change notes against older answers, as :func:`policygen.compose.compose` takes them: written from the
+    new policy once it is composed (each note links to its part)."""
+    return lambda policy: change_notes(compare(previous, answers, library, new_policy=policy))
+
+
 _EDITION = {META_QUESTIONS["version"], META_QUESTIONS["effective_date"]}
 _SHORT = 25  # words: a changed sentence longer than this is quoted around the change only
 _CONTEXT = 6  # words either side of a change in a long sentence
@@ -177,7 +185,7 @@ _CONTEXT = 6  # words either side of a change in a long sentence
 def clause_anchors(policy: Policy) -> dict[str, str]:
     """The HTML id of each clause's heading in the policy page (clause id -> id), worked out the way
     the page gives headings their ids, so a change note can link to its part."""
-    from .html import heading_anchor
+    from .mdparse import heading_anchor
 
     used: set[str] = set()
     heading_anchor(translate("What changed in this version", policy.language), used)  # the notes' heading first
@@ -250,7 +258,7 @@ def _around(words: list[str], start: int, end: int) -> str:
 
 def _blocks(markdown: str) -> list[str]:
     """The clause as plain text blocks (paragraphs and list items), as a reader sees them."""
-    from .html import markdown_parser
+    from .mdparse import markdown_parser
 
     blocks, parts = [], markdown_parser().parse(markdown)
     for token in parts:
@@ -290,8 +298,8 @@ def _document_parts(comparison: Comparison) -> list[Part]:
         return []
     parts = []
     for name in COMPANIONS:
-        before = render_companion(name, comparison.old, old_answers, library)
-        after = render_companion(name, comparison.new, new_answers, library)
+        before = render_companion(name, comparison.old, old_answers.questionnaire, library)
+        after = render_companion(name, comparison.new, new_answers.questionnaire, library)
         body = redline_body(before.markdown, after.markdown, changed_only=True)
         if before.markdown != after.markdown and body:
             parts.append(Part(f"d-{name}", "Reworded", after.title, body))

@@ -17,12 +17,13 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from .answers import Answers
-from .compose import ClauseLibrary, Policy, meta_questions, template_context, tidy_markdown
+from .compose import tidy_markdown
 from .errors import InputError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
+from .library import ClauseLibrary
 from .locale import translate
 from .mdtext import Trusted
+from .model import Policy
 from .questionnaire import Questionnaire
 from .spelling import respell
 from .yamlio import load_yaml_file
@@ -149,17 +150,18 @@ def load_summary_items(questionnaire: Questionnaire, search_path: Sequence[Path]
     return tuple(items)
 
 
-def render_companion(name: str, policy: Policy, answers: Answers, library: ClauseLibrary) -> Companion:
-    """One companion document's Markdown, from the same answers and environment as the policy."""
+def render_companion(name: str, policy: Policy, questionnaire: Questionnaire, library: ClauseLibrary) -> Companion:
+    """One companion document's Markdown, composed from the policy (what its clauses saw) in the same
+    environment; ``questionnaire`` is the one the summary's item conditions are checked against."""
     spec = COMPANIONS[name]
     env = library.environment(policy.language)
     locale = policy.language
-    context = template_context(answers)
+    context = policy.context
     title = respell(translate(spec.title, locale), locale)
     document = {"title": title, "blank_rows": spec.blank_rows}
     extra: dict[str, Any] = {}
     if name == "summary":
-        extra["items"] = _summary_lists(answers, library, context)
+        extra["items"] = _summary_lists(policy, questionnaire, library)
     try:
         text = env.get_template(spec.template).render({**context, **extra, "policy": policy, "document": document})
     except (TemplateError, TypeError) as exc:
@@ -192,10 +194,11 @@ def _compiled(env: Any, text: str) -> Any:
     return cache[text]
 
 
-def _summary_lists(answers: Answers, library: ClauseLibrary, context: dict[str, Any]) -> dict[str, list[Trusted]]:
-    env = library.environment(answers.get(meta_questions(answers.questionnaire)["language"]))
+def _summary_lists(policy: Policy, questionnaire: Questionnaire, library: ClauseLibrary) -> dict[str, list[Trusted]]:
+    env = library.environment(policy.language)
+    context = policy.context
     lists: dict[str, list[Trusted]] = {name: [] for name in SUMMARY_LISTS}
-    for item in _summary_items(answers.questionnaire, library.search_path):
+    for item in _summary_items(questionnaire, library.search_path):
         try:
             if item.when is not None and not item.when.holds(context):
                 continue

@@ -24,8 +24,8 @@ from .errors import EnvironmentProblem, InputError
 
 if TYPE_CHECKING:
     from .brand import Brand
-    from .compose import Policy
     from .html import PageInfo
+    from .model import Policy
 
 HANDBOOK = "handbook"
 
@@ -204,9 +204,18 @@ def check_bundle(bundle: bool, names: Sequence[str]) -> bool:
     return bundle
 
 
+class HtmlFormat(OneFilePerDocument):
+    """The ``html`` output format: one standalone page per document (:attr:`Document.html`, made by
+    :func:`policygen.html.render_html`)."""
+
+    def render(self, document: Document) -> Rendered:
+        """The document's HTML page."""
+        return Rendered(document.html)
+
+
 # The built-in formats, in output order. Each module is imported only when its format is rendered.
 register(OutputFormat("md", ".md", "Markdown", ".markdown:MarkdownFormat", aliases=("markdown",)))
-register(OutputFormat("html", ".html", "Web page", ".html:HtmlFormat", frozenset({"html"})))
+register(OutputFormat("html", ".html", "Web page", ".formats:HtmlFormat", frozenset({"html"})))
 register(OutputFormat("pdf", ".pdf", "PDF for print", ".pdf:PdfFormat", frozenset({"html", "fonts", "pdf-renderer"}),
                       bundles=True))
 register(OutputFormat("docx", ".docx", "Word document", ".word:WordFormat", bundles=True, default=False))

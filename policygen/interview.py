@@ -82,7 +82,7 @@ class InterviewOptions:
 
     def freshness(self, questionnaire: Questionnaire) -> Freshness:
         """How this session stamps answers and which earlier answers count as stale."""
-        from .compose import load_library
+        from .library import load_library
 
         try:
             fingerprints = load_library(questionnaire).fingerprints()

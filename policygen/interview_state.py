@@ -48,7 +48,7 @@ class Freshness:
     """When an answer is due to be asked again in update mode, and how answers are stamped.
 
     ``fingerprints`` (question id -> hash of the clause text that reads it, from
-    :meth:`policygen.compose.ClauseLibrary.fingerprints`) is stored in each answer's
+    :meth:`policygen.library.ClauseLibrary.fingerprints`) is stored in each answer's
     provenance; a different hash later means that text has changed since.
     """
 

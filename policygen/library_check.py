@@ -24,8 +24,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .answers import Answers
-from .compose import ClauseLibrary, ClauseTemplate, load_library, template_context
+from .compose import template_context
 from .errors import InputError, Problem
+from .library import ClauseLibrary, load_library
+from .model import ClauseTemplate
 from .questionnaire import Questionnaire
 from .readability import CLAUSE_GRADE_LIMIT, reading
 from .resources import templates_dir

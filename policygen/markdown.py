@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .compose import ClauseLibrary, Policy, tidy_markdown
+from .compose import tidy_markdown
 from .formats import OneFilePerDocument, Rendered
+from .library import ClauseLibrary
+from .model import Policy
 
 if TYPE_CHECKING:
     from .formats import Document

@@ -31,7 +31,7 @@ from .errors import Problem, allowed_keys_hint
 from .yamlio import load_yaml_file
 
 if TYPE_CHECKING:
-    from .compose import ClauseTemplate, OutlineSection
+    from .model import ClauseTemplate, OutlineSection
 
 OVERRIDES_FILE = "policy/overrides.yaml"
 _TOP_KEYS = {"disable", "add"}
@@ -46,7 +46,7 @@ def apply_overrides(search_path: Sequence[Path], outline: tuple[OutlineSection, 
 
     ``replaced`` maps the ids of clauses that a folder early on the path redefined to that folder.
     """
-    from .compose import OutlineSection
+    from .model import OutlineSection
 
     sections = {section.id: list(section.clause_ids) for section in outline}
     notes = [f"replaced {clause_id} with the version in {folder}" for clause_id, folder in sorted(replaced.items())]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .compose import Policy
+from .mdparse import markdown_parser
+from .model import Policy
 from .theme import RIGHTS_CLAUSES
 
 LABEL = "Always your right"
@@ -30,8 +31,6 @@ def first_sentence(markdown: str) -> str:
 
 def add_pull_quotes(body: str, policy: Policy) -> str:
     """The policy's HTML body with a pull-quote under the heading of each section holding a rights clause."""
-    from .html import markdown_parser
-
     parser = markdown_parser()
     for section in policy.sections:
         clause = next((c for c in section.clauses if c.id in RIGHTS_CLAUSES), None)

@@ -54,7 +54,7 @@ class Part:
 
 def blocks(markdown: str) -> list[Block]:
     """The Markdown's paragraphs, list items and headings, with emphasis kept as marks."""
-    from .html import markdown_parser
+    from .mdparse import markdown_parser
 
     result: list[Block] = []
     lists: list[str] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .answers import Answers, load_answers
 from .brand import Brand, load_brand
-from .compose import ClauseLibrary, Policy, answer_sources, compose, load_library, meta_questions, untranslated
+from .compose import ChangeNotes, compose
 from .confine import answers_root
 from .documents import DOCUMENTS, POLICY, normalise_documents
 from .errors import InputError, Problem
@@ -22,6 +22,7 @@ from .files import recover_folder, write_files_atomically
 from .formats import HANDBOOK, Document, FormatSettings, OutputFormat, Rendered, Renderer, any_needs, get_format
 from .formats import default_formats as default_formats
 from .formats import normalise_formats as normalise_formats
+from .library import ClauseLibrary, load_library, untranslated
 from .locale import translate
 from .manifest import (
     MANIFEST,
@@ -37,6 +38,7 @@ from .manifest import (
     read_manifest,
     recording_reads,
 )
+from .model import Policy, meta_questions
 from .resources import templates_dir
 from .warmcache import take_warnings
 
@@ -111,50 +113,70 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     brand = brand or Brand()
     if options.theme:  # --theme wins over the brand file's theme
         brand = replace(brand, theme=replace(brand.theme, design=options.theme))
-    policy = compose(answers, library)
-    if previous is not None:
-        from .diff import change_notes, compare
-
-        policy = replace(policy, changes=change_notes(compare(previous, answers, library, new_policy=policy)))
-    if options.provenance:
-        policy = replace(policy, answer_sources=answer_sources(answers))
+    policy = compose(answers, library, changes=_changes_since(previous, answers, library),
+                     provenance=options.provenance)
     documents = _documents(policy, answers, library, options.documents, brand)
-    settings = FormatSettings(options.pdf_variant)
+    made = _Outputs(options, renderers, reuse)
     chosen = [get_format(name) for name in options.formats]
-    opened: dict[str, Renderer] = {}
-    outputs: dict[str, bytes | str] = {}
-    pages: dict[str, int] = {}
-    keys: dict[str, str] = {}
-    kept: list[str] = []
     base = options_key(options, overrides=False)  # the Markdown each output is made from shows the overrides
-
-    def make(name: str, fmt: OutputFormat, key: str, render: Callable[[Renderer], Rendered]) -> None:
-        keys[name + fmt.suffix] = key
-        if reuse is not None and not (options.explain and name + fmt.suffix == f"{POLICY}.html") \
-                and reuse(name + fmt.suffix, key):
-            kept.append(name + fmt.suffix)
-            return
-        if fmt.name not in opened:  # opened on first use: a run that keeps every PDF never starts WeasyPrint
-            opened[fmt.name] = (renderers or {}).get(fmt.name) or fmt.open(settings)
-        rendered = render(opened[fmt.name])
-        outputs[name + fmt.suffix] = rendered.content
-        if rendered.pages is not None:
-            pages[name] = rendered.pages
-
     for document in documents:
         for fmt in chosen:
             if not (options.bundle and fmt.bundles):
-                make(document.name, fmt, output_key(base, fmt, document),
-                     lambda renderer, document=document: renderer.render(document))  # type: ignore[misc]
+                made.make(document.name, fmt, output_key(base, fmt, document),
+                          lambda renderer, document=document: renderer.render(document))  # type: ignore[misc]
     for fmt in chosen:
         if options.bundle and fmt.bundles:
-            make(HANDBOOK, fmt, bundle_key(base, fmt, documents), lambda renderer: renderer.render_bundle(documents))
-    if options.explain and f"{POLICY}.html" in outputs:
+            made.make(HANDBOOK, fmt, bundle_key(base, fmt, documents),
+                      lambda renderer: renderer.render_bundle(documents))
+    if options.explain and f"{POLICY}.html" in made.outputs:
         # Margin notes for a reviewer: the web page only (they are hidden in print, so a PDF is unchanged).
         from .audit.margin import add_margin_notes
 
-        outputs[f"{POLICY}.html"] = add_margin_notes(str(outputs[f"{POLICY}.html"]), policy, answers, library)
-    return Rendering(policy, outputs, pages, keys, tuple(kept))
+        made.outputs[f"{POLICY}.html"] = add_margin_notes(str(made.outputs[f"{POLICY}.html"]), policy, answers,
+                                                          library)
+    return Rendering(policy, made.outputs, made.pages, made.keys, tuple(made.kept))
+
+
+def _changes_since(previous: Answers | None, answers: Answers, library: ClauseLibrary) -> ChangeNotes | None:
+    """The "What changed in this version" notes against ``previous`` answers, for compose (None: no section)."""
+    if previous is None:
+        return None
+    from .diff import notes_since
+
+    return notes_since(previous, answers, library)
+
+
+class _Outputs:
+    """The outputs of one render_all call, made one at a time: rendered, or kept when ``reuse`` says the file
+    in place was made from the same key. Each format's renderer is opened on first use, so a run that keeps
+    every PDF never starts WeasyPrint."""
+
+    def __init__(self, options: RenderOptions, renderers: Mapping[str, Renderer] | None,
+                 reuse: Callable[[str, str], bool] | None) -> None:
+        self.options = options
+        self.settings = FormatSettings(options.pdf_variant)
+        self.renderers = renderers or {}
+        self.reuse = reuse
+        self.opened: dict[str, Renderer] = {}
+        self.outputs: dict[str, bytes | str] = {}
+        self.pages: dict[str, int] = {}  # document (or "handbook") -> pages
+        self.keys: dict[str, str] = {}
+        self.kept: list[str] = []
+
+    def make(self, name: str, fmt: OutputFormat, key: str, render: Callable[[Renderer], Rendered]) -> None:
+        """Output ``name`` in ``fmt``, made from ``key``: kept if it is in place, else rendered by ``render``."""
+        file = name + fmt.suffix
+        self.keys[file] = key
+        if self.reuse is not None and not (self.options.explain and file == f"{POLICY}.html") \
+                and self.reuse(file, key):
+            self.kept.append(file)
+            return
+        if fmt.name not in self.opened:
+            self.opened[fmt.name] = self.renderers.get(fmt.name) or fmt.open(self.settings)
+        rendered = render(self.opened[fmt.name])
+        self.outputs[file] = rendered.content
+        if rendered.pages is not None:
+            self.pages[name] = rendered.pages
 
 
 def _documents(policy: Policy, answers: Answers, library: ClauseLibrary, names: Sequence[str],
@@ -170,7 +192,7 @@ def _documents(policy: Policy, answers: Answers, library: ClauseLibrary, names: 
             from .documents import render_companion
             from .html import PageInfo
 
-            companion = render_companion(name, policy, answers, library)
+            companion = render_companion(name, policy, answers.questionnaire, library)
             documents.append(Document(name, policy, companion.markdown, PageInfo(
                 name, companion.title, companion.description, (translate("social media", policy.language),
                                                                 *companion.keywords),

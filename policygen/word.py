@@ -38,9 +38,9 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from .brand import Brand
-from .compose import Policy
 from .formats import Document, FormatSettings, Rendered
 from .locale import long_date, translate, translator
+from .model import Policy
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
 from .word_ooxml import (
     AFTER_UPDATE_FIELDS,

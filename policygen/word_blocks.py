@@ -1,6 +1,6 @@
 """Markdown -> the blocks of a Word document (paragraphs with a style, tables), without python-docx.
 
-The Markdown is parsed by the one parser every format shares (``html.markdown_parser``:
+The Markdown is parsed by the one parser every format shares (``mdparse.markdown_parser``:
 raw HTML off, heading ids on), and its tokens are walked into a flat list of
 blocks: a paragraph names its Word style (Title, Heading 1-3, List Bullet 2...)
 and holds spans of text with their emphasis and link; a table holds rows of
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from .html import markdown_parser
+from .mdparse import markdown_parser
 
 # Markdown heading level -> Word style. h1 is the document's title; the policy's numbering is in the text.
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}

@@ -23,10 +23,11 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 
 from .answers import Answers
 from .brand import Brand
-from .compose import META_QUESTIONS, ClauseLibrary
 from .diff import Cause, ClauseChange, Comparison, _shown, _why
 from .formats import Document
+from .library import ClauseLibrary
 from .markdown import render_markdown
+from .model import META_QUESTIONS
 from .word import Part, WordWriter
 from .word_blocks import Block, Paragraph, Span, Table, markdown_blocks, merge_spans
 from .word_ooxml import AFTER_TRACK_REVISIONS, element, insert_before, xml_safe

@@ -19,8 +19,10 @@ from typing import Any
 import yaml
 
 from policygen.answers import Answers, resolve
-from policygen.compose import ClauseLibrary, Policy, compose, load_library
+from policygen.compose import compose
+from policygen.library import ClauseLibrary, load_library
 from policygen.markdown import render_markdown
+from policygen.model import Policy
 from policygen.questionnaire import Questionnaire, bundled_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent

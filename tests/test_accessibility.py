@@ -68,8 +68,8 @@ def _french_pages(folder: Path) -> list[Path]:
 def _change_pages(folder: Path) -> list[Path]:
     """The redline of `policygen diff -f html`, and a policy with "What changed in this version"."""
     from policygen.answers import load_answers
-    from policygen.compose import load_library
     from policygen.diff import changes_html, compare
+    from policygen.library import load_library
 
     new, _ = load_answers(FIXTURES / "diff" / "new.yaml")
     old, _ = load_answers(FIXTURES / "diff" / "old.yaml", new.questionnaire)

@@ -26,8 +26,9 @@ from red_flags import find_red_flags
 
 from conftest import Snapshot
 from policygen.answers import load_answers, validate_answers_file
-from policygen.compose import META_QUESTIONS, compose
+from policygen.compose import compose
 from policygen.decisions import DECISION_INPUTS
+from policygen.model import META_QUESTIONS
 from policygen.spelling import respell
 
 RUBRIC_IDS = {f"R{n:02d}" for n in range(1, 44)}

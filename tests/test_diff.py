@@ -12,8 +12,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, Cli
 from policygen.answers import load_answers
-from policygen.compose import load_library
 from policygen.diff import compare
+from policygen.library import load_library
 
 OLD, NEW = FIXTURES / "diff" / "old.yaml", FIXTURES / "diff" / "new.yaml"
 

@@ -12,10 +12,10 @@ from pdf_support import is_tagged
 
 from conftest import ROOT, WriteAnswers, as_bytes, require_tool
 from policygen.answers import load_answers
-from policygen.compose import load_library
 from policygen.documents import load_summary_items, normalise_documents
 from policygen.errors import InputError
-from policygen.html import markdown_parser
+from policygen.library import load_library
+from policygen.mdparse import markdown_parser
 from policygen.questionnaire import bundled_questionnaire
 from policygen.render import RenderOptions, render_documents
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import Cli
 from policygen.answers import load_answers
-from policygen.html import markdown_to_html
+from policygen.mdparse import markdown_to_html
 from policygen.render import render_in_memory
 
 

@@ -94,7 +94,7 @@ def test_fingerprints_change_when_a_clause_that_reads_the_answer_changes(tmp_pat
     import shutil
 
     from conftest import ROOT
-    from policygen.compose import load_library
+    from policygen.library import load_library
     from policygen.questionnaire import bundled_questionnaire
 
     before = load_library(bundled_questionnaire()).fingerprints()

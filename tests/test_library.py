@@ -9,8 +9,9 @@ import pytest
 
 from conftest import ROOT, WriteAnswers
 from policygen.answers import load_answers
-from policygen.compose import compose, load_library
+from policygen.compose import compose
 from policygen.errors import InputError, RenderError
+from policygen.library import load_library
 from policygen.markdown import render_markdown
 from policygen.questionnaire import bundled_questionnaire
 

@@ -12,8 +12,9 @@ import pytest
 from content_support import EXAMPLES, answers, library, markdown, policy, questionnaire
 
 from conftest import FIXTURES, Cli, Result
-from policygen.compose import compose, english_hash, load_library, translation_warnings, untranslated
+from policygen.compose import compose
 from policygen.documents import COMPANIONS
+from policygen.library import english_hash, load_library, translation_warnings, untranslated
 from policygen.locale import (
     LANGUAGES,
     NBSP,

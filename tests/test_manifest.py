@@ -235,7 +235,7 @@ def _warm_entries() -> list[Path]:
 
 def test_the_library_comes_from_the_cache_until_a_file_changes(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import compose
+    from policygen import library
     from policygen.questionnaire import load_questionnaire
     from policygen.resources import questionnaires_dir, templates_dir
 
@@ -243,19 +243,19 @@ def test_the_library_comes_from_the_cache_until_a_file_changes(tmp_path: Path,
     templates = tmp_path / "templates"
     shutil.copytree(FIXTURES / "overrides" / "acme", templates)
     questionnaire = load_questionnaire(questionnaires_dir() / "social-media.yaml")
-    first = compose.load_library(questionnaire, [templates, templates_dir()])
+    first = library.load_library(questionnaire, [templates, templates_dir()])
     built = []
-    real = compose._read_library
+    real = library._read_library
     def counting(*args: Any) -> Any:
         built.append(1)
         return real(*args)
 
-    monkeypatch.setattr(compose, "_read_library", counting)
-    again = compose.load_library(questionnaire, [templates, templates_dir()])
+    monkeypatch.setattr(library, "_read_library", counting)
+    again = library.load_library(questionnaire, [templates, templates_dir()])
     assert not built and again.clauses.keys() == first.clauses.keys()  # read from the cache
     (templates / "policy" / "overrides.yaml").write_text("# changed\n" + (templates / "policy" / "overrides.yaml")
                                                          .read_text(encoding="utf-8"), encoding="utf-8")
-    compose.load_library(questionnaire, [templates, templates_dir()])
+    library.load_library(questionnaire, [templates, templates_dir()])
     assert built == [1]  # an override changed: built again
 
 

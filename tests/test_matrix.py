@@ -29,8 +29,9 @@ import pytest
 from content_support import answers, body_text, library, questionnaire, sentences, squash
 from red_flags import find_red_flags
 
-from policygen.compose import Policy, compose, template_context
+from policygen.compose import compose, template_context
 from policygen.documents import render_companion
+from policygen.model import Policy
 from policygen.places import organisation_tags
 from policygen.readability import TARGET_GRADE, reading
 
@@ -226,7 +227,7 @@ def check_organisation(given: dict[str, Any]) -> list[str]:
     context = template_context(resolved)
     tags = organisation_tags(context)
     decisions = context["decisions"]
-    summary = render_companion("summary", policy, resolved, library()).markdown
+    summary = render_companion("summary", policy, resolved.questionnaire, library()).markdown
     ids = {clause.id for clause in policy.clauses()}
     problems: list[str] = []
     for clause_id, clause in library().clauses.items():

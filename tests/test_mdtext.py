@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from policygen.html import markdown_parser
+from policygen.mdparse import markdown_parser
 from policygen.mdtext import Trusted, autolink, escape_markdown, finalize, join_and
 from policygen.spelling import respell
 

@@ -8,9 +8,11 @@ import pytest
 
 from conftest import FIXTURES, ROOT, Cli
 from policygen.answers import load_answers
-from policygen.compose import ClauseLibrary, Policy, compose, load_library
+from policygen.compose import compose
 from policygen.errors import InputError
+from policygen.library import ClauseLibrary, load_library
 from policygen.markdown import render_markdown
+from policygen.model import Policy
 from policygen.questionnaire import bundled_questionnaire
 
 ACME = FIXTURES / "overrides" / "acme"

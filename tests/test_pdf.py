@@ -290,7 +290,7 @@ def test_provenance_appendix_is_compact_with_questions_in_full_width(cli: Cli, t
     # Compact: at least 13 answers a page (the table it replaced gave 7). The questionnaire grows, so the
     # bound is a density, not a page count.
     from policygen.answers import load_answers
-    from policygen.compose import answer_sources
+    from policygen.provenance import answer_sources
 
     answers, _ = load_answers(ROOT / "examples" / example / "answers.yaml")
     # The answers end where the table of the sources behind place and sector rules begins (on the page

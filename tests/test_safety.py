@@ -14,7 +14,7 @@ from conftest import WriteAnswers, as_bytes
 from policygen import pdf as pdf_module
 from policygen.answers import load_answers
 from policygen.errors import RenderError
-from policygen.html import markdown_parser
+from policygen.mdparse import markdown_parser
 from policygen.questionnaire import bundled_questionnaire
 from policygen.render import render_in_memory
 from policygen.values import ValueProblem, check_value

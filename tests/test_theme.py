@@ -130,7 +130,7 @@ def test_the_handbook_summary_still_fits_one_page_and_the_form_stays_fillable(ha
 
 def test_every_rights_clause_the_design_quotes_is_in_the_library() -> None:
     """A renamed rights clause must fail here, not silently lose its pull-quote."""
-    from policygen.compose import load_library
+    from policygen.library import load_library
     from policygen.questionnaire import bundled_questionnaire
     from policygen.theme import RIGHTS_CLAUSES
 

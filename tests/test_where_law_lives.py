@@ -10,8 +10,9 @@ import pytest
 from content_support import answers, library, policy, squash
 
 from conftest import ROOT, Cli
-from policygen.compose import compose, without_article
+from policygen.compose import compose
 from policygen.documents import render_companion
+from policygen.library import without_article
 
 
 def _override(folder: Path, name: str, front: str, body: str) -> Path:
@@ -129,7 +130,7 @@ def test_a_stricter_sector_rule_changes_the_decision_everywhere() -> None:
     assert "Apart from the reviews of business communications above" in text
     assert "including personal email or social media messages" in text  # texts are approved here
     resolved = answers(finance)
-    summary = render_companion("summary", compose(resolved, library()), resolved, library()).markdown
+    summary = render_companion("summary", compose(resolved, library()), resolved.questionnaire, library()).markdown
     assert "except business communications, which our Compliance team approves first" in summary
     plain = squash("\n".join(c.text for c in policy({"org.kind": "company"}).clauses()))
     assert "Asking is optional: you do not need our permission to post" in plain
@@ -181,11 +182,13 @@ def test_check_library_reports_red_flags_with_the_audit_patterns(tmp_path: Path,
 
 def test_the_register_has_every_column_the_policy_refers_to() -> None:
     plain = answers({"official.platforms": ["Instagram"]})
-    register = render_companion("accounts-register", compose(plain, library()), plain, library()).markdown
+    register = render_companion("accounts-register", compose(plain, library()), plain.questionnaire,
+                                library()).markdown
     assert "| Recovery email and phone |" in register and "| Instagram | |" in register
     assert "Profile approved" not in register
     firm = answers({"org.kind": "company", "org.jurisdictions": ["us"], "org.sectors": ["finance"]})
-    register = render_companion("accounts-register", compose(firm, library()), firm, library()).markdown
+    register = render_companion("accounts-register", compose(firm, library()), firm.questionnaire,
+                                library()).markdown
     assert "| Last access review | Profile approved (date) |" in register
     assert all(line.count("|") == 9 for line in register.splitlines() if line.startswith("|"))
 

@@ -281,8 +281,9 @@ def test_markdown_blocks_map_to_word_styles_and_keep_only_safe_links() -> None:
 def test_internal_links_point_at_heading_bookmarks(demo_answers: Path) -> None:
     from policygen.answers import load_answers
     from policygen.brand import Brand
-    from policygen.compose import compose, load_library
+    from policygen.compose import compose
     from policygen.formats import Document
+    from policygen.library import load_library
     from policygen.markdown import render_markdown
     from policygen.word import WordWriter
 

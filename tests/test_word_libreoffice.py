@@ -134,7 +134,8 @@ def _resolved_by_libreoffice(docx: Path, command: str, profile: Path, out: Path)
 def test_libreoffice_accept_all_gives_the_new_policy_and_reject_all_the_old(rendered: Path, command: str,
                                                                               answers: str) -> None:
     from policygen.answers import load_answers
-    from policygen.compose import compose, load_library
+    from policygen.compose import compose
+    from policygen.library import load_library
     from policygen.markdown import render_markdown
 
     loaded, _ = load_answers(FIXTURES / "diff" / f"{answers}.yaml")

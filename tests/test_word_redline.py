@@ -12,7 +12,8 @@ from word_support import W, markdown_texts, paragraph_texts, part
 
 from conftest import FIXTURES, Cli
 from policygen.answers import load_answers
-from policygen.compose import compose, load_library
+from policygen.compose import compose
+from policygen.library import load_library
 from policygen.markdown import render_markdown
 
 OLD, NEW = FIXTURES / "diff" / "old.yaml", FIXTURES / "diff" / "new.yaml"

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..answers import Answers, load_answers, resolve
-from ..compose import ClauseLibrary, compose, load_library, meta_questions, template_context, tidy_markdown
+from ..compose import compose, template_context, tidy_markdown
 from ..errors import InputError, Problem, RenderError
+from ..library import ClauseLibrary, load_library
 from ..locale import is_english
+from ..model import meta_questions
 from ..questionnaire import Questionnaire, bundled_questionnaire
 from ..resources import demo_answers
 from ..spelling import respell

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..answers import Answers, load_answers
-from ..compose import Clause, ClauseLibrary, ClauseTemplate, Policy, compose, load_library
+from ..compose import compose
 from ..errors import InputError, allowed_keys_hint
+from ..library import ClauseLibrary, load_library
+from ..model import Clause, ClauseTemplate, Policy
 from ..resources import templates_dir
 from ..values import format_value
 

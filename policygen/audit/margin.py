@@ -12,7 +12,8 @@ import html
 import re
 
 from ..answers import Answers
-from ..compose import ClauseLibrary, Policy
+from ..library import ClauseLibrary
+from ..model import Policy
 from .explain import AnswerUse, ClauseExplanation, explain_policy
 
 _CLAUSE_HEADING = re.compile(r'(<h3 id="[^"]*">(\d+\.\d+) .*?</h3>\n?)')

@@ -26,8 +26,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from .. import __version__
-from ..compose import ClauseLibrary, load_library
 from ..errors import InputError
+from ..library import ClauseLibrary, load_library
 from ..questionnaire import Section
 from .fields import html_id
 from .jobs import FORMAT_NAMES, Jobs, fingerprint, offered_formats

@@ -20,7 +20,7 @@ from ..render import FORMATS, RenderOptions, render_documents
 
 if TYPE_CHECKING:
     from ..answers import Answers
-    from ..compose import ClauseLibrary
+    from ..library import ClauseLibrary
 
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
                "pdf": "application/pdf",

@@ -17,10 +17,12 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from ..answers import Answers
-from ..compose import Clause, ClauseLibrary, Policy, compose
-from ..html import markdown_parser, markdown_to_html
+from ..compose import compose
 from ..interview_state import InterviewState
+from ..library import ClauseLibrary
 from ..markdown import render_markdown
+from ..mdparse import markdown_parser, markdown_to_html
+from ..model import Clause, Policy
 from ..questionnaire import Question, Section
 from ..values import ValueProblem, check_value
 
