@@ -39,8 +39,10 @@ from .confine import fetching_markup, is_inside
 from .decisions import DECISION_INPUTS, DECISION_NAMES, decide
 from .errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
+from .front_matter import FRONT_MATTER
 from .jinjacache import bytecode_cache
 from .locale import is_english, join_words, language_path, long_date, translate
+from .mapping import check_mapping
 from .mdtext import Trusted, autolink, finalize, join_and
 from .overrides import apply_overrides
 from .places import Applies, LawNames, allowed_values, load_law_names, organisation_tags, parse_applies
@@ -50,9 +52,6 @@ from .spelling import SpellingExtension, respell
 from .values import add_months
 from .yamlio import load_yaml_file, parse_yaml
 
-_CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
-_FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True, "applies": False,
-               "translates": False}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _OUTLINE = "policy/outline.yaml"
 _CLAUSES = "policy/clauses"
@@ -472,26 +471,17 @@ def _read_clause(file: Path, folder: Path, index: int,
     except InputError as exc:
         problems.extend(exc.problems)
         return None
-    data = doc.data
-    if not isinstance(data, dict):
-        problems.append(Problem("the front matter must be a group of keys", file=name, line=2))
-        return None
     start = len(problems)
+    checked = check_mapping(doc.data, FRONT_MATTER, doc)
+    problems.extend([*doc.problems, *checked.problems])
+    if checked.values is None:
+        return None
+    data = checked.values
 
     def error(key: str, message: str, hint: str | None = None) -> None:
         problems.append(Problem(message, file=name, line=doc.line((key,)), key=key, hint=hint))
 
-    for key in data:
-        if key not in _FRONT_KEYS:
-            error(key, f"unknown front matter key '{key}'", allowed_keys_hint(str(key), _FRONT_KEYS))
-    for key in sorted(k for k, needed in _FRONT_KEYS.items() if needed and k not in data):
-        problems.append(Problem(f"the front matter is missing '{key}'", file=name, line=2, hint=f"add '{key}:'"))
     clause_id = data.get("id")
-    if not (isinstance(clause_id, str) and _CLAUSE_ID.match(clause_id)):
-        error("id", f"'{clause_id}' is not a valid clause id", "write it as section.name, e.g. personal.disclaimer")
-    for key in ("title", "why"):
-        if key in data and not (isinstance(data[key], str) and data[key].strip()):
-            error(key, f"'{key}' must be non-empty text")
     sources, citations = parse_sources(data.get("sources", []), allowed["countries"] | allowed["states"]
                                        | allowed["sectors"] | allowed["kinds"],
                                        lambda message, hint=None: error("sources", message, hint))
