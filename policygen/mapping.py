@@ -76,9 +76,8 @@ class Field:
     ``one_of`` and ``pattern`` say which texts are allowed; a value that fails them "is not
     ``is_not``" (``'integer' is not a question type``). ``check`` judges what is left (it
     sees the value only after the kind and the other rules passed). ``fields`` checks a
-    nested mapping; ``each`` checks every item of a list, or every value of a mapping
-    whose keys are free (question ids, for instance). An optional key given with no value
-    (``key:``) counts as absent unless ``nullable`` is False.
+    nested mapping; ``each`` checks every item of a list against a spec. An optional key
+    given with no value (``key:``) counts as absent unless ``nullable`` is False.
     """
 
     kind: Kind = ANY
@@ -91,7 +90,8 @@ class Field:
     fields: Spec | None = None
     each: Spec | None = None
     expects: str | None = None      # how a message names the kind, when the kind's own words are too vague
-    hint: str | None = None         # how to write the value right (wrong kind, pattern, or missing)
+    hint: str | None = None         # how to write the value right (wrong kind or pattern)
+    missing_hint: str | None = None  # how to add a required key (default: add 'key:')
     nullable: bool = True
 
 
@@ -99,12 +99,15 @@ class Field:
 class Spec:
     """The keys a mapping may have. ``what`` names the mapping in messages ("a question",
     "the front matter"); ``noun`` names its keys ("unknown colour 'x'"); ``hint`` shows how to
-    write the mapping, for a value that is not one."""
+    write the mapping, for a value that is not one. ``others`` is the field for keys the
+    spec does not name, for mappings whose keys are free (question ids, for instance);
+    without it such keys are unknown."""
 
     what: str
     fields: Mapping[str, Field]
     noun: str = "key"
     hint: str | None = None
+    others: Field | None = None
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -118,8 +121,7 @@ class Checked:
 
     ``values`` is None when the value is not a mapping at all; otherwise it holds each key
     whose value passed its field's checks (a nested mapping holds the nested values that
-    passed; a list or mapping checked with ``each`` holds None for an entry that is not a
-    mapping). Keys with a problem, unknown keys and empty optional keys are left out, so a
+    passed; a list checked with ``each`` holds None for an item that is not a mapping). Keys with a problem, unknown keys and empty optional keys are left out, so a
     loader reading ``values`` never reports the same problem twice.
     """
 
@@ -163,7 +165,7 @@ class _Checker:
             return None
         result: dict[str, Any] = {}
         for key, item in value.items():
-            rule = spec.fields.get(key)
+            rule = spec.fields.get(key, spec.others)
             if rule is None:
                 self.error((*path, key), f"unknown {spec.noun} '{key}' in {spec.what}",
                            allowed_keys_hint(str(key), spec.fields))
@@ -173,7 +175,7 @@ class _Checker:
                 result[key] = self.nested(item, rule, (*path, key))
         for key in spec.required:
             if key not in value:
-                self.error(path, f"{spec.what} is missing '{key}'", f"add '{key}:'")
+                self.error(path, f"{spec.what} is missing '{key}'", spec.fields[key].missing_hint or f"add '{key}:'")
         return result
 
     def value(self, item: Any, rule: Field, path: Path_) -> bool:
@@ -201,10 +203,6 @@ class _Checker:
         """The value to keep: checked against the nested spec, if the field has one."""
         if rule.fields is not None:
             return self.mapping(item, rule.fields, path) or {}
-        if rule.each is None:
-            return item
-        if isinstance(item, list):
+        if rule.each is not None and isinstance(item, list):
             return [self.mapping(entry, rule.each, (*path, index)) for index, entry in enumerate(item)]
-        if isinstance(item, dict):
-            return {key: self.mapping(entry, rule.each, (*path, key)) for key, entry in item.items()}
         return item
