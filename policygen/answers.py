@@ -44,6 +44,7 @@ from .questionnaire import (
 from .values import ValueProblem, check_date_range, check_value, is_empty, type_name
 from .yamlio import YamlDocument, load_yaml_file, parse_yaml, read_text_file
 
+
 # FORMAT_VERSION and EXTENDS_KEY (the base answers file this one builds on) are defined beside the writer,
 # policygen.answers_save, which this module imports (not the other way round), and re-exported here.
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).

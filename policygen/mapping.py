@@ -121,8 +121,9 @@ class Checked:
 
     ``values`` is None when the value is not a mapping at all; otherwise it holds each key
     whose value passed its field's checks (a nested mapping holds the nested values that
-    passed; a list checked with ``each`` holds None for an item that is not a mapping). Keys with a problem, unknown keys and empty optional keys are left out, so a
-    loader reading ``values`` never reports the same problem twice.
+    passed; a list checked with ``each`` holds None for an item that is not a mapping).
+    Keys with a problem, unknown keys and empty optional keys are left out, so a loader
+    reading ``values`` never reports the same problem twice.
     """
 
     values: dict[str, Any] | None
@@ -144,6 +145,8 @@ def describe(value: Any) -> str:
     """What a value is, in words, for "got ..." in messages."""
     if isinstance(value, str) and not value.strip():
         return "empty text"
+    if isinstance(value, list) and not value:
+        return "an empty list"
     from .values import type_name
 
     return type_name(value)
