@@ -425,7 +425,7 @@ def _header_questionnaire(qn_id: Any, error: Callable[..., None],
     return questionnaire
 
 
-def _header_version(version: Any, error: Callable[..., None], questionnaire: Questionnaire) -> int | None:
+def _header_version(version: int | None, error: Callable[..., None], questionnaire: Questionnaire) -> int | None:
     """The questionnaire version the answers were made for; None when it is not a number (reported by the
     header's spec)."""
     if version is None:
