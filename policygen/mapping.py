@@ -20,7 +20,8 @@ Why our own checker rather than pydantic or msgspec: the problems must carry the
 of each key, which only our reader (:class:`~policygen.yamlio.YamlDocument`) knows; the
 messages must read as plain sentences with did-you-mean hints; and the render path must
 not import a schema library (pydantic costs more to import than the YAML parser). This
-module imports nothing beyond the standard library and :mod:`policygen.errors`.
+module imports nothing beyond the standard library and :mod:`policygen.errors`, and its
+types are named tuples (immutable, and cheaper to define at import than dataclasses).
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import Problem, allowed_keys_hint
 
@@ -42,8 +42,7 @@ Check = Callable[[Any], Issue | None]
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(NamedTuple):
     """A kind of value: how messages name it, and the test a value must pass."""
 
     expects: str
@@ -69,8 +68,7 @@ NON_EMPTY_LIST = Kind("a non-empty list", lambda value: isinstance(value, list) 
 MAPPING = Kind("a group of keys", lambda value: isinstance(value, dict))
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """What one key of a mapping may hold.
 
     ``one_of`` and ``pattern`` say which texts are allowed; a value that fails them "is not
@@ -95,8 +93,7 @@ class Field:
     nullable: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
+class Spec(NamedTuple):
     """The keys a mapping may have. ``what`` names the mapping in messages ("a question",
     "the front matter"); ``noun`` names its keys ("unknown colour 'x'"); ``hint`` shows how to
     write the mapping, for a value that is not one. ``others`` is the field for keys the
@@ -115,8 +112,7 @@ class Spec:
         return tuple(key for key, spec in self.fields.items() if spec.required)
 
 
-@dataclass
-class Checked:
+class Checked(NamedTuple):
     """The result of :func:`check_mapping`: the values that passed, and every problem found.
 
     ``values`` is None when the value is not a mapping at all; otherwise it holds each key
@@ -127,7 +123,7 @@ class Checked:
     """
 
     values: dict[str, Any] | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
     @property
     def ok(self) -> bool:
