@@ -143,9 +143,26 @@ def describe(value: Any) -> str:
         return "empty text"
     if isinstance(value, list) and not value:
         return "an empty list"
-    from .values import type_name
-
     return type_name(value)
+
+
+def type_name(value: Any) -> str:
+    """A plain-words name for a YAML value's type, for error messages."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of keys"
+    return "nothing" if value is None else type(value).__name__
 
 
 class _Checker:

@@ -25,6 +25,8 @@ STAGES: dict[str, set[str]] = {
     "core": {"policygen", "errors", "files", "confine", "yamlwrite", "yamlio", "resources", "expressions",
              "migrations", "fetch", "theme", "spelling", "mdtext", "readability", "forms", "workers",
              "jinjacache", "locale", "readability_fr",
+             # The one checker of YAML mappings that every file format declares its keys for.
+             "mapping",
              # Hashes of inputs and outputs, and the per-user cache built on them (render's types only
              # under TYPE_CHECKING).
              "manifest", "warmcache"},
@@ -32,7 +34,7 @@ STAGES: dict[str, set[str]] = {
     "questionnaire": {"values", "questionnaire", "questionnaire_locale", "answers_save", "answers", "editions",
                       "upgrade", "schema"},
     # The clause library and the composed Policy, companion documents, brand, and the notes explaining them.
-    "content": {"places", "citations", "decisions", "overrides", "compose", "documents", "brand",
+    "content": {"places", "citations", "decisions", "overrides", "compose", "front_matter", "documents", "brand",
                 "audit.explain", "audit.margin"},
     # Output formats. diff and redline are here because render writes the "what changed" section.
     "render": {"formats", "html", "pullquotes", "markdown", "pdf", "redline", "diff", "render", "word",
