@@ -31,6 +31,7 @@ from .confine import confined_base
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
 from .files import write_file_atomically
+from .mapping import ANY, MAPPING, TEXT, WHOLE, Field, Issue, Spec, check_mapping
 from .migrations import Step, migrate
 from .questionnaire import (
     HEADER_KEY,
@@ -43,11 +44,30 @@ from .questionnaire import (
 from .values import ValueProblem, check_date_range, check_value, is_empty, type_name
 from .yamlio import YamlDocument, load_yaml_file, parse_yaml, read_text_file
 
+
 # FORMAT_VERSION and EXTENDS_KEY (the base answers file this one builds on) are defined beside the writer,
 # policygen.answers_save, which this module imports (not the other way round), and re-exported here.
 # ``draft`` marks an unfinished interview and records its progress (see policygen.draft).
-_HEADER_KEYS = {"format", "questionnaire", "questionnaire_version", "generator", "draft", EXTENDS_KEY}
-_PROVENANCE_KEYS = {"by", "at", "note", "clauses"}
+def _format_problem(value: Any) -> Issue | None:
+    if value == FORMAT_VERSION and not isinstance(value, bool):
+        return None
+    return f"unsupported answers file format {value!r}", f"this policygen reads format {FORMAT_VERSION}"
+
+
+_HEADER = Spec(f"the '{HEADER_KEY}' header", {
+    "format": Field(required=True, check=_format_problem, missing_hint=f"add 'format: {FORMAT_VERSION}'"),
+    "questionnaire": Field(TEXT, required=True, missing_hint="add 'questionnaire: social-media' to the header"),
+    "questionnaire_version": Field(WHOLE, required=True),
+    "generator": Field(ANY),      # the policygen version that wrote the file (information only)
+    "draft": Field(ANY),          # an unfinished interview's progress: read by policygen.draft
+    EXTENDS_KEY: Field(ANY),      # the base answers file: read by _read_layers
+})
+_PROVENANCE_ENTRY = Spec("a provenance entry", {
+    "by": Field(ANY), "at": Field(ANY), "note": Field(ANY), "clauses": Field(ANY),
+}, hint="e.g. {by: Head of People, at: 2027-01-04, note: agreed with the union}")
+_PROVENANCE = Spec(f"'{PROVENANCE_KEY}'", {}, others=Field(MAPPING, fields=_PROVENANCE_ENTRY,
+                                                            hint=_PROVENANCE_ENTRY.hint),
+                   hint="map question ids to {by, at, note}")
 _UNKNOWN_REPORTED = 20  # answers to unknown questions reported one by one; the rest are counted
 
 Locator = Callable[[str], tuple[str | None, int | None]]  # question id -> (file, line) of its answer
@@ -259,12 +279,12 @@ def read_answers_document(doc: YamlDocument, questionnaire: Questionnaire | None
         error((), f"an answers file must be a group of sections, got {type_name(data)}",
               "start from `policygen demo` output or examples/; see the README")
         return result
-    questionnaire, result.version = _check_header(data.get(HEADER_KEY), error, questionnaire)
+    questionnaire, result.version = _check_header(data.get(HEADER_KEY), doc, result.problems, error, questionnaire)
     result.questionnaire = questionnaire
     if questionnaire is None:
         return result
     flat, lines = _flatten(data, doc, error)
-    provenance = _read_provenance(data.get(PROVENANCE_KEY), doc, error)
+    provenance = _read_provenance(data.get(PROVENANCE_KEY), doc, result.problems, error)
     if result.version is not None and result.version < questionnaire.version and questionnaire.migrations:
         flat, origin, result.migration = migrate(flat, result.version, questionnaire.migrations)
         lines = {qid: lines.get(source, 0) for qid, source in origin.items()}
@@ -333,23 +353,15 @@ def _keep_known_answers(flat: dict[str, Any], lines: dict[str, int], questionnai
               "is this an answers file for this questionnaire?")
 
 
-def _read_provenance(raw: Any, doc: YamlDocument, error: Callable[..., None]) -> dict[str, Provenance]:
+def _read_provenance(raw: Any, doc: YamlDocument, problems: list[Problem],
+                     error: Callable[..., None]) -> dict[str, Provenance]:
     if raw is None:
         return {}
-    if not isinstance(raw, dict):
-        error((PROVENANCE_KEY,), "'provenance' must map question ids to {by, at, note}")
-        return {}
+    checked = check_mapping(raw, _PROVENANCE, doc, (PROVENANCE_KEY,))
+    problems.extend(checked.problems)
     result: dict[str, Provenance] = {}
-    for qid, entry in raw.items():
-        path = (PROVENANCE_KEY, qid)
-        if not isinstance(entry, dict):
-            error(path, "provenance must be a group of keys: by, at, note",
-                  "e.g. {by: Head of People, at: 2027-01-04, note: agreed with the union}")
-            continue
-        for key in entry:
-            if key not in _PROVENANCE_KEYS:
-                error((*path, key), f"unknown provenance key '{key}'", allowed_keys_hint(str(key), _PROVENANCE_KEYS))
-        at = _provenance_date(entry.get("at"), path, error)
+    for qid, entry in (checked.values or {}).items():
+        at = _provenance_date(entry.get("at"), (PROVENANCE_KEY, qid), error)
         texts = {key: str(entry[key]).strip() for key in ("by", "note", "clauses")
                  if isinstance(entry.get(key), (str, int, float)) and str(entry[key]).strip()}
         result[str(qid)] = Provenance(by=texts.get("by"), at=at, note=texts.get("note"),
@@ -379,51 +391,44 @@ def _provenance_date(at: Any, path: tuple[Any, ...], error: Callable[..., None])
     return at if isinstance(at, dt.date) else None
 
 
-def _check_header(header: Any, error: Callable[..., None],
+def _check_header(header: Any, doc: YamlDocument, problems: list[Problem], error: Callable[..., None],
                   questionnaire: Questionnaire | None) -> tuple[Questionnaire | None, int | None]:
     """The questionnaire the header names (or the one given) and the version the answers were made for."""
-    example = ("add at the top:\n      policygen:\n        format: 1\n"
-               "        questionnaire: social-media\n        questionnaire_version: 1")
     if not isinstance(header, dict):
-        error((HEADER_KEY,), "the 'policygen' header is missing", example)
+        error((HEADER_KEY,), "the 'policygen' header is missing",
+              "add at the top:\n      policygen:\n        format: 1\n"
+              "        questionnaire: social-media\n        questionnaire_version: 1")
         return questionnaire or bundled_questionnaire(), None
-    for key in header:
-        if key not in _HEADER_KEYS:
-            error((HEADER_KEY, key), f"unknown header key '{key}'", allowed_keys_hint(str(key), _HEADER_KEYS))
-    if header.get("format") != FORMAT_VERSION:
-        error((HEADER_KEY, "format"), f"unsupported answers file format {header.get('format')!r}",
-              f"this policygen reads format {FORMAT_VERSION}")
-    questionnaire = _header_questionnaire(header.get("questionnaire"), error, questionnaire)
+    checked = check_mapping(header, _HEADER, doc, (HEADER_KEY,))
+    problems.extend(checked.problems)
+    values = checked.values or {}
+    questionnaire = _header_questionnaire(values.get("questionnaire"), error, questionnaire)
     if questionnaire is None:
         return None, None
-    return questionnaire, _header_version(header.get("questionnaire_version"), error, questionnaire)
+    return questionnaire, _header_version(values.get("questionnaire_version"), error, questionnaire)
 
 
 def _header_questionnaire(qn_id: Any, error: Callable[..., None],
                           questionnaire: Questionnaire | None) -> Questionnaire | None:
     """The questionnaire the header names (or the one given, checked against the header's)."""
     if questionnaire is None:
-        if not isinstance(qn_id, str):
-            error((HEADER_KEY, "questionnaire"), "the header does not name a questionnaire",
-                  "add 'questionnaire: social-media' to the header")
-            qn_id = "social-media"
+        qn_id = qn_id or "social-media"  # a header that names none is reported by its spec
         known = bundled_questionnaire_ids()
         if qn_id not in known:
             error((HEADER_KEY, "questionnaire"), f"no questionnaire called '{qn_id}'",
                   allowed_keys_hint(str(qn_id), known))
             return None
         return bundled_questionnaire(qn_id)
-    if qn_id != questionnaire.id:
+    if qn_id is not None and qn_id != questionnaire.id:
         error((HEADER_KEY, "questionnaire"),
               f"these answers are for questionnaire '{qn_id}', not '{questionnaire.id}'")
     return questionnaire
 
 
-def _header_version(version: Any, error: Callable[..., None], questionnaire: Questionnaire) -> int | None:
-    """The questionnaire version the answers were made for; None (with an error) when it is not a number."""
-    if isinstance(version, bool) or not isinstance(version, int):
-        error((HEADER_KEY, "questionnaire_version"), "'questionnaire_version' must be a whole number",
-              f"the current version is {questionnaire.version}")
+def _header_version(version: int | None, error: Callable[..., None], questionnaire: Questionnaire) -> int | None:
+    """The questionnaire version the answers were made for; None when it is not a number (reported by the
+    header's spec)."""
+    if version is None:
         return None
     if version > questionnaire.version:
         error((HEADER_KEY, "questionnaire_version"),

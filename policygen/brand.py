@@ -31,8 +31,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
+from .errors import InputError, Problem, did_you_mean
 from .fetch import FetchPolicy, FetchRefused
+from .mapping import MAPPING, TEXT, Field, Issue, Spec, check_mapping
 from .theme import (
     DEFAULT_DESIGN,
     GENERIC_FAMILIES,
@@ -49,9 +50,45 @@ if TYPE_CHECKING:
     from xml.etree import ElementTree
 
 LOGO_LIMIT = 1024 * 1024  # embedded in every HTML page: a logo is a few KiB, never megabytes
-_KEYS = ("display_name", "logo", "logo_alt", "colours", "font", "theme")
-_COLOUR_KEYS = ("primary", "accent")
 _FONT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,63}$")
+
+
+def _colour_field(name: str) -> Field:
+    """A colour: '#rrggbb' text. Left empty it is most often a '#' read as a YAML comment."""
+
+    def problem(value: Any) -> Issue | None:
+        if value is None:
+            return ("the colour is empty",
+                    f"'#' starts a YAML comment: put the colour in quotes, as in {name}: '#0b5394'")
+        if not isinstance(value, str) or not HEX_COLOUR.match(value.strip()):
+            return f"'{value}' is not a colour", "write it as '#rrggbb' (in quotes), such as '#0b5394'"
+        return None
+
+    return Field(nullable=False, check=problem)
+
+
+def _font_problem(value: Any) -> Issue | None:
+    if not isinstance(value, str) or not _FONT_NAME.match(value.strip()):
+        return f"'{value}' is not a font family name", "give the family name as fc-list shows it, such as DejaVu Serif"
+    return None
+
+
+def _theme_problem(value: Any) -> Issue | None:
+    problem = design_problem(value) if isinstance(value, str) else ("'theme' must be a name", None)
+    return (problem[0], problem[1] or "theme: standard, or theme: handbook") if problem else None
+
+
+_COLOURS = Spec("'colours'", {"primary": _colour_field("primary"), "accent": _colour_field("accent")},
+                noun="colour", hint="colours: {primary: '#0b5394', accent: '#e69138'}")
+_BRAND = Spec("the brand file", {
+    "display_name": Field(TEXT, max_length=120),
+    "logo": Field(TEXT, expects="the name of an image file beside the brand file"),
+    "logo_alt": Field(TEXT, max_length=200),
+    "colours": Field(MAPPING, fields=_COLOURS, hint=_COLOURS.hint),
+    "font": Field(check=_font_problem),
+    "theme": Field(check=_theme_problem),
+}, hint="a brand file is a group of keys such as display_name, logo, colours: "
+        "see the README's 'Branding' section for an example")
 _MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -94,25 +131,21 @@ def load_brand(path: Path, *, check_fonts: bool = True) -> tuple[Brand, list[Pro
     it); without it (Markdown and HTML only) it is a warning.
     """
     doc = load_yaml_file(path, what="brand file")
-    problems = list(doc.problems)
-    data = doc.data
-    name = str(path)
-    if not isinstance(data, dict):
-        raise InputError.single("a brand file must be a group of keys such as display_name, logo, colours",
-                                file=name, line=1, hint="see the README's 'Branding' section for an example")
+    checked = check_mapping(doc.data, _BRAND, doc)
+    problems = [*doc.problems, *checked.problems]
+    data = checked.values
+    if data is None:
+        raise InputError(problems, summary=f"{path}: not a brand file")
     checker = _Checker(doc, problems, path.parent)
-    for key in data:
-        if key not in _KEYS:
-            checker.error((str(key),), f"unknown key '{key}'", allowed_keys_hint(str(key), _KEYS))
-    display_name = checker.text(data, "display_name", limit=120)
-    logo_alt = checker.text(data, "logo_alt", limit=200)
+    display_name, logo_alt = (" ".join(data[key].split()) if key in data else None
+                              for key in ("display_name", "logo_alt"))
     logo = checker.logo(data.get("logo"), logo_alt)
-    primary, accent = checker.colours(data.get("colours"))
+    primary, accent = checker.colours(data.get("colours", {}))
     font = checker.font(data.get("font"), as_error=check_fonts)
-    design = checker.design(data.get("theme"))
+    design = data.get("theme")
     if any(p.is_error for p in problems):
         errors = sum(p.is_error for p in problems)
-        raise InputError(problems, summary=f"{name}: {errors} error{'s' if errors != 1 else ''}")
+        raise InputError(problems, summary=f"{path}: {errors} error{'s' if errors != 1 else ''}")
     theme = Theme(primary=primary or Theme.primary, accent=accent or Theme.accent, font_family=font,
                   design=design or DEFAULT_DESIGN)
     return Brand(display_name=display_name, logo=logo, theme=theme, source=path), problems
@@ -136,25 +169,10 @@ class _Checker:
     def warning(self, keys: tuple[str, ...], message: str, hint: str | None = None) -> None:
         self._problem(keys, message, hint, "warning")
 
-    def text(self, data: dict[str, Any], key: str, limit: int) -> str | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error((key,), f"'{key}' must be text")
-            return None
-        if len(value) > limit:
-            self.error((key,), f"'{key}' is longer than {limit} characters")
-            return None
-        return " ".join(value.split())
-
     def logo(self, value: Any, alt: str | None) -> Logo | None:
         if value is None:
             return None
         key = ("logo",)
-        if not isinstance(value, str) or not value.strip():
-            self.error(key, "'logo' must be the name of an image file beside the brand file")
-            return None
         relative = Path(value)
         suffix = relative.suffix.lower()
         if suffix not in _MEDIA_TYPES:
@@ -197,59 +215,30 @@ class _Checker:
         return (f"'{value}' is outside the brand file's folder ({self.folder})",
                 f"copy the logo next to the brand file and write 'logo: {relative.name}'")
 
-    def colours(self, value: Any) -> tuple[str | None, str | None]:
-        if value is None:
-            return None, None
-        if not isinstance(value, dict):
-            self.error(("colours",), "'colours' must hold 'primary' and/or 'accent'",
-                       "colours: {primary: '#0b5394', accent: '#e69138'}")
-            return None, None
-        for key in value:
-            if key not in _COLOUR_KEYS:
-                self.error(("colours", str(key)), f"unknown colour '{key}'", allowed_keys_hint(str(key), _COLOUR_KEYS))
-        primary = self._colour(value, "primary", check_text_colour,
+    def colours(self, colours: dict[str, str]) -> tuple[str | None, str | None]:
+        """The primary and accent colours (checked by the spec), darkened where contrast needs it."""
+        primary = self._colour(colours, "primary", check_text_colour,
                                "it colours links and the organisation's name, and sits behind white text")
-        accent = self._colour(value, "accent", check_graphic_colour, "it draws rules and bands")
+        accent = self._colour(colours, "accent", check_graphic_colour, "it draws rules and bands")
         return primary, accent
 
-    def _colour(self, colours: dict[str, Any], name: str, check: Callable[[str], ColourCheck],
+    def _colour(self, colours: dict[str, str], name: str, check: Callable[[str], ColourCheck],
                 use: str) -> str | None:
-        keys = ("colours", name)
         if name not in colours:
             return None
         value = colours[name]
-        if value is None:
-            self.error(keys, "the colour is empty",
-                       f"'#' starts a YAML comment: put the colour in quotes, as in {name}: '#0b5394'")
-            return None
-        if not isinstance(value, str) or not HEX_COLOUR.match(value.strip()):
-            self.error(keys, f"'{value}' is not a colour", "write it as '#rrggbb' (in quotes), such as '#0b5394'")
-            return None
         result = check(value.strip())
         if result.adjusted:
-            self.warning(keys, f"{value} has a contrast of {result.ratio_given:.1f}:1 with the page; "
+            self.warning(("colours", name), f"{value} has a contrast of {result.ratio_given:.1f}:1 with the page; "
                          f"{result.needed:g}:1 is needed because {use} (WCAG AA)",
                          f"the documents use the darker {result.used} ({result.ratio_used:.1f}:1); "
                          "choose a darker colour to have yours used as is")
         return result.used
 
-    def design(self, value: Any) -> str | None:
-        if value is None:
-            return None
-        problem = design_problem(value) if isinstance(value, str) else ("'theme' must be a name", None)
-        if problem:
-            self.error(("theme",), problem[0], problem[1] or "theme: standard, or theme: handbook")
-            return None
-        return str(value)
-
     def font(self, value: Any, as_error: bool) -> str | None:
         if value is None:
             return None
         key = ("font",)
-        if not isinstance(value, str) or not _FONT_NAME.match(value.strip()):
-            self.error(key, f"'{value}' is not a font family name",
-                       "give the family name as fc-list shows it, such as DejaVu Serif")
-            return None
         family = " ".join(value.split())
         if family.lower() in GENERIC_FAMILIES:
             return family.lower()

@@ -22,17 +22,25 @@ from .errors import InputError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
 from .library import ClauseLibrary
 from .locale import translate
+from .mapping import ANY, LIST, TEXT, Field, Spec, check_mapping
 from .mdtext import Trusted
 from .model import Policy
 from .questionnaire import Questionnaire
 from .spelling import respell
-from .yamlio import load_yaml_file
+from .yamlio import YamlDocument, load_yaml_file
 
 POLICY = "policy"
 DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
 SUMMARY_FILE = "documents/summary.yaml"
 SUMMARY_LISTS = ("do", "dont", "rights")
-_ITEM_KEYS = {"id": True, "list": True, "text": True, "when": False}
+_ITEM = Spec("a summary item", {
+    "id": Field(TEXT, required=True),
+    "list": Field(TEXT, required=True, one_of=SUMMARY_LISTS, is_not="a list of the summary"),
+    "text": Field(TEXT, required=True),
+    "when": Field(ANY),  # a condition over the answers: checked against the questionnaire (check_condition)
+}, hint="each item needs 'id', 'list' and 'text'")
+_SUMMARY_FILE_SPEC = Spec("the summary file", {"items": Field(LIST, required=True, each=_ITEM)},
+                          hint="the summary file must have a list of 'items'")
 
 
 @dataclass(frozen=True)
@@ -105,49 +113,48 @@ def load_summary_items(questionnaire: Questionnaire, search_path: Sequence[Path]
         raise InputError.single(f"no {SUMMARY_FILE} on the template path",
                                 hint="the bundled templates are incomplete; reinstall policygen")
     doc = load_yaml_file(file, what="summary items")
-    problems = list(doc.problems)
-    raw = doc.data.get("items") if isinstance(doc.data, dict) else None
-    if not isinstance(raw, list):
-        raise InputError.single("the summary file must have a list of 'items'", file=str(file), line=1)
+    checked = check_mapping(doc.data, _SUMMARY_FILE_SPEC, doc)
+    problems = [*doc.problems, *checked.problems]
+    if checked.values is None or "items" not in checked.values:
+        raise InputError(problems, summary="the summary items have problems")
     from .decisions import DECISION_NAMES
 
     known = {q.qid for q in questionnaire.questions()} | {f"decisions.{name}" for name in DECISION_NAMES}
     items: list[SummaryItem] = []
     seen: set[str] = set()
-    for index, entry in enumerate(raw):
-        where = ("items", index)
-
-        def error(key: str, message: str, hint: str | None = None, where: tuple[Any, ...] = where) -> None:
-            problems.append(Problem(message, file=str(file), line=doc.line((*where, key)), key=key, hint=hint))
-
-        if not isinstance(entry, dict):
-            error("items", "each item needs 'id', 'list' and 'text'")
-            continue
-        start = len(problems)
-        for key in entry:
-            if key not in _ITEM_KEYS:
-                error(str(key), f"unknown key '{key}'", allowed_keys_hint(str(key), _ITEM_KEYS))
-        for key in (k for k, needed in _ITEM_KEYS.items() if needed and k not in entry):
-            error("id", f"the item is missing '{key}'")
-        if entry.get("id") in seen:
-            error("id", f"the id '{entry.get('id')}' is used twice")
-        seen.add(str(entry.get("id")))
-        if "list" in entry and entry["list"] not in SUMMARY_LISTS:
-            error("list", f"'{entry['list']}' is not a list of the summary",
-                  allowed_keys_hint(str(entry["list"]), SUMMARY_LISTS))
-        if "text" in entry and not (isinstance(entry["text"], str) and entry["text"].strip()):
-            error("text", "'text' must be non-empty text")
-        when = None
-        if entry.get("when") is not None:
-            when, issues = check_condition(entry["when"], known)
-            for message, hint in issues:
-                error("when", message, hint)
-        if len(problems) == start:
-            items.append(SummaryItem(str(entry["id"]), entry["list"], " ".join(entry["text"].split()), when,
-                                     doc.line(where)))
+    for index, entry in enumerate(checked.values["items"]):
+        item = _summary_item(entry, ("items", index), doc, known, seen, problems)
+        if item is not None:
+            items.append(item)
     if any(p.is_error for p in problems):
         raise InputError(problems, summary="the summary items have problems")
     return tuple(items)
+
+
+def _summary_item(entry: dict[str, Any] | None, where: tuple[Any, ...], doc: YamlDocument, known: set[str],
+                  seen: set[str], problems: list[Problem]) -> SummaryItem | None:
+    """One checked summary item (None when it has a problem); an id used twice and conditions naming
+    no question are reported here, the rest by the item's spec."""
+    if entry is None:
+        return None  # not a group of keys: reported by the spec
+
+    def error(key: str, message: str, hint: str | None = None) -> None:
+        path = (*where, key)
+        problems.append(Problem(message, file=doc.file, line=doc.line(path), key=".".join(map(str, path)),
+                                hint=hint))
+
+    start = len(problems)
+    if entry.get("id") in seen:
+        error("id", f"the id '{entry['id']}' is used twice")
+    seen.add(entry.get("id", ""))
+    when = None
+    if entry.get("when") is not None:
+        when, issues = check_condition(entry["when"], known)
+        for message, hint in issues:
+            error("when", message, hint)
+    if len(problems) > start or not {"id", "list", "text"} <= set(entry):
+        return None  # a key missing or wrong is reported by the spec
+    return SummaryItem(entry["id"], entry["list"], " ".join(entry["text"].split()), when, doc.line(where))
 
 
 def render_companion(name: str, policy: Policy, questionnaire: Questionnaire, library: ClauseLibrary) -> Companion:

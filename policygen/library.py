@@ -36,8 +36,10 @@ from .confine import is_inside
 from .decisions import DECISION_INPUTS, DECISION_NAMES
 from .errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
 from .expressions import check_condition
+from .front_matter import FRONT_MATTER
 from .jinjacache import bytecode_cache
 from .locale import is_english, join_words, language_path, long_date
+from .mapping import check_mapping
 from .mdtext import Trusted, autolink, finalize, join_and
 from .model import ClauseTemplate, OutlineSection, Policy, meta_questions
 from .overrides import apply_overrides
@@ -47,9 +49,6 @@ from .resources import templates_dir
 from .spelling import SpellingExtension
 from .yamlio import YamlDocument, load_yaml_file, parse_yaml
 
-_CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
-_FRONT_KEYS = {"id": True, "title": True, "when": False, "why": True, "sources": True, "applies": False,
-               "translates": False}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _OUTLINE = "policy/outline.yaml"
 _CLAUSES = "policy/clauses"
@@ -314,14 +313,17 @@ def _read_clause(file: Path, folder: Path, index: int, rules: _Rules,
     if read is None:
         return None
     text, match, doc = read
-    data = doc.data
     name = str(file)
     start = len(problems)
+    checked = check_mapping(doc.data, FRONT_MATTER, doc)
+    problems.extend([*doc.problems, *checked.problems])
+    if checked.values is None:
+        return None
+    data = checked.values
 
     def error(key: str, message: str, hint: str | None = None) -> None:
         problems.append(Problem(message, file=name, line=doc.line((key,)), key=key, hint=hint))
 
-    _check_front_keys(data, name, error, problems)
     sources, citations = parse_sources(data.get("sources", []), allowed["countries"] | allowed["states"]
                                        | allowed["sectors"] | allowed["kinds"],
                                        lambda message, hint=None: error("sources", message, hint))
@@ -372,21 +374,6 @@ def _read_front_matter(file: Path, folder: Path,
         problems.append(Problem("the front matter must be a group of keys", file=name, line=2))
         return None
     return text, match, doc
-
-
-def _check_front_keys(data: dict[str, Any], name: str, error: Callable[..., None], problems: list[Problem]) -> None:
-    """The front matter's keys: none unknown, none missing, a well-formed id, a title and a why."""
-    for key in data:
-        if key not in _FRONT_KEYS:
-            error(key, f"unknown front matter key '{key}'", allowed_keys_hint(str(key), _FRONT_KEYS))
-    for key in sorted(k for k, needed in _FRONT_KEYS.items() if needed and k not in data):
-        problems.append(Problem(f"the front matter is missing '{key}'", file=name, line=2, hint=f"add '{key}:'"))
-    clause_id = data.get("id")
-    if not (isinstance(clause_id, str) and _CLAUSE_ID.match(clause_id)):
-        error("id", f"'{clause_id}' is not a valid clause id", "write it as section.name, e.g. personal.disclaimer")
-    for key in ("title", "why"):
-        if key in data and not (isinstance(data[key], str) and data[key].strip()):
-            error(key, f"'{key}' must be non-empty text")
 
 
 def _check_generic(text: str, match: re.Match[str], name: str, law_names: LawNames,

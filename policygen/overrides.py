@@ -28,14 +28,24 @@ from typing import TYPE_CHECKING, Any
 
 from .confine import is_inside
 from .errors import Problem, allowed_keys_hint
+from .mapping import LIST, MAPPING, TEXT, Field, Spec, check_mapping
 from .yamlio import load_yaml_file
 
 if TYPE_CHECKING:
     from .model import ClauseTemplate, OutlineSection
 
 OVERRIDES_FILE = "policy/overrides.yaml"
-_TOP_KEYS = {"disable", "add"}
-_ADD_KEYS = {"clause", "section", "after", "before"}
+_ADDITION = Spec("an addition", {
+    "clause": Field(TEXT, required=True),   # the id of a clause file in this folder
+    "section": Field(TEXT, required=True),
+    "after": Field(TEXT),                   # a clause id in that section
+    "before": Field(TEXT),
+}, hint="each addition is a group of keys: clause, section, and after or before")
+_OVERRIDES = Spec("the overrides file", {
+    "disable": Field(MAPPING, expects="a mapping of clause ids to the reason",
+                     hint="write  clause.id: why it does not apply"),
+    "add": Field(LIST, each=_ADDITION, expects="a list of {clause, section, after or before}"),
+}, hint="the overrides file is a group of keys: disable, add")
 
 
 def apply_overrides(search_path: Sequence[Path], outline: tuple[OutlineSection, ...],
@@ -72,25 +82,17 @@ def _apply(spec: Path, sections: dict[str, list[str]], clauses: Mapping[str, Any
         problems.append(Problem(message, file=str(spec), line=doc.line(path),
                                 key=".".join(map(str, path)) or None, hint=hint))
 
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if doc.data is not None and not isinstance(doc.data, dict):
-        error((), "the overrides file must be a group of keys: disable, add")
-    for key in data:
-        if key not in _TOP_KEYS:
-            error((key,), f"unknown key '{key}'", allowed_keys_hint(str(key), _TOP_KEYS))
-    disable = data.get("disable") or {}
-    if not isinstance(disable, dict):
-        error(("disable",), "'disable' maps clause ids to the reason", "write  clause.id: why it does not apply")
-        disable = {}
-    notes += _disable(disable, sections, disabled, error)
-    additions = data.get("add") or []
-    if not isinstance(additions, list):
-        error(("add",), "'add' must be a list of {clause, section, after or before}")
-        additions = []
-    for index, item in enumerate(additions):
+    if doc.data is None:
+        return notes  # an empty file changes nothing
+    checked = check_mapping(doc.data, _OVERRIDES, doc)
+    problems.extend(checked.problems)
+    data = checked.values or {}
+    notes += _disable(data.get("disable", {}), sections, disabled, error)
+    for index, item in enumerate(data.get("add", [])):
         added = _add(item, ("add", index), sections, clauses, error)
         if added:  # a folder nearer the top may bring back what a lower one disabled
-            disabled.discard(str(item.get("clause")))
+            assert item is not None
+            disabled.discard(item["clause"])
         notes += added
     return notes
 
@@ -111,15 +113,11 @@ def _disable(disable: dict[Any, Any], sections: dict[str, list[str]], disabled: 
     return notes
 
 
-def _add(item: Any, path: tuple[Any, ...], sections: dict[str, list[str]], clauses: Mapping[str, Any],
+def _add(item: dict[str, Any] | None, path: tuple[Any, ...], sections: dict[str, list[str]], clauses: Mapping[str, Any],
          error: Any) -> list[str]:
-    if not isinstance(item, dict):
-        error(path, "each addition is a group of keys: clause, section, and after or before")
-        return []
-    for key in item:
-        if key not in _ADD_KEYS:
-            error((*path, key), f"unknown key '{key}'", allowed_keys_hint(str(key), _ADD_KEYS))
-    clause_id, section_id = str(item.get("clause")), str(item.get("section"))
+    if item is None or not {"clause", "section"} <= set(item):
+        return []  # not a group of keys, or a key missing or wrong: reported by the spec
+    clause_id, section_id = str(item["clause"]), str(item["section"])
     if clause_id not in clauses:
         error((*path, "clause"), f"there is no clause file with the id '{clause_id}'",
               allowed_keys_hint(str(clause_id), clauses))

@@ -11,9 +11,10 @@ from typing import Any
 
 from .errors import InputError, Problem, allowed_keys_hint, did_you_mean
 from .expressions import Expression, ExpressionError, compile_expression
+from .mapping import ANY, BOOLEAN, LIST, MAPPING, NON_EMPTY_LIST, TEXT, WHOLE, Field, Issue, Kind, Spec, check_mapping
 from .migrations import Migration
 from .resources import questionnaires_dir
-from .values import QUESTION_TYPES, ValueProblem, check_value, is_empty, type_name
+from .values import QUESTION_TYPES, ValueProblem, check_value, is_empty
 from .yamlio import YamlDocument, load_yaml_file
 
 HEADER_KEY = "policygen"
@@ -23,16 +24,76 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CHOICE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _QUESTIONNAIRE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
-_TOP_KEYS = {"id": True, "version": True, "title": True, "description": False, "sections": True,
-             "migrations": False, "document": False}
-_MIGRATION_KEYS = {"version": True, "note": False, "rename": False, "split": False, "remove": False,
-                   "values": False}
 _QID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-_SECTION_KEYS = {"id": True, "title": True, "intro": False, "when": False, "questions": True}
-_QUESTION_KEYS = {"id": True, "type": True, "prompt": True, "help": True, "default": False,
-                  "default_expr": False, "when": False, "choices": False, "validate": False}
-_CHOICE_KEYS = {"value": True, "label": True, "help": False}
-_VALIDATE_KEYS = {"required", "pattern", "pattern_hint", "min", "max"}
+
+
+def _regex_problem(value: str) -> Issue | None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"'{value}' is not a valid regular expression: {exc}", None
+    return None
+
+
+def _from_one(value: int) -> Issue | None:
+    return None if value >= 1 else ("'version' must be a whole number from 1 up",
+                                     "raise it by one whenever questions change")
+
+
+# The questionnaire file's format, as data for policygen.mapping. What needs the questions read before
+# (conditions and defaults name earlier questions; ids are used once) is judged by the loader below.
+_EXPRESSION = Kind("an expression in quotes", lambda value: isinstance(value, str))
+_ID_FIELD = Field(TEXT, required=True, pattern=_ID, is_not="a valid id",
+                  hint="use lowercase letters, digits and underscores, starting with a letter")
+_VALIDATE = Spec("'validate'", {
+    "required": Field(BOOLEAN),
+    "pattern": Field(TEXT, check=_regex_problem),
+    "pattern_hint": Field(TEXT),
+    "min": Field(ANY),  # a number, or a date for a date question: checked against the type (_bounds)
+    "max": Field(ANY),
+})
+_CHOICE = Spec("a choice", {
+    "value": Field(TEXT, required=True, pattern=_CHOICE_VALUE, is_not="a valid choice value",
+                   hint="use letters, digits, '-' and '_' (in quotes if it could read as a number)"),
+    "label": Field(TEXT, required=True),
+    "help": Field(TEXT),
+}, hint="write a choice as {value: ..., label: ...}")
+_QUESTION = Spec("a question", {
+    "id": _ID_FIELD,
+    "type": Field(TEXT, required=True, one_of=QUESTION_TYPES, is_not="a question type"),
+    "prompt": Field(TEXT, required=True),
+    "help": Field(TEXT, required=True),
+    "default": Field(ANY),  # checked against the question's type (values.check_value)
+    "default_expr": Field(_EXPRESSION),
+    "when": Field(_EXPRESSION),
+    "choices": Field(NON_EMPTY_LIST, each=_CHOICE),
+    "validate": Field(MAPPING, fields=_VALIDATE),
+})
+_SECTION = Spec("a section", {
+    "id": _ID_FIELD,
+    "title": Field(TEXT, required=True),
+    "intro": Field(TEXT),
+    "when": Field(_EXPRESSION),
+    "questions": Field(NON_EMPTY_LIST, required=True, each=_QUESTION),
+})
+_QID_MAP = Field(MAPPING, expects="a mapping of question ids (section.question)")
+_MIGRATION = Spec("a migration", {
+    "version": Field(WHOLE, required=True),  # from 2 to the questionnaire's version: _migrations
+    "note": Field(TEXT),
+    "rename": _QID_MAP, "split": _QID_MAP, "remove": _QID_MAP, "values": _QID_MAP,
+})
+_DOCUMENT = Spec("'document'", {}, others=Field(TEXT, pattern=_QID, is_not="a question id (section.question)"),
+                 hint="for example  document: {version: policy.version, owner: policy.owner}")
+_QUESTIONNAIRE = Spec("the questionnaire", {
+    "id": Field(TEXT, required=True, pattern=_QUESTIONNAIRE_ID, is_not="a valid questionnaire id",
+                hint="use lowercase letters, digits and hyphens"),
+    "version": Field(WHOLE, required=True, check=_from_one, hint="raise it by one whenever questions change"),
+    "title": Field(TEXT, required=True),
+    "description": Field(TEXT),
+    "sections": Field(LIST, required=True, each=_SECTION, expects="a list of sections"),
+    "migrations": Field(LIST, each=_MIGRATION),
+    "document": Field(MAPPING, fields=_DOCUMENT, hint=_DOCUMENT.hint),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,45 +208,14 @@ class _Checker:
         self.problems.append(Problem(message, file=self.doc.file, line=self.doc.line(path),
                                      key=".".join(str(p) for p in path) or None, hint=hint))
 
-    def mapping(self, value: Any, path: tuple[Any, ...], keys: dict[str, bool] | set[str],
-                what: str) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.error(path, f"{what} must be a group of keys, got {type_name(value)}")
-            return None
-        required = {k for k, needed in keys.items() if needed} if isinstance(keys, dict) else set()
-        for key in value:
-            if key not in keys:
-                self.error((*path, key), f"unknown key '{key}' in {what}",
-                           allowed_keys_hint(str(key), keys))
-        for key in sorted(required - set(value)):
-            self.error(path, f"{what} is missing '{key}'", f"add '{key}:'")
-        return value
-
-    def text(self, data: dict[str, Any], key: str, path: tuple[Any, ...]) -> str | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error((*path, key), f"'{key}' must be non-empty text, got {type_name(value)}")
-            return None
-        return value.strip()
-
-    def identifier(self, data: dict[str, Any], path: tuple[Any, ...], pattern: re.Pattern[str]) -> str:
-        value = data.get("id")
-        if isinstance(value, str) and pattern.match(value):
-            return value
-        if "id" in data:
-            self.error((*path, "id"), f"'{value}' is not a valid id",
-                       "use lowercase letters, digits and underscores, starting with a letter")
-        return f"<missing-id-{len(self.problems)}>"
+    def identifier(self, data: dict[str, Any]) -> str:
+        """The id (checked by the spec), or a placeholder that matches nothing when it has a problem."""
+        return str(data["id"]) if "id" in data else f"<missing-id-{len(self.problems)}>"
 
     def expression(self, data: dict[str, Any], key: str, path: tuple[Any, ...],
                    own_qid: str | None) -> Expression | None:
         source = data.get(key)
         if source is None:
-            return None
-        if not isinstance(source, str):
-            self.error((*path, key), f"'{key}' must be an expression in quotes, got {type_name(source)}")
             return None
         try:
             expression = compile_expression(source)
@@ -224,66 +254,45 @@ def load_questionnaire(path: Path) -> Questionnaire:
 
 def _read_questionnaire(path: Path) -> Questionnaire:
     doc = load_yaml_file(path, what="questionnaire")
+    checked = check_mapping(doc.data, _QUESTIONNAIRE, doc)
     checker = _Checker(doc)
-    top = checker.mapping(doc.data, (), _TOP_KEYS, "the questionnaire")
+    checker.problems.extend(checked.problems)
+    top = checked.values
     if top is None:
         raise InputError(checker.problems)
-    qn_id = top.get("id")
-    if not (isinstance(qn_id, str) and _QUESTIONNAIRE_ID.match(qn_id)):
-        checker.error(("id",), f"'{qn_id}' is not a valid questionnaire id",
-                      "use lowercase letters, digits and hyphens")
-    version = top.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        checker.error(("version",), "'version' must be a whole number from 1 up",
-                      "raise it by one whenever questions change")
-        version = 0
-    sections_raw = top.get("sections")
     sections: list[Section] = []
-    if not isinstance(sections_raw, list):
-        checker.error(("sections",), "'sections' must be a list of sections")
-        sections_raw = []
     seen_sections: set[str] = set()
-    for index, raw in enumerate(sections_raw):
-        section = _section(checker, raw, ("sections", index), seen_sections)
-        if section is not None:
-            sections.append(section)
-    migrations = _migrations(checker, top.get("migrations"), int(version), sections)
-    document = top.get("document") or {}
-    if not (isinstance(document, dict) and all(isinstance(v, str) and _QID.match(v) for v in document.values())):
-        checker.error(("document",), "'document' must map each detail of the document to a question id",
-                      "for example  document: {version: policy.version, owner: policy.owner}")
-        document = {}
-    if checker.problems:
-        raise InputError(checker.problems, summary=f"{path}: the questionnaire has problems")
-    return Questionnaire(id=str(qn_id), version=int(version), title=top["title"], sections=tuple(sections),
+    for index, raw in enumerate(top.get("sections", [])):
+        if raw is not None:
+            sections.append(_section(checker, raw, ("sections", index), seen_sections))
+    version = int(top.get("version", 0))
+    migrations = _migrations(checker, top.get("migrations", []), version, sections)
+    if checker.problems:  # in the order of the file: the spec's problems and the loader's, interleaved
+        problems = sorted(checker.problems, key=lambda p: p.line or 0)
+        raise InputError(problems, summary=f"{path}: the questionnaire has problems")
+    return Questionnaire(id=str(top["id"]), version=version, title=top["title"], sections=tuple(sections),
                          source=path, description=top.get("description"), migrations=migrations,
-                         document={str(k): str(v) for k, v in document.items()})
+                         document={str(k): str(v) for k, v in top.get("document", {}).items()})
 
 
 def _migrations(checker: _Checker, raw: Any, current: int, sections: list[Section]) -> tuple[Migration, ...]:
     """Read ``migrations``; every id they lead to must be a current question or be moved on later."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        checker.error(("migrations",), "'migrations' must be a list")
-        return ()
     result: list[Migration] = []
-    for index, item in enumerate(raw):
+    for index, data in enumerate(raw):
         path: tuple[Any, ...] = ("migrations", index)
-        data = checker.mapping(item, path, _MIGRATION_KEYS, "a migration")
-        if data is None:
-            continue
-        version = data.get("version")
-        if isinstance(version, bool) or not isinstance(version, int) or not 2 <= version <= current:
+        if data is None or "version" not in data:
+            continue  # not a group of keys, or no version: reported by the spec
+        version = data["version"]
+        if not 2 <= version <= current:
             checker.error((*path, "version"), f"a migration's version must be from 2 to {current}",
                           "it is the questionnaire version the migration leads to")
             continue
-        rename = _qid_mapping(checker, data.get("rename"), (*path, "rename"), str)
+        rename = _qid_mapping(checker, data.get("rename", {}), (*path, "rename"), str)
         split = {old: tuple(new) for old, new in
-                 _qid_mapping(checker, data.get("split"), (*path, "split"), list).items()}
-        remove = _qid_mapping(checker, data.get("remove"), (*path, "remove"), str)
-        values = _qid_mapping(checker, data.get("values"), (*path, "values"), dict)
-        note = data.get("note") if isinstance(data.get("note"), str) else None
+                 _qid_mapping(checker, data.get("split", {}), (*path, "split"), list).items()}
+        remove = _qid_mapping(checker, data.get("remove", {}), (*path, "remove"), str)
+        values = _qid_mapping(checker, data.get("values", {}), (*path, "values"), dict)
+        note = data.get("note")
         result.append(Migration(version, rename, split, remove, values, note))
     result.sort(key=lambda m: m.version)
     current_ids = {q.qid for s in sections for q in s.questions}
@@ -300,11 +309,6 @@ def _migrations(checker: _Checker, raw: Any, current: int, sections: list[Sectio
 
 
 def _qid_mapping(checker: _Checker, raw: Any, path: tuple[Any, ...], kind: type) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        checker.error(path, f"'{path[-1]}' must map question ids (section.question)")
-        return {}
     result: dict[str, Any] = {}
     for key, value in raw.items():
         ok = isinstance(value, kind)
@@ -322,51 +326,38 @@ def _qid_mapping(checker: _Checker, raw: Any, path: tuple[Any, ...], kind: type)
     return result
 
 
-def _section(checker: _Checker, raw: Any, path: tuple[Any, ...], seen: set[str]) -> Section | None:
-    data = checker.mapping(raw, path, _SECTION_KEYS, "a section")
-    if data is None:
-        return None
-    section_id = checker.identifier(data, path, _ID)
+def _section(checker: _Checker, data: dict[str, Any], path: tuple[Any, ...], seen: set[str]) -> Section:
+    section_id = checker.identifier(data)
     if section_id in RESERVED_KEYS:
         checker.error((*path, "id"), f"'{section_id}' is reserved in answers files", "choose another section id")
     if section_id in seen:
         checker.error((*path, "id"), f"section id '{section_id}' is used twice", "give each section its own id")
     seen.add(section_id)
     when = checker.expression(data, "when", path, None)
-    questions_raw = data.get("questions")
-    if not isinstance(questions_raw, list) or not questions_raw:
-        checker.error((*path, "questions"), "'questions' must be a non-empty list")
-        questions_raw = []
     questions: list[Question] = []
-    for index, item in enumerate(questions_raw):
-        question = _question(checker, item, (*path, "questions", index), section_id)
-        if question is not None:
-            questions.append(question)
-    return Section(id=section_id, title=checker.text(data, "title", path) or section_id,
-                   questions=tuple(questions), intro=checker.text(data, "intro", path), when=when)
+    for index, item in enumerate(data.get("questions", [])):
+        if item is not None:
+            questions.append(_question(checker, item, (*path, "questions", index), section_id))
+    intro = data.get("intro")
+    return Section(id=section_id, title=data.get("title", section_id).strip(), questions=tuple(questions),
+                   intro=intro.strip() if intro else None, when=when)
 
 
-def _question(checker: _Checker, raw: Any, path: tuple[Any, ...], section_id: str) -> Question | None:
-    data = checker.mapping(raw, path, _QUESTION_KEYS, "a question")
-    if data is None:
-        return None
-    question_id = checker.identifier(data, path, _ID)
+def _question(checker: _Checker, data: dict[str, Any], path: tuple[Any, ...], section_id: str) -> Question:
+    question_id = checker.identifier(data)
     qid = f"{section_id}.{question_id}"
-    kind = data.get("type")
-    if kind not in QUESTION_TYPES:
-        checker.error((*path, "type"), f"'{kind}' is not a question type",
-                      allowed_keys_hint(str(kind), QUESTION_TYPES))
-        kind = "text"
+    kind = data.get("type", "text")
     choices = _choices(checker, data, path, kind)
     validation = _validation(checker, data.get("validate"), (*path, "validate"), kind)
     when = checker.expression(data, "when", path, qid)
     default_expr = checker.expression(data, "default_expr", path, qid)
     if "default" in data and "default_expr" in data:
         checker.error((*path, "default_expr"), "give either 'default' or 'default_expr', not both")
+    help_text = data.get("help")
     question = Question(
-        id=question_id, section=section_id, type=kind,
-        prompt=checker.text(data, "prompt", path) or "", help=checker.text(data, "help", path) or "",
-        when=when, default_expr=default_expr, choices=choices, validation=validation)
+        id=question_id, section=section_id, type=kind, prompt=data.get("prompt", "").strip(),
+        help=help_text.strip() if help_text else "", when=when, default_expr=default_expr, choices=choices,
+        validation=validation)
     default = data.get("default")
     if not is_empty(default):
         try:
@@ -391,46 +382,31 @@ def _choices(checker: _Checker, data: dict[str, Any], path: tuple[Any, ...], kin
         checker.error((*path, "choices"), f"a {kind} question has no choices",
                       "remove 'choices', or change the type to choice or multichoice")
         return ()
-    if not isinstance(raw, list) or not raw:
-        checker.error((*path, "choices"), "'choices' must be a non-empty list")
-        return ()
     result: list[Choice] = []
-    for index, item in enumerate(raw):
-        where = (*path, "choices", index)
-        entry = checker.mapping(item, where, _CHOICE_KEYS, "a choice")
-        if entry is None:
-            continue
-        value = entry.get("value")
-        if not (isinstance(value, str) and _CHOICE_VALUE.match(value)):
-            checker.error((*where, "value"), f"'{value}' is not a valid choice value",
-                          "use letters, digits, '-' and '_' (in quotes if it could read as a number)")
-            continue
+    for index, entry in enumerate(raw):
+        if entry is None or "value" not in entry:
+            continue  # reported by the spec
+        value = entry["value"]
         if value in (c.value for c in result):
-            checker.error((*where, "value"), f"choice '{value}' is listed twice")
-        result.append(Choice(value, checker.text(entry, "label", where) or value,
-                             checker.text(entry, "help", where)))
+            checker.error((*path, "choices", index, "value"), f"choice '{value}' is listed twice")
+        help_text = entry.get("help")
+        result.append(Choice(value, entry.get("label", value).strip(), help_text.strip() if help_text else None))
     return tuple(result)
 
 
-def _validation(checker: _Checker, raw: Any, path: tuple[Any, ...], kind: str) -> Validation:
-    if raw is None:
-        return Validation()
-    data = checker.mapping(raw, path, _VALIDATE_KEYS, "'validate'")
+def _validation(checker: _Checker, data: dict[str, Any] | None, path: tuple[Any, ...], kind: str) -> Validation:
+    """The question's rules (their kinds checked by the spec), judged against the question's type."""
     if data is None:
         return Validation()
-    required = data.get("required", True)
-    if not isinstance(required, bool):
-        checker.error((*path, "required"), "'required' must be true or false")
-        required = True
     pattern = data.get("pattern")
-    if pattern is not None:
-        if kind not in ("text", "email", "url", "list"):
-            checker.error((*path, "pattern"), f"a {kind} question cannot have a pattern")
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError) as exc:
-            checker.error((*path, "pattern"), f"'{pattern}' is not a valid regular expression: {exc}")
-            pattern = None
+    if pattern is not None and kind not in ("text", "email", "url", "list"):
+        checker.error((*path, "pattern"), f"a {kind} question cannot have a pattern")
+    return Validation(required=data.get("required", True), pattern=pattern,
+                      pattern_hint=data.get("pattern_hint"), **_bounds(checker, data, path, kind))
+
+
+def _bounds(checker: _Checker, data: dict[str, Any], path: tuple[Any, ...], kind: str) -> dict[str, Any]:
+    """``min`` and ``max``: a date for a date question, a number for the others that can have them."""
     bounds: dict[str, Any] = {}
     for key in ("min", "max"):
         value = data.get(key)
@@ -439,15 +415,13 @@ def _validation(checker: _Checker, raw: Any, path: tuple[Any, ...], kind: str) -
         wants_date = kind == "date"
         ok = isinstance(value, dt.date) if wants_date else (
             isinstance(value, (int, float)) and not isinstance(value, bool))
-        if kind == "boolean" or kind == "choice":
+        if kind in ("boolean", "choice"):
             checker.error((*path, key), f"a {kind} question cannot have '{key}'")
         elif not ok:
             checker.error((*path, key), f"'{key}' must be {'a date' if wants_date else 'a number'}")
         else:
             bounds[key] = value
-    hint = data.get("pattern_hint")
-    return Validation(required=required, pattern=pattern,
-                      pattern_hint=hint if isinstance(hint, str) else None, **bounds)
+    return bounds
 
 
 _CACHE: dict[str, Questionnaire] = {}

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .mapping import type_name as type_name  # re-exported: defined beside the checker of mappings
+
 if TYPE_CHECKING:
     from .questionnaire import Question
 
@@ -45,25 +47,6 @@ class ValueProblem(ValueError):
         super().__init__(message)
         self.message = message
         self.hint = hint
-
-
-def type_name(value: Any) -> str:
-    """A plain-words name for a YAML value's type, for error messages."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, dt.datetime):
-        return "a date and time"
-    if isinstance(value, dt.date):
-        return "a date"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a group of keys"
-    return "nothing" if value is None else type(value).__name__
 
 
 def is_empty(value: Any) -> bool:

@@ -27,6 +27,8 @@ STAGES: dict[str, set[str]] = {
              "jinjacache", "locale", "readability_fr",
              # The one Markdown parser (HTML, Word, the change notes and the redline all use it).
              "mdparse",
+             # The one checker of YAML mappings that every file format declares its keys for.
+             "mapping",
              # Hashes of inputs and outputs, and the per-user cache built on them (render's types only
              # under TYPE_CHECKING).
              "manifest", "warmcache"},
@@ -36,7 +38,7 @@ STAGES: dict[str, set[str]] = {
     # The Policy model, the clause library (overrides applied there), composition and its provenance
     # appendix, companion documents, brand, and the notes explaining them.
     "content": {"model", "places", "citations", "decisions", "overrides", "library", "provenance", "compose",
-                "documents", "brand", "audit.explain", "audit.margin"},
+                "front_matter", "documents", "brand", "audit.explain", "audit.margin"},
     # Output formats. diff and redline are here because render writes the "what changed" section.
     "render": {"formats", "html", "pullquotes", "markdown", "pdf", "redline", "diff", "render", "word",
                "word_blocks", "word_ooxml", "word_styles", "word_redline"},

@@ -193,7 +193,7 @@ def test_summary_file_problems_are_all_reported(tmp_path: Path) -> None:
     text = str(caught.value)
     assert "'dos' is not a list of the summary" in text and "did you mean 'do'?" in text
     assert "'personal.may_mention_employeer' is not a question" in text
-    assert "unknown key 'txt'" in text and "the item is missing 'text'" in text
+    assert "unknown key 'txt' in a summary item" in text and "a summary item is missing 'text'" in text
 
 
 def test_documents_option_accepts_commas_repeats_and_all() -> None:

@@ -39,7 +39,7 @@ def test_library_problems_are_all_reported(tmp_path: Path) -> None:
         load_library(bundled_questionnaire(), [tmp_path])
     text = str(info.value)
     assert "one.md.j2:6: error: when: 'org.knd' is not a question" in text and "did you mean 'org.kind'?" in text
-    assert "two.md.j2:5: error: source: unknown front matter key 'source'" in text
+    assert "two.md.j2:5: error: source: unknown key 'source' in the front matter" in text
     assert "did you mean 'sources'?" in text
     assert "the front matter is missing 'sources'" in text
     assert "'A Three' is not a valid clause id" in text
