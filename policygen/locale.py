@@ -71,13 +71,15 @@ def translate(message: str, language: str | None) -> str:
 
 @cache
 def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
-    """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English."""
+    """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English; the
+    most specific first ("must be at least %(limit)s items" before "must be at least %(limit)s")."""
     found = []
     for english, french in _catalogue(language).items():
         if "%(" in english:
             pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
-            found.append((re.compile(pattern + r"\Z", re.DOTALL), french))
-    return tuple(found)
+            fixed = len(re.sub(r"%\([a-z_]+\)s", "", english))
+            found.append((-fixed, english, re.compile(pattern + r"\Z", re.DOTALL), french))
+    return tuple((pattern, french) for _, _, pattern, french in sorted(found))
 
 
 def translate_formatted(text: str, language: str | None) -> str:
