@@ -14,7 +14,7 @@ from content_support import EXAMPLES, questionnaire
 from test_locale import ENGLISH
 
 from conftest import Cli
-from policygen.locale import NBSP, translate, translate_formatted
+from policygen.locale import LANGUAGES, NBSP, register_language, translate, translate_formatted
 from policygen.questionnaire import Question
 from policygen.questionnaire_locale import localise_questionnaire, text_defaults
 from policygen.values import ValueProblem, check_value
@@ -162,6 +162,19 @@ def test_the_walk_breaks_every_kind_of_rule() -> None:
 def test_a_count_is_french_not_french_with_an_english_unit() -> None:
     assert translate_formatted("must be at least 1 items", FRENCH) == f"nombre d\u2019éléments{NBSP}: au moins 1"
     assert translate_formatted("must be at least 3", FRENCH) == "doit être d\u2019au moins 3"
+
+
+def test_the_most_specific_message_wins_whatever_the_catalogue_order(tmp_path: Path) -> None:
+    catalogue = tmp_path / "xx.po"
+    catalogue.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                         'msgid "must be at least %(limit)s"\nmsgstr "GENERIC %(limit)s"\n\n'
+                         'msgid "must be at least %(limit)s items"\nmsgstr "SPECIFIC %(limit)s"\n', encoding="utf-8")
+    register_language("xx-XX", "fr_CA", catalogue)
+    try:
+        assert translate_formatted("must be at least 2 items", "xx-XX") == "SPECIFIC 2"
+        assert translate_formatted("must be at least 2", "xx-XX") == "GENERIC 2"
+    finally:
+        del LANGUAGES["xx-XX"]
 
 
 def test_validate_explains_a_broken_rule_and_a_missing_answer_in_french(cli: Cli, tmp_path: Path) -> None:
