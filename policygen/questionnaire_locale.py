@@ -9,8 +9,10 @@ the ids and values stay the same.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from .locale import is_english, translate
 from .questionnaire import Question, Questionnaire
@@ -28,7 +30,7 @@ def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
         for question in section.questions:
             yield " ".join(question.prompt.split())
             yield " ".join(question.help.split())
-            yield from text_defaults(question)  # a default name ("IT team") is written in the policy's language
+            yield from default_texts(question)  # a default name ("IT team") is written in the policy's language
             if question.validation.pattern_hint:
                 yield question.validation.pattern_hint
             for choice in question.choices:
@@ -37,32 +39,38 @@ def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
                     yield " ".join(choice.help.split())
 
 
-def text_defaults(question: Question) -> list[str]:
-    """The names a text question's default can write into a policy: its literal default, or each text its
-    default expression can give (``'IT team' if org.size != 'small' else 'IT support provider'``)."""
-    if question.type != "text":
+def default_texts(question: Question) -> list[str]:
+    """The words a text or list question's default can write into a policy: its literal default, or each
+    text its default expression can give (``'IT team' if org.size != 'small' else 'IT support provider'``);
+    a text built from an answer (``'bring in new ' ~ scope.client_term``) as ``bring in new %(value)s``."""
+    if question.type not in ("text", "list"):
         return []
-    if isinstance(question.default, str):
-        return [question.default] if question.default else []
     if question.default_expr is None:
-        return []
+        literal = question.default if isinstance(question.default, list) else [question.default]
+        return [item for item in literal if isinstance(item, str) and item]
     from jinja2 import Environment, nodes
 
-    found: list[str] = []
-
-    def results(node: nodes.Node) -> None:
-        if isinstance(node, nodes.CondExpr):  # its test is a condition, not a value the policy writes
-            results(node.expr1)
-            if node.expr2 is not None:
-                results(node.expr2)
-        elif isinstance(node, nodes.Const) and isinstance(node.value, str) and node.value:
-            found.append(node.value)
-
     template = Environment().parse("{{ " + question.default_expr.source + " }}")
-    for output in template.find_all(nodes.Output):
-        for node in output.nodes:
-            results(node)
-    return found
+    return [text for output in template.find_all(nodes.Output) for node in output.nodes
+            for text in _results(node) if re.search(r"[^\W\d_]", text.replace("%(value)s", ""))]
+
+
+def _results(node: Any) -> Iterator[str]:
+    """The texts an expression can give (a condition's test is left out: it is not a value); a number
+    such as ``year ~ '.1'`` is dropped by the caller, as it is the same in every language."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.CondExpr):
+        yield from _results(node.expr1)
+        if node.expr2 is not None:
+            yield from _results(node.expr2)
+    elif isinstance(node, nodes.List):
+        for item in node.items:
+            yield from _results(item)
+    elif isinstance(node, nodes.Concat):
+        yield "".join(str(part.value) if isinstance(part, nodes.Const) else "%(value)s" for part in node.nodes)
+    elif isinstance(node, nodes.Const) and isinstance(node.value, str):
+        yield node.value
 
 
 def _text(text: str, language: str) -> str:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from content_support import EXAMPLES, questionnaire
+from content_support import EXAMPLES, answers, markdown, policy, questionnaire
 from test_locale import ENGLISH
 
 from conftest import Cli
 from policygen.locale import LANGUAGES, NBSP, register_language, translate, translate_formatted
 from policygen.questionnaire import Question
-from policygen.questionnaire_locale import localise_questionnaire, text_defaults
+from policygen.questionnaire_locale import default_texts, localise_questionnaire
 from policygen.values import ValueProblem, check_value
 
 FRENCH = "fr-CA"
@@ -61,7 +61,7 @@ def _walk() -> Iterator[tuple[str, str, str]]:
                 yield f"{where}: choice {choice.value}", choice.label, fchoice.label
                 if choice.help:
                     yield f"{where}: choice {choice.value} help", choice.help, str(fchoice.help)
-            for default in text_defaults(question):
+            for default in default_texts(question):
                 yield f"{where}: default", default, translate(default, FRENCH)
 
 
@@ -98,6 +98,21 @@ def test_french_texts_follow_quebec_typography() -> None:
         assert not re.search(r"[ \u00a0\u202f][;!?]", french), f"{where}: Quebec puts no space before ; ! ?"
         assert not re.search(r"\w :|« | »", french), f"{where}: a non-breaking space before : and inside « »"
         assert "'" not in french or where.endswith("default"), f"{where}: French uses the typographic apostrophe \u2019"
+
+
+def test_a_french_policy_writes_its_unanswered_defaults_in_french() -> None:
+    """Defaults that are names or lists of them come out in French; one built from an answer too."""
+    left_open = {"org.size": "small", "comms.lead": None, "comms.it_team": None, "measure.goals": None,
+                 "policy.owner": None}
+    chosen = answers(left_open, base="ca-quebec-cooperative")
+    assert chosen.get("comms.lead") == "direction générale"
+    assert chosen.get("comms.it_team") == "fournisseur de soutien informatique"
+    assert chosen.get("measure.goals") == ["attirer de nouveaux membres", "répondre vite aux questions",
+                                          "attirer de bonnes personnes pour travailler avec nous"]
+    assert "- attirer de nouveaux membres" in markdown(policy(left_open, base="ca-quebec-cooperative"))
+    english = answers({**left_open, "org.language": "en-CA"}, base="ca-quebec-cooperative")
+    assert english.get("measure.goals")[0] == "bring in new membres"  # the answer as given, in English words
+    assert english.get("comms.lead") == "director"
 
 
 # ---------------------------------------------------------------- the questionnaire's own rules, broken
