@@ -196,11 +196,13 @@ def test_validate_explains_a_broken_rule_and_a_missing_answer_in_french(cli: Cli
     text = (EXAMPLES / "ca-quebec-cooperative" / "answers.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "answers.yaml"
     bad.write_text(text.replace("lead: directrice des communications", "lead: our director")
+                   .replace("team: équipe des communications", "team: l\u2019équipe des communications")
                    .replace("  contact: medias-sociaux@lepanier.example\n", ""), encoding="utf-8")
     result = cli("validate", bad)
     assert result.code == 2
     err = result.err.replace(NBSP, " ")
     assert "« our director » n\u2019a pas la forme attendue" in err
     assert "donnez le poste sans article ni « notre », par exemple direction des communications" in err
+    assert "« l\u2019équipe des communications » n\u2019a pas la forme attendue" in err  # « notre l’équipe » otherwise
     assert "réponse obligatoire manquante" in err and "ajoutez « contact: » sous « policy: »" in err
     assert "expected form" not in err and "missing required" not in err
