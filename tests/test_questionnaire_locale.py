@@ -17,6 +17,7 @@ from conftest import Cli
 from policygen.locale import LANGUAGES, NBSP, register_language, translate, translate_formatted
 from policygen.questionnaire import Question
 from policygen.questionnaire_locale import default_texts, localise_questionnaire
+from policygen.readability_fr import TARGET_EASE, reading_fr
 from policygen.values import ValueProblem, check_value
 
 FRENCH = "fr-CA"
@@ -98,6 +99,12 @@ def test_french_texts_follow_quebec_typography() -> None:
         assert not re.search(r"[ \u00a0\u202f][;!?]", french), f"{where}: Quebec puts no space before ; ! ?"
         assert not re.search(r"\w :|« | »", french), f"{where}: a non-breaking space before : and inside « »"
         assert "'" not in french or where.endswith("default"), f"{where}: French uses the typographic apostrophe \u2019"
+
+
+def test_the_french_help_reads_plainly() -> None:
+    helps = [french for where, _, french in _walk() if where.endswith((": help", ": intro"))]
+    ease = reading_fr("\n\n".join(helps)).ease
+    assert ease >= TARGET_EASE, f"Kandel-Moles ease {ease:.0f} (aim {TARGET_EASE:.0f} or more)"
 
 
 def test_a_french_policy_writes_its_unanswered_defaults_in_french() -> None:
