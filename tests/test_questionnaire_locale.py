@@ -14,7 +14,7 @@ from content_support import EXAMPLES, answers, markdown, policy, questionnaire
 from test_locale import ENGLISH
 
 from conftest import Cli
-from policygen.locale import LANGUAGES, NBSP, register_language, translate, translate_formatted
+from policygen.locale import LANGUAGES, NBSP, catalogue_file, register_language, translate, translate_formatted
 from policygen.questionnaire import Question
 from policygen.questionnaire_locale import default_texts, localise_questionnaire
 from policygen.readability_fr import TARGET_EASE, reading_fr
@@ -99,6 +99,13 @@ def test_french_texts_follow_quebec_typography() -> None:
         assert not re.search(r"[ \u00a0\u202f][;!?]", french), f"{where}: Quebec puts no space before ; ! ?"
         assert not re.search(r"\w :|« | »", french), f"{where}: a non-breaking space before : and inside « »"
         assert "'" not in french or where.endswith("default"), f"{where}: French uses the typographic apostrophe \u2019"
+
+
+def test_the_catalogue_gives_each_english_text_once() -> None:
+    """Babel keeps the first of two entries for one English text and drops the other without a word:
+    two branches that each translate the same message must be merged into one entry."""
+    ids = re.findall(r'^msgid ("(?:[^"\\]|\\.)*")$', catalogue_file(FRENCH).read_text(encoding="utf-8"), re.MULTILINE)
+    assert len(ids) > 400 and sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 def test_the_french_help_reads_plainly() -> None:
