@@ -84,16 +84,23 @@ def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
 
 def translate_formatted(text: str, language: str | None) -> str:
     """An English message already filled in ("'x' is not one of the choices") in ``language``: the
-    catalogue entry whose fields match it, filled with the same values; the English when none does."""
+    catalogue entry whose fields match it, filled with the same values; the English when none does.
+
+    A field named ``what`` or ``type`` names the kind of a wrong value ("expected a number, got a
+    list"): a kind is itself a message and is translated too. An answer quoted back keeps its quotes
+    ("'many'") and never matches one."""
     if is_english(language):
         return text
-    exact = _catalogue(str(language)).get(text)
+    catalogue = _catalogue(str(language))
+    exact = catalogue.get(text)
     if exact is not None:
         return exact
     for pattern, french in _patterns(str(language)):
         match = pattern.match(text)
         if match:
-            return french % match.groupdict()
+            fields = {name: catalogue.get(value, value) if name in ("what", "type") else value
+                      for name, value in match.groupdict().items()}
+            return french % fields
     return text
 
 

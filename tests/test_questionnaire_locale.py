@@ -4,6 +4,7 @@ answer are French, not the English left in place."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,6 +135,10 @@ def test_a_french_policy_writes_its_unanswered_defaults_in_french() -> None:
 def _wrong_answers(question: Question) -> Iterator[Any]:
     """Answers that break each rule the question has (its type, choices, pattern, bounds)."""
     rules = question.validation
+    yield {"a": 1}  # a group of keys where an answer belongs: wrong for every kind of question
+    wrong_kind: dict[str, list[Any]] = {"text": [["a", "b"]], "email": [3], "list": ["x"], "multichoice": ["x"],
+                                        "number": ["many", True], "date": [12, dt.datetime(2027, 1, 1, 10, 0)]}
+    yield from wrong_kind.get(question.type, [])
     if question.type in ("choice", "multichoice"):
         yield "not-a-choice" if question.type == "choice" else ["not-a-choice"]
         label = question.choices[0].label
@@ -186,6 +191,9 @@ def test_the_walk_breaks_every_kind_of_rule() -> None:
             "is not a date", "is not an email address", "is listed twice", "is out of range"} <= messages
     assert any(p.message.startswith("must be at most") and p.message.endswith("items") for _, _, p in _problems())
     assert any(p.message.endswith("characters") for _, _, p in _problems())
+    assert {"expected text, got a list", "expected a list, got text", "expected a number, got true",
+            "expected a date without a time", "a group of keys is not one of the choices"} <= {
+        p.message for _, _, p in _problems()}
 
 
 def test_a_count_is_french_not_french_with_an_english_unit() -> None:
