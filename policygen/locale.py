@@ -82,13 +82,16 @@ def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((pattern, french) for _, _, pattern, french in sorted(found))
 
 
+_MESSAGE_FIELDS = ("what", "type", "prompt")  # fields filled with a message of the catalogue, not an answer
+
+
 def translate_formatted(text: str, language: str | None) -> str:
     """An English message already filled in ("'x' is not one of the choices") in ``language``: the
     catalogue entry whose fields match it, filled with the same values; the English when none does.
 
     A field named ``what`` or ``type`` names the kind of a wrong value ("expected a number, got a
-    list"): a kind is itself a message and is translated too. An answer quoted back keeps its quotes
-    ("'many'") and never matches one."""
+    list"), and one named ``prompt`` holds a question of the questionnaire: each is itself a message
+    and is translated too. An answer quoted back keeps its quotes ("'many'") and never matches one."""
     if is_english(language):
         return text
     catalogue = _catalogue(str(language))
@@ -98,7 +101,7 @@ def translate_formatted(text: str, language: str | None) -> str:
     for pattern, french in _patterns(str(language)):
         match = pattern.match(text)
         if match:
-            fields = {name: catalogue.get(value, value) if name in ("what", "type") else value
+            fields = {name: catalogue.get(" ".join(value.split()), value) if name in _MESSAGE_FIELDS else value
                       for name, value in match.groupdict().items()}
             return french % fields
     return text

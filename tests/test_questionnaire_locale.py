@@ -226,5 +226,6 @@ def test_validate_explains_a_broken_rule_and_a_missing_answer_in_french(cli: Cli
     assert "« our director » n\u2019a pas la forme attendue" in err
     assert "donnez le poste sans article ni « notre », par exemple direction des communications" in err
     assert "« l\u2019équipe des communications » n\u2019a pas la forme attendue" in err  # else « notre l'équipe »
-    assert "réponse obligatoire manquante" in err and "ajoutez « contact: » sous « policy: »" in err
+    assert "réponse obligatoire manquante" in err
+    assert "ajoutez « contact: » sous « policy: » (À quelle adresse courriel" in err  # the question, in French
     assert "expected form" not in err and "missing required" not in err
