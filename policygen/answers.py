@@ -239,14 +239,19 @@ def _default(question: Question, context: Mapping[str, Any]) -> Any:
 
 
 def _in_language(question: Question, value: Any, context: Mapping[str, Any]) -> Any:
-    """A default name ("IT team") in the policy's language, for a policy written in French."""
+    """A default name ("IT team") or list of them ("work email") in the policy's language, for a policy
+    written in French; a list item built from an answer ("bring in new clients") is matched by its form."""
     org = context.get("org")
     language = getattr(org, "language", None)
-    if question.type != "text" or not isinstance(value, str) or not language or str(language).startswith("en"):
+    if question.type not in ("text", "list") or not language or str(language).startswith("en"):
         return value
-    from .locale import translate
+    from .locale import translate, translate_formatted
 
-    return translate(value, str(language))
+    if isinstance(value, str):
+        return translate(value, str(language))
+    if not isinstance(value, list):
+        return value
+    return [translate_formatted(item, str(language)) if isinstance(item, str) else item for item in value]
 
 
 @dataclass

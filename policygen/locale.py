@@ -71,27 +71,39 @@ def translate(message: str, language: str | None) -> str:
 
 @cache
 def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
-    """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English."""
+    """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English; the
+    most specific first ("must be at least %(limit)s items" before "must be at least %(limit)s")."""
     found = []
     for english, french in _catalogue(language).items():
         if "%(" in english:
             pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
-            found.append((re.compile(pattern + r"\Z", re.DOTALL), french))
-    return tuple(found)
+            fixed = len(re.sub(r"%\([a-z_]+\)s", "", english))
+            found.append((-fixed, english, re.compile(pattern + r"\Z", re.DOTALL), french))
+    return tuple((pattern, french) for _, _, pattern, french in sorted(found))
+
+
+_MESSAGE_FIELDS = ("what", "type", "prompt")  # fields filled with a message of the catalogue, not an answer
 
 
 def translate_formatted(text: str, language: str | None) -> str:
     """An English message already filled in ("'x' is not one of the choices") in ``language``: the
-    catalogue entry whose fields match it, filled with the same values; the English when none does."""
+    catalogue entry whose fields match it, filled with the same values; the English when none does.
+
+    A field named ``what`` or ``type`` names the kind of a wrong value ("expected a number, got a
+    list"), and one named ``prompt`` holds a question of the questionnaire: each is itself a message
+    and is translated too. An answer quoted back keeps its quotes ("'many'") and never matches one."""
     if is_english(language):
         return text
-    exact = _catalogue(str(language)).get(text)
+    catalogue = _catalogue(str(language))
+    exact = catalogue.get(text)
     if exact is not None:
         return exact
     for pattern, french in _patterns(str(language)):
         match = pattern.match(text)
         if match:
-            return french % match.groupdict()
+            fields = {name: catalogue.get(" ".join(value.split()), value) if name in _MESSAGE_FIELDS else value
+                      for name, value in match.groupdict().items()}
+            return french % fields
     return text
 
 

@@ -1,15 +1,18 @@
 """The questionnaire in another language: its words looked up in the language's message catalogue.
 
-The questionnaire file is written in English; every text a person reads in it (section titles and
-intros, prompts, why-we-ask help, choice labels and their help, pattern hints) is a message of the
-catalogue. :func:`localise_questionnaire` gives a translated copy that the interview, ``validate``
-and the browser questionnaire can use as they use the English one: the ids and values stay the same.
+The questionnaire file is written in English; every text a person reads in it (its title and
+description, section titles and intros, prompts, why-we-ask help, choice labels and their help,
+pattern hints) is a message of the catalogue. :func:`localise_questionnaire` gives a translated copy
+that the interview, ``validate`` and the browser questionnaire can use as they use the English one:
+the ids and values stay the same.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from .locale import is_english, translate
 from .questionnaire import Question, Questionnaire
@@ -18,6 +21,8 @@ from .questionnaire import Question, Questionnaire
 def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
     """Every English text of the questionnaire that a person reads, in order (the catalogue's keys)."""
     yield questionnaire.title
+    if questionnaire.description:
+        yield " ".join(questionnaire.description.split())
     for section in questionnaire.sections:
         yield section.title
         if section.intro:
@@ -25,8 +30,7 @@ def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
         for question in section.questions:
             yield " ".join(question.prompt.split())
             yield " ".join(question.help.split())
-            if question.type == "text" and isinstance(question.default, str) and question.default:
-                yield question.default  # a default name ("IT team") is written in the policy's language
+            yield from default_texts(question)  # a default name ("IT team") is written in the policy's language
             if question.validation.pattern_hint:
                 yield question.validation.pattern_hint
             for choice in question.choices:
@@ -35,9 +39,43 @@ def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
                     yield " ".join(choice.help.split())
 
 
+def default_texts(question: Question) -> list[str]:
+    """The words a text or list question's default can write into a policy: its literal default, or each
+    text its default expression can give (``'IT team' if org.size != 'small' else 'IT support provider'``);
+    a text built from an answer (``'bring in new ' ~ scope.client_term``) as ``bring in new %(value)s``."""
+    if question.type not in ("text", "list"):
+        return []
+    if question.default_expr is None:
+        literal = question.default if isinstance(question.default, list) else [question.default]
+        return [item for item in literal if isinstance(item, str) and item]
+    from jinja2 import Environment, nodes
+
+    template = Environment().parse("{{ " + question.default_expr.source + " }}")
+    return [text for output in template.find_all(nodes.Output) for node in output.nodes
+            for text in _results(node) if re.search(r"[^\W\d_]", text.replace("%(value)s", ""))]
+
+
+def _results(node: Any) -> Iterator[str]:
+    """The texts an expression can give (a condition's test is left out: it is not a value); a number
+    such as ``year ~ '.1'`` is dropped by the caller, as it is the same in every language."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.CondExpr):
+        yield from _results(node.expr1)
+        if node.expr2 is not None:
+            yield from _results(node.expr2)
+    elif isinstance(node, nodes.List):
+        for item in node.items:
+            yield from _results(item)
+    elif isinstance(node, nodes.Concat):
+        yield "".join(str(part.value) if isinstance(part, nodes.Const) else "%(value)s" for part in node.nodes)
+    elif isinstance(node, nodes.Const) and isinstance(node.value, str):
+        yield node.value
+
+
 def _text(text: str, language: str) -> str:
-    return translate(" ".join(text.split()), language) if " ".join(text.split()) != text else \
-        translate(text, language)
+    """A text folded from several YAML lines, looked up by its words (the catalogue keys it on one line)."""
+    return translate(" ".join(text.split()), language)
 
 
 def _question(question: Question, language: str) -> Question:
@@ -57,5 +95,6 @@ def localise_questionnaire(questionnaire: Questionnaire, language: str | None) -
                              intro=_text(s.intro, str(language)) if s.intro else None,
                              questions=tuple(_question(q, str(language)) for q in s.questions))
                      for s in questionnaire.sections)
-    return replace(questionnaire, title=translate(questionnaire.title, str(language)), sections=sections,
-                   _index={})
+    description = _text(questionnaire.description, str(language)) if questionnaire.description else None
+    return replace(questionnaire, title=translate(questionnaire.title, str(language)), description=description,
+                   sections=sections, _index={})
