@@ -112,6 +112,18 @@ def field_end(paragraph: Paragraph) -> None:
     paragraph.add_run()._r.append(element("w:fldChar", {"w:fldCharType": "end"}))
 
 
+def page_number_field(bookmark: str, result: str = "") -> list[BaseOxmlElement]:
+    """The runs of a ``PAGEREF`` field: the number of the page where ``bookmark`` (one of policygen's own
+    names) is, as a contents entry has it. The result is left to Word's field update and LibreOffice's
+    layout, which know the pages."""
+    instr = element("w:instrText", {})
+    instr.text = f" PAGEREF {bookmark} \\h "
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [element("w:r", {}, element("w:fldChar", {"w:fldCharType": "begin"})), element("w:r", {}, instr),
+            element("w:r", {}, element("w:fldChar", {"w:fldCharType": "separate"})), text_run(result),
+            element("w:r", {}, element("w:fldChar", {"w:fldCharType": "end"}))]
+
+
 def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
     """Mark the whole paragraph with a bookmark (the target of internal links and PAGEREF fields)."""
     p = paragraph._p

@@ -24,7 +24,7 @@ STAGES: dict[str, set[str]] = {
     # Reading files, YAML and resources; errors; small helpers that know nothing of policies.
     "core": {"policygen", "errors", "files", "confine", "yamlwrite", "yamlio", "resources", "expressions",
              "migrations", "fetch", "theme", "spelling", "mdtext", "readability", "forms", "workers",
-             "jinjacache", "locale", "readability_fr",
+             "jinjacache", "locale", "readability_fr", "paper",
              # Hashes of inputs and outputs, and the per-user cache built on them (render's types only
              # under TYPE_CHECKING).
              "manifest", "warmcache"},

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from word_support import R, W, is_landscape, markdown_texts, names, paragraph_texts, part, style_name
+from docx.enum.section import WD_SECTION
+from word_support import R, W, cols, is_landscape, markdown_texts, names, paragraph_texts, part, style_name
 
 from conftest import FIXTURES, ROOT, Cli
 from policygen import __version__
@@ -92,9 +93,57 @@ def test_contents_field_is_prefilled_and_links_to_heading_bookmarks(demo_docx: P
     headings = re.findall(r"^#{2,3} (.+)$", markdown, re.M)
     assert ["".join(t.text or "" for t in link.iter(f"{W}t")) for link in entries] == headings
     assert all(link.get(f"{W}anchor") in bookmarks for link in entries)
+    # Each entry's page number is a PAGEREF field to its heading's bookmark, after a tab to the dotted leader.
+    assert [" ".join((i.text or "").split()) for link in entries for i in link.iter(f"{W}instrText")] == \
+        [f"PAGEREF {link.get(f'{W}anchor')} \\h" for link in entries]
+    assert all(link.find(f"{W}r/{W}tab") is not None for link in entries)
     assert all(len(name or "") <= 40 and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name or "") for name in bookmarks)
     settings = part(demo_docx / "policy.docx", "word/settings.xml")
     assert settings.find(f"{W}updateFields") is not None  # Word offers to add the page numbers on opening
+
+
+def _style_id(paragraph: object) -> str | None:
+    found = paragraph.find(f"{W}pPr/{W}pStyle")  # type: ignore[attr-defined]
+    return None if found is None else str(found.get(f"{W}val"))
+
+
+def test_contents_run_in_two_columns_in_a_section_of_their_own(demo_docx: Path) -> None:
+    """As in the PDF: the cover, then the contents' heading across the page, then the entries in two columns
+    (a continuous section), then the policy on a new page in one column; head and foot as the document's."""
+    document = docx.Document(str(demo_docx / "policy.docx"))
+    sections = document.sections
+    assert [cols(s) for s in sections] == ["1", "1", "2", "1"]
+    assert [s.start_type for s in sections[1:]] == [WD_SECTION.NEW_PAGE, WD_SECTION.CONTINUOUS,
+                                                   WD_SECTION.NEW_PAGE]
+    assert [s.different_first_page_header_footer for s in sections] == [True, False, False, False]
+    assert all(s.header.paragraphs[0].text == "Riverside Community Housing · Social media policy" for s in sections)
+    body = part(demo_docx / "policy.docx", "word/document.xml").find(f"{W}body")
+    ends = [i for i, p in enumerate(body) if p.find(f"{W}pPr/{W}sectPr") is not None]
+    styles = [_style_id(p) for p in body]
+    assert styles[ends[1]] == "TOCHeading" and set(styles[ends[1] + 1:ends[2]]) <= {"TOC1", "TOC2", "Normal"}
+    assert styles[ends[2] + 1] == "Heading1"
+    toc_tab = document.styles["TOC 1"].paragraph_format.tab_stops[0].position
+    assert abs(toc_tab.mm - (210 - 40 - 9) / 2) < 0.1  # a column's width on A4: the page numbers align there
+
+
+@pytest.mark.parametrize(("language", "paper"), [("en-GB", (210, 297)), ("en-US", (215.9, 279.4)),
+                                                 ("en-CA", (215.9, 279.4)), ("fr-CA", (215.9, 279.4))])
+def test_paper_follows_the_pdfs_rule(cli: Cli, write_answers: Callable[..., Path], tmp_path: Path,
+                                     language: str, paper: tuple[float, float]) -> None:
+    from policygen.paper import paper_for
+
+    assert (paper_for(language).width, paper_for(language).height) == paper  # the one rule the PDF follows too
+    answers = write_answers({"org.language": language})
+    assert cli("render", answers, "-f", "docx", "-d", "summary", "-d", "accounts-register",
+               "-o", tmp_path).code == 0
+    summary = docx.Document(str(tmp_path / "summary.docx")).sections[0]
+    register = docx.Document(str(tmp_path / "accounts-register.docx")).sections[0]
+    width, height, top = summary.page_width, summary.page_height, summary.top_margin
+    wide, tall = register.page_width, register.page_height
+    assert width and height and top and wide and tall
+    assert (round(width.mm, 1), round(height.mm, 1)) == (round(tall.mm, 1), round(wide.mm, 1)) == paper
+    # On Letter the summary takes a little of the margins back, as pdf/letter.css does.
+    assert round(top.mm) == (10 if paper[0] > 210 else 14)
 
 
 def test_header_and_footer_name_the_document_and_count_pages(demo_docx: Path) -> None:
@@ -209,9 +258,10 @@ def test_handbook_is_one_docx_with_a_section_per_document(cli: Cli, demo_answers
     document = docx.Document(str(tmp_path / "handbook.docx"))
     titles = [p.text for p in document.paragraphs if style_name(p) == "Title"]
     assert titles[0] == "Social media handbook" and len(titles) == 5
-    sections = document.sections
-    assert len(sections) == 5 and is_landscape(sections[-1])
-    assert [s.header.paragraphs[0].text.split(" · ")[1] for s in sections[1:3]] == titles[1:3]
+    sections = document.sections  # the cover, the contents' heading, its two columns, then each document
+    assert len(sections) == 7 and is_landscape(sections[-1])
+    assert [cols(s) for s in sections] == ["1", "1", "2", "1", "1", "1", "1"]
+    assert [s.header.paragraphs[0].text.split(" · ")[1] for s in sections[3:5]] == titles[1:3]
     instructions = " ".join(t.text or "" for t in part(tmp_path / "handbook.docx", "word/document.xml")
                             .iter(f"{W}instrText"))
     assert '\\t "Title,1,Heading 1,2"' in instructions

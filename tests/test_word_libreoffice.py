@@ -48,13 +48,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-# Known gap: the PDF's contents list runs in two columns (one page, issue 19); the Word contents field is
-# one column (three pages), so the policy differs by two pages. Strict: it fails once Word catches up.
-_ONE_COLUMN_CONTENTS = pytest.mark.xfail(strict=True, reason="Word's contents list is one column; the PDF's two")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_ONE_COLUMN_CONTENTS) if n == "policy" else n
-                                  for n in DOCUMENTS])
+@pytest.mark.parametrize("name", DOCUMENTS)
 def test_page_count_is_within_one_of_policygens_pdf(rendered: Path, name: str) -> None:
     ours = len(PdfReader(rendered / f"{name}.pdf").pages)
     libreoffice = len(PdfReader(rendered / "converted" / f"{name}.pdf").pages)
