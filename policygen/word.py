@@ -45,10 +45,12 @@ from .html import TOC_FULL_TREE_LIMIT
 from .locale import long_date, translate, translator
 from .paper import LETTER, paper_for
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
+from .word_logo import word_logo
 from .word_ooxml import (
     AFTER_UPDATE_FIELDS,
     add_bookmark,
     add_field,
+    add_svg,
     content_control,
     element,
     field_begin,
@@ -174,13 +176,15 @@ class WordWriter:
 
     def _masthead(self, *, cover: bool) -> None:
         """The logo (with its text alternative) and the organisation's display name."""
-        logo = self.brand.logo
-        if logo is not None and logo.media_type in ("image/png", "image/jpeg"):
+        logo = word_logo(self.brand, 22 if cover else 12)  # as high as in the PDF
+        if logo is not None:
             run = self.add_run(self.add_paragraph(self.doc, "Brand"), "")
-            run.add_picture(io.BytesIO(logo.data), height=Mm(22 if cover else 12))  # as in the PDF
+            run.add_picture(io.BytesIO(logo.raster), width=Mm(logo.width_mm), height=Mm(logo.height_mm))
             for prop in run._r.iter(qn("wp:docPr")):
                 prop.set("descr", xml_safe(self.brand.logo_alt(self.policy.organisation)))
                 prop.set("name", "Logo")
+            if logo.svg is not None:
+                add_svg(self.doc.part, run._r, logo.svg)
         name = self.brand.name_for(self.policy.organisation)
         if name != self.policy.organisation:  # the title block names the organisation already
             self.add_paragraph(self.doc, "Brand", name)

@@ -36,7 +36,7 @@ STAGES: dict[str, set[str]] = {
                 "audit.explain", "audit.margin"},
     # Output formats. diff and redline are here because render writes the "what changed" section.
     "render": {"formats", "html", "pullquotes", "markdown", "pdf", "redline", "diff", "render", "word",
-               "word_blocks", "word_ooxml", "word_styles", "word_redline"},
+               "word_blocks", "word_ooxml", "word_styles", "word_redline", "word_logo"},
     # The interview, in the terminal.
     "interview": {"prompts", "review", "interview_state", "draft", "interview_update", "interview_start",
                   "interview", "questionary_port"},

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -250,6 +251,75 @@ def test_brand_colours_font_and_logo_with_alt_text(cli: Cli, demo_answers: Path,
     pictures = list(part(path, "word/document.xml").iter("{*}docPr"))
     assert [p.get("descr") for p in pictures] == ["A river"]
     assert any(n.startswith("word/media/") for n in names(path))
+
+
+def _brand_with(tmp_path: Path, svg: str | bytes) -> Path:
+    brand = tmp_path / "brand"
+    brand.mkdir(exist_ok=True)
+    (brand / "logo.svg").write_bytes(svg.encode("utf-8") if isinstance(svg, str) else svg)
+    (brand / "brand.yaml").write_bytes((FIXTURES / "brand" / "brand.yaml").read_bytes())
+    return brand / "brand.yaml"
+
+
+def test_svg_logo_is_embedded_as_word_does_with_a_png_fallback_and_alt_text(cli: Cli, demo_answers: Path,
+                                                                           tmp_path: Path) -> None:
+    svg = (FIXTURES / "brand" / "logo.svg").read_bytes()
+    brand = _brand_with(tmp_path, svg)
+    result = cli("render", demo_answers, "-f", "docx", "-d", "policy", "-d", "summary", "--brand", brand,
+                 "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    for name, height in (("policy", 22), ("summary", 12)):  # the cover's logo and a companion's, as in the PDF
+        path = tmp_path / "out" / f"{name}.docx"
+        body = part(path, "word/document.xml")
+        assert [p.get("descr") for p in body.iter("{*}docPr")] == ["Riverside Housing"]
+        blip = next(body.iter("{*}blip"))
+        svg_blip = blip.find("{*}extLst/{*}ext/{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip")
+        assert svg_blip is not None
+        rels = {r.get("Id"): r.get("Target") for r in part(path, "word/_rels/document.xml.rels")}
+        with zipfile.ZipFile(path) as package:
+            assert package.read("word/" + rels[svg_blip.get(f"{R}embed")]) == svg  # the logo itself
+            png = package.read("word/" + rels[blip.get(f"{R}embed")])
+            types = package.read("[Content_Types].xml").decode()
+        assert png.startswith(b"\x89PNG") and "image/svg+xml" in types
+        extent = next(body.iter("{*}extent"))  # 240 x 64, at the PDF's height and at most 80 mm wide
+        expected = min(height, 80 * 64 / 240)
+        assert (round(int(extent.get("cx")) / 36000, 1), round(int(extent.get("cy")) / 36000, 1)) == \
+            (round(expected * 240 / 64, 1), round(expected, 1))
+        images = [r for r in part(path, "word/_rels/document.xml.rels") if r.get("Type", "").endswith("/image")]
+        assert len(images) == 2 and not [r for r in images if r.get("TargetMode") == "External"]
+
+
+@pytest.mark.parametrize(("svg", "message"), [
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="file:///etc/passwd"/></svg>',
+     "refers to 'file:///etc/passwd'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g id="a"><use href="#a"/></g></svg>',
+     "go round in a circle"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g id="a"><rect/><rect/><rect/><rect/><rect/>'
+     '<rect/><rect/><rect/><rect/><rect/></g>' + "".join(
+         f'<g id="{n}">' + f'<use href="#{p}"/>' * 10 + "</g>" for p, n in zip("abcde", "bcdef", strict=True))
+     + "</svg>", "more than 20000 elements"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="100000"/>', "proportions"),
+])
+def test_a_hostile_svg_logo_is_refused_with_a_located_error(cli: Cli, demo_answers: Path, tmp_path: Path,
+                                                            svg: str, message: str) -> None:
+    result = cli("render", demo_answers, "-f", "docx", "-d", "summary", "--brand", _brand_with(tmp_path, svg),
+                 "-o", tmp_path / "out")
+    assert result.code == 2, result.err
+    assert message in result.err and "logo" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "out" / "summary.docx").exists()
+
+
+def test_an_svg_logo_claiming_a_huge_size_is_drawn_small_and_fast(tmp_path: Path) -> None:
+    import time
+
+    from policygen.word_logo import rasterise
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="4000000" height="1000000"><rect width="4000000" ' \
+          b'height="1000000" fill="red"/></svg>'
+    started = time.perf_counter()
+    png = rasterise(svg, (945, 236))
+    assert time.perf_counter() - started < 2 and png == rasterise(svg, (945, 236))  # and the same bytes
+    assert png[16:24] == (945).to_bytes(4, "big") + (236).to_bytes(4, "big")  # the PNG's IHDR width, height
 
 
 def test_handbook_is_one_docx_with_a_section_per_document(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
