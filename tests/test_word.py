@@ -416,3 +416,24 @@ def test_internal_links_point_at_heading_bookmarks(demo_answers: Path) -> None:
     last = [p for p in document.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("See")]
     links = [link.get(f"{W}anchor") for link in last[0].iter(f"{W}hyperlink")]
     assert links == ["sec_why_we_have_this_policy"] and links[0] in bookmarks  # the unknown anchor stays text
+
+
+def _css_margins(path: Path) -> dict[str, tuple[float, ...]]:
+    """The margins of each @page rule in a print stylesheet ("" for the default page), top, right, bottom, left."""
+    found = {}
+    for name, value in re.findall(r"@page\s*(\w*)\s*\{[^}]*?margin:\s*([^;]+);", path.read_text(encoding="utf-8")):
+        sizes = [float(v.removesuffix("mm")) for v in value.split()]
+        top, right, bottom, left = {1: sizes * 4, 2: sizes * 2, 3: [*sizes, sizes[1]], 4: sizes}[len(sizes)]
+        found[name] = (top, right, bottom, left)
+    return found
+
+
+def test_word_margins_are_the_pdfs() -> None:
+    """Word's page margins are those of the PDF's print stylesheets, on A4 and (with letter.css) on Letter."""
+    from policygen.word import DEFAULT_MARGINS, LETTER_MARGINS, MARGINS
+
+    a4 = _css_margins(ROOT / "templates" / "pdf" / "print.css")
+    letter = {**a4, **_css_margins(ROOT / "templates" / "pdf" / "letter.css")}
+    for css, word in ((a4, MARGINS), (letter, LETTER_MARGINS)):
+        assert css[""] == DEFAULT_MARGINS
+        assert (css["summary"], css["register"]) == (word["summary"], word["accounts-register"])
