@@ -420,7 +420,7 @@ def test_internal_links_point_at_heading_bookmarks(demo_answers: Path) -> None:
 
 def _css_margins(path: Path) -> dict[str, tuple[float, ...]]:
     """The margins of each @page rule in a print stylesheet ("" for the default page), top, right, bottom, left."""
-    found = {}
+    found: dict[str, tuple[float, ...]] = {}
     for name, value in re.findall(r"@page\s*(\w*)\s*\{[^}]*?margin:\s*([^;]+);", path.read_text(encoding="utf-8")):
         sizes = [float(v.removesuffix("mm")) for v in value.split()]
         top, right, bottom, left = {1: sizes * 4, 2: sizes * 2, 3: [*sizes, sizes[1]], 4: sizes}[len(sizes)]
