@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -437,3 +438,20 @@ def test_word_margins_are_the_pdfs() -> None:
     for css, word in ((a4, MARGINS), (letter, LETTER_MARGINS)):
         assert css[""] == DEFAULT_MARGINS
         assert (css["summary"], css["register"]) == (word["summary"], word["accounts-register"])
+
+
+@pytest.mark.parametrize("reference", ['<image href="file:///etc/passwd" width="5" height="5"/>',
+                                       '<image href="http://example.invalid/x.png" width="5" height="5"/>',
+                                       '<use href="other.svg#x"/>'])
+def test_the_rasteriser_itself_reads_nothing_but_data_urls(tmp_path: Path, reference: str) -> None:
+    """A second layer under the brand loader's check: drawing the PNG never reads a file or the web."""
+    from policygen.errors import InputError
+    from policygen.word_logo import rasterise
+
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{reference}</svg>'.encode()
+    with pytest.raises(InputError, match="refers to"):
+        rasterise(svg, (40, 40), tmp_path / "brand.yaml")
+    dot = base64.b64encode((FIXTURES / "brand" / "logo.png").read_bytes()).decode()
+    inline = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="data:image/png;base64,{dot}" ' \
+             'width="10" height="10"/></svg>'
+    assert rasterise(inline.encode(), (40, 40)).startswith(b"\x89PNG")  # an embedded bitmap is fine
