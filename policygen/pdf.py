@@ -28,14 +28,14 @@ from .errors import EnvironmentProblem, InputError, RenderError
 from .fetch import FetchPolicy, FetchRefused
 from .formats import Document, FormatSettings, Rendered
 from .forms import SIGNATURE_FIELDS
+from .paper import LETTER, paper_for
 from .resources import templates_dir
 
 __all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfFormat", "PdfRenderer", "render_pdf"]
 
 PRINT_CSS = "pdf/print.css"
 FORMS_CSS = "pdf/forms.css"  # inputs become AcroForm fields: tagged PDF/UA only (PDF/A forbids them)
-LETTER_CSS = "pdf/letter.css"  # US Letter paper for the languages of countries that use it
-LETTER_LANGUAGES = ("en-US", "en-CA")
+LETTER_CSS = "pdf/letter.css"  # US Letter paper for the languages of countries that use it (paper.py)
 # Our names -> WeasyPrint's. Both are tagged (pdf_tags=True is passed for every variant).
 PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u"}
 DEFAULT_VARIANT = "ua-1"
@@ -137,13 +137,13 @@ class PdfRenderer:
 
     def render_counted(self, html: str, language: str | None = None) -> Rendered:
         """One HTML page as a tagged PDF with the print stylesheet for its language applied, with its page
-        count; on US Letter paper when the language (given, else the page's own) is one of LETTER_LANGUAGES,
+        count; on US Letter paper when the language (given, else the page's own) is one of paper.LETTER_LANGUAGES,
         else on A4."""
         weasyprint = self._weasyprint
         found = re.search(r'<html lang="([^"]*)"', html[:500])
         language = language or (found[1] if found else None)
         stylesheets = [self.stylesheet(language), *self._stylesheets[1:],
-                       *([self._letter] if language in LETTER_LANGUAGES else [])]
+                       *([self._letter] if paper_for(language) is LETTER else [])]
         options = {"pdf_variant": PDF_VARIANTS[self.variant], "pdf_tags": True, "pdf_identifier": True,
                    "uncompressed_pdf": False}
         try:

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -39,19 +40,24 @@ from docx.text.run import Run
 
 from .brand import Brand
 from .formats import Document, FormatSettings, Rendered
+from .html import TOC_FULL_TREE_LIMIT
 from .locale import long_date, translate, translator
 from .model import Policy
+from .paper import LETTER, paper_for
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
+from .word_logo import word_logo
 from .word_ooxml import (
     AFTER_UPDATE_FIELDS,
     add_bookmark,
     add_field,
+    add_svg,
     content_control,
     element,
     field_begin,
     field_end,
     hyperlink,
     insert_before,
+    page_number_field,
     repeat_header,
     reproducible_zip,
     source_date,
@@ -62,9 +68,12 @@ from .word_styles import apply_styles, compact, template
 
 DEFAULT_FONT = "Arial"  # Word's everywhere; LibreOffice shows it with the metric-compatible Liberation Sans
 LANDSCAPE = frozenset({"accounts-register"})  # as in the PDF: the register's columns need the width
-# Page margins (top, right, bottom, left) as in the PDF's print stylesheet; the summary fits one page.
+# Page margins (top, right, bottom, left) as in the PDF's print stylesheets (pdf/print.css, and pdf/letter.css
+# on Letter paper, which is 17.6 mm shorter: the one-page summary takes a little of the margins back).
 MARGINS = {"summary": (14, 16, 17, 16), "accounts-register": (16, 16, 18, 16)}
+LETTER_MARGINS = {**MARGINS, "summary": (10, 14, 12, 14)}
 DEFAULT_MARGINS = (22, 20, 24, 20)
+TOC_COLUMN_GAP = 9  # mm between the contents' two columns, as in the PDF
 COMPACT = frozenset({"summary"})  # a tighter type scale, as in the PDF
 FILLABLE = frozenset({"acknowledgement"})  # blank cells become content controls
 HANDBOOK_TITLE = "Social media handbook"
@@ -96,7 +105,10 @@ class WordWriter:
         self._ids = 0
         self._numbering: dict[tuple[str, int, str], int] = {}
         self._sections = 0
-        apply_styles(self.doc, brand, self.font, policy.language)
+        self.paper = paper_for(policy.language)  # the PDF's rule: US Letter in the US and Canada, else A4
+        _, right, _, left = DEFAULT_MARGINS
+        column = (self.paper.width - left - right - TOC_COLUMN_GAP) / 2
+        apply_styles(self.doc, brand, self.font, policy.language, toc_tab=Mm(column))
         self._style_ids = {style.name: style.style_id for style in self.doc.styles}
 
     # ------------------------------------------------------------ whole documents
@@ -113,8 +125,12 @@ class WordWriter:
             self._masthead(cover=True)
             self._blocks(self.doc, part.blocks.title[:1], part).paragraph_format.space_before = Mm(50)
             self._blocks(self.doc, part.blocks.title[1:], part)
-            self._page_break()
-            self._contents(self._entries(part, _POLICY_TOC_LEVELS), 'TOC \\o "1-2" \\h \\z \\u')
+            entries = self._entries(part, _POLICY_TOC_LEVELS)
+            if sum(level == 2 for level, _, _ in entries) > TOC_FULL_TREE_LIMIT:  # as the PDF: sections only
+                entries = [entry for entry in entries if entry[0] == 1]
+            depth = max((level for level, _, _ in entries), default=1)
+            self._contents(entries, f'TOC \\o "1-{depth}" \\h \\z \\u')
+            self._break_section(WD_SECTION.NEW_PAGE, columns=1, merge=False)
         else:
             self.section(document.name, info.title, cover=False)
             self._masthead(cover=False)
@@ -137,7 +153,6 @@ class WordWriter:
             paragraph = self.add_paragraph(self.doc, "Normal")
             self.add_run(paragraph, f"{label}: ", "Strong")
             self.add_run(paragraph, value)
-        self._page_break()
         entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
         self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
         for part in parts:
@@ -161,13 +176,15 @@ class WordWriter:
 
     def _masthead(self, *, cover: bool) -> None:
         """The logo (with its text alternative) and the organisation's display name."""
-        logo = self.brand.logo
-        if logo is not None and logo.media_type in ("image/png", "image/jpeg"):
+        logo = word_logo(self.brand, 22 if cover else 12)  # as high as in the PDF
+        if logo is not None:
             run = self.add_run(self.add_paragraph(self.doc, "Brand"), "")
-            run.add_picture(io.BytesIO(logo.data), height=Mm(22 if cover else 12))  # as in the PDF
+            run.add_picture(io.BytesIO(logo.raster), width=Mm(logo.width_mm), height=Mm(logo.height_mm))
             for prop in run._r.iter(qn("wp:docPr")):
                 prop.set("descr", xml_safe(self.brand.logo_alt(self.policy.organisation)))
                 prop.set("name", "Logo")
+            if logo.svg is not None:
+                add_svg(self.doc.part, run._r, logo.svg)
         name = self.brand.name_for(self.policy.organisation)
         if name != self.policy.organisation:  # the title block names the organisation already
             self.add_paragraph(self.doc, "Brand", name)
@@ -181,16 +198,22 @@ class WordWriter:
                 (_("Questions"), policy.contact)]
 
     def _contents(self, entries: list[tuple[int, str, str]], instruction: str) -> None:
-        """The table of contents: a TOC field whose result is already the entries, each linked to its heading."""
+        """The table of contents on a new page, in two columns as in the PDF: its heading in a section of its
+        own, then a continuous section of two columns holding a TOC field whose result is already the
+        entries, each linked to its heading, with a PAGEREF field for its page number (the caller ends
+        that section). LibreOffice works the page numbers out as it lays the pages out; Word when it updates
+        the fields, which it offers on opening (w:updateFields)."""
+        self._break_section(WD_SECTION.NEW_PAGE, columns=1, merge=True)  # ends the cover
         self.add_paragraph(self.doc, "TOC Heading", translate("Contents", self.policy.language))
+        self._break_section(WD_SECTION.CONTINUOUS, columns=2, merge=True)
         paragraphs = [self.add_paragraph(self.doc, f"TOC {level}") for level, _, _ in entries] or \
             [self.add_paragraph(self.doc, "Normal")]
         field_begin(paragraphs[0], instruction)
         for paragraph, (_, text, name) in zip(paragraphs, entries, strict=False):
-            # Page numbers are Word's to find: updating the field (offered on opening) adds them.
-            hyperlink(paragraph, f"#{name}", [self.add_run(paragraph, text)._r])
+            runs = [self.add_run(paragraph, text)._r, element("w:r", {}, element("w:tab", {})),
+                    *page_number_field(name)]
+            hyperlink(paragraph, f"#{name}", runs)
         field_end(paragraphs[-1])
-        self._page_break()
         settings = self.doc.settings.element
         insert_before(settings, element("w:updateFields", {"w:val": "true"}), AFTER_UPDATE_FIELDS)
 
@@ -218,10 +241,13 @@ class WordWriter:
         self._sections += 1
         landscape = kind in LANDSCAPE
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-        top, right, bottom, left = (Mm(size) for size in MARGINS.get(kind, DEFAULT_MARGINS))
+        short, long = Mm(self.paper.width), Mm(self.paper.height)
+        section.page_width, section.page_height = (long, short) if landscape else (short, long)
+        margins = (LETTER_MARGINS if self.paper is LETTER else MARGINS).get(kind, DEFAULT_MARGINS)
+        top, right, bottom, left = (Mm(size) for size in margins)
         section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = top, right, bottom, left
         section.different_first_page_header_footer = cover
+        _columns(section._sectPr, 1)
         width = section.page_width - section.left_margin - section.right_margin
         header, footer = section.header, section.footer
         header.is_linked_to_previous = footer.is_linked_to_previous = False
@@ -238,13 +264,33 @@ class WordWriter:
         foot.add_run(_(" of "))
         add_field(foot, "NUMPAGES", "1")
 
+    def _break_section(self, start: WD_SECTION, *, columns: int, merge: bool) -> None:
+        """End the section here; what follows starts on a new page or goes on on the same one (continuous),
+        in ``columns`` columns, with the same page, header and footer. ``merge`` puts the ended section's
+        properties in its last paragraph rather than in an empty one of their own (which adds a line)."""
+        section = self.doc.add_section(start)
+        section.different_first_page_header_footer = False  # only the cover's first page has no head or foot
+        _columns(section._sectPr, columns)
+        holder = section._sectPr.getprevious()  # python-docx's new paragraph holding the ended section's
+        previous = holder.getprevious()
+        if merge and previous is not None and previous.tag == qn("w:p") and \
+                previous.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None:
+            insert_before(previous.get_or_add_pPr(), holder.find(qn("w:pPr")).find(qn("w:sectPr")),
+                          ("w:pPrChange",))
+            holder.getparent().remove(holder)
+        else:  # a tiny paragraph, so that it never adds a line or a page
+            self._tiny(DocxParagraph(holder, self.doc._body))
+
+    def _tiny(self, paragraph: DocxParagraph) -> None:
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = Pt(1)
+        insert_before(paragraph._p.get_or_add_pPr(), element("w:rPr", {}, element("w:sz", {"w:val": "2"})),
+                      ("w:sectPr", "w:pPrChange"))
+
     def next_id(self) -> int:
         """A new id for a bookmark, content control or tracked change (unique in the document)."""
         self._ids += 1
         return self._ids
-
-    def _page_break(self) -> None:
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     # ------------------------------------------------------------ blocks
 
@@ -333,9 +379,7 @@ class WordWriter:
                 table_row.height = Mm(12)  # room to write by hand, as in the PDF
         # Word needs a paragraph after a table; a tiny one, so that it never spills onto a page of its own
         spacer = self.add_paragraph(self.doc, "Normal")
-        spacer.paragraph_format.space_after, spacer.paragraph_format.line_spacing = Pt(0), Pt(1)
-        insert_before(spacer._p.get_or_add_pPr(), element("w:rPr", {}, element("w:sz", {"w:val": "2"})),
-                      ("w:sectPr", "w:pPrChange"))
+        self._tiny(spacer)
         return spacer
 
     # ------------------------------------------------------------ package
@@ -372,6 +416,14 @@ class WordWriter:
         if style is not None:
             made.style = self._style_ids[style]
         return Run(made, paragraph)
+
+def _columns(sect_pr: BaseOxmlElement, number: int) -> None:
+    """A section's columns: one, or ``number`` with the PDF's gap between them."""
+    cols = element("w:cols", {"w:num": str(number), "w:space": str(round(TOC_COLUMN_GAP * 1440 / 25.4))}
+                   if number > 1 else {"w:space": "720"})
+    insert_before(sect_pr, cols, ("w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                                  "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"))
+
 
 def _restarted_num(doc: docx.document.Document, style_id: str) -> int:
     """A new w:num over the abstract numbering that ``style_id`` uses, restarting at 1."""

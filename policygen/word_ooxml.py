@@ -15,11 +15,14 @@ import zipfile
 from collections.abc import Iterable
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.document import DocumentPart
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 
 def element(tag: str, attrs: dict[str, str] | None = None, *children: BaseOxmlElement) -> BaseOxmlElement:
@@ -110,6 +113,36 @@ def field_begin(paragraph: Paragraph, instruction: str) -> None:
 def field_end(paragraph: Paragraph) -> None:
     """The end of a field begun with :func:`field_begin`."""
     paragraph.add_run()._r.append(element("w:fldChar", {"w:fldCharType": "end"}))
+
+
+def page_number_field(bookmark: str, result: str = "") -> list[BaseOxmlElement]:
+    """The runs of a ``PAGEREF`` field: the number of the page where ``bookmark`` (one of policygen's own
+    names) is, as a contents entry has it. The result is left to Word's field update and LibreOffice's
+    layout, which know the pages."""
+    instr = element("w:instrText", {})
+    instr.text = f" PAGEREF {bookmark} \\h "
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [element("w:r", {}, element("w:fldChar", {"w:fldCharType": "begin"})), element("w:r", {}, instr),
+            element("w:r", {}, element("w:fldChar", {"w:fldCharType": "separate"})), text_run(result),
+            element("w:r", {}, element("w:fldChar", {"w:fldCharType": "end"}))]
+
+
+SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"  # the a:ext uri Word gives an SVG picture
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def add_svg(part: DocumentPart, run: CT_R, svg: bytes) -> None:
+    """Give the picture in ``run`` its SVG, as Word 2016 and later do: an image part of its own, named in an
+    ``asvg:svgBlip`` extension of the picture's ``a:blip``, whose own (PNG) image stays for other programs."""
+    package = part.package
+    assert package is not None
+    svg_part = Part(package.next_partname("/word/media/image%d.svg"), "image/svg+xml", svg, package)
+    rid = part.relate_to(svg_part, RT.IMAGE)
+    blip = next(run.iter(qn("a:blip")))
+    svg_blip = etree.SubElement(etree.SubElement(etree.SubElement(blip, qn("a:extLst")), qn("a:ext"),
+                                                 {"uri": SVG_EXTENSION}),
+                                f"{{{SVG_NS}}}svgBlip", nsmap={"asvg": SVG_NS})
+    svg_blip.set(qn("r:embed"), rid)
 
 
 def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:

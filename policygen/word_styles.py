@@ -13,7 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
 
 from . import __version__
 from .brand import Brand
@@ -59,8 +59,9 @@ def template() -> bytes:
     return buffer.getvalue()
 
 
-def apply_styles(doc: docx.document.Document, brand: Brand, font: str, language: str) -> None:
-    """Word's own styles, set to the brand's font and colours and the policy's language."""
+def apply_styles(doc: docx.document.Document, brand: Brand, font: str, language: str, toc_tab: Length) -> None:
+    """Word's own styles, set to the brand's font and colours and the policy's language; ``toc_tab`` is the
+    width of a column of the contents, where its page numbers align."""
     theme = brand.theme
     _one_font(doc, font)
     _document_defaults(doc, language)
@@ -85,13 +86,14 @@ def apply_styles(doc: docx.document.Document, brand: Brand, font: str, language:
     link.font.color.rgb, link.font.underline = rgb(theme.primary), True
     placeholder = doc.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
     placeholder.font.color.rgb = rgb(MUTED)
-    for level in (1, 2):
+    for level in (1, 2):  # compact entries in two columns, as in the PDF
         toc = doc.styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
         toc.base_style, toc.font.bold = normal, level == 1
-        toc.paragraph_format.left_indent = Mm(6 * (level - 1))
-        toc.paragraph_format.space_before = Mm(4) if level == 1 else Mm(1.2)
-        toc.paragraph_format.space_after = Pt(0)
-        toc.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        toc.font.size = Pt(9 if level == 1 else 8.5)
+        toc.paragraph_format.left_indent = Mm(5 * (level - 1))
+        toc.paragraph_format.space_before = Mm(2.2) if level == 1 else Mm(0.6)
+        toc.paragraph_format.space_after, toc.paragraph_format.line_spacing = Pt(0), 1.1
+        toc.paragraph_format.tab_stops.add_tab_stop(toc_tab, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     doc.styles["TOC Heading"].font.color.rgb = rgb(TEXT)
     table_style(doc, theme.primary)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the system libraries policygen needs are present.
 #
-#   scripts/system-deps.sh          the libraries WeasyPrint needs to make PDFs (Pango, HarfBuzz, a font)
+#   scripts/system-deps.sh          the libraries WeasyPrint needs to make PDFs (Pango, HarfBuzz, a font),
+#                                   and Cairo (an SVG logo in a Word document)
 #   scripts/system-deps.sh --tests  also the tools the test suite uses: qpdf and poppler-utils (PDF
 #                                   checks), chromium and chromium-driver (axe in a headless browser),
 #                                   libreoffice-writer-nogui (opens every .docx headless and converts it),
@@ -12,7 +13,8 @@
 # Elsewhere it says what is missing and leaves the machine alone.
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig)
+# libcairo2: CairoSVG draws an SVG logo's PNG for Word documents.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core fontconfig)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(qpdf poppler-utils chromium chromium-driver libreoffice-writer-nogui)
   # A Java runtime and npm only when the machine has none (any version will do).

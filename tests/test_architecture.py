@@ -24,7 +24,7 @@ STAGES: dict[str, set[str]] = {
     # Reading files, YAML and resources; errors; small helpers that know nothing of policies.
     "core": {"policygen", "errors", "files", "confine", "yamlwrite", "yamlio", "resources", "expressions",
              "migrations", "fetch", "theme", "spelling", "mdtext", "readability", "forms", "workers",
-             "jinjacache", "locale", "readability_fr",
+             "jinjacache", "locale", "readability_fr", "paper",
              # The one Markdown parser (HTML, Word, the change notes and the redline all use it).
              "mdparse",
              # The one checker of YAML mappings that every file format declares its keys for.
@@ -41,7 +41,7 @@ STAGES: dict[str, set[str]] = {
                 "front_matter", "documents", "brand", "audit.explain", "audit.margin"},
     # Output formats. diff and redline are here because render writes the "what changed" section.
     "render": {"formats", "html", "pullquotes", "markdown", "pdf", "redline", "diff", "render", "word",
-               "word_blocks", "word_ooxml", "word_styles", "word_redline"},
+               "word_blocks", "word_ooxml", "word_styles", "word_redline", "word_logo"},
     # The interview, in the terminal.
     "interview": {"prompts", "review", "interview_state", "draft", "interview_update", "interview_start",
                   "interview", "questionary_port"},

@@ -307,3 +307,21 @@ def test_provenance_appendix_is_compact_with_questions_in_full_width(cli: Cli, t
     question = "What do you call the team that runs your official accounts day to day?"
     assert question in appendix
     assert appendix[appendix.index(question) + 1].startswith(("communications team", "marketing team"))
+
+
+@pytest.mark.parametrize(("example", "paper"), [("ca-quebec-cooperative", (612, 792)), ("demo", (595, 842))],
+                         ids=["fr-CA-Letter", "en-GB-A4"])
+def test_canada_prints_on_letter_in_french_too(cli: Cli, tmp_path: Path, example: str,
+                                               paper: tuple[int, int]) -> None:
+    """Canada uses US Letter in both its languages (policygen.paper, the rule Word follows too)."""
+    from pypdf import PdfReader
+
+    from conftest import ROOT
+
+    result = cli("render", ROOT / "examples" / example / "answers.yaml", "-f", "pdf", "-d", "summary",
+                 "-d", "acknowledgement", "-o", tmp_path)
+    assert result.code == 0, result.err
+    for name in ("summary", "acknowledgement"):  # both still fit one side, in French on the shorter Letter
+        pages = PdfReader(tmp_path / f"{name}.pdf").pages
+        assert len(pages) == 1, name
+        assert [round(float(v)) for v in pages[0].mediabox[2:]] == list(paper)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
-from word_support import R, W, is_landscape, markdown_texts, names, paragraph_texts, part, style_name
+from docx.enum.section import WD_SECTION
+from word_support import R, W, cols, is_landscape, markdown_texts, names, paragraph_texts, part, style_name
 
 from conftest import FIXTURES, ROOT, Cli
 from policygen import __version__
@@ -92,9 +95,57 @@ def test_contents_field_is_prefilled_and_links_to_heading_bookmarks(demo_docx: P
     headings = re.findall(r"^#{2,3} (.+)$", markdown, re.M)
     assert ["".join(t.text or "" for t in link.iter(f"{W}t")) for link in entries] == headings
     assert all(link.get(f"{W}anchor") in bookmarks for link in entries)
+    # Each entry's page number is a PAGEREF field to its heading's bookmark, after a tab to the dotted leader.
+    assert [" ".join((i.text or "").split()) for link in entries for i in link.iter(f"{W}instrText")] == \
+        [f"PAGEREF {link.get(f'{W}anchor')} \\h" for link in entries]
+    assert all(link.find(f"{W}r/{W}tab") is not None for link in entries)
     assert all(len(name or "") <= 40 and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name or "") for name in bookmarks)
     settings = part(demo_docx / "policy.docx", "word/settings.xml")
     assert settings.find(f"{W}updateFields") is not None  # Word offers to add the page numbers on opening
+
+
+def _style_id(paragraph: object) -> str | None:
+    found = paragraph.find(f"{W}pPr/{W}pStyle")  # type: ignore[attr-defined]
+    return None if found is None else str(found.get(f"{W}val"))
+
+
+def test_contents_run_in_two_columns_in_a_section_of_their_own(demo_docx: Path) -> None:
+    """As in the PDF: the cover, then the contents' heading across the page, then the entries in two columns
+    (a continuous section), then the policy on a new page in one column; head and foot as the document's."""
+    document = docx.Document(str(demo_docx / "policy.docx"))
+    sections = document.sections
+    assert [cols(s) for s in sections] == ["1", "1", "2", "1"]
+    assert [s.start_type for s in sections[1:]] == [WD_SECTION.NEW_PAGE, WD_SECTION.CONTINUOUS,
+                                                   WD_SECTION.NEW_PAGE]
+    assert [s.different_first_page_header_footer for s in sections] == [True, False, False, False]
+    assert all(s.header.paragraphs[0].text == "Riverside Community Housing · Social media policy" for s in sections)
+    body = part(demo_docx / "policy.docx", "word/document.xml").find(f"{W}body")
+    ends = [i for i, p in enumerate(body) if p.find(f"{W}pPr/{W}sectPr") is not None]
+    styles = [_style_id(p) for p in body]
+    assert styles[ends[1]] == "TOCHeading" and set(styles[ends[1] + 1:ends[2]]) <= {"TOC1", "TOC2", "Normal"}
+    assert styles[ends[2] + 1] == "Heading1"
+    toc_tab = document.styles["TOC 1"].paragraph_format.tab_stops[0].position
+    assert abs(toc_tab.mm - (210 - 40 - 9) / 2) < 0.1  # a column's width on A4: the page numbers align there
+
+
+@pytest.mark.parametrize(("language", "paper"), [("en-GB", (210, 297)), ("en-US", (215.9, 279.4)),
+                                                 ("en-CA", (215.9, 279.4)), ("fr-CA", (215.9, 279.4))])
+def test_paper_follows_the_pdfs_rule(cli: Cli, write_answers: Callable[..., Path], tmp_path: Path,
+                                     language: str, paper: tuple[float, float]) -> None:
+    from policygen.paper import paper_for
+
+    assert (paper_for(language).width, paper_for(language).height) == paper  # the one rule the PDF follows too
+    answers = write_answers({"org.language": language})
+    assert cli("render", answers, "-f", "docx", "-d", "summary", "-d", "accounts-register",
+               "-o", tmp_path).code == 0
+    summary = docx.Document(str(tmp_path / "summary.docx")).sections[0]
+    register = docx.Document(str(tmp_path / "accounts-register.docx")).sections[0]
+    width, height, top = summary.page_width, summary.page_height, summary.top_margin
+    wide, tall = register.page_width, register.page_height
+    assert width and height and top and wide and tall
+    assert (round(width.mm, 1), round(height.mm, 1)) == (round(tall.mm, 1), round(wide.mm, 1)) == paper
+    # On Letter the summary takes a little of the margins back, as pdf/letter.css does.
+    assert round(top.mm) == (10 if paper[0] > 210 else 14)
 
 
 def test_header_and_footer_name_the_document_and_count_pages(demo_docx: Path) -> None:
@@ -203,15 +254,85 @@ def test_brand_colours_font_and_logo_with_alt_text(cli: Cli, demo_answers: Path,
     assert any(n.startswith("word/media/") for n in names(path))
 
 
+def _brand_with(tmp_path: Path, svg: str | bytes) -> Path:
+    brand = tmp_path / "brand"
+    brand.mkdir(exist_ok=True)
+    (brand / "logo.svg").write_bytes(svg.encode("utf-8") if isinstance(svg, str) else svg)
+    (brand / "brand.yaml").write_bytes((FIXTURES / "brand" / "brand.yaml").read_bytes())
+    return brand / "brand.yaml"
+
+
+def test_svg_logo_is_embedded_as_word_does_with_a_png_fallback_and_alt_text(cli: Cli, demo_answers: Path,
+                                                                           tmp_path: Path) -> None:
+    svg = (FIXTURES / "brand" / "logo.svg").read_bytes()
+    brand = _brand_with(tmp_path, svg)
+    result = cli("render", demo_answers, "-f", "docx", "-d", "policy", "-d", "summary", "--brand", brand,
+                 "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    for name, height in (("policy", 22), ("summary", 12)):  # the cover's logo and a companion's, as in the PDF
+        path = tmp_path / "out" / f"{name}.docx"
+        body = part(path, "word/document.xml")
+        assert [p.get("descr") for p in body.iter("{*}docPr")] == ["Riverside Housing"]
+        blip = next(body.iter("{*}blip"))
+        svg_blip = blip.find("{*}extLst/{*}ext/{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip")
+        assert svg_blip is not None
+        rels = {r.get("Id"): r.get("Target") for r in part(path, "word/_rels/document.xml.rels")}
+        with zipfile.ZipFile(path) as package:
+            assert package.read("word/" + rels[svg_blip.get(f"{R}embed")]) == svg  # the logo itself
+            png = package.read("word/" + rels[blip.get(f"{R}embed")])
+            types = package.read("[Content_Types].xml").decode()
+        assert png.startswith(b"\x89PNG") and "image/svg+xml" in types
+        extent = next(body.iter("{*}extent"))  # 240 x 64, at the PDF's height and at most 80 mm wide
+        expected = min(height, 80 * 64 / 240)
+        assert (round(int(extent.get("cx")) / 36000, 1), round(int(extent.get("cy")) / 36000, 1)) == \
+            (round(expected * 240 / 64, 1), round(expected, 1))
+        images = [r for r in part(path, "word/_rels/document.xml.rels") if r.get("Type", "").endswith("/image")]
+        assert len(images) == 2 and not [r for r in images if r.get("TargetMode") == "External"]
+
+
+@pytest.mark.parametrize(("svg", "message"), [
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="file:///etc/passwd"/></svg>',
+     "refers to 'file:///etc/passwd'"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g id="a"><use href="#a"/></g></svg>',
+     "go round in a circle"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g id="a"><rect/><rect/><rect/><rect/><rect/>'
+     '<rect/><rect/><rect/><rect/><rect/></g>' + "".join(
+         f'<g id="{n}">' + f'<use href="#{p}"/>' * 10 + "</g>" for p, n in zip("abcde", "bcdef", strict=True))
+     + "</svg>", "more than 20000 elements"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="100000"/>', "proportions"),
+])
+def test_a_hostile_svg_logo_is_refused_with_a_located_error(cli: Cli, demo_answers: Path, tmp_path: Path,
+                                                            svg: str, message: str) -> None:
+    result = cli("render", demo_answers, "-f", "docx", "-d", "summary", "--brand", _brand_with(tmp_path, svg),
+                 "-o", tmp_path / "out")
+    assert result.code == 2, result.err
+    assert message in result.err and "logo" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "out" / "summary.docx").exists()
+
+
+def test_an_svg_logo_claiming_a_huge_size_is_drawn_small_and_fast(tmp_path: Path) -> None:
+    import time
+
+    from policygen.word_logo import rasterise
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="4000000" height="1000000"><rect width="4000000" ' \
+          b'height="1000000" fill="red"/></svg>'
+    started = time.perf_counter()
+    png = rasterise(svg, (945, 236))
+    assert time.perf_counter() - started < 2 and png == rasterise(svg, (945, 236))  # and the same bytes
+    assert png[16:24] == (945).to_bytes(4, "big") + (236).to_bytes(4, "big")  # the PNG's IHDR width, height
+
+
 def test_handbook_is_one_docx_with_a_section_per_document(cli: Cli, demo_answers: Path, tmp_path: Path) -> None:
     assert cli("render", demo_answers, "-f", "docx", "--bundle", "-o", tmp_path).code == 0
     assert [p.name for p in tmp_path.iterdir() if p.name != MANIFEST] == ["handbook.docx"]
     document = docx.Document(str(tmp_path / "handbook.docx"))
     titles = [p.text for p in document.paragraphs if style_name(p) == "Title"]
     assert titles[0] == "Social media handbook" and len(titles) == 5
-    sections = document.sections
-    assert len(sections) == 5 and is_landscape(sections[-1])
-    assert [s.header.paragraphs[0].text.split(" · ")[1] for s in sections[1:3]] == titles[1:3]
+    sections = document.sections  # the cover, the contents' heading, its two columns, then each document
+    assert len(sections) == 7 and is_landscape(sections[-1])
+    assert [cols(s) for s in sections] == ["1", "1", "2", "1", "1", "1", "1"]
+    assert [s.header.paragraphs[0].text.split(" · ")[1] for s in sections[3:5]] == titles[1:3]
     instructions = " ".join(t.text or "" for t in part(tmp_path / "handbook.docx", "word/document.xml")
                             .iter(f"{W}instrText"))
     assert '\\t "Title,1,Heading 1,2"' in instructions
@@ -297,3 +418,41 @@ def test_internal_links_point_at_heading_bookmarks(demo_answers: Path) -> None:
     last = [p for p in document.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("See")]
     links = [link.get(f"{W}anchor") for link in last[0].iter(f"{W}hyperlink")]
     assert links == ["sec_why_we_have_this_policy"] and links[0] in bookmarks  # the unknown anchor stays text
+
+
+def _css_margins(path: Path) -> dict[str, tuple[float, ...]]:
+    """The margins of each @page rule in a print stylesheet ("" for the default page), top, right, bottom, left."""
+    found: dict[str, tuple[float, ...]] = {}
+    for name, value in re.findall(r"@page\s*(\w*)\s*\{[^}]*?margin:\s*([^;]+);", path.read_text(encoding="utf-8")):
+        sizes = [float(v.removesuffix("mm")) for v in value.split()]
+        top, right, bottom, left = {1: sizes * 4, 2: sizes * 2, 3: [*sizes, sizes[1]], 4: sizes}[len(sizes)]
+        found[name] = (top, right, bottom, left)
+    return found
+
+
+def test_word_margins_are_the_pdfs() -> None:
+    """Word's page margins are those of the PDF's print stylesheets, on A4 and (with letter.css) on Letter."""
+    from policygen.word import DEFAULT_MARGINS, LETTER_MARGINS, MARGINS
+
+    a4 = _css_margins(ROOT / "templates" / "pdf" / "print.css")
+    letter = {**a4, **_css_margins(ROOT / "templates" / "pdf" / "letter.css")}
+    for css, word in ((a4, MARGINS), (letter, LETTER_MARGINS)):
+        assert css[""] == DEFAULT_MARGINS
+        assert (css["summary"], css["register"]) == (word["summary"], word["accounts-register"])
+
+
+@pytest.mark.parametrize("reference", ['<image href="file:///etc/passwd" width="5" height="5"/>',
+                                       '<image href="http://example.invalid/x.png" width="5" height="5"/>',
+                                       '<use href="other.svg#x"/>'])
+def test_the_rasteriser_itself_reads_nothing_but_data_urls(tmp_path: Path, reference: str) -> None:
+    """A second layer under the brand loader's check: drawing the PNG never reads a file or the web."""
+    from policygen.errors import InputError
+    from policygen.word_logo import rasterise
+
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{reference}</svg>'.encode()
+    with pytest.raises(InputError, match="refers to"):
+        rasterise(svg, (40, 40), tmp_path / "brand.yaml")
+    dot = base64.b64encode((FIXTURES / "brand" / "logo.png").read_bytes()).decode()
+    inline = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="data:image/png;base64,{dot}" ' \
+             'width="10" height="10"/></svg>'
+    assert rasterise(inline.encode(), (40, 40)).startswith(b"\x89PNG")  # an embedded bitmap is fine

@@ -29,6 +29,12 @@ def style_name(item: docx.text.paragraph.Paragraph | docx.table.Table) -> str:
     return str(style.name)
 
 
+def cols(section: docx.section.Section) -> str:
+    """How many columns a section's text runs in ("1" when ``w:cols`` gives no number)."""
+    found = section._sectPr.find(f"{W}cols")
+    return "1" if found is None else found.get(f"{W}num", "1")
+
+
 def is_landscape(section: docx.section.Section) -> bool:
     """Whether a section's page is wider than it is tall."""
     assert section.page_width is not None and section.page_height is not None
