@@ -40,7 +40,7 @@ from .decisions import DECISION_INPUTS, DECISION_NAMES, decide
 from .errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
 from .expressions import Expression, ExpressionError, check_condition
 from .jinjacache import bytecode_cache
-from .locale import is_english, join_words, language_path, long_date, translate
+from .locale import is_english, join_words, language_path, long_date, translate, with_preposition
 from .mdtext import Trusted, autolink, finalize, join_and
 from .overrides import apply_overrides
 from .places import Applies, LawNames, allowed_values, load_law_names, organisation_tags, parse_applies
@@ -323,7 +323,8 @@ class ClauseLibrary:
             env.spelling_locale = locale  # type: ignore[attr-defined]
             env.filters.update(join_and=join, autolink=autolink,
                                longdate=lambda d: long_date(d, locale),
-                               without_article=without_article, capitalize_first=capitalize_first)
+                               without_article=without_article, capitalize_first=capitalize_first,
+                               with_preposition=with_preposition)
             self._environments[locale] = env
         return self._environments[locale]
 
