@@ -93,12 +93,31 @@ def _print_problems(problems: list[Problem]) -> None:
     # By file and line; problems with no line (a missing answer) after those with one.
     ordered = sorted(problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
     for problem in ordered:
-        text = str(problem)
+        text, severity = _problem_text(problem)
         first, _, rest = text.partition("\n")
         colour = "1;31" if problem.is_error else "1;33"
-        severity = f"{problem.severity}:"
         first = first.replace(severity, _styled(severity, colour, sys.stderr), 1)
         print(first + ("\n" + rest if rest else ""), file=sys.stderr)
+
+
+def _problem_text(problem: Problem) -> tuple[str, str]:
+    """A problem as printed, and its severity label, in the run's language (English unless an
+    answers file or --language asks for French; the file and line stay as they are)."""
+    from .locale import messages_language
+
+    language = messages_language()
+    if language is None:
+        return str(problem), f"{problem.severity}:"
+    from .locale import say
+
+    problem = _localised(problem, language)
+    severity = say(f"{problem.severity}:")
+    parts = [f"{problem.location()}:"] if problem.location() else []
+    parts += [severity, *([f"{problem.key}:"] if problem.key else []), problem.message]
+    text = " ".join(parts)
+    if problem.hint:
+        text += f"\n    {say('hint:')} {problem.hint}"
+    return text, severity
 
 
 def _print_sources(answers: Answers) -> None:
@@ -205,6 +224,7 @@ def render(
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
                       bundle=check_bundle(bundle, formats), explain=explain, root=root,
                       theme=normalise_design(theme), languages=check_languages(language), force=force)
+    _speak(options.languages[0] if options.languages else _file_language(answers))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written, result.unchanged)
@@ -286,6 +306,9 @@ def validate(
     show_sources: Annotated[bool, typer.Option(
         "--show-sources", help="List every answer and where it came from (file:line, or a default).")] = False,
     root: RootOption = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG",
+        help="Write the messages in this language (fr-CA) whatever the answers file says.")] = None,
 ) -> None:
     """Check an answers file and list every problem (exit 2 if there are errors).
 
@@ -296,11 +319,11 @@ def validate(
     from .confine import answers_root
     from .locale import translate_formatted
 
+    language = _speak((check_languages(language) or (None,))[0] or _file_language(answers))
     with answers_root(root):
         resolution = validate_answers_file(answers)
-    language = _file_language(answers)
     if resolution.errors:  # a French answers file gets French messages
-        raise InputError([_localised(p, language) for p in resolution.problems], summary=translate_formatted(
+        raise InputError(resolution.problems, summary=translate_formatted(
             f"{answers}: {len(resolution.errors)} error{'s' if len(resolution.errors) != 1 else ''}", language))
     _print_problems(resolution.warnings)
     if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
@@ -312,6 +335,14 @@ def validate(
     count = len(resolution.answers.values) if resolution.answers else 0
     note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
     print(translate_formatted(f"{answers}: valid ({count} answers{note})", language))
+
+
+def _speak(language: str | None) -> str | None:
+    """Make ``language`` the language of this run's messages (problems, reports); returns it."""
+    from .locale import set_messages_language
+
+    set_messages_language(language)
+    return language
 
 
 def _file_language(path: Path) -> str | None:
@@ -404,6 +435,7 @@ def diff(
     if fmt == "docx" and output is None:
         raise InputError.single("a Word redline is a file, not text for the terminal", key="--output",
                                 hint="add -o changes.docx")
+    _speak(_file_language(new))
     with answers_root(root):
         new_answers, warnings = load_answers(new)
         old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
@@ -586,17 +618,25 @@ def run(argv: list[str] | None = None) -> int:
     try:
         from .files import forget_committed
 
+        from .locale import set_messages_language
+
         forget_committed()
+        set_messages_language(None)  # a command that reads an answers file sets it (French for fr-CA)
         result = app(args=argv, prog_name="policygen", standalone_mode=False)
     except PolicygenError as exc:
+        from .locale import messages_language, say, translate_formatted
+
+        language = messages_language()
         if isinstance(exc, InputError):
             _print_problems(exc.problems)
             if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
-                print(_styled(exc.message, "1", sys.stderr), file=sys.stderr)
+                print(_styled(translate_formatted(exc.message, language), "1", sys.stderr), file=sys.stderr)
         else:
             word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
-            label = _styled(word, "1;31", sys.stderr)
-            print(f"{label} {exc}", file=sys.stderr)
+            label = _styled(say(word), "1;31", sys.stderr)
+            text = translate_formatted(exc.message, language)
+            hint = f"\n    {say('hint:')} {translate_formatted(exc.hint, language)}" if exc.hint else ""
+            print(f"{label} {text}{hint}", file=sys.stderr)
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         show = getattr(exc, "show", None)

@@ -72,12 +72,13 @@ def translate(message: str, language: str | None) -> str:
 @cache
 def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English."""
-    found = []
+    found: list[tuple[int, re.Pattern[str], str]] = []
     for english, french in _catalogue(language).items():
         if "%(" in english:
             pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
-            found.append((re.compile(pattern + r"\Z", re.DOTALL), french))
-    return tuple(found)
+            found.append((len(re.sub(r"%\([a-z_]+\)s", "", english)), re.compile(pattern + r"\Z", re.DOTALL), french))
+    # The most specific first: "must be at least %(limit)s characters" before "must be at least %(limit)s".
+    return tuple((pattern, french) for _, pattern, french in sorted(found, key=lambda f: -f[0]))
 
 
 def translate_formatted(text: str, language: str | None) -> str:

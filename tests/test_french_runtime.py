@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from content_support import markdown, policy
+from content_support import EXAMPLES, markdown, policy
 
-from policygen.locale import with_preposition
+from conftest import Cli, Result
+from policygen.locale import NBSP, with_preposition
 
 QUEBEC = "ca-quebec-cooperative"
 
@@ -37,3 +39,67 @@ def test_french_clauses_contract_the_article_of_the_organisations_name() -> None
     assert not re.search(r"\b(de|à) Le\b", text), "à/de + le must contract"
     plain = markdown(policy({"org.name": "Atelier Boréal", "org.short_name": "Atelier"}, base=QUEBEC))
     assert "au nom d’Atelier" in plain and "au nom de Atelier" not in plain
+
+
+# ---------------------------------------------------------------- validation messages in French
+
+# Common English words (the Quebec tests' detector) and the words of our English messages.
+ENGLISH = {"the", "and", "you", "your", "our", "we", "with", "this", "that", "for", "not", "are", "will",
+           "when", "what", "who", "from", "have", "must", "may", "policy", "about", "only", "never", "if",
+           "of", "to", "is", "it", "be", "or", "an", "they", "their", "any", "post", "posts", "account",
+           "error", "hint", "warning", "unknown", "choices", "choose", "expected", "got", "did", "mean",
+           "allowed", "missing", "required", "answer", "add", "under", "write", "number", "problems", "found",
+           "errors", "valid", "answers"}
+
+
+def english_words(text: str, allowed: set[str]) -> list[str]:
+    """The English words in ``text``, leaving out the keys and values quoted from the answers file."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return sorted({w for w in words if w.lower() in ENGLISH and w not in allowed})
+
+
+def _bad_french_answers(tmp_path: Path, language: str = "fr-CA") -> Path:
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "answers.yaml"
+    bad.write_text(text.replace("kind: company", "kind: compnay").replace("size: medium", "size: huge")
+                   .replace("work_devices: false", "work_devices: maybe")
+                   .replace("retention_years: 3", "retention_years: trois")
+                   .replace("  short_name: Coop Plateau\n", "  short_name: Coop Plateau\n  sise: 3\n")
+                   .replace("  name: Coopérative d'alimentation Le Panier du Plateau\n", "")
+                   .replace("effective_date: 2027-02-01", "effective_date: 2027-02-31")
+                   .replace("language: fr-CA", f"language: {language}"), encoding="utf-8")
+    return bad
+
+
+def test_a_french_answers_file_with_several_errors_gets_every_message_in_french(cli: Cli, tmp_path: Path) -> None:
+    result: Result = cli("validate", _bad_french_answers(tmp_path))
+    assert result.code == 2
+    err = result.err.replace(NBSP, " ")
+    where = str(tmp_path / "answers.yaml")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert sum("erreur : " in line for line in lines) == 7, err
+    assert sum("conseil : " in line for line in lines) == 7, err
+    assert "question inconnue « sise »" in err and "vouliez-vous dire « size »?" in err
+    assert "réponse obligatoire manquante" in err and "Quel est le nom complet de votre organisation?" in err
+    assert "n’est pas une date" in err and "nombre attendu" in err and "vrai ou faux attendu" in err
+    assert re.search(r"answers\.yaml:\d+: erreur : org\.kind: « compnay »", err), "file and line stay"
+    quoted = {"org", "sise", "kind", "compnay", "company", "nonprofit", "public_body", "size", "huge", "small",
+              "medium", "large", "very_large", "personal", "work_devices", "maybe", "official",
+              "retention_years", "trois", "approval", "policy", "effective_date", "true", "false", "yaml"}
+    assert english_words(err.replace(where, ""), quoted) == []
+    assert "7 erreurs" in err
+
+
+def test_language_option_gives_french_messages_for_an_english_file(cli: Cli, tmp_path: Path) -> None:
+    bad = _bad_french_answers(tmp_path, language="en-CA")
+    english: Result = cli("validate", bad)
+    assert english.code == 2 and "error: org.kind: 'compnay' is not one of the choices" in english.err
+    french: Result = cli("validate", bad, "--language", "fr-CA")
+    assert french.code == 2 and "erreur" in french.err and "is not one of" not in french.err
+
+
+def test_render_of_a_french_answers_file_reports_in_french(cli: Cli, tmp_path: Path) -> None:
+    result: Result = cli("render", _bad_french_answers(tmp_path), "-f", "md", "-o", tmp_path / "out")
+    assert result.code == 2
+    assert "erreur :" in result.err.replace(NBSP, " ") and "error:" not in result.err
+    assert not (tmp_path / "out").exists()
