@@ -499,6 +499,9 @@ def interview(
     by: Annotated[str | None, typer.Option(
         "--by", metavar="NAME", help="Who is answering (recorded with each answer given or confirmed).")] = None,
     root: RootOption = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG",
+        help="Ask in this language (fr-CA). Default: the answers' language, once known.")] = None,
 ) -> None:
     """Answer the questionnaire in the terminal and save an answers file.
 
@@ -512,8 +515,11 @@ def interview(
     from .interview import InterviewOptions, run_interview
     from .questionary_port import terminal_port
 
+    chosen = (check_languages(language) or (None,))[0]
+    existing = answers or output or Path("answers.yaml")
+    _speak(chosen or (_file_language(existing) if existing.is_file() else None))
     options = InterviewOptions(output, answers, questionnaire, review_all, update=update, stale_months=stale_months,
-                               by=by)
+                               by=by, language=chosen)
     with answers_root(root):
         run_interview(options, terminal_port())
 

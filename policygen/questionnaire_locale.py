@@ -8,8 +8,10 @@ and the browser questionnaire can use as they use the English one: the ids and v
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
 from .locale import is_english, translate
 from .questionnaire import Question, Questionnaire
@@ -35,6 +37,11 @@ def questionnaire_messages(questionnaire: Questionnaire) -> Iterator[str]:
                     yield " ".join(choice.help.split())
 
 
+def language_question(questionnaire: Questionnaire) -> str:
+    """The id of the question whose answer is the policy's language (``org.language``)."""
+    return (questionnaire.document or {}).get("language", "org.language")
+
+
 def _text(text: str, language: str) -> str:
     return translate(" ".join(text.split()), language) if " ".join(text.split()) != text else \
         translate(text, language)
@@ -42,8 +49,11 @@ def _text(text: str, language: str) -> str:
 
 def _question(question: Question, language: str) -> Question:
     hint = question.validation.pattern_hint
+    default = question.default
+    if question.type == "text" and isinstance(default, str) and default:
+        default = translate(default, language)  # a default name ("IT team") in the policy's language
     return replace(
-        question, prompt=_text(question.prompt, language), help=_text(question.help, language),
+        question, prompt=_text(question.prompt, language), help=_text(question.help, language), default=default,
         choices=tuple(replace(c, label=translate(c.label, language),
                               help=_text(c.help, language) if c.help else None) for c in question.choices),
         validation=replace(question.validation, pattern_hint=translate(hint, language) if hint else None))
@@ -59,3 +69,31 @@ def localise_questionnaire(questionnaire: Questionnaire, language: str | None) -
                      for s in questionnaire.sections)
     return replace(questionnaire, title=translate(questionnaire.title, str(language)), sections=sections,
                    _index={})
+
+
+def default_names(question: Question) -> tuple[str, ...]:
+    """The English texts a text question's default can be: its literal default and the quoted
+    texts of its computed default ("'IT team' if org.size != 'small' else 'IT support provider'")."""
+    if question.type != "text":
+        return ()
+    names = [question.default] if isinstance(question.default, str) and question.default else []
+    if question.default_expr is not None:
+        names += re.findall(r"'([^']+)'", question.default_expr.source)
+    return tuple(names)
+
+
+def localised_defaults(questionnaire: Questionnaire, values: Mapping[str, Any],
+                       language: str | None) -> dict[str, Any]:
+    """The answers that are one of the questionnaire's English default names, in ``language``
+    (for ``render --language`` of an English answers file). Any other answer, typed by the
+    organisation, is left out: it is used as given."""
+    if is_english(language):
+        return {}
+    found = {}
+    for question in questionnaire.questions():
+        value = values.get(question.qid)
+        if isinstance(value, str) and value in default_names(question):
+            french = translate(value, str(language))
+            if french != value:
+                found[question.qid] = french
+    return found

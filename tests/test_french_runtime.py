@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from content_support import EXAMPLES, markdown, policy
+from interview_support import ScriptedPort
 
 from conftest import Cli, Result
-from policygen.locale import NBSP, with_preposition
+from policygen.interview import InterviewOptions, run_interview
+from policygen.locale import NBSP, set_messages_language, with_preposition
 
 QUEBEC = "ca-quebec-cooperative"
 
@@ -103,3 +107,57 @@ def test_render_of_a_french_answers_file_reports_in_french(cli: Cli, tmp_path: P
     assert result.code == 2
     assert "erreur :" in result.err.replace(NBSP, " ") and "error:" not in result.err
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- the interview in French
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """The interview sets the language of the run's messages; the next test starts in English."""
+    yield
+    set_messages_language(None)
+
+
+def _quebec_interview(tmp_path: Path, answer: str = "fr-CA", **options: Any) -> tuple[ScriptedPort, Path | None]:
+    port = ScriptedPort({"org.name": ["Le Groupe Boréal"], "org.size": ["small"], "org.jurisdictions": [["ca"]],
+                         "org.ca_provinces": [["qc"]], "org.language": [answer],
+                         "policy.contact": ["info@boreal.example"], "policy.effective_date": ["2027-02-31", "2027-02-01"],
+                         "interview:review": ["interview:save"], "interview:render": [False]}, enter_for_rest=True)
+    return port, run_interview(InterviewOptions(output=tmp_path / "answers.yaml", **options), port)
+
+
+def test_the_interview_asks_in_french_once_the_organisation_chooses_french(tmp_path: Path) -> None:
+    port, written = _quebec_interview(tmp_path)
+    assert written is not None
+    # Before the language is chosen, English; after it, the questionnaire and the interview in French.
+    assert port.prompts["org.name"].message == "What is your organisation's full name?"
+    assert port.prompts["comms.lead"].message == "Quel poste dirige vos communications, y compris les médias sociaux?"
+    assert port.prompts["comms.lead"].default == "direction générale"  # the default name, in French
+    assert port.prompts["policy.effective_date"].instruction == "(AAAA-MM-JJ)"
+    assert [o.label for o in port.prompts["personal.disclaimer"].options][-1] == "Pas exigée"
+    headings = port.text("heading")
+    assert "Section 1 of 9: Your organisation" in headings
+    assert f"Section 2 sur 9{NBSP}: Qui la politique vise" in headings
+    assert [p for k, _, p in port.refused if k == "policy.effective_date"] == [
+        "« 2027-02-31 » n’est pas une date (écrivez-la sous la forme AAAA-MM-JJ, par exemple 2027-01-31)"
+        .replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")]
+    review = port.prompts["interview:review"]
+    assert review.message.startswith("Relisez vos réponses")
+    assert review.options[0].label.startswith("Enregistrer ces réponses dans")
+    assert any(o.label.endswith("  non") for o in review.options), "yes and no in French"
+    assert "Vos réponses sont enregistrées dans" in port.text("success")
+    saved = written.read_text(encoding="utf-8")
+    assert "language: fr-CA" in saved and "lead: direction générale" in saved
+
+
+def test_interview_language_option_asks_in_french_from_the_start(tmp_path: Path) -> None:
+    port, _ = _quebec_interview(tmp_path, language="fr-CA")
+    assert port.prompts["org.name"].message == "Quel est le nom complet de votre organisation?"
+    assert "Section 1 sur 9" in port.text("heading")
+
+
+def test_an_english_interview_stays_english(tmp_path: Path) -> None:
+    port, _ = _quebec_interview(tmp_path, "en-CA")
+    assert port.prompts["comms.lead"].message == "Which role leads your communications, including social media?"
+    assert port.prompts["comms.lead"].default == "director"
+    assert port.prompts["interview:review"].message.startswith("Review your answers")
