@@ -48,8 +48,8 @@ from .formats import default_formats, output_formats
 from .interview_start import choose_start
 from .interview_state import Change, Freshness, InterviewState
 from .interview_update import UpdatePlan, plan_update
-from .locale import is_english, messages_language, say, set_messages_language, translate_formatted
-from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
+from .locale import is_english, messages_language, say, set_messages_language
+from .prompts import Option, Prompt, PromptPort, interpret, localised_problem, problem_text, prompt_for
 from .questionnaire import Question, Questionnaire, Section, bundled_questionnaire
 from .questionnaire_locale import language_question, localise_questionnaire
 from .review import SAVE, STOP, review_prompt, shorten, shown_answer
@@ -287,7 +287,7 @@ class _Interview:
         if not is_empty(given) and problem is not None:
             shown = repr(given) if isinstance(given, str) else str(given)
             self.port.show(say("Your previous answer %(answer)s no longer fits: %(problem)s",
-                               answer=shorten(shown, 40), problem=self._problem(problem)), "warning")
+                               answer=shorten(shown, 40), problem=localised_problem(problem)), "warning")
         elif self.plan is not None and question.qid in self.plan.why:
             self.port.show(say("Due: %(why)s.", why=self.plan.why[question.qid]), "note")
         elif self.options.update and (reason := state.stale(question)) is not None:
@@ -307,7 +307,7 @@ class _Interview:
             problem = state.problem(question, value)
             if problem is None:
                 return value
-            self.port.show(say("An answer is needed here: %(problem)s", problem=self._problem(problem)), "warning")
+            self.port.show(say("An answer is needed here: %(problem)s", problem=localised_problem(problem)), "warning")
 
     # ------------------------------------------------------------ review
 
@@ -347,14 +347,6 @@ class _Interview:
         """The current answer to ``question`` as the person reads it."""
         return shown_answer(question, self._state().resolution().values.get(question.qid))
 
-    @staticmethod
-    def _problem(problem: str) -> str:
-        """A problem with an answer, in the interview's language ("message (hint)")."""
-        language = messages_language()
-        message, _, hint = problem.partition(" (")
-        if hint.endswith(")") and translate_formatted(message, language) != message:
-            return f"{translate_formatted(message, language)} ({translate_formatted(hint[:-1], language)})"
-        return translate_formatted(problem, language)
 
     def _report_followed(self, change: Change) -> None:
         for other in change.followed:
@@ -407,7 +399,7 @@ class _Interview:
             for warning in result.warnings:  # the answers' warnings come with every document: say them once
                 if str(warning) not in seen:
                     seen.add(str(warning))
-                    self.port.show(self._problem(str(warning)), "warning")
+                    self.port.show(localised_problem(str(warning)), "warning")
             if result.written:
                 self.port.show(say("Wrote %(files)s", files=", ".join(map(str, result.written))), "success")
             elif result.unchanged:

@@ -97,6 +97,16 @@ def problem_text(problem: ValueProblem) -> str:
     return message + (f" ({translate_formatted(problem.hint, language)})" if problem.hint else "")
 
 
+def localised_problem(problem: str) -> str:
+    """A problem already written out ("message (hint)", as InterviewState.problem gives it) in the
+    interview's language."""
+    language = messages_language()
+    message, _, hint = problem.partition(" (")
+    if hint.endswith(")") and translate_formatted(message, language) != message:
+        return f"{translate_formatted(message, language)} ({translate_formatted(hint[:-1], language)})"
+    return translate_formatted(problem, language)
+
+
 def as_text(question: Question, value: Any) -> str:
     """An answer as it is pre-filled in a text prompt, so that parsing it gives it back."""
     if is_empty(value):
