@@ -15,6 +15,7 @@ from interview_support import ScriptedPort
 from conftest import Cli, Result
 from policygen.interview import InterviewOptions, run_interview
 from policygen.locale import NBSP, set_messages_language, with_preposition
+from policygen.web.session import WebInterview
 
 QUEBEC = "ca-quebec-cooperative"
 
@@ -161,3 +162,79 @@ def test_an_english_interview_stays_english(tmp_path: Path) -> None:
     assert port.prompts["comms.lead"].message == "Which role leads your communications, including social media?"
     assert port.prompts["comms.lead"].default == "director"
     assert port.prompts["interview:review"].message.startswith("Review your answers")
+
+
+# ---------------------------------------------------------------- the browser questionnaire in French
+
+def _client(target: Path, language: str | None = None) -> tuple[Any, Any, WebInterview]:
+    from starlette.testclient import TestClient
+
+    from policygen.web.app import create_app
+    from policygen.web.security import COOKIE, Guard
+
+    interview = WebInterview(target, language=language)
+    guard = Guard(port=8765)
+    client = TestClient(create_app(interview, guard), base_url="http://127.0.0.1:8765", follow_redirects=True)
+    client.cookies.set(COOKIE, guard.token)
+    return client, guard, interview
+
+
+def _words(page: str) -> str:
+    """A page's text without its markup, scripts' attributes and the organisation's own answers."""
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def test_an_existing_french_answers_file_is_served_in_french(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    target = tmp_path / "answers.yaml"
+    target.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    client, guard, _ = _client(target)
+    with client:
+        start = client.get("/").text
+        assert '<html lang="fr-CA">' in start
+        assert "Vous mettez à jour les réponses de answers.yaml." in start and "Votre organisation" in start
+        page = client.get("/section/comms").text
+        assert "Quel poste dirige vos communications" in page and f"Pourquoi nous posons la question{NBSP}:" in page
+        assert "Enregistrer et continuer" in page and "Section 3 sur" in page
+        assert "Ce que ces réponses mettent dans votre politique" in page
+        review = client.get("/review").text
+        assert "Relisez vos réponses" in review and "Changer" in review
+        assert "Politique sur les médias sociaux" in review, "the preview is the French policy"
+        for text in (start, page, review):
+            assert not re.search(r"\b(Save|Review your|Why we ask|Start now|Continue|Downloads)\b", _words(text))
+
+
+def test_the_browser_switches_to_french_when_the_organisation_chooses_it(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    from serve_support import section_form
+
+    client, guard, interview = _client(tmp_path / "answers.yaml")
+    with client:
+        page = client.post("/start", data={"csrf": guard.csrf})
+        assert '<html lang="en">' in page.text and "Save and continue" in page.text
+        values = {"org.name": "Les Amis du parc", "org.short_name": "Les Amis", "org.kind": "nonprofit",
+                  "org.size": "small",
+                  "org.jurisdictions": ["ca"], "org.ca_provinces": ["qc"], "org.sectors": [],
+                  "org.unionised": False, "org.language": "fr-CA"}
+        english = interview.english
+        assert english is not None
+        for _ in range(3):  # questions that apply once others are answered come on the same page
+            form = section_form(english, page.text, values, guard.csrf)
+            page = client.post(page.url.path, data=form)
+            if page.url.path != "/section/org":
+                break
+        assert page.url.path == "/section/scope"
+        assert '<html lang="fr-CA">' in page.text
+        assert "Qui la politique vise-t-elle?" in page.text and "Enregistrer et continuer" in page.text
+        missing = client.post("/section/scope", data={"csrf": guard.csrf, "action": "next",
+                                                      "shown": ["scope.covers"]})
+        assert "Il y a un problème" in missing.text and "cochez-en au moins un" in missing.text
+
+
+def test_serve_language_option_serves_french_from_the_start(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    client, guard, _ = _client(tmp_path / "answers.yaml", language="fr-CA")
+    with client:
+        start = client.get("/").text
+        assert '<html lang="fr-CA">' in start and "Commencer" in start
+        assert "Quel est le nom complet de votre organisation?" in client.post("/start", data={"csrf": guard.csrf}).text
