@@ -138,9 +138,12 @@ def _print_written(paths: list[Path], unchanged: list[Path] | None = None) -> No
     for path in paths:
         print(path)
     if unchanged:  # on stderr: stdout stays the list of files written
-        kept = f"{len(unchanged)} file{'s' if len(unchanged) != 1 else ''} unchanged"
-        print(f"{kept}, {len(paths)} rendered" if paths else f"{kept}, nothing to render (--force renders them "
-              "again)", file=sys.stderr)
+        from .locale import say
+
+        kept = say("%(count)s files unchanged" if len(unchanged) != 1 else "%(count)s file unchanged",
+                   count=len(unchanged))
+        print(say("%(kept)s, %(count)s rendered", kept=kept, count=len(paths)) if paths else
+              say("%(kept)s, nothing to render (--force renders them again)", kept=kept), file=sys.stderr)
 
 
 # ---------------------------------------------------------------- commands
@@ -592,6 +595,9 @@ def serve(
         "--password", metavar="P", envvar="POLICYGEN_SERVE_PASSWORD", show_default=False,
         help="Ask for this password instead of a token in the address (or set POLICYGEN_SERVE_PASSWORD).")
                         ] = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG",
+        help="Show the pages in this language (fr-CA). Default: the answers' language, once known.")] = None,
 ) -> None:
     """Answer the questionnaire in a web browser: the same interview as `policygen interview`.
 
@@ -604,7 +610,8 @@ def serve(
     from .web.server import ServeOptions
     from .web.server import serve as run_server
 
-    run_server(ServeOptions(answers, port, host, password, open_browser=not no_open))
+    run_server(ServeOptions(answers, port, host, password, open_browser=not no_open,
+                            language=(check_languages(language) or (None,))[0]))
 
 
 # ---------------------------------------------------------------- entry point

@@ -251,3 +251,8 @@ def with_preposition(name: str, preposition: str) -> str:
     if word == "de" and _VOWEL.match(name):
         return f"d’{name}"
     return f"{word} {name}"
+
+
+def of_name(name: str, language: str | None) -> str:
+    """"of Acme" in English; in French "de Acme" as French writes it ("du Groupe", "d’Acme")."""
+    return f"of {name}" if is_english(language) else with_preposition(name, "de")
