@@ -238,3 +238,52 @@ def test_serve_language_option_serves_french_from_the_start(tmp_path: Path) -> N
         start = client.get("/").text
         assert '<html lang="fr-CA">' in start and "Commencer" in start
         assert "Quel est le nom complet de votre organisation?" in client.post("/start", data={"csrf": guard.csrf}).text
+
+
+# ---------------------------------------------------------------- render -l fr-CA: default names in French
+
+def test_render_in_french_writes_default_role_names_in_french_and_typed_ones_as_given(
+        cli: Cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / "ca-retailer-ontario" / "answers.yaml").read_text(encoding="utf-8")
+    english = tmp_path / "answers.yaml"  # the owner and communications lead left to their defaults
+    english.write_text(text.replace("  lead: Vice-President, Communications\n", "")
+                       .replace("  owner: Chief People Officer\n", ""), encoding="utf-8")
+    result: Result = cli("render", english, "-l", "fr-CA", "-f", "md", "-d", "policy", "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    policy_text = (tmp_path / "out" / "policy.md").read_text(encoding="utf-8")
+    assert "notre équipe informatique" in policy_text and "IT team" not in policy_text
+    assert "direction des communications" in policy_text and "Head of Communications" not in policy_text
+    assert "notre social media team" in policy_text  # typed by the organisation: used as given
+    assert "People and Culture team" in policy_text
+    same = cli("render", english, "-f", "md", "-d", "policy", "-o", tmp_path / "en")
+    assert same.code == 0 and "our IT team" in (tmp_path / "en" / "policy.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the command line's reports in French
+
+def test_render_says_unchanged_in_french(cli: Cli, tmp_path: Path) -> None:
+    answers = EXAMPLES / QUEBEC / "answers.yaml"
+    first = cli("render", answers, "-f", "md", "-d", "policy", "-o", tmp_path)
+    assert first.code == 0, first.err
+    again: Result = cli("render", answers, "-f", "md", "-d", "policy", "-o", tmp_path)
+    assert again.code == 0 and "1 fichier inchangé, rien à produire" in again.err
+
+
+def test_diff_of_french_answers_is_in_french(cli: Cli, tmp_path: Path) -> None:
+    old = EXAMPLES / QUEBEC / "answers.yaml"
+    new = tmp_path / "new.yaml"
+    new.write_text(old.read_text(encoding="utf-8").replace("short_name: Coop Plateau", "short_name: Le Panier"),
+                   encoding="utf-8")
+    result: Result = cli("diff", old, new)
+    assert result.code == 0, result.err
+    text = result.out.replace(NBSP, " ")
+    assert text.startswith("# Ce qui a changé dans la politique sur les médias sociaux de Coopérative")
+    assert "## Reformulé (" in text and "Pourquoi :" in text and "Avant : " in text and "Maintenant : " in text
+    assert "« Quel nom court la politique doit-elle utiliser dans le texte? » est passé de « Coop Plateau » " \
+           "à « Le Panier »" in text
+    assert "au nom du Panier" in text
+    body = re.sub(r"^(Avant|Maintenant) : .*$", "", text, flags=re.MULTILINE)  # the policy's own words
+    assert english_words(body, {"Panier", "Plateau"}) == []
+    page = cli("diff", old, new, "-f", "html", "-o", tmp_path / "changes.html")
+    html = (tmp_path / "changes.html").read_text(encoding="utf-8")
+    assert page.code == 0 and '<html lang="fr-CA">' in html and "changements, listés ici" in html
