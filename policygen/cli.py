@@ -630,7 +630,6 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
     try:
         from .files import forget_committed
-
         from .locale import set_messages_language
 
         forget_committed()

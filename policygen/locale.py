@@ -224,14 +224,14 @@ def say(message: str, **fields: object) -> str:
 
 # ---------------------------------------------------------------- French articles before a name
 
-_ARTICLE = re.compile(r"(?:(le|la|les)\s+|(l['’]))(?=\S)", re.IGNORECASE)
+_ARTICLE = re.compile("(?:(le|la|les)\\s+|(l['\u2019]))(?=\\S)", re.IGNORECASE)
 _VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]", re.IGNORECASE)  # not h: aspirate or mute, a name cannot tell
 _CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
 
 
 def with_preposition(name: str, preposition: str) -> str:
     """``à`` or ``de`` and a name, as French writes them: "au Groupe", "aux Amis", "du Cercle",
-    "des Amis", "de La Coop", "de L’Atelier", "d’Acme", "à Acme".
+    "des Amis", "de La Coop", "de L\u2019Atelier", "d\u2019Acme", "à Acme".
 
     Only the article that opens the name is contracted ("Le Groupe" -> "du Groupe"; "Groupe Le Duc"
     stays "de Groupe Le Duc"); the name's own words and capitals are otherwise kept as given.
@@ -246,13 +246,13 @@ def with_preposition(name: str, preposition: str) -> str:
         rest = name[match.end():]
         if (word, article) in _CONTRACTED:
             return f"{_CONTRACTED[word, article]} {rest}"
-    if match:  # à La Coop, de L’Atelier: no contraction, the name as given
+    if match:  # à La Coop, de L\u2019Atelier: no contraction, the name as given
         return f"{word} {name}"
     if word == "de" and _VOWEL.match(name):
-        return f"d’{name}"
+        return f"d\u2019{name}"
     return f"{word} {name}"
 
 
 def of_name(name: str, language: str | None) -> str:
-    """"of Acme" in English; in French "de Acme" as French writes it ("du Groupe", "d’Acme")."""
+    """"of Acme" in English; in French "de Acme" as French writes it ("du Groupe", "d\u2019Acme")."""
     return f"of {name}" if is_english(language) else with_preposition(name, "de")

@@ -9,7 +9,6 @@ directly. Lines are cut to the port's width so nothing wraps.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 from .interview_state import InterviewState

@@ -26,9 +26,9 @@ QUEBEC = "ca-quebec-cooperative"
     ("Le Groupe Alpha", "du Groupe Alpha", "au Groupe Alpha"),
     ("Les Amis du parc", "des Amis du parc", "aux Amis du parc"),
     ("La Coop du quartier", "de La Coop du quartier", "à La Coop du quartier"),
-    ("L’Atelier", "de L’Atelier", "à L’Atelier"),
+    ("L\u2019Atelier", "de L\u2019Atelier", "à L\u2019Atelier"),
     ("L'Atelier", "de L'Atelier", "à L'Atelier"),
-    ("Acme inc.", "d’Acme inc.", "à Acme inc."),
+    ("Acme inc.", "d\u2019Acme inc.", "à Acme inc."),
     ("Boulangerie Lesage", "de Boulangerie Lesage", "à Boulangerie Lesage"),
     ("Groupe Le Duc", "de Groupe Le Duc", "à Groupe Le Duc"),
     ("le Cercle", "du Cercle", "au Cercle"),
@@ -43,7 +43,7 @@ def test_french_clauses_contract_the_article_of_the_organisations_name() -> None
     assert "au nom du Groupe" in text and "appartiennent au Groupe" in text
     assert not re.search(r"\b(de|à) Le\b", text), "à/de + le must contract"
     plain = markdown(policy({"org.name": "Atelier Boréal", "org.short_name": "Atelier"}, base=QUEBEC))
-    assert "au nom d’Atelier" in plain and "au nom de Atelier" not in plain
+    assert "au nom d\u2019Atelier" in plain and "au nom de Atelier" not in plain
 
 
 # ---------------------------------------------------------------- validation messages in French
@@ -86,7 +86,7 @@ def test_a_french_answers_file_with_several_errors_gets_every_message_in_french(
     assert sum("conseil : " in line for line in lines) == 7, err
     assert "question inconnue « sise »" in err and "vouliez-vous dire « size »?" in err
     assert "réponse obligatoire manquante" in err and "Quel est le nom complet de votre organisation?" in err
-    assert "n’est pas une date" in err and "nombre attendu" in err and "vrai ou faux attendu" in err
+    assert "n\u2019est pas une date" in err and "nombre attendu" in err and "vrai ou faux attendu" in err
     assert re.search(r"answers\.yaml:\d+: erreur : org\.kind: « compnay »", err), "file and line stay"
     quoted = {"org", "sise", "kind", "compnay", "company", "nonprofit", "public_body", "size", "huge", "small",
               "medium", "large", "very_large", "personal", "work_devices", "maybe", "official",
@@ -122,7 +122,8 @@ def _english_again() -> Iterator[None]:
 def _quebec_interview(tmp_path: Path, answer: str = "fr-CA", **options: Any) -> tuple[ScriptedPort, Path | None]:
     port = ScriptedPort({"org.name": ["Le Groupe Boréal"], "org.size": ["small"], "org.jurisdictions": [["ca"]],
                          "org.ca_provinces": [["qc"]], "org.language": [answer],
-                         "policy.contact": ["info@boreal.example"], "policy.effective_date": ["2027-02-31", "2027-02-01"],
+                         "policy.contact": ["info@boreal.example"],
+                         "policy.effective_date": ["2027-02-31", "2027-02-01"],
                          "interview:review": ["interview:save"], "interview:render": [False]}, enter_for_rest=True)
     return port, run_interview(InterviewOptions(output=tmp_path / "answers.yaml", **options), port)
 
@@ -140,7 +141,7 @@ def test_the_interview_asks_in_french_once_the_organisation_chooses_french(tmp_p
     assert "Section 1 of 9: Your organisation" in headings
     assert f"Section 2 sur 9{NBSP}: Qui la politique vise" in headings
     assert [p for k, _, p in port.refused if k == "policy.effective_date"] == [
-        "« 2027-02-31 » n’est pas une date (écrivez-la sous la forme AAAA-MM-JJ, par exemple 2027-01-31)"
+        "« 2027-02-31 » n\u2019est pas une date (écrivez-la sous la forme AAAA-MM-JJ, par exemple 2027-01-31)"
         .replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")]
     review = port.prompts["interview:review"]
     assert review.message.startswith("Relisez vos réponses")
@@ -188,7 +189,7 @@ def test_an_existing_french_answers_file_is_served_in_french(tmp_path: Path) -> 
     pytest.importorskip("starlette")
     target = tmp_path / "answers.yaml"
     target.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    client, guard, _ = _client(target)
+    client, _guard, _ = _client(target)
     with client:
         start = client.get("/").text
         assert '<html lang="fr-CA">' in start

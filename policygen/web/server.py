@@ -74,7 +74,8 @@ def bind(host: str, port: int) -> socket.socket:
 def serve(options: ServeOptions, *, say: Callable[[str], None] = print) -> None:
     """Run the server until Ctrl-C; then raise Interrupted (exit 130) with the draft saved."""
     check_options(options)
-    interview = WebInterview(options.answers, language=options.language)  # a bad answers file is reported before anything starts
+    # A bad answers file is reported before anything starts.
+    interview = WebInterview(options.answers, language=options.language)
     import uvicorn
 
     from .app import create_app
