@@ -350,14 +350,9 @@ def _speak(language: str | None) -> str | None:
 
 def _file_language(path: Path) -> str | None:
     """The language an answers file asks for (``org.language``), read loosely; None if it names none."""
-    import yaml
+    from .questionnaire_locale import answers_file_language
 
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # text only: no dates
-        language = data.get("org", {}).get("language") if isinstance(data, dict) else None
-    except (OSError, ValueError, yaml.YAMLError, AttributeError):  # a bad date is the reader's to report
-        return None
-    return language if isinstance(language, str) else None
+    return answers_file_language(path)
 
 
 def _localised(problem: Problem, language: str | None) -> Problem:

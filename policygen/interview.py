@@ -51,7 +51,7 @@ from .interview_update import UpdatePlan, plan_update
 from .locale import is_english, messages_language, say, set_messages_language
 from .prompts import Option, Prompt, PromptPort, interpret, localised_problem, problem_text, prompt_for
 from .questionnaire import Question, Questionnaire, Section, bundled_questionnaire
-from .questionnaire_locale import language_question, localise_questionnaire
+from .questionnaire_locale import answers_file_language, language_question, localise_questionnaire
 from .review import SAVE, STOP, review_prompt, shorten, shown_answer
 from .values import ValueProblem, is_empty
 
@@ -173,6 +173,10 @@ class _Interview:
 
     def run(self) -> Path | None:
         _check_target(self.target)
+        existing = self.options.previous or self.target
+        language = self.options.language or (answers_file_language(existing) if existing.is_file() else None)
+        if language:  # --language, or the answers file's: the first screen already speaks it
+            set_messages_language(language)
         try:
             start = choose_start(self.options, self.port, self.load)
             if start is None:

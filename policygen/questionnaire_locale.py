@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from .locale import is_english, translate
@@ -97,3 +98,16 @@ def localised_defaults(questionnaire: Questionnaire, values: Mapping[str, Any],
             if french != value:
                 found[question.qid] = french
     return found
+
+
+def answers_file_language(path: Path) -> str | None:
+    """The language an answers file asks for (``org.language``), read loosely before the file is
+    judged, so that its problems can be told in that language; None if it names none."""
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # text only: no dates
+        language = data.get("org", {}).get("language") if isinstance(data, dict) else None
+    except (OSError, ValueError, yaml.YAMLError, AttributeError):  # a bad file is the reader's to report
+        return None
+    return language if isinstance(language, str) else None

@@ -288,3 +288,18 @@ def test_diff_of_french_answers_is_in_french(cli: Cli, tmp_path: Path) -> None:
     page = cli("diff", old, new, "-f", "html", "-o", tmp_path / "changes.html")
     html = (tmp_path / "changes.html").read_text(encoding="utf-8")
     assert page.code == 0 and '<html lang="fr-CA">' in html and "changements, listés ici" in html
+
+
+def test_updating_a_french_answers_file_speaks_french_from_the_first_screen(tmp_path: Path) -> None:
+    previous = tmp_path / "answers.yaml"
+    previous.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    port = ScriptedPort({"interview:review": ["interview:save"], "interview:render": [False]},
+                        enter_for_rest=True)
+    assert run_interview(InterviewOptions(previous=previous), port) == previous
+    shown = port.text().replace(NBSP, " ")
+    assert "Mise à jour des réponses de" in shown and "questions ont besoin d\u2019une réponse" in shown
+    assert "Vos réponses sont enregistrées dans" in shown and "Ensuite :" in shown
+    assert port.prompts["interview:review"].message.startswith("Relisez vos réponses")
+    # The interview's own words (help texts are the questionnaire's, translated in their own catalogue block).
+    own = "\n".join(port.text(role) for role in ("title", "heading", "note", "success", "warning"))
+    assert english_words(own.replace(str(previous), ""), {"social", "media", "version"}) == [], own
