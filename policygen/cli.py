@@ -623,6 +623,15 @@ def _interrupted_note() -> str:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
+    from .locale import set_messages_language
+
+    try:
+        return _run(argv)
+    finally:
+        set_messages_language(None)  # the next run in this process (a test, a batch worker) starts in English
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         from .files import forget_committed
         from .locale import set_messages_language

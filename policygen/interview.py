@@ -168,15 +168,16 @@ class _Interview:
         self.plan: UpdatePlan | None = None  # --update: what the first screen left to ask
         self.dirty = False  # answers given in this run that the draft does not hold yet
         self.english: Questionnaire | None = None  # the questionnaire as written, before any translation
+        self.file_language: str | None = None  # the language the answers file (if any) asks for
 
     # ------------------------------------------------------------ the steps
 
     def run(self) -> Path | None:
         _check_target(self.target)
         existing = self.options.previous or self.target
-        language = self.options.language or (answers_file_language(existing) if existing.is_file() else None)
-        if language:  # --language, or the answers file's: the first screen already speaks it
-            set_messages_language(language)
+        self.file_language = answers_file_language(existing) if existing.is_file() else None
+        # --language, or the answers file's: the first screen already speaks it.
+        set_messages_language(self.options.language or self.file_language)
         try:
             start = choose_start(self.options, self.port, self.load)
             if start is None:
@@ -224,7 +225,7 @@ class _Interview:
         if english is None:
             return
         given = state.given.get(language_question(english))
-        language = self.options.language or (given if isinstance(given, str) else None) or messages_language()
+        language = self.options.language or (given if isinstance(given, str) else None) or self.file_language
         language = None if is_english(language) else language
         if language != messages_language() or (language is not None and state.questionnaire is english):
             set_messages_language(language)
