@@ -100,14 +100,24 @@ def localised_defaults(questionnaire: Questionnaire, values: Mapping[str, Any],
     return found
 
 
-def answers_file_language(path: Path) -> str | None:
-    """The language an answers file asks for (``org.language``), read loosely before the file is
-    judged, so that its problems can be told in that language; None if it names none."""
-    import yaml
+_ORG_BLOCK = re.compile(r"^org:[ \t]*(?:#[^\n]*)?\n((?:(?:[ \t]+[^\n]*|[ \t]*|#[^\n]*)\n)*)", re.MULTILINE)
+_LANGUAGE_LINE = re.compile(r"^[ \t]+language:[ \t]*(['\"]?)([A-Za-z]{2,3}(?:-[A-Za-z]{2})?)\1[ \t]*(?:#.*)?$",
+                            re.MULTILINE)
 
+
+def answers_file_language(path: Path) -> str | None:
+    """The language an answers file asks for (``org.language``), found before the file is judged so
+    that its problems can be told in that language; None if it names none.
+
+    The file is not parsed: it may be hostile (an alias bomb, deep nesting) and only the YAML reader
+    guards against that. A plain ``language: fr-CA`` line in the block-style ``org:`` section is looked
+    for in the first megabyte; anything else means English messages.
+    """
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # text only: no dates
-        language = data.get("org", {}).get("language") if isinstance(data, dict) else None
-    except (OSError, ValueError, yaml.YAMLError, AttributeError):  # a bad file is the reader's to report
+        with path.open("rb") as handle:
+            text = handle.read(1 << 20).decode("utf-8", errors="replace")
+    except OSError:
         return None
-    return language if isinstance(language, str) else None
+    block = _ORG_BLOCK.search(text.replace("\r\n", "\n"))
+    found = _LANGUAGE_LINE.search(block.group(1)) if block else None
+    return found.group(2) if found else None

@@ -15,6 +15,7 @@ from interview_support import ScriptedPort
 from conftest import Cli, Result
 from policygen.interview import InterviewOptions, run_interview
 from policygen.locale import NBSP, set_messages_language, with_preposition
+from policygen.questionnaire_locale import answers_file_language
 from policygen.web.session import WebInterview
 
 QUEBEC = "ca-quebec-cooperative"
@@ -303,3 +304,18 @@ def test_updating_a_french_answers_file_speaks_french_from_the_first_screen(tmp_
     # The interview's own words (help texts are the questionnaire's, translated in their own catalogue block).
     own = "\n".join(port.text(role) for role in ("title", "heading", "note", "success", "warning"))
     assert english_words(own.replace(str(previous), ""), {"social", "media", "version"}) == [], own
+
+
+def test_the_language_of_a_hostile_answers_file_is_found_without_parsing_it(cli: Cli, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("org:\n  language: fr-CA\n  name: " + "[" * 50_000 + "\n", encoding="utf-8")
+    assert answers_file_language(deep) == "fr-CA"
+    result: Result = cli("validate", deep)
+    assert result.code == 2 and "erreur" in result.err
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x]\n"
+                    + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh",
+                                                                                            strict=True))
+                    + "org:\n  language: fr-CA\n  name: *h\n", encoding="utf-8")
+    assert answers_file_language(bomb) == "fr-CA"
+    assert cli("validate", bomb).code == 2
