@@ -93,12 +93,31 @@ def _print_problems(problems: list[Problem]) -> None:
     # By file and line; problems with no line (a missing answer) after those with one.
     ordered = sorted(problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
     for problem in ordered:
-        text = str(problem)
+        text, severity = _problem_text(problem)
         first, _, rest = text.partition("\n")
         colour = "1;31" if problem.is_error else "1;33"
-        severity = f"{problem.severity}:"
         first = first.replace(severity, _styled(severity, colour, sys.stderr), 1)
         print(first + ("\n" + rest if rest else ""), file=sys.stderr)
+
+
+def _problem_text(problem: Problem) -> tuple[str, str]:
+    """A problem as printed, and its severity label, in the run's language (English unless an
+    answers file or --language asks for French; the file and line stay as they are)."""
+    from .locale import messages_language
+
+    language = messages_language()
+    if language is None:
+        return str(problem), f"{problem.severity}:"
+    from .locale import say
+
+    problem = _localised(problem, language)
+    severity = say(f"{problem.severity}:")
+    parts = [f"{problem.location()}:"] if problem.location() else []
+    parts += [severity, *([f"{problem.key}:"] if problem.key else []), problem.message]
+    text = " ".join(parts)
+    if problem.hint:
+        text += f"\n    {say('hint:')} {problem.hint}"
+    return text, severity
 
 
 def _print_sources(answers: Answers) -> None:
@@ -119,9 +138,12 @@ def _print_written(paths: list[Path], unchanged: list[Path] | None = None) -> No
     for path in paths:
         print(path)
     if unchanged:  # on stderr: stdout stays the list of files written
-        kept = f"{len(unchanged)} file{'s' if len(unchanged) != 1 else ''} unchanged"
-        print(f"{kept}, {len(paths)} rendered" if paths else f"{kept}, nothing to render (--force renders them "
-              "again)", file=sys.stderr)
+        from .locale import say
+
+        kept = say("%(count)s files unchanged" if len(unchanged) != 1 else "%(count)s file unchanged",
+                   count=len(unchanged))
+        print(say("%(kept)s, %(count)s rendered", kept=kept, count=len(paths)) if paths else
+              say("%(kept)s, nothing to render (--force renders them again)", kept=kept), file=sys.stderr)
 
 
 # ---------------------------------------------------------------- commands
@@ -205,6 +227,7 @@ def render(
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
                       bundle=check_bundle(bundle, formats), explain=explain, root=root,
                       theme=normalise_design(theme), languages=check_languages(language), force=force)
+    _speak(options.languages[0] if options.languages else _file_language(answers))
     result = render_file(answers, options)
     _print_problems(result.warnings)
     _print_written(result.written, result.unchanged)
@@ -286,6 +309,9 @@ def validate(
     show_sources: Annotated[bool, typer.Option(
         "--show-sources", help="List every answer and where it came from (file:line, or a default).")] = False,
     root: RootOption = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG",
+        help="Write the messages in this language (fr-CA) whatever the answers file says.")] = None,
 ) -> None:
     """Check an answers file and list every problem (exit 2 if there are errors).
 
@@ -296,11 +322,11 @@ def validate(
     from .confine import answers_root
     from .locale import translate_formatted
 
+    language = _speak((check_languages(language) or (None,))[0] or _file_language(answers))
     with answers_root(root):
         resolution = validate_answers_file(answers)
-    language = _file_language(answers)
     if resolution.errors:  # a French answers file gets French messages
-        raise InputError([_localised(p, language) for p in resolution.problems], summary=translate_formatted(
+        raise InputError(resolution.problems, summary=translate_formatted(
             f"{answers}: {len(resolution.errors)} error{'s' if len(resolution.errors) != 1 else ''}", language))
     _print_problems(resolution.warnings)
     if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
@@ -314,16 +340,19 @@ def validate(
     print(translate_formatted(f"{answers}: valid ({count} answers{note})", language))
 
 
+def _speak(language: str | None) -> str | None:
+    """Make ``language`` the language of this run's messages (problems, reports); returns it."""
+    from .locale import set_messages_language
+
+    set_messages_language(language)
+    return language
+
+
 def _file_language(path: Path) -> str | None:
     """The language an answers file asks for (``org.language``), read loosely; None if it names none."""
-    import yaml
+    from .questionnaire_locale import answers_file_language
 
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # text only: no dates
-        language = data.get("org", {}).get("language") if isinstance(data, dict) else None
-    except (OSError, ValueError, yaml.YAMLError, AttributeError):  # a bad date is the reader's to report
-        return None
-    return language if isinstance(language, str) else None
+    return answers_file_language(path)
 
 
 def _localised(problem: Problem, language: str | None) -> Problem:
@@ -405,6 +434,7 @@ def diff(
     if fmt == "docx" and output is None:
         raise InputError.single("a Word redline is a file, not text for the terminal", key="--output",
                                 hint="add -o changes.docx")
+    _speak(_file_language(new))
     with answers_root(root):
         new_answers, warnings = load_answers(new)
         old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
@@ -468,6 +498,9 @@ def interview(
     by: Annotated[str | None, typer.Option(
         "--by", metavar="NAME", help="Who is answering (recorded with each answer given or confirmed).")] = None,
     root: RootOption = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG",
+        help="Ask in this language (fr-CA). Default: the answers' language, once known.")] = None,
 ) -> None:
     """Answer the questionnaire in the terminal and save an answers file.
 
@@ -481,8 +514,11 @@ def interview(
     from .interview import InterviewOptions, run_interview
     from .questionary_port import terminal_port
 
+    chosen = (check_languages(language) or (None,))[0]
+    existing = answers or output or Path("answers.yaml")
+    _speak(chosen or (_file_language(existing) if existing.is_file() else None))
     options = InterviewOptions(output, answers, questionnaire, review_all, update=update, stale_months=stale_months,
-                               by=by)
+                               by=by, language=chosen)
     with answers_root(root):
         run_interview(options, terminal_port())
 
@@ -555,6 +591,9 @@ def serve(
         "--password", metavar="P", envvar="POLICYGEN_SERVE_PASSWORD", show_default=False,
         help="Ask for this password instead of a token in the address (or set POLICYGEN_SERVE_PASSWORD).")
                         ] = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG",
+        help="Show the pages in this language (fr-CA). Default: the answers' language, once known.")] = None,
 ) -> None:
     """Answer the questionnaire in a web browser: the same interview as `policygen interview`.
 
@@ -567,7 +606,8 @@ def serve(
     from .web.server import ServeOptions
     from .web.server import serve as run_server
 
-    run_server(ServeOptions(answers, port, host, password, open_browser=not no_open))
+    run_server(ServeOptions(answers, port, host, password, open_browser=not no_open,
+                            language=(check_languages(language) or (None,))[0]))
 
 
 # ---------------------------------------------------------------- entry point
@@ -584,20 +624,36 @@ def _interrupted_note() -> str:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; the one place errors become exit codes."""
+    from .locale import set_messages_language
+
+    try:
+        return _run(argv)
+    finally:
+        set_messages_language(None)  # the next run in this process (a test, a batch worker) starts in English
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         from .files import forget_committed
+        from .locale import set_messages_language
 
         forget_committed()
+        set_messages_language(None)  # a command that reads an answers file sets it (French for fr-CA)
         result = app(args=argv, prog_name="policygen", standalone_mode=False)
     except PolicygenError as exc:
+        from .locale import messages_language, say, translate_formatted
+
+        language = messages_language()
         if isinstance(exc, InputError):
             _print_problems(exc.problems)
             if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
-                print(_styled(exc.message, "1", sys.stderr), file=sys.stderr)
+                print(_styled(translate_formatted(exc.message, language), "1", sys.stderr), file=sys.stderr)
         else:
             word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
-            label = _styled(word, "1;31", sys.stderr)
-            print(f"{label} {exc}", file=sys.stderr)
+            label = _styled(say(word), "1;31", sys.stderr)
+            text = translate_formatted(exc.message, language)
+            hint = f"\n    {say('hint:')} {translate_formatted(exc.hint, language)}" if exc.hint else ""
+            print(f"{label} {text}{hint}", file=sys.stderr)
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         show = getattr(exc, "show", None)

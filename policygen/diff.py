@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from .answers import Answers
 from .compose import compose
 from .library import ClauseLibrary
-from .locale import long_date, translate, typography
+from .locale import long_date, of_name, translate, typography
 from .mdtext import Trusted, escape_markdown
 from .model import META_QUESTIONS, Clause, Policy
 from .values import format_value
@@ -45,9 +45,11 @@ class Cause:
     before: str
     after: str
 
-    def sentence(self) -> str:
-        """The cause in words: 'Question?' changed from X to Y."""
-        return f"“{self.question}” changed from {self.before} to {self.after}"
+    def sentence(self, language: str | None = None) -> str:
+        """The cause in words: 'Question?' changed from X to Y (in the policy's language)."""
+        _ = _sentences(language)
+        return _("“%(question)s” changed from %(before)s to %(after)s") % {
+            "question": _(" ".join(self.question.split())), "before": self.before, "after": self.after}
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,19 @@ def _numbered(policy: Policy) -> dict[str, tuple[str, Clause]]:
             for section in policy.sections for index, clause in enumerate(section.clauses, 1)}
 
 
-def _shown(answers: Answers, qid: str) -> str:
+def _shown(answers: Answers, qid: str, language: str | None = None) -> str:
+    """An answer as the change log quotes it, in ``language`` (the new policy's; both files are
+    quoted in the same language, so that only a real change tells them apart)."""
+    language = language or answers.get("org.language") or "en-GB"
+    _ = _sentences(language)
     question = answers.questionnaire.question(qid)
     if question is None or not answers.applies(qid):
-        return "not asked"
+        return _("not asked")
     value = answers.get(qid)
     if isinstance(value, dt.date):
-        return "“" + long_date(value, answers.get("org.language") or "en-GB") + "”"
-    return "“" + format_value(value, [(c.value, c.label) for c in question.choices]) + "”"
+        return _("“%(value)s”") % {"value": long_date(value, language)}
+    text = format_value(value, [(c.value, _(c.label)) for c in question.choices])
+    return _("“%(value)s”") % {"value": _(text) if text in ("yes", "no", "(no answer)", "(none)") else text}
 
 
 def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, *,
@@ -98,6 +105,7 @@ def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, 
     """
     old, new = compose(old_answers, library), new_policy or compose(new_answers, library)
     before, after = _numbered(old), _numbered(new)
+    language = new.language
     changes: list[ClauseChange] = []
     for outline_section in library.outline:
         for clause_id in outline_section.clause_ids:
@@ -107,10 +115,10 @@ def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, 
             kind: ChangeKind = "added" if was is None else "removed" if now is None else "reworded"
             number, clause = now or was  # type: ignore[misc]
             causes = tuple(
-                Cause(qid, question.prompt, _shown(old_answers, qid), _shown(new_answers, qid))
+                Cause(qid, question.prompt, _shown(old_answers, qid, language), _shown(new_answers, qid, language))
                 for qid in _in_order(library.references(clause_id), new_answers)
                 if (question := new_answers.questionnaire.question(qid)) is not None
-                and _shown(old_answers, qid) != _shown(new_answers, qid))
+                and _shown(old_answers, qid, language) != _shown(new_answers, qid, language))
             changes.append(ClauseChange(kind, clause_id, clause.title, number, was[1].text if was else None,
                                         now[1].text if now else None, causes))
     return Comparison(old, new, tuple(changes), old_answers, new_answers, library)
@@ -121,37 +129,46 @@ def _in_order(qids: frozenset[str], answers: Answers) -> list[str]:
     return sorted(qids, key=lambda qid: (order.get(qid, len(order)), qid))
 
 
-def _why(change: ClauseChange) -> list[str]:
+def _why(change: ClauseChange, language: str | None = None) -> list[str]:
     if change.causes:
-        return [cause.sentence() for cause in change.causes]
-    return ["the standard wording of this clause changed in a newer policygen"]
+        return [cause.sentence(language) for cause in change.causes]
+    return [_sentences(language)("the standard wording of this clause changed in a newer policygen")]
 
 
 # ---------------------------------------------------------------- Markdown
 
-def _describe(policy: Policy) -> str:
-    return f"version {policy.version}, in effect from {long_date(policy.effective_date, policy.language)}"
+def _describe(policy: Policy, language: str | None = None) -> str:
+    return _sentences(language or policy.language)("version %(version)s, in effect from %(date)s") % {
+        "version": policy.version, "date": long_date(policy.effective_date, language or policy.language)}
+
+
+def _headline(new: Policy, escape: Callable[[str], str] = lambda text: text) -> str:
+    """"What changed in the social media policy of Acme" (of, de, du: see locale.of_name)."""
+    return _sentences(new.language)("What changed in the %(title)s %(of_organisation)s") % {
+        "title": escape(new.title.lower()), "of_organisation": of_name(escape(new.organisation), new.language)}
 
 
 def changes_markdown(comparison: Comparison) -> str:
     """The changelog as a Markdown document, grouped into added, removed and reworded clauses."""
     old, new = comparison.old, comparison.new
-    lines = [f"# What changed in the {escape_markdown(new.title.lower())} of {escape_markdown(new.organisation)}",
-             "", f"From {escape_markdown(_describe(old))} to {escape_markdown(_describe(new))}."]
+    _ = _sentences(new.language)
+    lines = [f"# {_headline(new, escape_markdown)}", "", _("From %(old)s to %(new)s.") % {
+        "old": escape_markdown(_describe(old, new.language)), "new": escape_markdown(_describe(new))}]
     if not comparison.changes:
-        return "\n".join([*lines, "", "Nothing changed: both answers files give the same policy.", ""])
+        return "\n".join([*lines, "", _("Nothing changed: both answers files give the same policy."), ""])
+    nothing = _("(nothing)")
     for kind in ("added", "removed", "reworded"):
         group = [c for c in comparison.changes if c.kind == kind]
         if not group:
             continue
-        lines += ["", f"## {_KIND_WORDS[kind]} ({len(group)})"]
+        lines += ["", f"## {_(_KIND_WORDS[kind])} ({len(group)})"]
         for change in group:
-            lines += ["", f"### {change.number} {escape_markdown(change.title)}", "", "Because:", ""]
-            lines += [f"- {escape_markdown(reason)}" for reason in _why(change)]
+            lines += ["", f"### {change.number} {escape_markdown(change.title)}", "", _("Because:"), ""]
+            lines += [f"- {escape_markdown(reason)}" for reason in _why(change, new.language)]
             if kind == "reworded":
                 for was, now in _changed_blocks(change.before or "", change.after or ""):
-                    lines += ["", f"Before: {escape_markdown(was) if was else '(nothing)'}", "",
-                              f"Now: {escape_markdown(now) if now else '(nothing)'}"]
+                    lines += ["", _("Before: %(text)s") % {"text": escape_markdown(was) if was else nothing}, "",
+                              _("Now: %(text)s") % {"text": escape_markdown(now) if now else nothing}]
     return "\n".join(lines) + "\n"
 
 
@@ -210,7 +227,7 @@ def _masthead_notes(old: Policy, new: Policy) -> list[str]:
     return notes
 
 
-def _sentences(language: str) -> Callable[[str], str]:
+def _sentences(language: str | None) -> Callable[[str], str]:
     """The change-log sentences in the policy's language, with its spacing rules (not the answers')."""
     return lambda message: typography(translate(message, language), language)
 
@@ -278,14 +295,17 @@ def _changed_blocks(before: str, after: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _details(policy: Policy) -> list[tuple[str, str]]:
-    """The details at the top of the policy, as a reader sees them."""
-    def day(value: dt.date) -> str:
-        return long_date(value, policy.language)
+def _details(policy: Policy, language: str | None = None) -> list[tuple[str, str]]:
+    """The details at the top of the policy, as a reader sees them (labels in ``language``)."""
+    language = language or policy.language
+    _ = _sentences(language)
 
-    return [("Organisation", policy.organisation), ("Version", policy.version),
-            ("In effect from", day(policy.effective_date)), ("Next review by", day(policy.review_date)),
-            ("Owner", policy.owner), ("Questions to", policy.contact)]
+    def day(value: dt.date) -> str:
+        return long_date(value, language)
+
+    return [(_("Organisation"), policy.organisation), (_("Version"), policy.version),
+            (_("In effect from"), day(policy.effective_date)), (_("Next review by"), day(policy.review_date)),
+            (_("Owner"), policy.owner), (_("Questions to"), policy.contact)]
 
 
 def _document_parts(comparison: Comparison) -> list[Part]:
@@ -302,7 +322,7 @@ def _document_parts(comparison: Comparison) -> list[Part]:
         after = render_companion(name, comparison.new, new_answers.questionnaire, library)
         body = redline_body(before.markdown, after.markdown, changed_only=True)
         if before.markdown != after.markdown and body:
-            parts.append(Part(f"d-{name}", "Reworded", after.title, body))
+            parts.append(Part(f"d-{name}", _sentences(comparison.new.language)("Reworded"), after.title, body))
     return parts
 
 
@@ -312,14 +332,15 @@ def changes_html(comparison: Comparison) -> str:
     from .redline import Part, details_body, page, redline_body
 
     old, new = comparison.old, comparison.new
+    _ = _sentences(new.language)
     parts: list[Part] = []
-    before, after = _details(old), _details(new)
+    before, after = _details(old, new.language), _details(new)
     if before != after:
-        rows = [(label, was, now) for (label, was), (_, now) in zip(before, after, strict=True)]
-        parts.append(Part("c-details", "Changed", "Document details", details_body(rows)))
+        rows = [(label, was, now) for (label, was), (_label, now) in zip(before, after, strict=True)]
+        parts.append(Part("c-details", _("Changed"), _("Document details"), details_body(rows)))
     for change in comparison.changes:
-        parts.append(Part(f"c-{change.clause_id}", _KIND_WORDS[change.kind], f"{change.number} {change.title}",
-                          redline_body(change.before, change.after), tuple(_why(change))))
+        parts.append(Part(f"c-{change.clause_id}", _(_KIND_WORDS[change.kind]), f"{change.number} {change.title}",
+                          redline_body(change.before, change.after), tuple(_why(change, new.language))))
     parts += _document_parts(comparison)
-    title = f"What changed in the {new.title.lower()} of {new.organisation}"
-    return page(title, new.language, f"From {_describe(old)} to {_describe(new)}.", parts)
+    intro = _("From %(old)s to %(new)s.") % {"old": _describe(old, new.language), "new": _describe(new)}
+    return page(_headline(new), new.language, intro, parts)

@@ -48,10 +48,12 @@ from .formats import default_formats, output_formats
 from .interview_start import choose_start
 from .interview_state import Change, Freshness, InterviewState
 from .interview_update import UpdatePlan, plan_update
-from .prompts import Option, Prompt, PromptPort, interpret, problem_text, prompt_for
+from .locale import is_english, messages_language, say, set_messages_language
+from .prompts import Option, Prompt, PromptPort, interpret, localised_problem, problem_text, prompt_for
 from .questionnaire import Question, Questionnaire, Section, bundled_questionnaire
-from .review import SAVE, STOP, review_prompt, shorten
-from .values import ValueProblem, format_value, is_empty
+from .questionnaire_locale import answers_file_language, language_question, localise_questionnaire
+from .review import SAVE, STOP, review_prompt, shorten, shown_answer
+from .values import ValueProblem, is_empty
 
 if TYPE_CHECKING:
     from .render import RenderOptions, RenderResult
@@ -63,7 +65,7 @@ DOCUMENT_WORDS = (("policy", "the policy"), ("acknowledgement", "the acknowledge
 
 def format_options() -> tuple[Option, ...]:
     """The output formats offered after the interview, from the format registry."""
-    return tuple(Option(f.name, f"{f.label} (policy{f.suffix})") for f in output_formats())
+    return tuple(Option(f.name, f"{f.label} ({say('policy')}{f.suffix})") for f in output_formats())
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class InterviewOptions:
     stale_months: int = 12
     by: str | None = None  # recorded as who gave the answers of this session
     today: dt.date | None = None
+    language: str | None = None  # --language: the interview's language whatever the answers say
 
     def freshness(self, questionnaire: Questionnaire) -> Freshness:
         """How this session stamps answers and which earlier answers count as stale."""
@@ -111,6 +114,8 @@ class InterviewOptions:
             words += ["--update", "--stale-months", str(self.stale_months)]
         if self.by:
             words += ["--by", self.by]
+        if self.language:
+            words += ["--language", self.language]
         return shlex.join(words)
 
 
@@ -162,16 +167,24 @@ class _Interview:
         self.only_needed = False
         self.plan: UpdatePlan | None = None  # --update: what the first screen left to ask
         self.dirty = False  # answers given in this run that the draft does not hold yet
+        self.english: Questionnaire | None = None  # the questionnaire as written, before any translation
+        self.file_language: str | None = None  # the language the answers file (if any) asks for
 
     # ------------------------------------------------------------ the steps
 
     def run(self) -> Path | None:
         _check_target(self.target)
+        existing = self.options.previous or self.target
+        self.file_language = answers_file_language(existing) if existing.is_file() else None
+        # --language, or the answers file's: the first screen already speaks it.
+        set_messages_language(self.options.language or self.file_language)
         try:
             start = choose_start(self.options, self.port, self.load)
             if start is None:
                 return None
             self.state, self.only_needed = start.state, start.only_needed
+            self.english = start.state.questionnaire
+            self._follow_language()
             self.state.freshness = self.options.freshness(self.state.questionnaire)
             if self.only_needed and self.options.update and not start.resumed:
                 self.plan = plan_update(self.state, self.port)
@@ -180,8 +193,8 @@ class _Interview:
             self._review()
         except _StopHere:
             self._save_draft(force=True)
-            self.port.show(f"Your answers so far are in {self.draft}. To continue: "
-                           f"{self.options.command()}", "note")
+            self.port.show(say("Your answers so far are in %(draft)s. To continue: %(command)s",
+                               draft=self.draft, command=self.options.command()), "note")
             return None
         except (KeyboardInterrupt, EOFError):
             raise self._interrupted() from None
@@ -189,18 +202,34 @@ class _Interview:
         try:
             self._offer_render()
         except (KeyboardInterrupt, EOFError):
-            raise Interrupted(f"your answers are saved in {self.target}",
-                              hint=f"render them with: policygen render {shlex.quote(str(self.target))}"
-                              ) from None
+            raise Interrupted(say("your answers are saved in %(file)s", file=self.target),
+                              hint=say("render them with: %(command)s",
+                                       command=f"policygen render {shlex.quote(str(self.target))}")) from None
         self._next_steps()
         return self.target
 
     def _interrupted(self) -> Interrupted:
         if self.state is not None and (self.dirty or self.draft.exists()):
             self._save_draft(force=True)
-            return Interrupted(f"your answers so far are saved in {self.draft}",
-                               hint=f"run `{self.options.command()}` to pick up where you stopped")
-        return Interrupted("stopped before any answer was given; nothing was written")
+            return Interrupted(say("your answers so far are saved in %(draft)s", draft=self.draft),
+                               hint=say("run `%(command)s` to pick up where you stopped",
+                                        command=self.options.command()))
+        return Interrupted(say("stopped before any answer was given; nothing was written"))
+
+    # ------------------------------------------------------------ language
+
+    def _follow_language(self) -> None:
+        """Ask in the organisation's language: --language, else its answer to the language question
+        (once given). The questionnaire's texts and the interview's messages follow it."""
+        state, english = self._state(), self.english
+        if english is None:
+            return
+        given = state.given.get(language_question(english))
+        language = self.options.language or (given if isinstance(given, str) else None) or self.file_language
+        language = None if is_english(language) else language
+        if language != messages_language() or (language is not None and state.questionnaire is english):
+            set_messages_language(language)
+            state.questionnaire = localise_questionnaire(english, language)
 
     # ------------------------------------------------------------ walk
 
@@ -214,15 +243,18 @@ class _Interview:
             for question in section.questions:
                 if not self._should_ask(question, finished):
                     continue
+                question = state.questionnaire.question(question.qid) or question  # in today's language
                 if not shown:
                     headed += 1
-                    self._section_heading(headed, headed + self._sections_left(index + 1), section)
+                    self._section_heading(headed, headed + self._sections_left(index + 1),
+                                          state.questionnaire.section(section.id) or section)
                     shown = True
                 # change(), not a plain assignment: when an earlier answer is corrected
                 # (update mode, --review-all), answers that followed its default follow it.
                 # What starts or stops applying, the walk itself finds further on.
                 self._report_followed(state.change(question, self._ask(question)))
                 self.dirty = True
+                self._follow_language()
             if not finished:
                 state.done.append(section.id)
             self._save_draft()
@@ -247,7 +279,8 @@ class _Interview:
         return state.needs_answer(question) or (self.options.update and state.stale(question) is not None)
 
     def _section_heading(self, number: int, total: int, section: Section) -> None:
-        self.port.show(f"Section {number} of {total}: {section.title}", "heading")
+        self.port.show(say("Section %(number)s of %(total)s: %(title)s", number=number, total=total,
+                           title=section.title), "heading")
         if section.intro:
             self.port.show(section.intro, "text")
 
@@ -258,12 +291,12 @@ class _Interview:
         problem = state.problem(question)
         if not is_empty(given) and problem is not None:
             shown = repr(given) if isinstance(given, str) else str(given)
-            self.port.show(f"Your previous answer {shorten(shown, 40)} no longer fits: {problem}",
-                           "warning")
+            self.port.show(say("Your previous answer %(answer)s no longer fits: %(problem)s",
+                               answer=shorten(shown, 40), problem=localised_problem(problem)), "warning")
         elif self.plan is not None and question.qid in self.plan.why:
-            self.port.show(f"Due: {self.plan.why[question.qid]}.", "note")
+            self.port.show(say("Due: %(why)s.", why=self.plan.why[question.qid]), "note")
         elif self.options.update and (reason := state.stale(question)) is not None:
-            self.port.show(f"Asked again: {reason}.", "note")
+            self.port.show(say("Asked again: %(why)s.", why=reason), "note")
         if question.help:
             self.port.show(question.help, "help")
         has_default = not is_empty(state.default_for(question))
@@ -279,7 +312,7 @@ class _Interview:
             problem = state.problem(question, value)
             if problem is None:
                 return value
-            self.port.show(f"An answer is needed here: {problem}", "warning")
+            self.port.show(say("An answer is needed here: %(problem)s", problem=localised_problem(problem)), "warning")
 
     # ------------------------------------------------------------ review
 
@@ -296,8 +329,10 @@ class _Interview:
             question = state.questionnaire.question(str(choice))
             if question is not None:
                 self._revise(question)
-                self.port.show(f"Changed: {shorten(question.prompt, 50)} "
-                               f"{self._shown(question)}", "note")
+                self._follow_language()
+                question = state.questionnaire.question(question.qid) or question
+                self.port.show(say("Changed: %(prompt)s %(answer)s", prompt=shorten(question.prompt, 50),
+                                   answer=self._shown(question)), "note")
 
     def _fix_problems(self) -> None:
         """Ask every question that applies and has no fitting answer (none, normally)."""
@@ -315,22 +350,22 @@ class _Interview:
 
     def _shown(self, question: Question) -> str:
         """The current answer to ``question`` as the person reads it."""
-        value = self._state().resolution().values.get(question.qid)
-        return format_value(value, [(c.value, c.label) for c in question.choices])
+        return shown_answer(question, self._state().resolution().values.get(question.qid))
+
 
     def _report_followed(self, change: Change) -> None:
         for other in change.followed:
-            self.port.show(f"Updated to follow your change: {shorten(other.prompt, 40)} "
-                           f"{self._shown(other)}", "note")
+            self.port.show(say("Updated to follow your change: %(prompt)s %(answer)s",
+                               prompt=shorten(other.prompt, 40), answer=self._shown(other)), "note")
 
     def _report(self, change: Change) -> None:
         state = self._state()
         self._report_followed(change)
         for other in change.no_longer_asked:
-            self.port.show(f"No longer applies: {other.prompt}", "note")
+            self.port.show(say("No longer applies: %(prompt)s", prompt=other.prompt), "note")
         for other in change.now_asked:
             if state.applies(other) and state.needs_answer(other):
-                self.port.show("This question applies now:", "note")
+                self.port.show(say("This question applies now:"), "note")
                 self._revise(other)
 
     # ------------------------------------------------------------ finish
@@ -338,48 +373,49 @@ class _Interview:
     def _save(self) -> None:
         resolution = self._state().resolution()
         if resolution.answers is None:  # a failing condition: a defect in the questionnaire
-            raise InputError(resolution.errors, summary="the questionnaire has a defect")
+            raise InputError(resolution.errors, summary=say("the questionnaire has a defect"))
         save_answers(self.target, resolution.answers)
         discard_draft(self.draft)
-        self.port.show(f"Saved your answers to {self.target}", "success")
+        self.port.show(say("Saved your answers to %(file)s", file=self.target), "success")
 
     def _offer_render(self) -> None:
         from .render import RenderOptions, normalise_formats
 
         out_dir = RenderOptions().out_dir
-        self.port.show(f"The documents (the policy, an acknowledgement form, a summary and a register of "
-                       f"official accounts) would go to the folder {out_dir.absolute()}.", "text")
-        wants = self.port.ask(Prompt("interview:render", "confirm", f"Make the documents now, in {out_dir}/?",
-                                     default=True))
+        self.port.show(say("The documents (the policy, an acknowledgement form, a summary and a register of "
+                           "official accounts) would go to the folder %(folder)s.", folder=out_dir.absolute()), "text")
+        wants = self.port.ask(Prompt("interview:render", "confirm",
+                                     say("Make the documents now, in %(folder)s/?", folder=out_dir), default=True))
         if not wants:
             return
         chosen = self.port.ask(Prompt(
-            "interview:formats", "checkbox", "Which formats?", options=format_options(),
-            default=list(default_formats()), instruction="(space to tick)",
-            validate=lambda picked: None if picked else "tick at least one format"))
+            "interview:formats", "checkbox", say("Which formats?"), options=format_options(),
+            default=list(default_formats()), instruction=say("(space to tick)"),
+            validate=lambda picked: None if picked else say("tick at least one format")))
         formats = normalise_formats(chosen)
         render = self.render
         seen: set[str] = set()
         for number, (name, words) in enumerate(DOCUMENT_WORDS, 1):
-            pdf = " (the PDF takes a few seconds)" if "pdf" in formats else ""
-            self.port.show(f"Making {words}: {number} of {len(DOCUMENT_WORDS)}{pdf}…", "note")
+            making = "Making %(what)s: %(number)s of %(total)s (the PDF takes a few seconds)…" if "pdf" in formats \
+                else "Making %(what)s: %(number)s of %(total)s…"
+            self.port.show(say(making, what=say(words), number=number, total=len(DOCUMENT_WORDS)), "note")
             render = render or _default_renderer(formats)  # after the first line: loading WeasyPrint takes a moment
             result = render(self.target, RenderOptions(formats, out_dir, documents=(name,)))
             for warning in result.warnings:  # the answers' warnings come with every document: say them once
                 if str(warning) not in seen:
                     seen.add(str(warning))
-                    self.port.show(str(warning), "warning")
+                    self.port.show(localised_problem(str(warning)), "warning")
             if result.written:
-                self.port.show(f"Wrote {', '.join(map(str, result.written))}", "success")
+                self.port.show(say("Wrote %(files)s", files=", ".join(map(str, result.written))), "success")
             elif result.unchanged:
-                self.port.show(f"Unchanged: {', '.join(map(str, result.unchanged))}", "note")
+                self.port.show(say("Unchanged: %(files)s", files=", ".join(map(str, result.unchanged))), "note")
 
     def _next_steps(self) -> None:
         path = shlex.quote(str(self.target))
-        steps = [(f"policygen render {path}", "render the policy into out/"),
-                 (f"policygen validate {path}", "check it after editing it by hand"),
-                 (f"policygen interview --answers {path}", "update it next year")]
-        self.port.show("Next:", "heading")
+        steps = [(f"policygen render {path}", say("render the policy into out/")),
+                 (f"policygen validate {path}", say("check it after editing it by hand")),
+                 (f"policygen interview --answers {path}", say("update it next year"))]
+        self.port.show(say("Next:"), "heading")
         column = max(len(command) for command, _ in steps) + 2
         fits = 2 + column + max(len(why) for _, why in steps) <= self.port.width
         for command, why in steps:

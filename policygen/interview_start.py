@@ -29,6 +29,7 @@ from .draft import (
 )
 from .errors import InputError
 from .interview_state import InterviewState
+from .locale import say
 from .prompts import Option, Prompt, PromptPort
 from .questionnaire import Questionnaire
 
@@ -76,20 +77,20 @@ def choose_start(options: InterviewOptions, port: PromptPort, load: Loader) -> S
         port.show(f"{previous}: {note}", "note")
     if not review_all and not options.update:  # an update shows what is due instead
         needed = sum(1 for _, qs in state.applicable() for q in qs if state.needs_answer(q))
-        summary = ("every answer still fits" if not needed else "1 question needs an answer"
-                   if needed == 1 else f"{needed} questions need an answer")
-        port.show(f"Updating the answers from {previous}: {summary}.", "text")
+        summary = (say("every answer still fits") if not needed else say("1 question needs an answer")
+                   if needed == 1 else say("%(count)s questions need an answer", count=needed))
+        port.show(say("Updating the answers from %(file)s: %(summary)s.", file=previous, summary=summary), "text")
     return Start(state, only_needed=not review_all)
 
 
 def _ask_about_existing(target: Path, port: PromptPort, review_all: bool) -> tuple[Path | None, bool] | None:
     """Ask what to do with an answers file already at the target: (the file to start from, or None to
     start afresh; whether to review every question). None means quit."""
-    answer = _menu(port, "interview:existing", f"{target} already exists. What now?", (
-        Option("update", "Update it: answer only what is new or no longer fits"),
-        Option("review", "Go through every question, its answers pre-filled"),
-        Option("fresh", "Start from scratch (it is replaced when you save)"),
-        Option("quit", "Quit")))
+    answer = _menu(port, "interview:existing", say("%(file)s already exists. What now?", file=target), (
+        Option("update", say("Update it: answer only what is new or no longer fits")),
+        Option("review", say("Go through every question, its answers pre-filled")),
+        Option("fresh", say("Start from scratch (it is replaced when you save)")),
+        Option("quit", say("Quit"))))
     if answer == "quit":
         return None
     if answer == "fresh":
@@ -103,9 +104,9 @@ def _fresh_start(state: InterviewState, port: PromptPort) -> Start:
     count = sum(1 for _ in state.questionnaire.questions())
     if state.questionnaire.description:
         port.show(state.questionnaire.description, "text")
-    port.show(f"Up to {count} questions in {len(state.questionnaire.sections)} sections; you can "
-              "review and change every answer before saving. Your answers are kept in a draft "
-              "after each section: press Ctrl-C at any time to stop, and resume later.", "text")
+    port.show(say("Up to %(count)s questions in %(sections)s sections; you can review and change every answer "
+                  "before saving. Your answers are kept in a draft after each section: press Ctrl-C at any time "
+                  "to stop, and resume later.", count=count, sections=len(state.questionnaire.sections)), "text")
     return Start(state, only_needed=False)
 
 
@@ -117,17 +118,18 @@ def _offer_resume(draft: Path, chosen: Questionnaire | None, port: PromptPort,
         start: StartingPoint | None = read_starting_point(draft, chosen, load)
     except InputError as exc:
         start = None
-        port.show(f"{draft} (an unfinished interview) cannot be used:", "warning")
+        port.show(say("%(draft)s (an unfinished interview) cannot be used:", draft=draft), "warning")
         for problem in exc.problems:
             port.show(str(problem), "warning")
-    options: tuple[Option, ...] = (Option("over", "Start over (the draft is replaced)"),
-                                   Option("quit", "Quit"))
+    options: tuple[Option, ...] = (Option("over", say("Start over (the draft is replaced)")),
+                                   Option("quit", say("Quit")))
     if start is not None:
         done = len(start.sections_done or [])
-        port.show(f"You have an unfinished interview in {draft}, saved {saved} "
-                  f"({done} of {len(start.questionnaire.sections)} sections done).", "note")
-        options = (Option("resume", "Resume where I stopped"), *options)
-    answer = _menu(port, "interview:resume", "Resume it?" if start else "What now?", options)
+        port.show(say("You have an unfinished interview in %(draft)s, saved %(saved)s (%(done)s of %(total)s "
+                      "sections done).", draft=draft, saved=saved, done=done,
+                      total=len(start.questionnaire.sections)), "note")
+        options = (Option("resume", say("Resume where I stopped")), *options)
+    answer = _menu(port, "interview:resume", say("Resume it?") if start else say("What now?"), options)
     if answer == "resume":
         return start
     if answer == "over":
@@ -138,8 +140,8 @@ def _offer_resume(draft: Path, chosen: Questionnaire | None, port: PromptPort,
 
 def _introduce(state: InterviewState, port: PromptPort) -> None:
     questionnaire = state.questionnaire
-    port.show(f"{questionnaire.title} (questionnaire {questionnaire.id}, version {questionnaire.version})",
-              "title")
+    port.show(say("%(title)s (questionnaire %(id)s, version %(version)s)", title=say(questionnaire.title),
+                  id=questionnaire.id, version=questionnaire.version), "title")
 
 
 def _menu(port: PromptPort, key: str, message: str, options: tuple[Option, ...]) -> object:

@@ -180,7 +180,8 @@ class InterviewState:
         self.given[question.qid] = value
         followed: list[Question] = []
         later = list(self.questionnaire.questions())
-        for other in later[later.index(question) + 1:]:
+        position = [q.qid for q in later].index(question.qid)  # by id: the question may be a translation
+        for other in later[position + 1:]:
             if other.default_expr is None or other.qid not in self.given:
                 continue
             old_default = self.default_for(other, before_given)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .interview_state import DueItem, InterviewState, due_for_update, keep_as_they_are
+from .locale import say
 from .prompts import Option, Prompt, PromptPort
 from .review import shorten
 
@@ -80,23 +81,25 @@ def plan_update(state: InterviewState, port: PromptPort) -> UpdatePlan:
     """Show what is due and apply the person's choice; return what the walk still asks."""
     items = due_for_update(state)
     if not items:
-        port.show("Nothing is due: every answer is recent, still fits, and its policy text is unchanged. "
-                  "You can still change any answer in the review.", "text")
+        port.show(say("Nothing is due: every answer is recent, still fits, and its policy text is unchanged. "
+                      "You can still change any answer in the review."), "text")
         return UpdatePlan()
     must = [item for item in items if item.must_answer]
     count = len(items)
-    port.show(f"Due for a look: {count} answer{'s' if count != 1 else ''}", "heading")
+    port.show(say("Due for a look: %(count)s answers" if count != 1 else "Due for a look: %(count)s answer",
+                  count=count), "heading")
     port.show(due_screen(items, port.width), "text")
     if must:
-        port.show(f"{len(must)} of them need{'s' if len(must) == 1 else ''} an answer and will be asked "
-                  "whatever you choose.", "note")
+        port.show(say("%(count)s of them needs an answer and will be asked whatever you choose." if len(must) == 1
+                      else "%(count)s of them need an answer and will be asked whatever you choose.",
+                      count=len(must)), "note")
     why = {item.question.qid: f"{item.label}: {item.why}" for item in items}
     if len(must) == count:
         return UpdatePlan(frozenset(why), why)
-    choice = port.ask(Prompt("interview:due", "select", "What would you like to do?", options=(
-        Option(KEEP, shorten(f"Keep all as they are{_edition(items)}", port.width - _POINTER)),
-        Option(GO, f"Go through them one by one ({count})"),
-        Option(PICK, "Pick the ones to change; keep the others")), default=KEEP))
+    choice = port.ask(Prompt("interview:due", "select", say("What would you like to do?"), options=(
+        Option(KEEP, shorten(say("Keep all as they are") + _edition(items), port.width - _POINTER)),
+        Option(GO, say("Go through them one by one (%(count)s)", count=count)),
+        Option(PICK, say("Pick the ones to change; keep the others"))), default=KEEP))
     asked = list(items) if choice == GO else list(must) if choice == KEEP else _pick(items, port) + must
     kept = [item for item in items if item not in asked]
     note = _note(port) if kept else None
@@ -105,21 +108,21 @@ def plan_update(state: InterviewState, port: PromptPort) -> UpdatePlan:
         if item.reason == "edition":
             state.change(item.question, item.proposed)
     if kept:
-        port.show(f"Kept {len(kept)} answer{'s' if len(kept) != 1 else ''} as they are, recorded as "
-                  "checked today.", "note")
+        port.show(say("Kept %(count)s answers as they are, recorded as checked today." if len(kept) != 1 else
+                      "Kept %(count)s answer as it is, recorded as checked today.", count=len(kept)), "note")
     return UpdatePlan(frozenset(item.question.qid for item in asked), why, len(kept))
 
 
 def _pick(items: Sequence[DueItem], port: PromptPort) -> list[DueItem]:
     keepable = [item for item in items if not item.must_answer]
-    picked = port.ask(Prompt("interview:pick", "checkbox", "Which do you want to change?", options=tuple(
+    picked = port.ask(Prompt("interview:pick", "checkbox", say("Which do you want to change?"), options=tuple(
         Option(item.question.qid, due_line(item, port.width - 4)) for item in keepable), default=[],
-        instruction="(space to tick, enter when done)"))
+        instruction="(" + say("space to tick, enter when done") + ")"))
     chosen = set(picked or [])
     return [item for item in keepable if item.question.qid in chosen]
 
 
 def _note(port: PromptPort) -> str | None:
-    answer = port.ask(Prompt("interview:note", "text", "A note for the record on the answers you keep?",
-                             default="", instruction="(optional, e.g. Checked with the union in May)"))
+    answer = port.ask(Prompt("interview:note", "text", say("A note for the record on the answers you keep?"),
+                             default="", instruction=say("(optional, e.g. Checked with the union in May)")))
     return " ".join(str(answer or "").split()) or None

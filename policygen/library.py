@@ -38,7 +38,7 @@ from .errors import InputError, PolicygenError, Problem, RenderError, allowed_ke
 from .expressions import check_condition
 from .front_matter import FRONT_MATTER
 from .jinjacache import bytecode_cache
-from .locale import is_english, join_words, language_path, long_date
+from .locale import is_english, join_words, language_path, long_date, with_preposition
 from .mapping import check_mapping
 from .mdtext import Trusted, autolink, finalize, join_and
 from .model import ClauseTemplate, OutlineSection, Policy, meta_questions
@@ -169,7 +169,8 @@ class ClauseLibrary:
             env.spelling_locale = locale  # type: ignore[attr-defined]
             env.filters.update(join_and=join, autolink=autolink,
                                longdate=lambda d: long_date(d, locale),
-                               without_article=without_article, capitalize_first=capitalize_first)
+                               without_article=without_article, capitalize_first=capitalize_first,
+                               with_preposition=with_preposition)
             self._environments[locale] = env
         return self._environments[locale]
 

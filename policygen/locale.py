@@ -82,7 +82,6 @@ def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((pattern, french) for _, _, pattern, french in sorted(found))
 
 
-_MESSAGE_FIELDS = ("what", "type", "prompt")  # fields filled with a message of the catalogue, not an answer
 
 
 def translate_formatted(text: str, language: str | None) -> str:
@@ -101,10 +100,15 @@ def translate_formatted(text: str, language: str | None) -> str:
     for pattern, french in _patterns(str(language)):
         match = pattern.match(text)
         if match:
-            fields = {name: catalogue.get(" ".join(value.split()), value) if name in _MESSAGE_FIELDS else value
+            fields = {name: translate(value, language) if name in _WORD_FIELDS else value
                       for name, value in match.groupdict().items()}
             return french % fields
     return text
+
+
+# Fields of a message that hold our own English words (a type's name, a question's prompt), not a
+# person's answer: they are translated too. Every other field is quoted back as it was written.
+_WORD_FIELDS = frozenset({"what", "prompt", "kind", "type"})
 
 
 def translator(language: str | None) -> Callable[[str], str]:
@@ -202,3 +206,61 @@ def css_strings(css: str, language: str | None) -> str:
                       match.group(0))
 
     return re.sub(r"content:[^;}]*", swap, css)
+
+
+# ---------------------------------------------------------------- the messages of a run
+
+_RUN_LANGUAGE: dict[str, str | None] = {"language": None}
+
+
+def set_messages_language(language: str | None) -> None:
+    """The language of the messages a command prints (its answers file's, or ``--language``)."""
+    _RUN_LANGUAGE["language"] = None if is_english(language) else language
+
+
+def messages_language() -> str | None:
+    """The language set by :func:`set_messages_language` (None: English)."""
+    return _RUN_LANGUAGE["language"]
+
+
+def say(message: str, **fields: object) -> str:
+    """A message of the command line in the run's language, its fields filled in (``%(name)s``)."""
+    language = messages_language()
+    text = translate(message, language) if language else message
+    return text % fields if fields else text
+
+
+# ---------------------------------------------------------------- French articles before a name
+
+_ARTICLE = re.compile("(?:(le|la|les)\\s+|(l['\u2019]))(?=\\S)", re.IGNORECASE)
+_VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]", re.IGNORECASE)  # not h: aspirate or mute, a name cannot tell
+_CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
+
+
+def with_preposition(name: str, preposition: str) -> str:
+    """``à`` or ``de`` and a name, as French writes them: "au Groupe", "aux Amis", "du Cercle",
+    "des Amis", "de La Coop", "de L\u2019Atelier", "d\u2019Acme", "à Acme".
+
+    Only the article that opens the name is contracted ("Le Groupe" -> "du Groupe"; "Groupe Le Duc"
+    stays "de Groupe Le Duc"); the name's own words and capitals are otherwise kept as given.
+    """
+    name = name.strip()
+    word = preposition.strip().lower()
+    if word not in ("à", "de"):
+        return f"{preposition} {name}"
+    match = _ARTICLE.match(name)
+    if match and match.group(1):
+        article = match.group(1).lower()
+        rest = name[match.end():]
+        if (word, article) in _CONTRACTED:
+            return f"{_CONTRACTED[word, article]} {rest}"
+    if match:  # à La Coop, de L\u2019Atelier: no contraction, the name as given
+        return f"{word} {name}"
+    if word == "de" and _VOWEL.match(name):
+        return f"d\u2019{name}"
+    return f"{word} {name}"
+
+
+def of_name(name: str, language: str | None) -> str:
+    """"of Acme" in English; in French "de Acme" as French writes it ("du Groupe", "d\u2019Acme")."""
+    return f"of {name}" if is_english(language) else with_preposition(name, "de")

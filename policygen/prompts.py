@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
+from .locale import messages_language, say, translate_formatted
 from .questionnaire import Question
 from .values import ValueProblem, check_value, is_empty, parse_text
 
@@ -90,8 +91,20 @@ class PromptPort(Protocol):
 
 
 def problem_text(problem: ValueProblem) -> str:
-    """A ValueProblem as one line for the person at the prompt."""
-    return problem.message + (f" ({problem.hint})" if problem.hint else "")
+    """A ValueProblem as one line for the person at the prompt (in the interview's language)."""
+    language = messages_language()
+    message = translate_formatted(problem.message, language)
+    return message + (f" ({translate_formatted(problem.hint, language)})" if problem.hint else "")
+
+
+def localised_problem(problem: str) -> str:
+    """A problem already written out ("message (hint)", as InterviewState.problem gives it) in the
+    interview's language."""
+    language = messages_language()
+    message, _, hint = problem.partition(" (")
+    if hint.endswith(")") and translate_formatted(message, language) != message:
+        return f"{translate_formatted(message, language)} ({translate_formatted(hint[:-1], language)})"
+    return translate_formatted(problem, language)
 
 
 def as_text(question: Question, value: Any) -> str:
@@ -120,13 +133,13 @@ def interpret(question: Question, raw: Any, *, has_default: bool = False) -> Any
         value = parse_text(question, raw if isinstance(raw, str) else as_text(question, raw))
     if value is None:
         if question.type == "boolean":
-            raise ValueProblem("please answer yes or no", "press y or n")
+            raise ValueProblem(say("please answer yes or no"), say("press y or n"))
         if question.validation.required:
-            needed = "tick at least one" if question.type == "multichoice" else "type an answer"
-            raise ValueProblem("an answer is required", needed)
+            needed = say("tick at least one") if question.type == "multichoice" else say("type an answer")
+            raise ValueProblem(say("an answer is required"), needed)
         if has_default:
-            raise ValueProblem("this question needs an answer because it has a default",
-                               "keep the suggested answer or type another")
+            raise ValueProblem(say("this question needs an answer because it has a default"),
+                               say("keep the suggested answer or type another"))
     return value
 
 
@@ -134,15 +147,15 @@ def _instruction(question: Question) -> str | None:
     rules = question.validation
     parts: list[str] = []
     if question.type == "date":
-        parts.append("YYYY-MM-DD")
+        parts.append(say("YYYY-MM-DD"))
     elif question.type == "list":
-        parts.append("separate items with ;")
+        parts.append(say("separate items with ;"))
     elif question.type == "number" and rules.min is not None and rules.max is not None:
-        parts.append(f"{rules.min} to {rules.max}")
+        parts.append(say("%(low)s to %(high)s", low=rules.min, high=rules.max))
     elif question.type == "multichoice":
-        parts.append("space to tick, enter when done")
+        parts.append(say("space to tick, enter when done"))
     if not rules.required and question.type != "boolean":
-        parts.append("optional")
+        parts.append(say("optional"))
     return f"({', '.join(parts)})" if parts else None
 
 
@@ -168,7 +181,7 @@ def prompt_for(question: Question, current: Any, *, has_default: bool = False) -
         return replace(text, kind="confirm", default=current if isinstance(current, bool) else None)
     if question.type == "choice":
         if not question.validation.required and not has_default:
-            options += (Option(None, "(no answer)"),)
+            options += (Option(None, say("(no answer)")),)
         chosen = current if isinstance(current, str) and current in offered else None
         return replace(text, kind="select", options=options, default=chosen)
     if question.type == "multichoice":

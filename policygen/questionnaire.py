@@ -180,7 +180,8 @@ class Questionnaire:
     _index: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._index.update({q.qid: q for q in self.questions()})
+        # Its own index: a copy made with dataclasses.replace() must not rewrite its original's.
+        object.__setattr__(self, "_index", {q.qid: q for q in self.questions()})
 
     def questions(self) -> Iterator[Question]:
         """Every question, in order."""

@@ -10,8 +10,9 @@ the ids and values stay the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from .locale import is_english, translate
@@ -73,6 +74,11 @@ def _results(node: Any) -> Iterator[str]:
         yield node.value
 
 
+def language_question(questionnaire: Questionnaire) -> str:
+    """The id of the question whose answer is the policy's language (``org.language``)."""
+    return (questionnaire.document or {}).get("language", "org.language")
+
+
 def _text(text: str, language: str) -> str:
     """A text folded from several YAML lines, looked up by its words (the catalogue keys it on one line)."""
     return translate(" ".join(text.split()), language)
@@ -80,8 +86,11 @@ def _text(text: str, language: str) -> str:
 
 def _question(question: Question, language: str) -> Question:
     hint = question.validation.pattern_hint
+    default = question.default
+    if question.type == "text" and isinstance(default, str) and default:
+        default = translate(default, language)  # a default name ("IT team") in the policy's language
     return replace(
-        question, prompt=_text(question.prompt, language), help=_text(question.help, language),
+        question, prompt=_text(question.prompt, language), help=_text(question.help, language), default=default,
         choices=tuple(replace(c, label=translate(c.label, language),
                               help=_text(c.help, language) if c.help else None) for c in question.choices),
         validation=replace(question.validation, pattern_hint=translate(hint, language) if hint else None))
@@ -98,3 +107,54 @@ def localise_questionnaire(questionnaire: Questionnaire, language: str | None) -
     description = _text(questionnaire.description, str(language)) if questionnaire.description else None
     return replace(questionnaire, title=translate(questionnaire.title, str(language)), description=description,
                    sections=sections, _index={})
+
+
+def default_names(question: Question) -> tuple[str, ...]:
+    """The English texts a text question's default can be: its literal default and the quoted
+    texts of its computed default ("'IT team' if org.size != 'small' else 'IT support provider'")."""
+    if question.type != "text":
+        return ()
+    names = [question.default] if isinstance(question.default, str) and question.default else []
+    if question.default_expr is not None:
+        names += re.findall(r"'([^']+)'", question.default_expr.source)
+    return tuple(names)
+
+
+def localised_defaults(questionnaire: Questionnaire, values: Mapping[str, Any],
+                       language: str | None) -> dict[str, Any]:
+    """The answers that are one of the questionnaire's English default names, in ``language``
+    (for ``render --language`` of an English answers file). Any other answer, typed by the
+    organisation, is left out: it is used as given."""
+    if is_english(language):
+        return {}
+    found = {}
+    for question in questionnaire.questions():
+        value = values.get(question.qid)
+        if isinstance(value, str) and value in default_names(question):
+            french = translate(value, str(language))
+            if french != value:
+                found[question.qid] = french
+    return found
+
+
+_ORG_BLOCK = re.compile(r"^org:[ \t]*(?:#[^\n]*)?\n((?:(?:[ \t]+[^\n]*|[ \t]*|#[^\n]*)\n)*)", re.MULTILINE)
+_LANGUAGE_LINE = re.compile(r"^[ \t]+language:[ \t]*(['\"]?)([A-Za-z]{2,3}(?:-[A-Za-z]{2})?)\1[ \t]*(?:#.*)?$",
+                            re.MULTILINE)
+
+
+def answers_file_language(path: Path) -> str | None:
+    """The language an answers file asks for (``org.language``), found before the file is judged so
+    that its problems can be told in that language; None if it names none.
+
+    The file is not parsed: it may be hostile (an alias bomb, deep nesting) and only the YAML reader
+    guards against that. A plain ``language: fr-CA`` line in the block-style ``org:`` section is looked
+    for in the first megabyte; anything else means English messages.
+    """
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(1 << 20).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    block = _ORG_BLOCK.search(text.replace("\r\n", "\n"))
+    found = _LANGUAGE_LINE.search(block.group(1)) if block else None
+    return found.group(2) if found else None

@@ -238,24 +238,34 @@ del + ins { margin-left: 0.25em; }
 
 def page(title: str, language: str, intro: str, parts: Sequence[Part]) -> str:
     """The standalone redline page: title, count, contents list, legend, then every part."""
+    from .locale import translate, typography
+
+    def _(message: str) -> str:
+        return typography(translate(message, language), language)
+
     count = len(parts)
+    counted = "%(count)s change" if count == 1 else "%(count)s changes"
     body = [f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(intro)}</p>",
-            f'<p class="count">{count} change{"s" if count != 1 else ""}'
-            + (", listed here and marked in the text below.</p>" if count else ".</p>")]
+            f'<p class="count">{html.escape(_(counted) % {"count": count})}'
+            + (html.escape(_(", listed here and marked in the text below.")) + "</p>" if count else ".</p>")]
     if parts:
-        body.append('<nav aria-labelledby="contents"><h2 id="contents">Contents</h2><ol>'
-                    + "".join(f'<li><a href="#{part.anchor}">{html.escape(part.badge)}: {html.escape(part.heading)}'
-                              "</a></li>" for part in parts) + "</ol></nav>")
-        body.append('<p class="legend">Added words are <ins>underlined</ins> and removed words are '
-                    "<del>struck through</del>. Screen readers announce each change as “added” or “removed”.</p>")
+        colon = _("%(badge)s: %(heading)s")
+        body.append(f'<nav aria-labelledby="contents"><h2 id="contents">{html.escape(_("Contents"))}</h2><ol>'
+                    + "".join(f'<li><a href="#{part.anchor}">'
+                              + html.escape(colon % {"badge": part.badge, "heading": part.heading}) + "</a></li>"
+                              for part in parts) + "</ol></nav>")
+        body.append('<p class="legend">' + _("Added words are <ins>underlined</ins> and removed words are "
+                    "<del>struck through</del>. Screen readers announce each change as “added” or “removed”.")
+                    + "</p>")
     else:
-        body.append("<p>Nothing changed: both answers files give the same policy and documents.</p>")
+        body.append(f"<p>{html.escape(_('Nothing changed: both answers files give the same policy and documents.'))}"
+                    "</p>")
     for part in parts:
         body.append(f'<section aria-labelledby="{part.anchor}">')
         body.append(f'<h2 id="{part.anchor}"><span class="kind">{html.escape(part.badge)}</span> '
                     f"{html.escape(part.heading)}</h2>")
         if part.reasons:
-            body.append('<p class="because">Because:</p><ul class="because">'
+            body.append(f'<p class="because">{html.escape(_("Because:"))}</p><ul class="because">'
                         + "".join(f"<li>{html.escape(r)}</li>" for r in part.reasons) + "</ul>")
         body.append(part.body)
         body.append("</section>")

@@ -337,8 +337,11 @@ def render_file(answers_path: Path, options: RenderOptions, *,
 
 def in_language(answers: Answers, language: str) -> Answers:
     """The same answers with the document written in ``language`` (the organisation's own words unchanged)."""
+    from .questionnaire_locale import localised_defaults
+
     qid = meta_questions(answers.questionnaire)["language"]
-    return replace(answers, values={**answers.values, qid: language})
+    defaults = localised_defaults(answers.questionnaire, answers.values, language)  # "IT team" in French
+    return replace(answers, values={**answers.values, **defaults, qid: language})
 
 
 def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],

@@ -9,9 +9,12 @@ directly. Lines are cut to the port's width so nothing wraps.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .interview_state import InterviewState
+from .locale import say
 from .prompts import Option, Prompt
+from .questionnaire import Question
 from .values import format_value
 
 SAVE = "interview:save"
@@ -28,6 +31,12 @@ def shorten(text: str, width: int) -> str:
     return text[: max(width - 1, 0)].rstrip() + _ELLIPSIS
 
 
+def shown_answer(question: Question, value: Any) -> str:
+    """An answer as the person reads it, in the interview's language ("yes" is "oui" in French)."""
+    text = format_value(value, [(c.value, c.label) for c in question.choices])
+    return say(text) if text in ("yes", "no", "(no answer)", "(none)") else text
+
+
 def review_line(prompt: str, answer: str, width: int) -> str:
     """One answer as a menu line: the question in a fixed column, then the answer."""
     room = max(width - _POINTER, 30)
@@ -41,16 +50,16 @@ def review_prompt(state: InterviewState, target: Path, width: int, focus: str = 
     values = state.resolution().values
     numbers = {section.id: n for n, section in enumerate(state.questionnaire.sections, 1)}
     total = len(state.questionnaire.sections)
-    replaces = " (replaces it)" if target.exists() else ""
+    save = "Save these answers to %(file)s (replaces it)" if target.exists() else "Save these answers to %(file)s"
     options: list[Option] = [
-        Option(SAVE, shorten(f"Save these answers to {target}{replaces}", width - _POINTER)),
-        Option(STOP, "Stop here and finish later (your answers are kept in a draft)"),
+        Option(SAVE, shorten(say(save, file=target), width - _POINTER)),
+        Option(STOP, say("Stop here and finish later (your answers are kept in a draft)")),
     ]
     for section, questions in state.applicable():
         heading = shorten(f"── {numbers[section.id]}/{total} {section.title}", width - _POINTER - 2)
         options.append(Option(None, f"{heading} ".ljust(width - _POINTER, "─"), heading=True))
         for question in questions:
-            shown = format_value(values.get(question.qid), [(c.value, c.label) for c in question.choices])
+            shown = shown_answer(question, values.get(question.qid))
             options.append(Option(question.qid, review_line(question.prompt, shown, width)))
     return Prompt(key="interview:review", kind="select", options=tuple(options), default=focus,
-                  message="Review your answers: pick one to change it, or save", transient=True)
+                  message=say("Review your answers: pick one to change it, or save"), transient=True)

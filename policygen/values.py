@@ -36,8 +36,8 @@ NUMBER_LIMIT = 1_000_000
 TEXT_LIMIT = 5_000
 LIST_LIMIT = 200
 ITEM_LIMIT = 500
-_TRUE = {"y", "yes", "true", "t", "1"}
-_FALSE = {"n", "no", "false", "f", "0"}
+_TRUE = {"y", "yes", "true", "t", "1", "o", "oui"}  # o, oui, non: a French interview
+_FALSE = {"n", "no", "false", "f", "0", "non"}
 
 
 class ValueProblem(ValueError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from starlette.routing import Route
 from .. import __version__
 from ..errors import InputError
 from ..library import ClauseLibrary, load_library
+from ..locale import say, translator
+from ..prompts import localised_problem
 from ..questionnaire import Section
 from .fields import html_id
 from .jobs import FORMAT_NAMES, Jobs, fingerprint, offered_formats
@@ -64,15 +66,29 @@ class Site:
 
     interview: WebInterview
     guard: Guard
-    library: ClauseLibrary
+    english_library: ClauseLibrary
     jobs: Jobs
     flash: list[str]
+    libraries: dict[str, ClauseLibrary] = field(default_factory=dict)
+
+    @property
+    def library(self) -> ClauseLibrary:
+        """The clause library in the interview's language (the French clauses for a French policy)."""
+        language = self.interview.language
+        if language is None:
+            return self.english_library
+        if language not in self.libraries:
+            questionnaire = self.interview.english or self.interview.state.questionnaire
+            self.libraries[language] = load_library(questionnaire, language=language)
+        return self.libraries[language]
 
     def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         """A page from ``templates/``, with what every page needs."""
         notes, self.flash[:] = list(self.flash), []
         errors = context.get("errors") or {}
+        language = self.interview.language
         html = _environment().get_template(template).render(
+            _=translator(language), lang=language or "en",
             csrf=self.guard.csrf, csrf_field=CSRF_FIELD, htmx_config=HTMX_CONFIG, version=__version__,
             flash=notes, target=self.interview.target.name, errors=errors, path=request.url.path,
             links=context.get("links") or {}, **{k: v for k, v in context.items() if k not in ("errors", "links")})
@@ -89,8 +105,8 @@ async def _form(request: Request) -> Any:
     form = await request.form(max_files=1, max_fields=1000, max_part_size=64 * 1024)
     token = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
     if not _site(request).guard.csrf_matches(token if isinstance(token, str) else None):
-        raise HTTPException(403, "This form has expired or was not sent from this page. Go back, reload it "
-                                 "and send it again.")
+        raise HTTPException(403, say("This form has expired or was not sent from this page. Go back, reload it "
+                                     "and send it again."))
     return form
 
 
@@ -121,7 +137,7 @@ async def start_over(request: Request) -> Response:
     """Forget the answers and the draft."""
     await _form(request)
     _site(request).interview.start_over()
-    _site(request).flash.append("Started over: the draft was deleted.")
+    _site(request).flash.append(say("Started over: the draft was deleted."))
     return RedirectResponse("/", status_code=303)
 
 
@@ -146,7 +162,7 @@ async def login(request: Request) -> Response:
             response.headers["set-cookie"] = site.guard.session_cookie(
                 request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https")
             return response
-        error = "The password is not right"
+        error = say("The password is not right")
         await asyncio.sleep(1.0)  # slows down guessing
     return site.render(request, "login.html.j2", status=401 if error else 200,
                        errors={"password": error} if error else {})
@@ -157,7 +173,7 @@ async def login(request: Request) -> Response:
 def _section_or_404(site: Site, section_id: str) -> Section:
     section = site.interview.section(section_id)
     if section is None:
-        raise HTTPException(404, "There is no such section, or it does not apply to your answers.")
+        raise HTTPException(404, say("There is no such section, or it does not apply to your answers."))
     return section
 
 
@@ -206,8 +222,8 @@ async def submit_section(request: Request) -> Response:
         result = interview.submit(section, posted, shown)
         if result.go_to is not None:
             return _go(REVIEW if returning else result.go_to)
-        notes = ("More questions apply now because of your answers: " +
-                 "; ".join(q.prompt for q in result.appeared),) if result.appeared else ()
+        notes = (say("More questions apply now because of your answers: %(prompts)s",
+                     prompts="; ".join(q.prompt for q in result.appeared)),) if result.appeared else ()
         return _section_response(request, site, section, interview, errors=result.errors, typed=result.typed,
                                  notes=notes, returning=returning)
 
@@ -252,9 +268,10 @@ async def save(request: Request) -> Response:
     await _form(request)
     answers = site.interview.save()
     if answers is None:
-        errors = {p.key or "": p.message + (f" ({p.hint})" if p.hint else "") for p in site.interview.problems()}
+        errors = {p.key or "": localised_problem(p.message + (f" ({p.hint})" if p.hint else ""))
+                  for p in site.interview.problems()}
         return _review_response(request, site, errors)
-    site.flash.append(f"Saved your answers to {site.interview.target}.")
+    site.flash.append(say("Saved your answers to %(file)s.", file=site.interview.target))
     return RedirectResponse("/downloads", status_code=303)
 
 
@@ -278,7 +295,7 @@ async def start_job(request: Request) -> Response:
     form = await _form(request)
     fmt = form.get("format")
     if fmt not in offered_formats():
-        raise HTTPException(400, "Choose one of the formats offered.")
+        raise HTTPException(400, say("Choose one of the formats offered."))
     with site.interview.lock:
         answers = site.interview.answers()
         answers_id = fingerprint(site.interview.answers_text())
@@ -295,7 +312,7 @@ async def download_file(request: Request) -> Response:
     with site.interview.lock:
         found = site.jobs.file(name, fingerprint(site.interview.answers_text()))
     if found is None:
-        raise HTTPException(404, "That file is not ready, or your answers changed since it was made.")
+        raise HTTPException(404, say("That file is not ready, or your answers changed since it was made."))
     content, media = found
     return Response(content, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
@@ -324,7 +341,7 @@ async def upload(request: Request) -> Response:
 async def _read_upload(request: Request, site: Site, item: Any) -> Response:
     problems: list[str] = []
     if not isinstance(item, UploadFile):
-        problems = ["Choose an answers file to upload"]
+        problems = [say("Choose an answers file to upload")]
     else:
         name = "".join(c for c in (item.filename or "") if c.isprintable())[:80] or "the uploaded file"
         data = await item.read(MAX_UPLOAD + 1)
@@ -338,7 +355,7 @@ async def _read_upload(request: Request, site: Site, item: Any) -> Response:
             except InputError as exc:
                 problems = shown_problems(exc, path, name)
             else:
-                site.flash.append(f"Read {name}: its answers are now the ones you are updating.")
+                site.flash.append(say("Read %(file)s: its answers are now the ones you are updating.", file=name))
                 site.flash.extend(note.replace(str(path), name) for note in notes)
                 return RedirectResponse("/", status_code=303)
             finally:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..locale import say
 from ..prompts import prompt_for
 from ..questionnaire import Question
 
@@ -66,7 +67,7 @@ def build_field(question: Question, current: Any, *, has_default: bool, suggeste
     if prompt.kind == "confirm":
         chosen = _posted_choice(typed) if typed is not None else (
             YES if prompt.default is True else NO if prompt.default is False else None)
-        options = (FieldOption(YES, "Yes", None, chosen == YES), FieldOption(NO, "No", None, chosen == NO))
+        options = (FieldOption(YES, say("Yes"), None, chosen == YES), FieldOption(NO, say("No"), None, chosen == NO))
         widget = "radios"
     elif prompt.kind in ("select", "checkbox"):
         if typed is not None:
@@ -84,7 +85,7 @@ def build_field(question: Question, current: Any, *, has_default: bool, suggeste
         widget = "text"
     instruction = prompt.instruction
     if instruction and widget == "checkboxes":  # the terminal's keys mean nothing in a browser
-        instruction = instruction.replace(TERMINAL_TICKS, "tick all that apply")
+        instruction = instruction.replace(say(TERMINAL_TICKS), say("tick all that apply"))
     return Field(question.qid, html_id(question.qid), widget, question.prompt, question.help,
                  instruction, text, options, suggested, error)
 

@@ -76,8 +76,9 @@ class Jobs:
     def _run(self, job: Job, answers: Answers) -> None:
         try:
             for document in DOCUMENTS:  # one at a time, to count them
+                # A policy in another language than the library's loads its own (the French clauses).
                 _, outputs = render_documents(answers, RenderOptions(formats=(job.fmt,), documents=(document,)),
-                                              library=self.library)
+                                              library=self.library if self._same_language(answers) else None)
                 job.files.update(outputs)
                 job.done += 1
         except PolicygenError as exc:
@@ -86,6 +87,13 @@ class Jobs:
             job.error = f"internal error: {type(exc).__name__}: {exc}"
         finally:
             job.finished = True
+
+    def _same_language(self, answers: Answers) -> bool:
+        from ..model import meta_questions
+        from ..locale import is_english
+
+        language = answers.get(meta_questions(answers.questionnaire)["language"])
+        return (self.library.language or None) == (None if is_english(language) else language)
 
     def current(self, fmt: str, answers_id: str) -> Job | None:
         """The job for ``fmt`` started from these answers, if any."""

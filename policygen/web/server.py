@@ -33,6 +33,7 @@ class ServeOptions:
     host: str = "127.0.0.1"
     password: str | None = None
     open_browser: bool = True
+    language: str | None = None  # --language: the pages' language whatever the answers say
 
     def command(self) -> str:
         """The command that serves these answers again (to continue)."""
@@ -73,7 +74,8 @@ def bind(host: str, port: int) -> socket.socket:
 def serve(options: ServeOptions, *, say: Callable[[str], None] = print) -> None:
     """Run the server until Ctrl-C; then raise Interrupted (exit 130) with the draft saved."""
     check_options(options)
-    interview = WebInterview(options.answers)  # a bad answers file is reported before anything starts
+    # A bad answers file is reported before anything starts.
+    interview = WebInterview(options.answers, language=options.language)
     import uvicorn
 
     from .app import create_app

@@ -24,9 +24,12 @@ from ..draft import Loader, discard_draft, draft_path, read_starting_point, save
 from ..errors import InputError, Problem
 from ..interview import InterviewOptions
 from ..interview_state import InterviewState
-from ..prompts import interpret, problem_text
-from ..questionnaire import Question, Section, bundled_questionnaire
-from ..values import ValueProblem, format_value, is_empty
+from ..locale import is_english, say, set_messages_language
+from ..prompts import interpret, localised_problem, problem_text
+from ..questionnaire import Question, Questionnaire, Section, bundled_questionnaire
+from ..questionnaire_locale import language_question, localise_questionnaire
+from ..review import shown_answer
+from ..values import ValueProblem, is_empty
 from .fields import Field, build_field, raw_answer, typed_back
 
 REVIEW = "review"  # where "Next" goes after the last section, and after a change made from the review
@@ -112,8 +115,11 @@ class CachedState(InterviewState):
 class WebInterview:
     """The state of the one interview this server runs, behind a lock (requests run in threads)."""
 
-    def __init__(self, target: Path, *, load: Loader = bundled_questionnaire) -> None:
+    def __init__(self, target: Path, *, load: Loader = bundled_questionnaire, language: str | None = None) -> None:
         self.target = target
+        self.forced_language = None if is_english(language) else language  # serve --language
+        self.language: str | None = None  # the language of the pages: the organisation's, once answered
+        self.english: Questionnaire | None = None
         self.draft = draft_path(target)
         self.load = load
         self.lock = threading.RLock()
@@ -146,7 +152,23 @@ class WebInterview:
     def _fresh(self, state: InterviewState, *, update: bool) -> InterviewState:
         state = CachedState.of(state)
         state.freshness = InterviewOptions(update=update).freshness(state.questionnaire)
+        self.english, self.language = state.questionnaire, None
+        self._follow_language(state)
         return state
+
+    def _follow_language(self, state: InterviewState) -> None:
+        """Speak the organisation's language: ``--language``, else its answer to the language question.
+        The questionnaire's texts and the messages follow it (a scratch copy changes only itself)."""
+        english = self.english or state.questionnaire
+        given = state.given.get(language_question(english))
+        language = self.forced_language or (given if isinstance(given, str) else None)
+        language = None if is_english(language) else language
+        if language != self.language or (language is not None and state.questionnaire is english):
+            self.language = language
+            state.questionnaire = localise_questionnaire(english, language)
+            state.__dict__.pop("_resolutions", None)  # resolutions carry the questionnaire they were made with
+        if self.recording:
+            set_messages_language(self.language)
 
     def replace_with(self, path: Path) -> list[str]:
         """Start updating the answers read from ``path`` (an upload); returns notes on what was dropped.
@@ -165,7 +187,7 @@ class WebInterview:
         """Forget every answer and delete the draft."""
         with self.lock:
             discard_draft(self.draft)
-            self.state = self._fresh(InterviewState(self.state.questionnaire), update=False)
+            self.state = self._fresh(InterviewState(self.english or self.state.questionnaire), update=False)
             self.origin, self.notes = "new", []
 
     # ------------------------------------------------------------ sections
@@ -243,6 +265,7 @@ class WebInterview:
             finished = not (lenient or errors or appeared)
             if finished and section.id not in state.done:
                 state.done.append(section.id)
+            self._follow_language(state)
             if self.recording:  # what fits is kept even when the page comes back with errors
                 save_draft(self.draft, state)
             if lenient:
@@ -263,7 +286,7 @@ class WebInterview:
             return problem_text(exc)
         problem = state.problem(question, value)
         if problem is not None:
-            return f"An answer is needed here: {problem}"
+            return say("An answer is needed here: %(problem)s", problem=localised_problem(problem))
         state.change(question, value)
         return None
 
@@ -273,8 +296,7 @@ class WebInterview:
         """Every answer that applies, by section, with what is wrong with it (if anything)."""
         state = self.state
         values = state.resolution().values
-        return [(section, [ReviewRow(q, format_value(values.get(q.qid), [(c.value, c.label) for c in q.choices]),
-                                     state.problem(q)) for q in questions])
+        return [(section, [ReviewRow(q, shown_answer(q, values.get(q.qid)), state.problem(q)) for q in questions])
                 for section, questions in state.applicable()]
 
     def due(self) -> list[Due]:

@@ -1,0 +1,321 @@
+"""French for a Quebec organisation beyond the documents: articles before its name, messages of
+``validate`` and of every command, the interview, the browser questionnaire and the CLI's reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from content_support import EXAMPLES, markdown, policy
+from interview_support import ScriptedPort
+
+from conftest import Cli, Result
+from policygen.interview import InterviewOptions, run_interview
+from policygen.locale import NBSP, set_messages_language, with_preposition
+from policygen.questionnaire_locale import answers_file_language
+from policygen.web.session import WebInterview
+
+QUEBEC = "ca-quebec-cooperative"
+
+
+# ---------------------------------------------------------------- à / de before the organisation's name
+
+@pytest.mark.parametrize(("name", "de", "a"), [
+    ("Le Groupe Alpha", "du Groupe Alpha", "au Groupe Alpha"),
+    ("Les Amis du parc", "des Amis du parc", "aux Amis du parc"),
+    ("La Coop du quartier", "de La Coop du quartier", "à La Coop du quartier"),
+    ("L\u2019Atelier", "de L\u2019Atelier", "à L\u2019Atelier"),
+    ("L'Atelier", "de L'Atelier", "à L'Atelier"),
+    ("Acme inc.", "d\u2019Acme inc.", "à Acme inc."),
+    ("Boulangerie Lesage", "de Boulangerie Lesage", "à Boulangerie Lesage"),
+    ("Groupe Le Duc", "de Groupe Le Duc", "à Groupe Le Duc"),
+    ("le Cercle", "du Cercle", "au Cercle"),
+])
+def test_a_and_de_contract_with_the_article_that_opens_a_name(name: str, de: str, a: str) -> None:
+    assert with_preposition(name, "de") == de
+    assert with_preposition(name, "à") == a
+
+
+def test_french_clauses_contract_the_article_of_the_organisations_name() -> None:
+    text = markdown(policy({"org.name": "Le Groupe Boréal", "org.short_name": "Le Groupe"}, base=QUEBEC))
+    assert "au nom du Groupe" in text and "appartiennent au Groupe" in text
+    assert not re.search(r"\b(de|à) Le\b", text), "à/de + le must contract"
+    plain = markdown(policy({"org.name": "Atelier Boréal", "org.short_name": "Atelier"}, base=QUEBEC))
+    assert "au nom d\u2019Atelier" in plain and "au nom de Atelier" not in plain
+
+
+# ---------------------------------------------------------------- validation messages in French
+
+# Common English words (the Quebec tests' detector) and the words of our English messages.
+ENGLISH = {"the", "and", "you", "your", "our", "we", "with", "this", "that", "for", "not", "are", "will",
+           "when", "what", "who", "from", "have", "must", "may", "policy", "about", "only", "never", "if",
+           "of", "to", "is", "it", "be", "or", "an", "they", "their", "any", "post", "posts", "account",
+           "error", "hint", "warning", "unknown", "choices", "choose", "expected", "got", "did", "mean",
+           "allowed", "missing", "required", "answer", "add", "under", "write", "number", "problems", "found",
+           "errors", "valid", "answers"}
+
+
+def english_words(text: str, allowed: set[str]) -> list[str]:
+    """The English words in ``text``, leaving out the keys and values quoted from the answers file."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return sorted({w for w in words if w.lower() in ENGLISH and w not in allowed})
+
+
+def _bad_french_answers(tmp_path: Path, language: str = "fr-CA") -> Path:
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "answers.yaml"
+    bad.write_text(text.replace("kind: company", "kind: compnay").replace("size: medium", "size: huge")
+                   .replace("work_devices: false", "work_devices: maybe")
+                   .replace("retention_years: 3", "retention_years: trois")
+                   .replace("  short_name: Coop Plateau\n", "  short_name: Coop Plateau\n  sise: 3\n")
+                   .replace("  name: Coopérative d'alimentation Le Panier du Plateau\n", "")
+                   .replace("effective_date: 2027-02-01", "effective_date: 2027-02-31")
+                   .replace("language: fr-CA", f"language: {language}"), encoding="utf-8")
+    return bad
+
+
+def test_a_french_answers_file_with_several_errors_gets_every_message_in_french(cli: Cli, tmp_path: Path) -> None:
+    result: Result = cli("validate", _bad_french_answers(tmp_path))
+    assert result.code == 2
+    err = result.err.replace(NBSP, " ")
+    where = str(tmp_path / "answers.yaml")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert sum("erreur : " in line for line in lines) == 7, err
+    assert sum("conseil : " in line for line in lines) == 7, err
+    assert "question inconnue « sise »" in err and "vouliez-vous dire « size »?" in err
+    assert "réponse obligatoire manquante" in err and "Quel est le nom complet de votre organisation?" in err
+    assert "n\u2019est pas une date" in err and "nombre attendu" in err and "vrai ou faux attendu" in err
+    assert re.search(r"answers\.yaml:\d+: erreur : org\.kind: « compnay »", err), "file and line stay"
+    quoted = {"org", "sise", "kind", "compnay", "company", "nonprofit", "public_body", "size", "huge", "small",
+              "medium", "large", "very_large", "personal", "work_devices", "maybe", "official",
+              "retention_years", "trois", "approval", "policy", "effective_date", "true", "false", "yaml"}
+    assert english_words(err.replace(where, ""), quoted) == []
+    assert "7 erreurs" in err
+
+
+def test_language_option_gives_french_messages_for_an_english_file(cli: Cli, tmp_path: Path) -> None:
+    bad = _bad_french_answers(tmp_path, language="en-CA")
+    english: Result = cli("validate", bad)
+    assert english.code == 2 and "error: org.kind: 'compnay' is not one of the choices" in english.err
+    french: Result = cli("validate", bad, "--language", "fr-CA")
+    assert french.code == 2 and "erreur" in french.err and "is not one of" not in french.err
+
+
+def test_render_of_a_french_answers_file_reports_in_french(cli: Cli, tmp_path: Path) -> None:
+    result: Result = cli("render", _bad_french_answers(tmp_path), "-f", "md", "-o", tmp_path / "out")
+    assert result.code == 2
+    assert "erreur :" in result.err.replace(NBSP, " ") and "error:" not in result.err
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- the interview in French
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """The interview sets the language of the run's messages; the next test starts in English."""
+    yield
+    set_messages_language(None)
+
+
+def _quebec_interview(tmp_path: Path, answer: str = "fr-CA", **options: Any) -> tuple[ScriptedPort, Path | None]:
+    port = ScriptedPort({"org.name": ["Le Groupe Boréal"], "org.size": ["small"], "org.jurisdictions": [["ca"]],
+                         "org.ca_provinces": [["qc"]], "org.language": [answer],
+                         "policy.contact": ["info@boreal.example"],
+                         "policy.effective_date": ["2027-02-31", "2027-02-01"],
+                         "interview:review": ["interview:save"], "interview:render": [False]}, enter_for_rest=True)
+    return port, run_interview(InterviewOptions(output=tmp_path / "answers.yaml", **options), port)
+
+
+def test_the_interview_asks_in_french_once_the_organisation_chooses_french(tmp_path: Path) -> None:
+    port, written = _quebec_interview(tmp_path)
+    assert written is not None
+    # Before the language is chosen, English; after it, the questionnaire and the interview in French.
+    assert port.prompts["org.name"].message == "What is your organisation's full name?"
+    assert port.prompts["comms.lead"].message == "Quel poste dirige vos communications, y compris les médias sociaux?"
+    assert port.prompts["comms.lead"].default == "direction générale"  # the default name, in French
+    assert port.prompts["policy.effective_date"].instruction == "(AAAA-MM-JJ)"
+    assert [o.label for o in port.prompts["personal.disclaimer"].options][-1] == "Pas exigée"
+    headings = port.text("heading")
+    assert "Section 1 of 9: Your organisation" in headings
+    assert f"Section 2 sur 9{NBSP}: Qui la politique vise" in headings
+    assert [p for k, _, p in port.refused if k == "policy.effective_date"] == [
+        "« 2027-02-31 » n\u2019est pas une date (écrivez-la sous la forme AAAA-MM-JJ, par exemple 2027-01-31)"
+        .replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")]
+    review = port.prompts["interview:review"]
+    assert review.message.startswith("Relisez vos réponses")
+    assert review.options[0].label.startswith("Enregistrer ces réponses dans")
+    assert any(o.label.endswith("  non") for o in review.options), "yes and no in French"
+    assert "Vos réponses sont enregistrées dans" in port.text("success")
+    saved = written.read_text(encoding="utf-8")
+    assert "language: fr-CA" in saved and "lead: direction générale" in saved
+
+
+def test_interview_language_option_asks_in_french_from_the_start(tmp_path: Path) -> None:
+    port, _ = _quebec_interview(tmp_path, language="fr-CA")
+    assert port.prompts["org.name"].message == "Quel est le nom complet de votre organisation?"
+    assert "Section 1 sur 9" in port.text("heading")
+
+
+def test_an_english_interview_stays_english(tmp_path: Path) -> None:
+    port, _ = _quebec_interview(tmp_path, "en-CA")
+    assert port.prompts["comms.lead"].message == "Which role leads your communications, including social media?"
+    assert port.prompts["comms.lead"].default == "director"
+    assert port.prompts["interview:review"].message.startswith("Review your answers")
+
+
+# ---------------------------------------------------------------- the browser questionnaire in French
+
+def _client(target: Path, language: str | None = None) -> tuple[Any, Any, WebInterview]:
+    from starlette.testclient import TestClient
+
+    from policygen.web.app import create_app
+    from policygen.web.security import COOKIE, Guard
+
+    interview = WebInterview(target, language=language)
+    guard = Guard(port=8765)
+    client = TestClient(create_app(interview, guard), base_url="http://127.0.0.1:8765", follow_redirects=True)
+    client.cookies.set(COOKIE, guard.token)
+    return client, guard, interview
+
+
+def _words(page: str) -> str:
+    """A page's text without its markup, scripts' attributes and the organisation's own answers."""
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def test_an_existing_french_answers_file_is_served_in_french(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    target = tmp_path / "answers.yaml"
+    target.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    client, _guard, _ = _client(target)
+    with client:
+        start = client.get("/").text
+        assert '<html lang="fr-CA">' in start
+        assert "Vous mettez à jour les réponses de answers.yaml." in start and "Votre organisation" in start
+        page = client.get("/section/comms").text
+        assert "Quel poste dirige vos communications" in page and f"Pourquoi nous posons la question{NBSP}:" in page
+        assert "Enregistrer et continuer" in page and "Section 3 sur" in page
+        assert "Ce que ces réponses mettent dans votre politique" in page
+        review = client.get("/review").text
+        assert "Relisez vos réponses" in review and "Changer" in review
+        assert "Politique sur les médias sociaux" in review, "the preview is the French policy"
+        for text in (start, page, review):
+            assert not re.search(r"\b(Save|Review your|Why we ask|Start now|Continue|Downloads)\b", _words(text))
+
+
+def test_the_browser_switches_to_french_when_the_organisation_chooses_it(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    from serve_support import section_form
+
+    client, guard, interview = _client(tmp_path / "answers.yaml")
+    with client:
+        page = client.post("/start", data={"csrf": guard.csrf})
+        assert '<html lang="en">' in page.text and "Save and continue" in page.text
+        values = {"org.name": "Les Amis du parc", "org.short_name": "Les Amis", "org.kind": "nonprofit",
+                  "org.size": "small",
+                  "org.jurisdictions": ["ca"], "org.ca_provinces": ["qc"], "org.sectors": [],
+                  "org.unionised": False, "org.language": "fr-CA"}
+        english = interview.english
+        assert english is not None
+        for _ in range(3):  # questions that apply once others are answered come on the same page
+            form = section_form(english, page.text, values, guard.csrf)
+            page = client.post(page.url.path, data=form)
+            if page.url.path != "/section/org":
+                break
+        assert page.url.path == "/section/scope"
+        assert '<html lang="fr-CA">' in page.text
+        assert "Qui la politique vise-t-elle?" in page.text and "Enregistrer et continuer" in page.text
+        missing = client.post("/section/scope", data={"csrf": guard.csrf, "action": "next",
+                                                      "shown": ["scope.covers"]})
+        assert "Il y a un problème" in missing.text and "cochez-en au moins un" in missing.text
+
+
+def test_serve_language_option_serves_french_from_the_start(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    client, guard, _ = _client(tmp_path / "answers.yaml", language="fr-CA")
+    with client:
+        start = client.get("/").text
+        assert '<html lang="fr-CA">' in start and "Commencer" in start
+        assert "Quel est le nom complet de votre organisation?" in client.post("/start", data={"csrf": guard.csrf}).text
+
+
+# ---------------------------------------------------------------- render -l fr-CA: default names in French
+
+def test_render_in_french_writes_default_role_names_in_french_and_typed_ones_as_given(
+        cli: Cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / "ca-retailer-ontario" / "answers.yaml").read_text(encoding="utf-8")
+    english = tmp_path / "answers.yaml"  # the owner and communications lead left to their defaults
+    english.write_text(text.replace("  lead: Vice-President, Communications\n", "")
+                       .replace("  owner: Chief People Officer\n", ""), encoding="utf-8")
+    result: Result = cli("render", english, "-l", "fr-CA", "-f", "md", "-d", "policy", "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    policy_text = (tmp_path / "out" / "policy.md").read_text(encoding="utf-8")
+    assert "notre équipe informatique" in policy_text and "IT team" not in policy_text
+    assert "direction des communications" in policy_text and "Head of Communications" not in policy_text
+    assert "notre social media team" in policy_text  # typed by the organisation: used as given
+    assert "People and Culture team" in policy_text
+    same = cli("render", english, "-f", "md", "-d", "policy", "-o", tmp_path / "en")
+    assert same.code == 0 and "our IT team" in (tmp_path / "en" / "policy.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the command line's reports in French
+
+def test_render_says_unchanged_in_french(cli: Cli, tmp_path: Path) -> None:
+    answers = EXAMPLES / QUEBEC / "answers.yaml"
+    first = cli("render", answers, "-f", "md", "-d", "policy", "-o", tmp_path)
+    assert first.code == 0, first.err
+    again: Result = cli("render", answers, "-f", "md", "-d", "policy", "-o", tmp_path)
+    assert again.code == 0 and "1 fichier inchangé, rien à produire" in again.err
+
+
+def test_diff_of_french_answers_is_in_french(cli: Cli, tmp_path: Path) -> None:
+    old = EXAMPLES / QUEBEC / "answers.yaml"
+    new = tmp_path / "new.yaml"
+    new.write_text(old.read_text(encoding="utf-8").replace("short_name: Coop Plateau", "short_name: Le Panier"),
+                   encoding="utf-8")
+    result: Result = cli("diff", old, new)
+    assert result.code == 0, result.err
+    text = result.out.replace(NBSP, " ")
+    assert text.startswith("# Ce qui a changé dans la politique sur les médias sociaux de Coopérative")
+    assert "## Reformulé (" in text and "Pourquoi :" in text and "Avant : " in text and "Maintenant : " in text
+    assert "« Quel nom court la politique doit-elle utiliser dans le texte? » est passé de « Coop Plateau » " \
+           "à « Le Panier »" in text
+    assert "au nom du Panier" in text
+    body = re.sub(r"^(Avant|Maintenant) : .*$", "", text, flags=re.MULTILINE)  # the policy's own words
+    assert english_words(body, {"Panier", "Plateau"}) == []
+    page = cli("diff", old, new, "-f", "html", "-o", tmp_path / "changes.html")
+    html = (tmp_path / "changes.html").read_text(encoding="utf-8")
+    assert page.code == 0 and '<html lang="fr-CA">' in html and "changements, listés ici" in html
+
+
+def test_updating_a_french_answers_file_speaks_french_from_the_first_screen(tmp_path: Path) -> None:
+    previous = tmp_path / "answers.yaml"
+    previous.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    port = ScriptedPort({"interview:review": ["interview:save"], "interview:render": [False]},
+                        enter_for_rest=True)
+    assert run_interview(InterviewOptions(previous=previous), port) == previous
+    shown = port.text().replace(NBSP, " ")
+    assert "Mise à jour des réponses de" in shown and "questions ont besoin d\u2019une réponse" in shown
+    assert "Vos réponses sont enregistrées dans" in shown and "Ensuite :" in shown
+    assert port.prompts["interview:review"].message.startswith("Relisez vos réponses")
+    # The interview's own words (help texts are the questionnaire's, translated in their own catalogue block).
+    own = "\n".join(port.text(role) for role in ("title", "heading", "note", "success", "warning"))
+    assert english_words(own.replace(str(previous), ""), {"social", "media", "version"}) == [], own
+
+
+def test_the_language_of_a_hostile_answers_file_is_found_without_parsing_it(cli: Cli, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("org:\n  language: fr-CA\n  name: " + "[" * 50_000 + "\n", encoding="utf-8")
+    assert answers_file_language(deep) == "fr-CA"
+    result: Result = cli("validate", deep)
+    assert result.code == 2 and "erreur" in result.err
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x]\n"
+                    + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh",
+                                                                                            strict=True))
+                    + "org:\n  language: fr-CA\n  name: *h\n", encoding="utf-8")
+    assert answers_file_language(bomb) == "fr-CA"
+    assert cli("validate", bomb).code == 2
