@@ -169,8 +169,8 @@ def test_the_form_and_the_policy_name_the_same_keeper_of_signed_forms(language: 
     if language == "en-GB":
         assert "return it to our People team, who keeps the signed forms" in form
         assert "People team handles concerns about conduct, supports staff who are harassed online, and keeps " \
-               "training records and the signed forms" in roles
+               "training records and the forms you sign to say you have read this policy" in roles
     else:
         assert "remettez-le à notre People team, qui conserve les formulaires signés" in form
-        assert "People team traite les inquiétudes" in roles and "formulaires signés" in roles
+        assert "People team traite les inquiétudes" in roles and "formulaires que vous signez" in roles
     assert "Director of Communications" not in form.split("Keep a copy")[0].split("Gardez-en")[0]
