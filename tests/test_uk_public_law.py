@@ -59,7 +59,7 @@ POLITICAL: list[tuple[str | None, str | None, list[str], list[str]]] = [
     ("local_government", "scotland", [LGHA, "politically restricted"], [CSMC]),
     # The 1989 Act's political restrictions do not extend to Northern Ireland.
     ("local_government", "northern_ireland", [PRE_ELECTION], [LGHA, "politically restricted", CSMC]),
-    ("civil_service", "wales", [CSMC, "Ask our HR team which group your post is in", PRE_ELECTION],
+    ("civil_service", "wales", [CSMC, "We tell you which group your post is in", PRE_ELECTION],
      [LGHA, "politically restricted", "by law"]),
     ("civil_service", "uk_wide", [CSMC], [LGHA, "by law"]),
     # The Northern Ireland Civil Service has its own rules, not the Management Code.
