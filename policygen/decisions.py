@@ -29,6 +29,7 @@ DECISION_INPUTS: dict[str, frozenset[str]] = {
     "consent_to_identify": frozenset({"scope.serves_public", "org.sectors"}),
     "journalism": frozenset({"org.sectors", "media.newsgathering"}),
     "ethics_contact": frozenset({"policy.ethics_contact", "policy.people_team"}),
+    "records_keeper": frozenset({"policy.people_team", "policy.owner"}),
     "staff_body": frozenset({"org.unionised", "org.staff_body"}),
     "agreed_with_staff": frozenset({"org.staff_body", "org.agreed"}),
     "praise_needs_approval": frozenset({"org.sectors", "finance.firm_type"}),
@@ -97,6 +98,9 @@ def decide(context: Mapping[str, Any]) -> SimpleNamespace:
         consent_to_identify=not serves_public,
         journalism="media" in sectors and bool(_Section(context.get("media")).newsgathering),
         ethics_contact=policy.ethics_contact or policy.people_team,
+        # Who keeps training records and the signed acknowledgement forms: the policy's list of
+        # roles says it and the form tells people to return it there, so the two cannot disagree.
+        records_keeper=policy.people_team or policy.owner,
         staff_body=staff_body if org.unionised or staff_body else None,
         agreed_with_staff=bool(staff_body and org.agreed),
         other_monitoring=list(monitoring.other or []),

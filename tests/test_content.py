@@ -202,8 +202,13 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
      {"org.kind": "public_body", "org.jurisdictions": ["us"]}, "attack people because of their race"),
     ("Fair Work for national-system employers only", {"org.kind": "nonprofit", "org.jurisdictions": ["au"]},
      {"org.kind": "public_body", "org.jurisdictions": ["au"]}, "Fair Work"),
-    ("politically restricted posts", {"org.kind": "public_body", "org.jurisdictions": ["uk"]},
-     {"org.kind": "public_body", "org.jurisdictions": ["au"]}, "politically restricted"),
+    ("politically restricted posts", {"org.kind": "public_body", "org.jurisdictions": ["uk"],
+                                      "public.uk_body": "local_government", "public.uk_nation": "england"},
+     {"org.kind": "public_body", "org.jurisdictions": ["uk"]}, "politically restricted"),
+    ("Civil Service Management Code", {"org.kind": "public_body", "org.jurisdictions": ["uk"],
+                                       "public.uk_body": "civil_service", "public.uk_nation": "scotland"},
+     {"org.kind": "public_body", "org.jurisdictions": ["uk"], "public.uk_body": "nhs"},
+     "Civil Service Management Code"),
     ("no party support", {"org.kind": "nonprofit"}, {"org.kind": "company"},
      "we never support or oppose a political party"),
     ("screening candidates", {"monitoring.screening": True}, {"monitoring.screening": False},
@@ -314,8 +319,9 @@ def test_state_lists_in_the_us_clauses_agree() -> None:
         return {state.removeprefix("us-") for state in applies.states}
 
     password = codes_in_when("places.us-password-laws")
-    named = set(re.findall(r"'([A-Z][A-Za-z ]+)'", bodies["places.us-password-laws"]))
-    assert {by_code[c] for c in password} == named
+    # the body picks states by code (the answer), never by label
+    assert set(re.findall(r"'([a-z]{2})'", bodies["places.us-password-laws"])) == password
+    assert not any(f"'{label}'" in bodies["places.us-password-laws"] for label in by_code.values())
     off_duty = codes_in_when("places.us-off-duty-laws")
     assert set(re.findall(r"'([a-z]{2})' in org.us_states", bodies["places.us-off-duty-laws"])) == off_duty
 

@@ -37,12 +37,15 @@ from policygen.readability import TARGET_GRADE, reading
 
 SECTOR_SETS = [[], ["healthcare", "finance", "listed"], ["education", "media"], ["healthcare", "education"],
                ["finance", "media", "listed"]]
-KINDS = {  # kind name -> answers; the US levels only where the US is among the places
+KINDS = {  # kind name -> answers; the US levels only where the US is among the places, the UK kinds in the UK
     "company": {"org.kind": "company"},
     "nonprofit": {"org.kind": "nonprofit"},
     "public body": {"org.kind": "public_body"},
     "US federal": {"org.kind": "public_body", "org.public_level": "federal"},
     "US state": {"org.kind": "public_body", "org.public_level": "state"},
+    # the UK kinds of public body whose staff have legal or civil service limits on politics
+    "UK council": {"org.kind": "public_body", "public.uk_body": "local_government", "public.uk_nation": "scotland"},
+    "UK civil service": {"org.kind": "public_body", "public.uk_body": "civil_service", "public.uk_nation": "wales"},
 }
 SUBDIVISIONS = {"us": "org.us_states", "eu": "org.eu_countries", "ca": "org.ca_provinces", "au": "org.au_states"}
 # Answers that the rows cycle through, so that each decision is seen both ways.
@@ -75,7 +78,8 @@ def _places() -> list[tuple[str, str | None]]:
 
 def _organisation(places: list[tuple[str, str | None]], sectors: list[str], kind: str,
                   toggles: dict[str, Any]) -> dict[str, Any]:
-    countries = sorted({country for country, _ in places} | ({"us"} if kind.startswith("US") else set()))
+    countries = sorted({country for country, _ in places} | ({"us"} if kind.startswith("US") else set())
+                       | ({"uk"} if kind.startswith("UK") else set()))
     given: dict[str, Any] = {**KINDS[kind], "org.jurisdictions": countries, "org.sectors": sectors, **toggles}
     for country, qid in SUBDIVISIONS.items():
         if country in countries:
