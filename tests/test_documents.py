@@ -12,7 +12,7 @@ from pdf_support import is_tagged
 
 from conftest import ROOT, WriteAnswers, as_bytes, require_tool
 from policygen.answers import load_answers
-from policygen.compose import load_library
+from policygen.compose import ClauseLibrary, load_library
 from policygen.documents import load_summary_items, normalise_documents
 from policygen.errors import InputError
 from policygen.html import markdown_parser
@@ -101,6 +101,34 @@ def test_summary_fits_one_page_and_lists_dos_and_donts(outputs: dict[str, bytes 
     for phrase in ("Do", "Don't", "Always your right", "Connect with tenants only on professional networks",
                    "socialmedia@riverside-housing.example"):
         assert phrase in pages[0]
+
+
+ONE_PAGE_ORGANISATIONS = [*sorted((ROOT / "examples").glob("*/answers*.yaml")),
+                          ROOT / "tests" / "fixtures" / "answers" / "minimal.yaml"]  # the questionnaire's defaults
+
+
+@pytest.mark.slow
+def test_every_example_summary_fits_one_page_in_english_and_french() -> None:
+    """The sector rules of a US public body, a broker-dealer or an NHS trust add items; in French the
+    items run longer. Each organisation's summary, in its own English and in fr-CA, is one page."""
+    from policygen.locale import is_english
+    from policygen.render import in_language
+
+    libraries: dict[str, ClauseLibrary] = {}
+    too_long: list[str] = []
+    for path in ONE_PAGE_ORGANISATIONS:
+        answers, _ = load_answers(path)
+        own = str(answers.get("org.language") or "en-GB")
+        for language in (own if is_english(own) else "en-CA", "fr-CA"):
+            if language not in libraries:
+                libraries[language] = load_library(answers.questionnaire, language=language)
+            _, rendered = render_documents(in_language(answers, language),
+                                           RenderOptions(formats=("pdf",), documents=("summary",)),
+                                           library=libraries[language])
+            pages = _pdf_pages(rendered["summary.pdf"])
+            if len(pages) != 1:
+                too_long.append(f"{path.parent.name}/{path.name} in {language}: {len(pages)} pages")
+    assert not too_long, "summaries longer than one page:\n" + "\n".join(too_long)
 
 
 def test_accounts_register_is_a_landscape_table_with_the_columns_to_fill_in(outputs: dict[str, bytes | str]) -> None:
