@@ -209,6 +209,17 @@ def test_every_summary_item_can_appear(write_answers: WriteAnswers) -> None:
         assert any(fragment in text for text in texts), item.id
 
 
+def test_french_summary_items_keep_the_english_ids_lists_and_conditions() -> None:
+    """A translated item must show for the same organisations as its English source: only its text differs."""
+    from policygen.resources import templates_dir
+
+    def shape(search_path: tuple[Path, ...]) -> list[tuple[str, str, str | None]]:
+        items = load_summary_items(bundled_questionnaire(), search_path)
+        return [(item.id, item.list, item.when.source if item.when else None) for item in items]
+
+    assert shape((templates_dir() / "fr-CA", templates_dir())) == shape((templates_dir(),))
+
+
 def test_summary_file_problems_are_all_reported(tmp_path: Path) -> None:
     (tmp_path / "documents").mkdir()
     (tmp_path / "documents" / "summary.yaml").write_text(
