@@ -14,7 +14,7 @@ from conftest import ROOT, WriteAnswers, as_bytes, require_tool
 from policygen.answers import load_answers
 from policygen.documents import load_summary_items, normalise_documents
 from policygen.errors import InputError
-from policygen.library import load_library
+from policygen.library import ClauseLibrary, load_library
 from policygen.mdparse import markdown_parser
 from policygen.questionnaire import bundled_questionnaire
 from policygen.render import RenderOptions, render_documents
@@ -103,6 +103,34 @@ def test_summary_fits_one_page_and_lists_dos_and_donts(outputs: dict[str, bytes 
         assert phrase in pages[0]
 
 
+ONE_PAGE_ORGANISATIONS = [*sorted((ROOT / "examples").glob("*/answers*.yaml")),
+                          ROOT / "tests" / "fixtures" / "answers" / "minimal.yaml"]  # the questionnaire's defaults
+
+
+@pytest.mark.slow
+def test_every_example_summary_fits_one_page_in_english_and_french() -> None:
+    """The sector rules of a US public body, a broker-dealer or an NHS trust add items; in French the
+    items run longer. Each organisation's summary, in its own English and in fr-CA, is one page."""
+    from policygen.locale import is_english
+    from policygen.render import in_language
+
+    libraries: dict[str, ClauseLibrary] = {}
+    too_long: list[str] = []
+    for path in ONE_PAGE_ORGANISATIONS:
+        answers, _ = load_answers(path)
+        own = str(answers.get("org.language") or "en-GB")
+        for language in (own if is_english(own) else "en-CA", "fr-CA"):
+            if language not in libraries:
+                libraries[language] = load_library(answers.questionnaire, language=language)
+            _, rendered = render_documents(in_language(answers, language),
+                                           RenderOptions(formats=("pdf",), documents=("summary",)),
+                                           library=libraries[language])
+            pages = _pdf_pages(rendered["summary.pdf"])
+            if len(pages) != 1:
+                too_long.append(f"{path.parent.name}/{path.name} in {language}: {len(pages)} pages")
+    assert not too_long, "summaries longer than one page:\n" + "\n".join(too_long)
+
+
 def test_accounts_register_is_a_landscape_table_with_the_columns_to_fill_in(outputs: dict[str, bytes | str]) -> None:
     import io
 
@@ -179,6 +207,17 @@ def test_every_summary_item_can_appear(write_answers: WriteAnswers) -> None:
     for item in load_summary_items(bundled_questionnaire(), library.search_path):
         fragment = max(re.split(r"\{\{.*?\}\}", item.text), key=len).strip()[:30]
         assert any(fragment in text for text in texts), item.id
+
+
+def test_french_summary_items_keep_the_english_ids_lists_and_conditions() -> None:
+    """A translated item must show for the same organisations as its English source: only its text differs."""
+    from policygen.resources import templates_dir
+
+    def shape(search_path: tuple[Path, ...]) -> list[tuple[str, str, str | None]]:
+        items = load_summary_items(bundled_questionnaire(), search_path)
+        return [(item.id, item.list, item.when.source if item.when else None) for item in items]
+
+    assert shape((templates_dir() / "fr-CA", templates_dir())) == shape((templates_dir(),))
 
 
 def test_summary_file_problems_are_all_reported(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ SAME_IN_FRENCH = {
     "clients": "a default name for the people served: the same word in French",
 }
 # Proper names that may stand in a French text: they are not English sentences left behind.
-NAMES = re.compile(r"Hatch Act|Freedom of Information Act|LinkedIn|FINRA|SEC|RGPD|ADA|IA")
+NAMES = re.compile(r"Hatch Act|Freedom of Information (?:\(Scotland\) )?Act|LinkedIn|FINRA|SEC|RGPD|ADA|IA")
 
 
 def _walk() -> Iterator[tuple[str, str, str]]:

@@ -20,8 +20,9 @@ import pytest
 from content_support import ROOT, answers, library, policy, squash
 
 from policygen.answers import resolve
-from policygen.compose import compose, load_library
+from policygen.compose import compose
 from policygen.documents import render_companion
+from policygen.library import load_library
 from policygen.questionnaire import load_questionnaire
 
 UK_PUBLIC = {"org.kind": "public_body", "org.jurisdictions": ["uk"]}
@@ -164,7 +165,8 @@ def test_the_form_and_the_policy_name_the_same_keeper_of_signed_forms(language: 
     given = {"policy.owner": "Director of Communications", "policy.people_team": "People team",
              "org.language": language}
     composed = policy(given)
-    form = squash(render_companion("acknowledgement", composed, answers(given), library(language)).markdown)
+    questionnaire = answers(given).questionnaire
+    form = squash(render_companion("acknowledgement", composed, questionnaire, library(language)).markdown)
     roles = squash(next(c.text for c in composed.clauses() if c.id == "comms.roles"))
     if language == "en-GB":
         assert "return it to our People team, who keeps the signed forms" in form
