@@ -7,8 +7,6 @@ questionary) are imported inside the commands that need them.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -20,8 +18,19 @@ from . import __version__
 if TYPE_CHECKING:
     from .answers import Answers
 
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem
+from .errors import EXIT_INTERRUPTED, InputError, Problem
 from .formats import check_bundle, format_help
+from .quickcli import (
+    exit_quietly,
+    interrupted_note,
+    print_problems,
+    print_written,
+    render_command,
+    render_options,
+    run_guarded,
+    styled,
+    use_color,
+)
 
 if TYPE_CHECKING:
     from .render import RenderOptions
@@ -68,37 +77,12 @@ RootOption = Annotated[Path | None, typer.Option(
          "holds the answers file, else the answers file's own folder.")]
 
 
-def _render_options(formats: list[str], output: Path, documents: list[str], brand: Path | None,
-                    pdf_variant: str) -> RenderOptions:
-    """The options shared by render and demo, checked."""
-    from .documents import normalise_documents
-    from .pdf import normalise_variant
-    from .render import RenderOptions, normalise_formats
-
-    return RenderOptions(normalise_formats(formats), output, normalise_documents(documents), brand,
-                         normalise_variant(pdf_variant))
-
-
-# ---------------------------------------------------------------- output helpers
-
-def _use_color(stream: object) -> bool:
-    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
-
-
-def _styled(text: str, code: str, stream: object) -> str:
-    return f"\033[{code}m{text}\033[0m" if _use_color(stream) else text
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    # By file and line; problems with no line (a missing answer) after those with one.
-    ordered = sorted(problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
-    for problem in ordered:
-        text = str(problem)
-        first, _, rest = text.partition("\n")
-        colour = "1;31" if problem.is_error else "1;33"
-        severity = f"{problem.severity}:"
-        first = first.replace(severity, _styled(severity, colour, sys.stderr), 1)
-        print(first + ("\n" + rest if rest else ""), file=sys.stderr)
+# One copy of these for both entry points (policygen.quickcli runs a plain `render` without typer).
+_render_options = render_options
+_use_color = use_color
+_styled = styled
+_print_problems = print_problems
+_print_written = print_written
 
 
 def _print_sources(answers: Answers) -> None:
@@ -113,15 +97,6 @@ def _print_sources(answers: Answers) -> None:
     widths = [max(len(row[i]) for row in rows) for i in (0, 1)]
     for qid, value, source in rows:
         print(f"{qid:<{widths[0]}}  {value:<{widths[1]}}  {source}")
-
-
-def _print_written(paths: list[Path], unchanged: list[Path] | None = None) -> None:
-    for path in paths:
-        print(path)
-    if unchanged:  # on stderr: stdout stays the list of files written
-        kept = f"{len(unchanged)} file{'s' if len(unchanged) != 1 else ''} unchanged"
-        print(f"{kept}, {len(paths)} rendered" if paths else f"{kept}, nothing to render (--force renders them "
-              "again)", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- commands
@@ -196,34 +171,8 @@ def render(
 
     Example: policygen render answers.yaml -f html -f pdf -d policy,summary --brand brand.yaml -o handbook
     """
-    from dataclasses import replace
-
-    from .render import render_file
-    from .theme import normalise_design
-
-    options = replace(_render_options(formats, output, documents, brand, pdf_variant),
-                      changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=check_bundle(bundle, formats), explain=explain, root=root,
-                      theme=normalise_design(theme), languages=check_languages(language), force=force)
-    result = render_file(answers, options)
-    _print_problems(result.warnings)
-    _print_written(result.written, result.unchanged)
-
-
-def check_languages(value: str | None) -> tuple[str, ...]:
-    """The languages of ``--language`` ("en-CA,fr-CA"), each one policygen can write (exit 2 otherwise)."""
-    from .errors import InputError
-    from .locale import LANGUAGES
-
-    if not value:
-        return ()
-    known = ("en-GB", "en-US", "en-CA", "en-AU", *LANGUAGES)
-    wanted = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
-    unknown = [name for name in wanted if name not in known]
-    if unknown or not wanted:
-        raise InputError.single(f"--language: '{', '.join(unknown) or value}' is not a language policygen writes",
-                                hint=f"choose from {', '.join(known)}; separate two with a comma")
-    return wanted
+    render_command(answers, formats, output, documents, brand, pdf_variant, changes_since, provenance, templates,
+                   bundle, explain, root, theme, language, force)
 
 
 @app.command()
@@ -571,33 +520,11 @@ def serve(
 
 # ---------------------------------------------------------------- entry point
 
-def _interrupted_note() -> str:
-    """What an interrupted command leaves behind, truthfully (files are put in place as sets)."""
-    from .files import committed_outputs
-
-    written = committed_outputs()
-    if not written:
-        return "interrupted; nothing was written"
-    return "interrupted after writing:\n" + "\n".join(f"  {path}" for path in written)
-
-
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; the one place errors become exit codes."""
+    """Run the CLI and return its exit code (errors become exit codes in quickcli.run_guarded)."""
     try:
-        from .files import forget_committed
-
-        forget_committed()
-        result = app(args=argv, prog_name="policygen", standalone_mode=False)
-    except PolicygenError as exc:
-        if isinstance(exc, InputError):
-            _print_problems(exc.problems)
-            if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
-                print(_styled(exc.message, "1", sys.stderr), file=sys.stderr)
-        else:
-            word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
-            label = _styled(word, "1;31", sys.stderr)
-            print(f"{label} {exc}", file=sys.stderr)
-        return exc.exit_code
+        return run_guarded(lambda: app(args=argv, prog_name="policygen", standalone_mode=False),
+                           passthrough=(typer.TyperException, typer.Abort))
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         show = getattr(exc, "show", None)
         if show is not None:
@@ -605,36 +532,9 @@ def run(argv: list[str] | None = None) -> int:
         else:
             print(f"error: {exc.format_message()}", file=sys.stderr)
         return exc.exit_code
-    except (KeyboardInterrupt, typer.Abort):
-        result = EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:  # a defect in policygen: say so plainly; the traceback is opt-in
-        if _caused_by_ctrl_c(exc):  # Ctrl-C inside a class body of a lazy import comes back as RuntimeError
-            print("\n" + _interrupted_note(), file=sys.stderr)
-            return EXIT_INTERRUPTED
-        if os.environ.get("POLICYGEN_DEBUG"):
-            raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n    hint: this is a bug in policygen; "
-              "run again with POLICYGEN_DEBUG=1 to see the traceback, and please report it",
-              file=sys.stderr)
-        return EXIT_INTERNAL
-    if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        print("\n" + _interrupted_note(), file=sys.stderr)
-    return result if isinstance(result, int) else EXIT_OK
-
-
-def _caused_by_ctrl_c(exc: BaseException) -> bool:
-    """True when a KeyboardInterrupt stands behind this exception (Python wraps one that lands while a
-    class body runs ``__set_name__`` in a RuntimeError)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, KeyboardInterrupt):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
+    except typer.Abort:
+        print("\n" + interrupted_note(), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -644,19 +544,3 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
         code = EXIT_INTERRUPTED
     exit_quietly(code)
-
-
-def exit_quietly(code: int) -> NoReturn:
-    """Exit with ``code`` at once, after flushing the output, so no Ctrl-C can turn into a traceback
-    or a death by SIGINT while Python shuts down.
-
-    Nothing is left to finish: every file is closed and in place, and batch workers have been
-    stopped. Skipping the interpreter's own shutdown also sidesteps a CPython 3.11 quirk: a
-    KeyboardInterrupt that landed while a lazily imported module defined a dataclass (``exec``
-    of a string) is remembered even after policygen caught it, and Python would then end the
-    process by SIGINT instead of exit 130.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code)

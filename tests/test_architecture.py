@@ -45,7 +45,7 @@ STAGES: dict[str, set[str]] = {
                     "audit.patterns", "audit.reader", "audit.report", "library_check", "web", "web.app",
                     "web.fields", "web.jobs", "web.preview", "web.security", "web.server", "web.session",
                     "web.uploads"},
-    "cli": {"cli", "__main__"},
+    "cli": {"cli", "quickcli", "__main__"},
 }
 ORDER = list(STAGES)
 STAGE_OF = {module: stage for stage, modules in STAGES.items() for module in modules}
