@@ -35,7 +35,7 @@ STAGES: dict[str, set[str]] = {
     "content": {"places", "citations", "decisions", "overrides", "compose", "documents", "brand",
                 "audit.explain", "audit.margin"},
     # Output formats. diff and redline are here because render writes the "what changed" section.
-    "render": {"formats", "html", "pullquotes", "markdown", "pdf", "redline", "diff", "render", "word",
+    "render": {"formats", "html", "pullquotes", "markdown", "pdf", "pdf_columns", "redline", "diff", "render", "word",
                "word_blocks", "word_ooxml", "word_styles", "word_redline"},
     # The interview, in the terminal.
     "interview": {"prompts", "review", "interview_state", "draft", "interview_update", "interview_start",
