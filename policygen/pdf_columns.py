@@ -44,6 +44,7 @@ _EDITS = (
      "                        first_letter_style, first_line_style, original_excluded_shapes)\n"),
 )
 _installed: list[bool] = []
+STOCK: list[Any] = []  # WeasyPrint's own columns_layout, once patched (the tests compare the two)
 
 
 def _breaks_at(context: Any, column_box: Any, position_y: float, height: float, skip_stack: Any,
@@ -119,6 +120,7 @@ def install() -> bool:
     namespace = dict(vars(column))
     namespace["_policygen_skip"] = skip_to_next_break
     exec(compile(source, column.__file__ or "weasyprint/layout/column.py", "exec"), namespace)  # noqa: S102
+    STOCK.append(column.columns_layout)
     column.columns_layout = block.columns_layout = namespace["columns_layout"]
     _installed[0] = True
     return True
