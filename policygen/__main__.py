@@ -13,19 +13,22 @@ command line, and anything that module does not read, goes to the full CLI.
 import os
 import signal
 import sys
+from collections.abc import Callable
 
 
 def main() -> None:
     """Run the command line; exit 130 without a traceback if interrupted while starting."""
     held: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
-    command = None
+    command: Callable[[], object] | None = None
     try:
         from .quickcli import parse_render
 
         quick = parse_render(sys.argv[1:])
         if quick is None:
-            from .cli import main as command
+            from .cli import main as cli_main
+
+            command = cli_main
         else:
             from .quickcli import main_render
 
