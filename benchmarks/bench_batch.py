@@ -75,15 +75,19 @@ def main() -> None:
         # change in the machine's load (other work on it) weighs on both sides alike.
         load = [os.getloadavg()[0]]
         half = len(clients) // 2
-        separate = sum(timed([policygen, "render", str(c / "answers.yaml"), *formats, "-o", str(work / "sep" / c.name)],
-                             env) for c in clients[:half])
+
+        def render(client: Path) -> float:
+            return timed([policygen, "render", str(client / "answers.yaml"), *formats, "-o",
+                          str(work / "sep" / client.name)], env)
+
+        separate = sum(render(c) for c in clients[:half])
         batch = {j: timed([policygen, "batch", *map(str, clients), *formats, "-j", str(j), "-o", str(work / f"j{j}")],
                           env) for j in jobs}
-        separate += sum(timed([policygen, "render", str(c / "answers.yaml"), *formats, "-o", str(work / "sep" / c.name)],
-                              env) for c in clients[half:])
+        separate += sum(render(c) for c in clients[half:])
         load.append(os.getloadavg()[0])
     n = args.clients
-    print(f"machine: {machine()}\ncommit: {commit()}\nload average (1 min) before and after: {load[0]:.2f}, {load[1]:.2f}")
+    print(f"machine: {machine()}\ncommit: {commit()}")
+    print(f"load average (1 min) before and after: {load[0]:.2f}, {load[1]:.2f}")
     print(f"{n} clients, formats {args.formats}, all four documents each\n")
     print(f"  {'separate render processes':<28} {separate:7.1f} s   {60 * n / separate:6.1f} clients/min")
     for j, seconds in batch.items():

@@ -33,7 +33,7 @@ from .quickcli import (
 )
 
 if TYPE_CHECKING:
-    from .render import RenderOptions
+    pass
 
 app = typer.Typer(
     name="policygen",

@@ -77,7 +77,7 @@ def _breaks_at(context: Any, column_box: Any, position_y: float, height: float, 
 def skip_to_next_break(breaks: list[Any], context: Any, column_box: Any, position_y: float, height: float,
                        max_height: float, skip_stack: Any, containing_block: Any, page_is_empty: bool,
                        count: int, first_letter_style: Any, first_line_style: Any,
-                       excluded_shapes: list[Any]) -> float:
+                       excluded_shapes: list[Any]) -> int:
     """How many whole pixels to add to ``height`` to reach the first height at which the columns break
     somewhere other than ``breaks`` (theirs at ``height``); one pixel past ``max_height`` when they break
     there all the way up. WeasyPrint's loop would reach the same height one pixel at a time."""
@@ -119,7 +119,7 @@ def install() -> bool:
         source = source.replace(old, new)
     namespace = dict(vars(column))
     namespace["_policygen_skip"] = skip_to_next_break
-    exec(compile(source, column.__file__ or "weasyprint/layout/column.py", "exec"), namespace)  # noqa: S102
+    exec(compile(source, column.__file__ or "weasyprint/layout/column.py", "exec"), namespace)
     STOCK.append(column.columns_layout)
     column.columns_layout = block.columns_layout = namespace["columns_layout"]
     _installed[0] = True

@@ -53,18 +53,8 @@ def parse_render(argv: Sequence[str]) -> dict[str, Any] | None:
         if name in _FLAGS and not eq:
             values[_FLAGS[name]] = True
         elif name in _VALUED:
-            if not eq:
-                if not args:
-                    return None
-                inline = args.pop(0)
-            if not inline or inline.startswith("-"):
+            if not _take(values, _VALUED[name], inline if eq else None, args):
                 return None
-            key = _VALUED[name]
-            value: Any = Path(inline) if key in _PATHS or key == "templates" else inline
-            if key in _LISTS:
-                values[key].append(value)
-            else:
-                values[key] = value
         elif arg and not arg.startswith("-"):
             positional.append(arg)
         else:  # --help, --, an unknown option, -fmd, an empty argument: the full CLI says what to say
@@ -73,6 +63,23 @@ def parse_render(argv: Sequence[str]) -> dict[str, Any] | None:
         return None
     values["answers"] = Path(positional[0])
     return values
+
+
+def _take(values: dict[str, Any], key: str, inline: str | None, args: list[str]) -> bool:
+    """Store an option's value (given after ``=``, else the next argument); False when there is none, or it
+    is empty or starts with ``-`` (the full CLI then reads the line)."""
+    if inline is None:
+        if not args:
+            return False
+        inline = args.pop(0)
+    if not inline or inline.startswith("-"):
+        return False
+    value: Any = Path(inline) if key in _PATHS or key == "templates" else inline
+    if key in _LISTS:
+        values[key].append(value)
+    else:
+        values[key] = value
+    return True
 
 
 # ---------------------------------------------------------------- the render command
@@ -203,15 +210,7 @@ def run_guarded(command: Callable[[], object], passthrough: tuple[type[BaseExcep
     except passthrough:
         raise
     except PolicygenError as exc:
-        if isinstance(exc, InputError):
-            print_problems(exc.problems)
-            if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
-                print(styled(exc.message, "1", sys.stderr), file=sys.stderr)
-        else:
-            word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
-            label = styled(word, "1;31", sys.stderr)
-            print(f"{label} {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _reported(exc)
     except KeyboardInterrupt:
         result = EXIT_INTERRUPTED
     except BrokenPipeError:
@@ -229,6 +228,19 @@ def run_guarded(command: Callable[[], object], passthrough: tuple[type[BaseExcep
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
         print("\n" + interrupted_note(), file=sys.stderr)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _reported(exc: PolicygenError) -> int:
+    """Print a PolicygenError for people; its exit code."""
+    if isinstance(exc, InputError):
+        print_problems(exc.problems)
+        if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
+            print(styled(exc.message, "1", sys.stderr), file=sys.stderr)
+    else:
+        word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
+        label = styled(word, "1;31", sys.stderr)
+        print(f"{label} {exc}", file=sys.stderr)
+    return exc.exit_code
 
 
 def exit_quietly(code: int) -> NoReturn:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-
 from policygen import pdf_columns
 from policygen.pdf import PdfRenderer
 
