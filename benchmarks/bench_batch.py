@@ -60,7 +60,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--formats", default="md,html,pdf")
+    parser.add_argument("--jobs", default="1,2", help="the batch runs to time, comma-separated (e.g. 2)")
     args = parser.parse_args()
+    jobs = [int(j) for j in args.jobs.split(",")]
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "policygen")], check=True)
     formats = [part for f in args.formats.split(",") for part in ("-f", f)]
     policygen = str(BIN / "policygen")
@@ -69,18 +71,33 @@ def main() -> None:
         clients = make_clients(work / "clients", args.clients)
         env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "cache")}
         timed([policygen, "render", str(clients[0] / "answers.yaml"), *formats, "-o", str(work / "warm")], env)
-        separate = sum(timed([policygen, "render", str(c / "answers.yaml"), *formats, "-o", str(work / "sep" / c.name)],
-                             env) for c in clients)
-        one = timed([policygen, "batch", *map(str, clients), *formats, "-j", "1", "-o", str(work / "j1")], env)
-        two = timed([policygen, "batch", *map(str, clients), *formats, "-j", "2", "-o", str(work / "j2")], env)
+        # The separate processes are timed in two halves, one before the batch runs and one after, so that a
+        # change in the machine's load (other work on it) weighs on both sides alike.
+        load = [os.getloadavg()[0]]
+        half = len(clients) // 2
+
+        def render(client: Path) -> float:
+            return timed([policygen, "render", str(client / "answers.yaml"), *formats, "-o",
+                          str(work / "sep" / client.name)], env)
+
+        separate = sum(render(c) for c in clients[:half])
+        batch = {j: timed([policygen, "batch", *map(str, clients), *formats, "-j", str(j), "-o", str(work / f"j{j}")],
+                          env) for j in jobs}
+        separate += sum(render(c) for c in clients[half:])
+        load.append(os.getloadavg()[0])
     n = args.clients
     print(f"machine: {machine()}\ncommit: {commit()}")
+    print(f"load average (1 min) before and after: {load[0]:.2f}, {load[1]:.2f}")
     print(f"{n} clients, formats {args.formats}, all four documents each\n")
     print(f"  {'separate render processes':<28} {separate:7.1f} s   {60 * n / separate:6.1f} clients/min")
-    print(f"  {'batch -j 1':<28} {one:7.1f} s   {60 * n / one:6.1f} clients/min   {separate / one:4.2f}x")
-    print(f"  {'batch -j 2':<28} {two:7.1f} s   {60 * n / two:6.1f} clients/min   {separate / two:4.2f}x")
-    print(f"\n  scaling -j 1 -> -j 2: {one / two:.2f}x")
-    ratio = separate / two
+    for j, seconds in batch.items():
+        print(f"  {f'batch -j {j}':<28} {seconds:7.1f} s   {60 * n / seconds:6.1f} clients/min   "
+              f"{separate / seconds:4.2f}x")
+    if 1 in batch and 2 in batch:
+        print(f"\n  scaling -j 1 -> -j 2: {batch[1] / batch[2]:.2f}x")
+    if 2 not in batch:
+        return
+    ratio = separate / batch[2]
     print(f"  goal: batch -j 2 >= 3x separate processes: {ratio:.2f}x ({'met' if ratio >= 3 else 'not met'})")
 
 

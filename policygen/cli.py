@@ -7,8 +7,6 @@ questionary) are imported inside the commands that need them.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -20,11 +18,25 @@ from . import __version__
 if TYPE_CHECKING:
     from .answers import Answers
 
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem
+from .errors import EXIT_INTERRUPTED, InputError
 from .formats import check_bundle, format_help
+from .quickcli import (
+    check_languages,
+    exit_quietly,
+    file_language,
+    interrupted_note,
+    print_problems,
+    print_written,
+    render_command,
+    render_options,
+    run_guarded,
+    speak,
+    styled,
+    use_color,
+)
 
 if TYPE_CHECKING:
-    from .render import RenderOptions
+    pass
 
 app = typer.Typer(
     name="policygen",
@@ -68,56 +80,12 @@ RootOption = Annotated[Path | None, typer.Option(
          "holds the answers file, else the answers file's own folder.")]
 
 
-def _render_options(formats: list[str], output: Path, documents: list[str], brand: Path | None,
-                    pdf_variant: str) -> RenderOptions:
-    """The options shared by render and demo, checked."""
-    from .documents import normalise_documents
-    from .pdf import normalise_variant
-    from .render import RenderOptions, normalise_formats
-
-    return RenderOptions(normalise_formats(formats), output, normalise_documents(documents), brand,
-                         normalise_variant(pdf_variant))
-
-
-# ---------------------------------------------------------------- output helpers
-
-def _use_color(stream: object) -> bool:
-    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
-
-
-def _styled(text: str, code: str, stream: object) -> str:
-    return f"\033[{code}m{text}\033[0m" if _use_color(stream) else text
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    # By file and line; problems with no line (a missing answer) after those with one.
-    ordered = sorted(problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
-    for problem in ordered:
-        text, severity = _problem_text(problem)
-        first, _, rest = text.partition("\n")
-        colour = "1;31" if problem.is_error else "1;33"
-        first = first.replace(severity, _styled(severity, colour, sys.stderr), 1)
-        print(first + ("\n" + rest if rest else ""), file=sys.stderr)
-
-
-def _problem_text(problem: Problem) -> tuple[str, str]:
-    """A problem as printed, and its severity label, in the run's language (English unless an
-    answers file or --language asks for French; the file and line stay as they are)."""
-    from .locale import messages_language
-
-    language = messages_language()
-    if language is None:
-        return str(problem), f"{problem.severity}:"
-    from .locale import say
-
-    problem = _localised(problem, language)
-    severity = say(f"{problem.severity}:")
-    parts = [f"{problem.location()}:"] if problem.location() else []
-    parts += [severity, *([f"{problem.key}:"] if problem.key else []), problem.message]
-    text = " ".join(parts)
-    if problem.hint:
-        text += f"\n    {say('hint:')} {problem.hint}"
-    return text, severity
+# One copy of these for both entry points (policygen.quickcli runs a plain `render` without typer).
+_render_options = render_options
+_use_color = use_color
+_styled = styled
+_print_problems = print_problems
+_print_written = print_written
 
 
 def _print_sources(answers: Answers) -> None:
@@ -132,18 +100,6 @@ def _print_sources(answers: Answers) -> None:
     widths = [max(len(row[i]) for row in rows) for i in (0, 1)]
     for qid, value, source in rows:
         print(f"{qid:<{widths[0]}}  {value:<{widths[1]}}  {source}")
-
-
-def _print_written(paths: list[Path], unchanged: list[Path] | None = None) -> None:
-    for path in paths:
-        print(path)
-    if unchanged:  # on stderr: stdout stays the list of files written
-        from .locale import say
-
-        kept = say("%(count)s files unchanged" if len(unchanged) != 1 else "%(count)s file unchanged",
-                   count=len(unchanged))
-        print(say("%(kept)s, %(count)s rendered", kept=kept, count=len(paths)) if paths else
-              say("%(kept)s, nothing to render (--force renders them again)", kept=kept), file=sys.stderr)
 
 
 # ---------------------------------------------------------------- commands
@@ -218,35 +174,8 @@ def render(
 
     Example: policygen render answers.yaml -f html -f pdf -d policy,summary --brand brand.yaml -o handbook
     """
-    from dataclasses import replace
-
-    from .render import render_file
-    from .theme import normalise_design
-
-    options = replace(_render_options(formats, output, documents, brand, pdf_variant),
-                      changes_since=changes_since, provenance=provenance, templates=tuple(templates),
-                      bundle=check_bundle(bundle, formats), explain=explain, root=root,
-                      theme=normalise_design(theme), languages=check_languages(language), force=force)
-    _speak(options.languages[0] if options.languages else _file_language(answers))
-    result = render_file(answers, options)
-    _print_problems(result.warnings)
-    _print_written(result.written, result.unchanged)
-
-
-def check_languages(value: str | None) -> tuple[str, ...]:
-    """The languages of ``--language`` ("en-CA,fr-CA"), each one policygen can write (exit 2 otherwise)."""
-    from .errors import InputError
-    from .locale import LANGUAGES
-
-    if not value:
-        return ()
-    known = ("en-GB", "en-US", "en-CA", "en-AU", *LANGUAGES)
-    wanted = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
-    unknown = [name for name in wanted if name not in known]
-    if unknown or not wanted:
-        raise InputError.single(f"--language: '{', '.join(unknown) or value}' is not a language policygen writes",
-                                hint=f"choose from {', '.join(known)}; separate two with a comma")
-    return wanted
+    render_command(answers, formats, output, documents, brand, pdf_variant, changes_since, provenance, templates,
+                   bundle, explain, root, theme, language, force)
 
 
 @app.command()
@@ -322,7 +251,7 @@ def validate(
     from .confine import answers_root
     from .locale import translate_formatted
 
-    language = _speak((check_languages(language) or (None,))[0] or _file_language(answers))
+    language = speak((check_languages(language) or (None,))[0] or file_language(answers))
     with answers_root(root):
         resolution = validate_answers_file(answers)
     if resolution.errors:  # a French answers file gets French messages
@@ -338,31 +267,6 @@ def validate(
     count = len(resolution.answers.values) if resolution.answers else 0
     note = f", {len(resolution.warnings)} warning(s)" if resolution.warnings else ""
     print(translate_formatted(f"{answers}: valid ({count} answers{note})", language))
-
-
-def _speak(language: str | None) -> str | None:
-    """Make ``language`` the language of this run's messages (problems, reports); returns it."""
-    from .locale import set_messages_language
-
-    set_messages_language(language)
-    return language
-
-
-def _file_language(path: Path) -> str | None:
-    """The language an answers file asks for (``org.language``), read loosely; None if it names none."""
-    from .questionnaire_locale import answers_file_language
-
-    return answers_file_language(path)
-
-
-def _localised(problem: Problem, language: str | None) -> Problem:
-    """A problem's message and hint in the answers file's language (the English when not translated)."""
-    from dataclasses import replace
-
-    from .locale import translate_formatted
-
-    return replace(problem, message=translate_formatted(problem.message, language),
-                   hint=translate_formatted(problem.hint, language) if problem.hint else None)
 
 
 @app.command("check-library")
@@ -434,7 +338,7 @@ def diff(
     if fmt == "docx" and output is None:
         raise InputError.single("a Word redline is a file, not text for the terminal", key="--output",
                                 hint="add -o changes.docx")
-    _speak(_file_language(new))
+    speak(file_language(new))
     with answers_root(root):
         new_answers, warnings = load_answers(new)
         old_answers, old_warnings = load_answers(old, new_answers.questionnaire)
@@ -516,7 +420,7 @@ def interview(
 
     chosen = (check_languages(language) or (None,))[0]
     existing = answers or output or Path("answers.yaml")
-    _speak(chosen or (_file_language(existing) if existing.is_file() else None))
+    speak(chosen or (file_language(existing) if existing.is_file() else None))
     options = InterviewOptions(output, answers, questionnaire, review_all, update=update, stale_months=stale_months,
                                by=by, language=chosen)
     with answers_root(root):
@@ -612,49 +516,11 @@ def serve(
 
 # ---------------------------------------------------------------- entry point
 
-def _interrupted_note() -> str:
-    """What an interrupted command leaves behind, truthfully (files are put in place as sets)."""
-    from .files import committed_outputs
-
-    written = committed_outputs()
-    if not written:
-        return "interrupted; nothing was written"
-    return "interrupted after writing:\n" + "\n".join(f"  {path}" for path in written)
-
-
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; the one place errors become exit codes."""
-    from .locale import set_messages_language
-
+    """Run the CLI and return its exit code (errors become exit codes in quickcli.run_guarded)."""
     try:
-        return _run(argv)
-    finally:
-        set_messages_language(None)  # the next run in this process (a test, a batch worker) starts in English
-
-
-def _run(argv: list[str] | None) -> int:
-    try:
-        from .files import forget_committed
-        from .locale import set_messages_language
-
-        forget_committed()
-        set_messages_language(None)  # a command that reads an answers file sets it (French for fr-CA)
-        result = app(args=argv, prog_name="policygen", standalone_mode=False)
-    except PolicygenError as exc:
-        from .locale import messages_language, say, translate_formatted
-
-        language = messages_language()
-        if isinstance(exc, InputError):
-            _print_problems(exc.problems)
-            if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
-                print(_styled(translate_formatted(exc.message, language), "1", sys.stderr), file=sys.stderr)
-        else:
-            word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
-            label = _styled(say(word), "1;31", sys.stderr)
-            text = translate_formatted(exc.message, language)
-            hint = f"\n    {say('hint:')} {translate_formatted(exc.hint, language)}" if exc.hint else ""
-            print(f"{label} {text}{hint}", file=sys.stderr)
-        return exc.exit_code
+        return run_guarded(lambda: app(args=argv, prog_name="policygen", standalone_mode=False),
+                           passthrough=(typer.TyperException, typer.Abort))
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         show = getattr(exc, "show", None)
         if show is not None:
@@ -662,36 +528,9 @@ def _run(argv: list[str] | None) -> int:
         else:
             print(f"error: {exc.format_message()}", file=sys.stderr)
         return exc.exit_code
-    except (KeyboardInterrupt, typer.Abort):
-        result = EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:  # a defect in policygen: say so plainly; the traceback is opt-in
-        if _caused_by_ctrl_c(exc):  # Ctrl-C inside a class body of a lazy import comes back as RuntimeError
-            print("\n" + _interrupted_note(), file=sys.stderr)
-            return EXIT_INTERRUPTED
-        if os.environ.get("POLICYGEN_DEBUG"):
-            raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n    hint: this is a bug in policygen; "
-              "run again with POLICYGEN_DEBUG=1 to see the traceback, and please report it",
-              file=sys.stderr)
-        return EXIT_INTERNAL
-    if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
-        print("\n" + _interrupted_note(), file=sys.stderr)
-    return result if isinstance(result, int) else EXIT_OK
-
-
-def _caused_by_ctrl_c(exc: BaseException) -> bool:
-    """True when a KeyboardInterrupt stands behind this exception (Python wraps one that lands while a
-    class body runs ``__set_name__`` in a RuntimeError)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, KeyboardInterrupt):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
+    except typer.Abort:
+        print("\n" + interrupted_note(), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -701,19 +540,3 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
         code = EXIT_INTERRUPTED
     exit_quietly(code)
-
-
-def exit_quietly(code: int) -> NoReturn:
-    """Exit with ``code`` at once, after flushing the output, so no Ctrl-C can turn into a traceback
-    or a death by SIGINT while Python shuts down.
-
-    Nothing is left to finish: every file is closed and in place, and batch workers have been
-    stopped. Skipping the interpreter's own shutdown also sidesteps a CPython 3.11 quirk: a
-    KeyboardInterrupt that landed while a lazily imported module defined a dataclass (``exec``
-    of a string) is remembered even after policygen caught it, and Python would then end the
-    process by SIGINT instead of exit 130.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code)

@@ -13,14 +13,19 @@ title block, the body and the contents (h2s and the h3s under them).
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
+from . import __version__
+
+if TYPE_CHECKING:  # markdown-it is imported when Markdown is parsed, not with this module
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 ID_PREFIX = "sec-"
 
@@ -71,6 +76,8 @@ def _heading_ids(state: StateCore) -> None:
 
 def _sections(state: StateCore) -> None:
     """Wrap each h2 and the blocks up to the next h2 in <section> (document structure, PDF /Sect)."""
+    from markdown_it.token import Token
+
     tokens: list[Token] = []
     open_section = False
     for token in state.tokens:
@@ -89,6 +96,8 @@ def _table_regions(state: StateCore) -> None:
     """Wrap each table in a focusable, labelled region that scrolls sideways on a narrow screen
     (WCAG 1.4.10 reflow: the page itself never scrolls sideways; keyboard users can scroll the table).
     The label names the heading the table sits under."""
+    from markdown_it.token import Token
+
     tokens: list[Token] = []
     heading = "Table"
     for index, token in enumerate(state.tokens):
@@ -113,6 +122,8 @@ def _plain_text(inline: Token) -> str:
 @cache
 def markdown_parser() -> MarkdownIt:
     """The one Markdown parser: CommonMark + tables, raw HTML off, heading ids on."""
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "xhtmlOut": False})
     parser.enable("table")
     parser.core.ruler.push("heading_ids", _heading_ids)
@@ -123,7 +134,40 @@ def markdown_parser() -> MarkdownIt:
 
 def markdown_to_html(markdown: str) -> HtmlParts:
     """Render Markdown; the title block is everything before the first h2 or thematic break (``***``),
-    which ends it and is dropped (the page template builds its own header)."""
+    which ends it and is dropped (the page template builds its own header).
+
+    The result is kept in the per-user cache (warmcache.memo) under a hash of the Markdown, policygen's
+    code and the installed Markdown parser: the same Markdown gives the same parts without parsing."""
+    from .warmcache import memo
+
+    return memo("html", _html_key(markdown), lambda: _markdown_to_html(markdown), HtmlParts)
+
+
+def _html_key(markdown: str) -> str:
+    """The memo key of :func:`markdown_to_html`: the Markdown, policygen's version and code, Python, and
+    the installed markdown-it and mdurl (found without importing them: their files' names, sizes, times)."""
+    import importlib.util
+
+    from .manifest import code_digest, key_of
+
+    stamps = []
+    for name in ("markdown_it", "mdurl"):
+        spec = importlib.util.find_spec(name)
+        folder = Path(spec.origin).parent if spec and spec.origin else None
+        stamps.append(_tree_stamp(folder) if folder else f"{name} missing")
+    return key_of("markdown-to-html", __version__, code_digest(), sys.version, *stamps, markdown)
+
+
+@cache
+def _tree_stamp(folder: Path) -> str:
+    """Names, sizes and modification times of a package's modules: an upgrade or a patch changes it."""
+    from .manifest import key_of
+
+    return key_of(str(folder), *(f"{path}\0{path.stat().st_size}\0{path.stat().st_mtime_ns}"
+                                 for path in sorted(folder.rglob("*.py"))))
+
+
+def _markdown_to_html(markdown: str) -> HtmlParts:
     parser = markdown_parser()
     env: dict[str, Any] = {}
     tokens = parser.parse(markdown, env)

@@ -100,6 +100,10 @@ class PdfRenderer:
         self._weasyprint = _import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
+        from .pdf_columns import install
+
+        install()  # the contents page's columns balanced in far fewer layouts, to the same result
+
         self.variant = normalise_variant(variant)
         self._folder = templates or templates_dir()
         self._policy = FetchPolicy((self._folder, *extra_dirs))

@@ -10,11 +10,17 @@ questionnaire. Any change gives a new key, so a stale entry is never read. A
 cache entry that cannot be read is ignored with a warning and rebuilt; one that
 cannot be written is skipped. Entries are written atomically.
 
+:func:`memo` keeps the results of a pure function of a value the same way, under a key the caller
+makes from that value and the versions the result depends on (the HTML of a document's Markdown:
+a render whose Markdown did not change neither imports nor runs the Markdown parser).
+
 ``POLICYGEN_NO_CACHE=1`` turns the cache off.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
@@ -59,7 +65,41 @@ def cached(kind: str, folders: Sequence[Path], files: Sequence[Path], build: Cal
     folder = _folder()
     if folder is None:
         return build()
-    entry = folder / f"{kind}-{cache_key(kind, folders, files)}.pickle"
+    return _through(folder / f"{kind}-{cache_key(kind, folders, files)}.pickle", kind, build, check)
+
+
+MEMO_ENTRIES = 64  # entries of one kind kept by memo(); the oldest go first
+
+
+def memo(kind: str, key: str, build: Callable[[], T], check: type[T]) -> T:
+    """``build()``, or what an earlier ``build()`` under the same ``key`` returned: for a pure function of a
+    value (the caller's key must cover that value and every version the result depends on). At most
+    MEMO_ENTRIES entries of a kind are kept: a new one replaces the least recently written."""
+    folder = _folder()
+    if folder is None:
+        return build()
+    entry = folder / f"{kind}-{key}.pickle"
+    fresh = not entry.exists()
+    value = _through(entry, kind, build, check)
+    if fresh:
+        _prune(folder, kind)
+    return value
+
+
+def _prune(folder: Path, kind: str) -> None:
+    """Delete the oldest entries of ``kind`` beyond MEMO_ENTRIES."""
+    try:
+        entries = [(item.stat().st_mtime_ns, item.path) for item in os.scandir(folder)
+                   if item.name.startswith(f"{kind}-") and item.name.endswith(".pickle")]
+    except OSError:
+        return
+    for _, path in sorted(entries, reverse=True)[MEMO_ENTRIES:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T]) -> T:
+    """The value pickled in ``entry``, else ``build()``'s, pickled there for next time."""
     try:
         data = entry.read_bytes()
     except OSError:

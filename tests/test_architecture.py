@@ -40,8 +40,8 @@ STAGES: dict[str, set[str]] = {
     "content": {"model", "places", "citations", "decisions", "overrides", "library", "provenance", "compose",
                 "front_matter", "documents", "brand", "audit.explain", "audit.margin"},
     # Output formats. diff and redline are here because render writes the "what changed" section.
-    "render": {"formats", "html", "pullquotes", "markdown", "pdf", "redline", "diff", "render", "word",
-               "word_blocks", "word_ooxml", "word_styles", "word_redline", "word_logo"},
+    "render": {"formats", "html", "pullquotes", "markdown", "pdf", "pdf_columns", "redline", "diff", "render",
+               "word", "word_blocks", "word_ooxml", "word_styles", "word_redline", "word_logo"},
     # The interview, in the terminal.
     "interview": {"prompts", "review", "interview_state", "draft", "interview_update", "interview_start",
                   "interview", "questionary_port"},
@@ -50,7 +50,7 @@ STAGES: dict[str, set[str]] = {
                     "audit.patterns", "audit.reader", "audit.report", "library_check", "web", "web.app",
                     "web.fields", "web.jobs", "web.preview", "web.security", "web.server", "web.session",
                     "web.uploads"},
-    "cli": {"cli", "__main__"},
+    "cli": {"cli", "quickcli", "__main__"},
 }
 ORDER = list(STAGES)
 STAGE_OF = {module: stage for stage, modules in STAGES.items() for module in modules}

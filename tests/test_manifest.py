@@ -278,6 +278,44 @@ def test_a_damaged_cache_is_ignored_with_a_warning(cli: Cli, answers: Path, tmp_
     assert "could not be read" not in cli("render", answers, "-o", tmp_path / "c", "-f", "md").err  # rewritten
 
 
+def test_the_html_of_unchanged_markdown_comes_from_the_cache(cli: Cli, answers: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import mdparse as html
+
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    parsed: list[str] = []
+    real = html._markdown_to_html
+    def counting(markdown: str) -> html.HtmlParts:
+        parsed.append(markdown)
+        return real(markdown)
+
+    monkeypatch.setattr(html, "_markdown_to_html", counting)
+    args = ("render", answers, "-f", "html", "-d", "policy", "--force", "-o")
+    assert cli(*args, tmp_path / "a").code == 0 and len(parsed) == 1
+    assert cli(*args, tmp_path / "b").code == 0 and len(parsed) == 1  # the same Markdown: not parsed again
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+    edit(answers, "owner: ", "owner: Chief ")
+    assert cli(*args, tmp_path / "c").code == 0 and len(parsed) == 2  # other Markdown: parsed
+    entries = [e for e in _warm_entries() if e.name.startswith("html-")]
+    assert len(entries) == 2
+    for entry in entries:
+        entry.write_bytes(b"\x80\x05not a pickle")
+    damaged = cli(*args, tmp_path / "d")
+    assert damaged.code == 0 and damaged.err.count("a cached html could not be read") == 1
+    assert outputs(tmp_path / "c") == outputs(tmp_path / "d") and len(parsed) == 3
+
+
+def test_the_html_cache_keeps_its_newest_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import warmcache
+    from policygen.mdparse import markdown_to_html
+
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(warmcache, "MEMO_ENTRIES", 3)
+    for number in range(5):
+        assert f"Clause {number}" in markdown_to_html(f"# T\n\n## Clause {number}\n").body
+    assert len([e for e in _warm_entries() if e.name.startswith("html-")]) == 3
+
+
 def test_a_changed_base_layer_re_renders_the_client(cli: Cli, tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "layers", tmp_path / "layers")
     sales = tmp_path / "layers" / "clients" / "acme" / "departments" / "sales.yaml"
