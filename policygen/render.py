@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .answers import Answers, load_answers
+from .answers import Answers, load_answers, resolve
 from .brand import Brand, load_brand
 from .compose import ChangeNotes, compose
 from .confine import answers_root
@@ -338,7 +338,11 @@ def render_file(answers_path: Path, options: RenderOptions, *,
 def in_language(answers: Answers, language: str) -> Answers:
     """The same answers with the document written in ``language`` (the organisation's own words unchanged)."""
     qid = meta_questions(answers.questionnaire)["language"]
-    return replace(answers, values={**answers.values, qid: language})
+    # The answers are resolved again so that defaults ("Head of Communications") come in the new language.
+    given = {q: answers.values[q] for q in answers.provided if q in answers.values}
+    resolved = resolve(answers.questionnaire, {**given, qid: language}).answers
+    values = resolved.values if resolved is not None else answers.values
+    return replace(answers, values={**values, qid: language})
 
 
 def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],

@@ -360,3 +360,20 @@ def test_a_french_answers_file_validates_with_french_messages(cli: Cli, tmp_path
     assert "n\u2019est pas une date" in result.err and "AAAA-MM-JJ" in result.err
     good: Result = cli("validate", EXAMPLES / QUEBEC / "answers.yaml")
     assert good.code == 0 and "valide (50 réponses)" in good.out
+
+
+def test_another_language_writes_the_defaults_in_that_language() -> None:
+    # A name the organisation left to its default ("Head of Communications") is the policy's words, so
+    # `render --language fr-CA` of an English answers file writes it in French, and the reverse; a name the
+    # organisation gave stays as written.
+    english = answers({"comms.lead": None, "comms.it_team": None, "official.approver": None}, base="demo")
+    assert english.get("comms.lead") == "Head of Communications"
+    french = in_language(english, "fr-CA")
+    assert french.get("comms.lead") == translate("Head of Communications", "fr-CA") != "Head of Communications"
+    assert french.get("official.approver") == french.get("comms.lead")
+    assert french.get("comms.it_team") == translate("IT team", "fr-CA")
+    assert french.get("org.name") == english.get("org.name") and french.get("org.language") == "fr-CA"
+    assert french.provided == english.provided and french.source == english.source
+    quebec = answers({"comms.it_team": None}, base=QUEBEC)
+    assert in_language(quebec, "en-CA").get("comms.it_team") == "IT team"
+    assert in_language(quebec, "en-CA").get("comms.lead") == "directrice des communications"  # given
