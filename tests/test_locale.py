@@ -347,6 +347,13 @@ def test_the_bilingual_handbook_has_one_outline_with_both_languages(cli: Cli, tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook.pdf"]
     outline = [item.title for item in PdfReader(tmp_path / "handbook.pdf").outline if not isinstance(item, list)]
     assert "Politique sur les médias sociaux" in outline and "Social media policy" in outline
+    # Each part counts its pages in its own language, whichever language comes first.
+    feet = {page: text for page, text in enumerate(
+        p.extract_text() for p in PdfReader(tmp_path / "handbook.pdf").pages) if page > 0}
+    english = [page for page, foot in feet.items() if re.search(r"Page \d+ of \d+", foot)]
+    french = [page for page, foot in feet.items() if re.search(r"Page \d+ de \d+", foot)]
+    assert english and french and len(english) + len(french) == len(feet), feet
+    assert min(english) > max(french)  # fr-CA first, then en-CA
 
 
 def test_a_french_answers_file_validates_with_french_messages(cli: Cli, tmp_path: Path) -> None:
