@@ -160,7 +160,8 @@ class WordWriter:
             self._blocks(self.doc, part.blocks.title, part)
             self._blocks(self.doc, part.blocks.body, part)
         policy = self.policy
-        self.properties(f"{policy.organisation}: {_(HANDBOOK_TITLE)}",
+        title = _("%(organisation)s: %(title)s") % {"organisation": policy.organisation, "title": _(HANDBOOK_TITLE)}
+        self.properties(title,
                          _("The social media policy of %(organisation)s, version %(version)s, with its companion "
                            "documents") % {"organisation": policy.organisation, "version": policy.version},
                          (_("social media"), _("policy"), _("handbook"), policy.short_name))

@@ -384,3 +384,14 @@ def test_another_language_writes_the_defaults_in_that_language() -> None:
     quebec = answers({"comms.it_team": None}, base=QUEBEC)
     assert in_language(quebec, "en-CA").get("comms.it_team") == "IT team"
     assert in_language(quebec, "en-CA").get("comms.lead") == "directrice des communications"  # given
+
+
+def test_the_french_page_title_and_footer_space_the_colon_after_the_organisation(cli: Cli, tmp_path: Path) -> None:
+    # "<organisation>: <title>" names the page in the browser tab, the PDF's metadata and the footer; in
+    # Quebec French the colon takes a non-breaking space before it, like the policy's own text.
+    result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-f", "html", "-d", "policy", "-o", tmp_path)
+    assert result.code == 0, result.err
+    page = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    assert f"<title>Coopérative d&#39;alimentation Le Panier du Plateau{NBSP}: Politique sur" in page
+    assert f"Plateau{NBSP}: Politique sur les médias sociaux, version 2027.1." in page
+    assert "Plateau: " not in page
