@@ -156,7 +156,8 @@ class WordWriter:
         entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
         self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
         for part in parts:
-            self.section(part.document.name, part.document.info.title, cover=False)
+            self.section(part.document.name, part.document.info.title, cover=False,
+                         language=part.document.policy.language)
             self._blocks(self.doc, part.blocks.title, part)
             self._blocks(self.doc, part.blocks.body, part)
         policy = self.policy
@@ -236,8 +237,9 @@ class WordWriter:
                     used.add(name)
                     self._bookmarks[part.prefix + block.anchor] = name
 
-    def section(self, kind: str, title: str, *, cover: bool) -> None:
-        """A new section (new page): page size and margins, header and footer; the cover has neither."""
+    def section(self, kind: str, title: str, *, cover: bool, language: str | None = None) -> None:
+        """A new section (new page): page size and margins, header and footer; the cover has neither. The footer's
+        words are in ``language`` (a bilingual handbook's part), else the policy's."""
         section = self.doc.sections[0] if self._sections == 0 else self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._sections += 1
         landscape = kind in LANDSCAPE
@@ -258,7 +260,7 @@ class WordWriter:
         foot = footer.paragraphs[0]
         foot.style = self.doc.styles["Footer"]
         foot.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        _ = translator(self.policy.language)
+        _ = translator(language or self.policy.language)
         self.add_run(foot, f"{_('Version')} {self.policy.version}")
         foot.add_run("\t" + _("Page "))
         add_field(foot, "PAGE", "1")
