@@ -372,11 +372,13 @@ class WordWriter:
                     continue
                 label = "".join(s.text for s in (row[0] if len(block.header) == 2 else block.header[c]))
                 dated = "date" in label.lower()
+                language = part.document.policy.language or "en-GB"
+                _ = translator(language)  # the field's prompt in the form's language
                 content_control(paragraph, control_id=self.next_id(), alias=xml_safe(label),
                                 tag=re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
-                                placeholder="Choose a date" if dated else
-                                "Type your name to sign" if "signature" in label.lower() else "Type here",
-                                date=dated)
+                                placeholder=_("Choose a date") if dated else
+                                _("Type your name to sign") if "signature" in label.lower() else _("Type here"),
+                                date=dated, language=language)
         if fillable:
             for table_row in table.rows[1:]:
                 table_row.height = Mm(12)  # room to write by hand, as in the PDF
