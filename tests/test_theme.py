@@ -35,6 +35,15 @@ def test_theme_handbook_pulls_the_rights_out_under_their_section(cli: Cli, tmp_p
     assert html.count('class="pull-quote"') == 1
 
 
+def test_a_french_handbook_labels_the_pull_quote_in_french(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml", "--theme", "handbook",
+                 "-f", "html", "-d", "policy", "-o", tmp_path)
+    assert result.code == 0, result.err
+    html = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    assert '<aside class="pull-quote" aria-label="Toujours votre droit">' in html
+    assert "Always your right" not in html
+
+
 def test_the_standard_theme_has_no_pull_quote_or_theme_styles(cli: Cli, tmp_path: Path) -> None:
     result = cli("render", DEMO, "-f", "html", "-d", "policy", "-o", tmp_path)
     assert result.code == 0, result.err
