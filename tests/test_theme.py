@@ -3,6 +3,7 @@ and in the PDF a full-colour cover, a new page for each section and the rights p
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -176,5 +177,5 @@ def test_the_handbook_cover_on_letter_keeps_a_long_title_clear_of_the_details(tm
              for line in root.iter("{http://www.w3.org/1999/xhtml}line")]
     assert any("médias" in text for _, _, text in boxes) and any(text == "VERSION" for _, _, text in boxes)
     boxes.sort()
-    for (top, bottom, text), (next_top, _, next_text) in zip(boxes, boxes[1:], strict=False):
+    for (_, bottom, text), (next_top, _, next_text) in itertools.pairwise(boxes):
         assert bottom <= next_top + 2, f"{text!r} overlaps {next_text!r} on the cover"
