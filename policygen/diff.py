@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +27,8 @@ from .library import ClauseLibrary
 from .locale import long_date, translate, typography
 from .mdtext import Trusted, escape_markdown
 from .model import META_QUESTIONS, Clause, Policy
+from .questionnaire import Question
+from .questionnaire_locale import localise_questionnaire
 from .values import format_value
 
 if TYPE_CHECKING:
@@ -44,10 +46,12 @@ class Cause:
     question: str
     before: str
     after: str
+    language: str = "en-GB"  # the policy's: a French policy's causes are said in French
 
     def sentence(self) -> str:
         """The cause in words: 'Question?' changed from X to Y."""
-        return f"“{self.question}” changed from {self.before} to {self.after}"
+        return _sentences(self.language)("“%(question)s” changed from %(before)s to %(after)s") % {
+            "question": self.question, "before": self.before, "after": self.after}
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,30 @@ def _numbered(policy: Policy) -> dict[str, tuple[str, Clause]]:
             for section in policy.sections for index, clause in enumerate(section.clauses, 1)}
 
 
-def _shown(answers: Answers, qid: str) -> str:
-    question = answers.questionnaire.question(qid)
+def _shown(answers: Answers, question: Question | None, language: str) -> str:
+    """An answer as a cause quotes it, in ``language``: its words, its choice's label (``question`` is in
+    ``language`` too)."""
+    _ = _sentences(language)
+    qid = question.qid if question is not None else ""
     if question is None or not answers.applies(qid):
-        return "not asked"
+        return _("not asked")
     value = answers.get(qid)
     if isinstance(value, dt.date):
-        return "“" + long_date(value, answers.get("org.language") or "en-GB") + "”"
-    return "“" + format_value(value, [(c.value, c.label) for c in question.choices]) + "”"
+        shown = long_date(value, language)
+    elif isinstance(value, bool):
+        shown = _("yes" if value else "no")
+    else:
+        shown = format_value(value, [(c.value, c.label) for c in question.choices])
+    return _("“%(value)s”") % {"value": shown}
+
+
+def causes_of(qids: Iterable[str], old_answers: Answers, new_answers: Answers, language: str) -> tuple[Cause, ...]:
+    """The answers among ``qids`` that differ between the two files, each with its question in ``language``."""
+    questions = localise_questionnaire(new_answers.questionnaire, language)
+    return tuple(Cause(qid, question.prompt, was, now, language) for qid in qids
+                 if (question := questions.question(qid)) is not None
+                 and (was := _shown(old_answers, question, language)) != (now := _shown(new_answers, question,
+                                                                                         language)))
 
 
 def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, *,
@@ -106,11 +126,8 @@ def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, 
                 continue
             kind: ChangeKind = "added" if was is None else "removed" if now is None else "reworded"
             number, clause = now or was  # type: ignore[misc]
-            causes = tuple(
-                Cause(qid, question.prompt, _shown(old_answers, qid), _shown(new_answers, qid))
-                for qid in _in_order(library.references(clause_id), new_answers)
-                if (question := new_answers.questionnaire.question(qid)) is not None
-                and _shown(old_answers, qid) != _shown(new_answers, qid))
+            causes = causes_of(_in_order(library.references(clause_id), new_answers), old_answers, new_answers,
+                               new.language)
             changes.append(ClauseChange(kind, clause_id, clause.title, number, was[1].text if was else None,
                                         now[1].text if now else None, causes))
     return Comparison(old, new, tuple(changes), old_answers, new_answers, library)
@@ -121,10 +138,10 @@ def _in_order(qids: frozenset[str], answers: Answers) -> list[str]:
     return sorted(qids, key=lambda qid: (order.get(qid, len(order)), qid))
 
 
-def _why(change: ClauseChange) -> list[str]:
+def _why(change: ClauseChange, language: str = "en-GB") -> list[str]:
     if change.causes:
         return [cause.sentence() for cause in change.causes]
-    return ["the standard wording of this clause changed in a newer policygen"]
+    return [_sentences(language)("the standard wording of this clause changed in a newer policygen")]
 
 
 # ---------------------------------------------------------------- Markdown
@@ -147,7 +164,7 @@ def changes_markdown(comparison: Comparison) -> str:
         lines += ["", f"## {_KIND_WORDS[kind]} ({len(group)})"]
         for change in group:
             lines += ["", f"### {change.number} {escape_markdown(change.title)}", "", "Because:", ""]
-            lines += [f"- {escape_markdown(reason)}" for reason in _why(change)]
+            lines += [f"- {escape_markdown(reason)}" for reason in _why(change, new.language)]
             if kind == "reworded":
                 for was, now in _changed_blocks(change.before or "", change.after or ""):
                     lines += ["", f"Before: {escape_markdown(was) if was else '(nothing)'}", "",
@@ -319,7 +336,7 @@ def changes_html(comparison: Comparison) -> str:
         parts.append(Part("c-details", "Changed", "Document details", details_body(rows)))
     for change in comparison.changes:
         parts.append(Part(f"c-{change.clause_id}", _KIND_WORDS[change.kind], f"{change.number} {change.title}",
-                          redline_body(change.before, change.after), tuple(_why(change))))
+                          redline_body(change.before, change.after), tuple(_why(change, new.language))))
     parts += _document_parts(comparison)
     title = f"What changed in the {new.title.lower()} of {new.organisation}"
     return page(title, new.language, f"From {_describe(old)} to {_describe(new)}.", parts)
