@@ -147,28 +147,33 @@ def _why(change: ClauseChange, language: str = "en-GB") -> list[str]:
 # ---------------------------------------------------------------- Markdown
 
 def _describe(policy: Policy) -> str:
-    return f"version {policy.version}, in effect from {long_date(policy.effective_date, policy.language)}"
+    return _sentences(policy.language)("version %(version)s, in effect from %(date)s") % {
+        "version": policy.version, "date": long_date(policy.effective_date, policy.language)}
 
 
 def changes_markdown(comparison: Comparison) -> str:
     """The changelog as a Markdown document, grouped into added, removed and reworded clauses."""
     old, new = comparison.old, comparison.new
-    lines = [f"# What changed in the {escape_markdown(new.title.lower())} of {escape_markdown(new.organisation)}",
-             "", f"From {escape_markdown(_describe(old))} to {escape_markdown(_describe(new))}."]
+    _ = _sentences(new.language)  # the changelog speaks the policy's language
+    lines = ["# " + _("What changed in the %(title)s of %(organisation)s") % {
+        "title": escape_markdown(new.title.lower()), "organisation": escape_markdown(new.organisation)},
+             "", _("From %(old)s to %(new)s.") % {"old": escape_markdown(_describe(old)),
+                                                  "new": escape_markdown(_describe(new))}]
     if not comparison.changes:
-        return "\n".join([*lines, "", "Nothing changed: both answers files give the same policy.", ""])
+        return "\n".join([*lines, "", _("Nothing changed: both answers files give the same policy."), ""])
+    nothing = _("(nothing)")
     for kind in ("added", "removed", "reworded"):
         group = [c for c in comparison.changes if c.kind == kind]
         if not group:
             continue
-        lines += ["", f"## {_KIND_WORDS[kind]} ({len(group)})"]
+        lines += ["", f"## {_(_KIND_WORDS[kind])} ({len(group)})"]
         for change in group:
-            lines += ["", f"### {change.number} {escape_markdown(change.title)}", "", "Because:", ""]
+            lines += ["", f"### {change.number} {escape_markdown(change.title)}", "", _("Because:"), ""]
             lines += [f"- {escape_markdown(reason)}" for reason in _why(change, new.language)]
             if kind == "reworded":
                 for was, now in _changed_blocks(change.before or "", change.after or ""):
-                    lines += ["", f"Before: {escape_markdown(was) if was else '(nothing)'}", "",
-                              f"Now: {escape_markdown(now) if now else '(nothing)'}"]
+                    lines += ["", _("Before: %(text)s") % {"text": escape_markdown(was) if was else nothing}, "",
+                              _("Now: %(text)s") % {"text": escape_markdown(now) if now else nothing}]
     return "\n".join(lines) + "\n"
 
 
@@ -338,5 +343,8 @@ def changes_html(comparison: Comparison) -> str:
         parts.append(Part(f"c-{change.clause_id}", _KIND_WORDS[change.kind], f"{change.number} {change.title}",
                           redline_body(change.before, change.after), tuple(_why(change, new.language))))
     parts += _document_parts(comparison)
-    title = f"What changed in the {new.title.lower()} of {new.organisation}"
-    return page(title, new.language, f"From {_describe(old)} to {_describe(new)}.", parts)
+    _ = _sentences(new.language)
+    title = _("What changed in the %(title)s of %(organisation)s") % {"title": new.title.lower(),
+                                                                      "organisation": new.organisation}
+    return page(title, new.language, _("From %(old)s to %(new)s.") % {"old": _describe(old), "new": _describe(new)},
+                parts)
