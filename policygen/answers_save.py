@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from . import __version__
@@ -159,7 +159,11 @@ class _Updater:
         if key in mapping:
             old = plain.get(key, _MISSING) if isinstance(plain, dict) else _MISSING
             if self.force or not _same(old, value):
-                mapping[key] = to_yaml(value)
+                current = mapping[key]
+                if isinstance(current, CommentedSeq) and isinstance(value, list) and not self.force:
+                    _update_list(current, value)  # in place: the comments beside its items stay
+                else:
+                    mapping[key] = to_yaml(value)
             return
         insert_key(mapping, len(mapping) if index is None else index, key, to_yaml(value), comment, indent)
 
@@ -265,3 +269,41 @@ class _Updater:
         for name in _PROVENANCE_FIELDS:
             if name in fields:
                 self._set(entry, old, name, fields[name], index=self._position(entry, _PROVENANCE_FIELDS, name))
+
+
+def _update_list(seq: CommentedSeq, value: list[Any]) -> None:
+    """Give ``seq`` the items of ``value``, keeping the comment beside each item that stays (matched by its
+    text) and the comments below the list (held by its last item); the list keeps its style."""
+    notes: dict[str, Any] = {}
+    below = ""
+    for index, item in enumerate(seq):
+        token = (seq.ca.items.get(index) or [None])[0]
+        if token is None:
+            continue
+        text = str(token.value)
+        if index == len(seq) - 1:  # its token also holds the comment lines that follow the list
+            text, newline, rest = text.partition("\n")
+            text += newline
+            below = rest
+        if text.strip():
+            notes.setdefault(str(item), _comment(token, text))
+    del seq[:]
+    seq.ca.items.clear()
+    for index, item in enumerate(to_yaml(value)):
+        seq.append(item)
+        if str(item) in notes:
+            seq.ca.items[index] = [notes.pop(str(item)), None, None, None]
+    if below and len(seq):
+        last = seq.ca.items.get(len(seq) - 1)
+        if last is None:
+            seq.ca.items[len(seq) - 1] = [_comment(None, "\n" + below), None, None, None]
+        else:
+            last[0] = _comment(last[0], str(last[0].value) + below)
+
+
+def _comment(token: Any, text: str) -> Any:
+    """A comment token with ``text``, placed where ``token`` was (a new one at the item's end otherwise)."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    return CommentToken(text, token.start_mark if token is not None else CommentMark(0), None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +27,8 @@ from .library import ClauseLibrary
 from .locale import long_date, of_name, translate, typography
 from .mdtext import Trusted, escape_markdown
 from .model import META_QUESTIONS, Clause, Policy
+from .questionnaire import Question
+from .questionnaire_locale import localise_questionnaire
 from .values import format_value
 
 if TYPE_CHECKING:
@@ -44,10 +46,11 @@ class Cause:
     question: str
     before: str
     after: str
+    language: str = "en-GB"  # the policy's: a French policy's causes are said in French
 
     def sentence(self, language: str | None = None) -> str:
         """The cause in words: 'Question?' changed from X to Y (in the policy's language)."""
-        _ = _sentences(language)
+        _ = _sentences(language or self.language)
         return _("“%(question)s” changed from %(before)s to %(after)s") % {
             "question": _(" ".join(self.question.split())), "before": self.before, "after": self.after}
 
@@ -82,12 +85,11 @@ def _numbered(policy: Policy) -> dict[str, tuple[str, Clause]]:
             for section in policy.sections for index, clause in enumerate(section.clauses, 1)}
 
 
-def _shown(answers: Answers, qid: str, language: str | None = None) -> str:
-    """An answer as the change log quotes it, in ``language`` (the new policy's; both files are
-    quoted in the same language, so that only a real change tells them apart)."""
-    language = language or answers.get("org.language") or "en-GB"
+def _shown(answers: Answers, question: Question | None, language: str) -> str:
+    """An answer as a cause quotes it, in ``language``: its words, its choice's label (``question`` is in
+    ``language`` too)."""
     _ = _sentences(language)
-    question = answers.questionnaire.question(qid)
+    qid = question.qid if question is not None else ""
     if question is None or not answers.applies(qid):
         return _("not asked")
     value = answers.get(qid)
@@ -95,6 +97,15 @@ def _shown(answers: Answers, qid: str, language: str | None = None) -> str:
         return _("“%(value)s”") % {"value": long_date(value, language)}
     text = format_value(value, [(c.value, _(c.label)) for c in question.choices])
     return _("“%(value)s”") % {"value": _(text) if text in ("yes", "no", "(no answer)", "(none)") else text}
+
+
+def causes_of(qids: Iterable[str], old_answers: Answers, new_answers: Answers, language: str) -> tuple[Cause, ...]:
+    """The answers among ``qids`` that differ between the two files, each with its question in ``language``."""
+    questions = localise_questionnaire(new_answers.questionnaire, language)
+    return tuple(Cause(qid, question.prompt, was, now, language) for qid in qids
+                 if (question := questions.question(qid)) is not None
+                 and (was := _shown(old_answers, question, language)) != (now := _shown(new_answers, question,
+                                                                                         language)))
 
 
 def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, *,
@@ -105,7 +116,6 @@ def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, 
     """
     old, new = compose(old_answers, library), new_policy or compose(new_answers, library)
     before, after = _numbered(old), _numbered(new)
-    language = new.language
     changes: list[ClauseChange] = []
     for outline_section in library.outline:
         for clause_id in outline_section.clause_ids:
@@ -114,11 +124,8 @@ def compare(old_answers: Answers, new_answers: Answers, library: ClauseLibrary, 
                 continue
             kind: ChangeKind = "added" if was is None else "removed" if now is None else "reworded"
             number, clause = now or was  # type: ignore[misc]
-            causes = tuple(
-                Cause(qid, question.prompt, _shown(old_answers, qid, language), _shown(new_answers, qid, language))
-                for qid in _in_order(library.references(clause_id), new_answers)
-                if (question := new_answers.questionnaire.question(qid)) is not None
-                and _shown(old_answers, qid, language) != _shown(new_answers, qid, language))
+            causes = causes_of(_in_order(library.references(clause_id), new_answers), old_answers, new_answers,
+                               new.language)
             changes.append(ClauseChange(kind, clause_id, clause.title, number, was[1].text if was else None,
                                         now[1].text if now else None, causes))
     return Comparison(old, new, tuple(changes), old_answers, new_answers, library)

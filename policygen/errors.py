@@ -91,7 +91,9 @@ class InputError(PolicygenError):
         return cls([Problem(message, file=file, line=line, key=key, hint=hint)], summary=message)
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems) or self.message
+        # By file and line, as the command line prints them (batch shows a failed client's problems this way).
+        ordered = sorted(self.problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
+        return "\n".join(str(p) for p in ordered) or self.message
 
 
 class EnvironmentProblem(PolicygenError):

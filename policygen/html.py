@@ -121,8 +121,10 @@ def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str
         body = re.sub(rf'(\s(?:id|href|aria-labelledby)="#?){ID_PREFIX}', rf"\g<1>{prefix}{ID_PREFIX}",
                       _decorated(html.body, page, policy, brand))
         toc = tuple(TocEntry(prefix + entry.id, entry.text) for entry in html.toc)
+        words = translator(page.language or policy.language)  # a part's page numbers are in its language
         parts.append({"page": page, "body": Markup(body), "toc": toc, "id": f"doc-{key}",
-                      "lang": page.language if page.language and page.language != policy.language else None})
+                      "lang": page.language if page.language and page.language != policy.language else None,
+                      "page_label": words("Page "), "page_of": words(" of "), "version": words("version")})
     context = _shared_context(policy, brand, folder)
     # str() first: Markup + str would escape the stylesheet's quotes.
     context["css"] = Markup(str(context["css"]) + (folder / HANDBOOK_CSS).read_text(encoding="utf-8"))

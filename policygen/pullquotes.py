@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from .locale import translate
 from .mdparse import markdown_parser
 from .model import Policy
 from .theme import RIGHTS_CLAUSES
@@ -32,6 +33,7 @@ def first_sentence(markdown: str) -> str:
 def add_pull_quotes(body: str, policy: Policy) -> str:
     """The policy's HTML body with a pull-quote under the heading of each section holding a rights clause."""
     parser = markdown_parser()
+    label = escape(translate(LABEL, policy.language))  # in the policy's language ("Toujours votre droit")
     for section in policy.sections:
         clause = next((c for c in section.clauses if c.id in RIGHTS_CLAUSES), None)
         if clause is None:
@@ -39,7 +41,7 @@ def add_pull_quotes(body: str, policy: Policy) -> str:
         title = escape(f"{section.number}. {section.title}", quote=False)
         heading = re.compile(rf'<h2 id="[^"]+">{re.escape(title)}</h2>\n')
         quote = parser.renderInline(first_sentence(clause.text))
-        aside = (f'<aside class="pull-quote" aria-label="{LABEL}">\n<p class="pull-quote-label">{LABEL}</p>\n'
+        aside = (f'<aside class="pull-quote" aria-label="{label}">\n<p class="pull-quote-label">{label}</p>\n'
                  f"<p>{quote}</p>\n</aside>\n")
         found = heading.search(body)
         if found:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .answers import Answers, load_answers
+from .answers import Answers, load_answers, resolve
 from .brand import Brand, load_brand
 from .compose import ChangeNotes, compose
 from .confine import answers_root
@@ -340,8 +340,13 @@ def in_language(answers: Answers, language: str) -> Answers:
     from .questionnaire_locale import localised_defaults
 
     qid = meta_questions(answers.questionnaire)["language"]
-    defaults = localised_defaults(answers.questionnaire, answers.values, language)  # "IT team" in French
-    return replace(answers, values={**answers.values, **defaults, qid: language})
+    # The answers are resolved again so that defaults ("Head of Communications") come in the new language;
+    # an answer typed as one of the English default names ("IT team") is written in the new language too.
+    given = {q: answers.values[q] for q in answers.provided if q in answers.values}
+    resolved = resolve(answers.questionnaire, {**given, qid: language}).answers
+    values = resolved.values if resolved is not None else answers.values
+    defaults = localised_defaults(answers.questionnaire, given, language)
+    return replace(answers, values={**values, **defaults, qid: language})
 
 
 def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],

@@ -156,11 +156,13 @@ class WordWriter:
         entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
         self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
         for part in parts:
-            self.section(part.document.name, part.document.info.title, cover=False)
+            self.section(part.document.name, part.document.info.title, cover=False,
+                         language=part.document.policy.language)
             self._blocks(self.doc, part.blocks.title, part)
             self._blocks(self.doc, part.blocks.body, part)
         policy = self.policy
-        self.properties(f"{policy.organisation}: {_(HANDBOOK_TITLE)}",
+        title = _("%(organisation)s: %(title)s") % {"organisation": policy.organisation, "title": _(HANDBOOK_TITLE)}
+        self.properties(title,
                          _("The social media policy of %(organisation)s, version %(version)s, with its companion "
                            "documents") % {"organisation": policy.organisation, "version": policy.version},
                          (_("social media"), _("policy"), _("handbook"), policy.short_name))
@@ -235,8 +237,9 @@ class WordWriter:
                     used.add(name)
                     self._bookmarks[part.prefix + block.anchor] = name
 
-    def section(self, kind: str, title: str, *, cover: bool) -> None:
-        """A new section (new page): page size and margins, header and footer; the cover has neither."""
+    def section(self, kind: str, title: str, *, cover: bool, language: str | None = None) -> None:
+        """A new section (new page): page size and margins, header and footer; the cover has neither. The footer's
+        words are in ``language`` (a bilingual handbook's part), else the policy's."""
         section = self.doc.sections[0] if self._sections == 0 else self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._sections += 1
         landscape = kind in LANDSCAPE
@@ -257,7 +260,7 @@ class WordWriter:
         foot = footer.paragraphs[0]
         foot.style = self.doc.styles["Footer"]
         foot.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        _ = translator(self.policy.language)
+        _ = translator(language or self.policy.language)
         self.add_run(foot, f"{_('Version')} {self.policy.version}")
         foot.add_run("\t" + _("Page "))
         add_field(foot, "PAGE", "1")
@@ -369,11 +372,13 @@ class WordWriter:
                     continue
                 label = "".join(s.text for s in (row[0] if len(block.header) == 2 else block.header[c]))
                 dated = "date" in label.lower()
+                language = part.document.policy.language or "en-GB"
+                _ = translator(language)  # the field's prompt in the form's language
                 content_control(paragraph, control_id=self.next_id(), alias=xml_safe(label),
                                 tag=re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
-                                placeholder="Choose a date" if dated else
-                                "Type your name to sign" if "signature" in label.lower() else "Type here",
-                                date=dated)
+                                placeholder=_("Choose a date") if dated else
+                                _("Type your name to sign") if "signature" in label.lower() else _("Type here"),
+                                date=dated, language=language)
         if fillable:
             for table_row in table.rows[1:]:
                 table_row.height = Mm(12)  # room to write by hand, as in the PDF

@@ -172,14 +172,16 @@ def hyperlink(paragraph: Paragraph, target: str, runs: Iterable[BaseOxmlElement]
 
 
 def content_control(paragraph: Paragraph, *, control_id: int, alias: str, tag: str, placeholder: str,
-                    date: bool = False) -> BaseOxmlElement:
-    """A fillable field (``w:sdt``): plain text, or a date picker; the placeholder shows until it is filled."""
+                    date: bool = False, language: str = "en-GB") -> BaseOxmlElement:
+    """A fillable field (``w:sdt``): plain text, or a date picker that writes dates in ``language``'s way; the
+    placeholder shows until it is filled."""
     props = element("w:sdtPr", {},
                     element("w:alias", {"w:val": alias}), element("w:tag", {"w:val": tag}),
                     element("w:id", {"w:val": str(control_id)}), element("w:showingPlcHdr", {}))
     if date:
-        props.append(element("w:date", {}, element("w:dateFormat", {"w:val": "d MMMM yyyy"}),
-                             element("w:lid", {"w:val": "en-GB"}),
+        shape = "MMMM d, yyyy" if language == "en-US" else "d MMMM yyyy"
+        props.append(element("w:date", {}, element("w:dateFormat", {"w:val": shape}),
+                             element("w:lid", {"w:val": language}),
                              element("w:storeMappedDataAs", {"w:val": "dateTime"}),
                              element("w:calendar", {"w:val": "gregorian"})))
     else:

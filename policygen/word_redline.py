@@ -23,7 +23,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 
 from .answers import Answers
 from .brand import Brand
-from .diff import Cause, ClauseChange, Comparison, _shown, _why
+from .diff import Cause, ClauseChange, Comparison, _sentences, _why, causes_of
 from .formats import Document
 from .library import ClauseLibrary
 from .markdown import render_markdown
@@ -94,16 +94,14 @@ def _credit(causes: Sequence[Cause], answers: Answers, fallback: Reason) -> tupl
 
 def _context(comparison: Comparison, old_answers: Answers, new_answers: Answers) -> _Context:
     new = comparison.new
-    fallback = Reason("The standard wording of this part changed in a newer policygen.", new.owner,
+    _ = _sentences(new.language)  # the comments speak the policy's language
+    fallback = Reason(_("The standard wording of this part changed in a newer policygen."), new.owner,
                       _when(new.effective_date))
     by_heading = {f"{change.number} {change.title}": change for change in comparison.changes}
-    causes = [Cause(qid, question.prompt, _shown(old_answers, qid), _shown(new_answers, qid))
-              for qid in META_QUESTIONS.values()
-              if (question := new_answers.questionnaire.question(qid)) is not None
-              and _shown(old_answers, qid) != _shown(new_answers, qid)]
+    causes = list(causes_of(META_QUESTIONS.values(), old_answers, new_answers, new.language))
     author, date = _credit(causes, new_answers, fallback)
-    meta = Reason("Because " + "; ".join(c.sentence() for c in causes) + "." if causes else fallback.text,
-                  author, date)
+    meta = Reason(_("Because %(causes)s.") % {"causes": "; ".join(c.sentence() for c in causes)}
+                  if causes else fallback.text, author, date)
     return _Context(by_heading, meta, fallback, new_answers)
 
 
@@ -115,6 +113,8 @@ class _Redline:
         self.heading: str | None = None  # the clause heading the text is under ("4.5 Checking posts")
         self.comments = writer.doc.comments
         self.group: tuple[Reason, list[BaseOxmlElement]] | None = None  # changes waiting for their comment
+        self.language = context.new_answers.get("org.language") or "en-GB"
+        self._ = _sentences(self.language)  # the comments speak the policy's language
 
     def write(self, old: Sequence[Block], new: Sequence[Block]) -> None:
         """The new blocks, with the old ones' differences as tracked changes; one comment per run of changes
@@ -155,13 +155,14 @@ class _Redline:
     def _reason(self, block: Block) -> Reason:
         change = self.context.by_heading.get(self.heading or "")
         if isinstance(block, Paragraph) and block.style.startswith("Heading") and change is None:
-            return replace(self.context.meta, text="Renumbered: clauses before it were added or removed.")
+            return replace(self.context.meta, text=self._("Renumbered: clauses before it were added or removed."))
         if change is None:
             return self.context.meta if self.heading is None else self.context.fallback
         author, date = _credit(change.causes, self.context.new_answers, self.context.fallback)
-        kind = {"added": "Added", "removed": "Removed", "reworded": "Reworded"}[change.kind]
-        return Reason(f"{kind} {change.number} {change.title}, because " + "; ".join(_why(change)) + ".",
-                      author, date)
+        said = {"added": "Added %(part)s, because %(causes)s.", "removed": "Removed %(part)s, because %(causes)s.",
+                "reworded": "Reworded %(part)s, because %(causes)s."}[change.kind]
+        return Reason(self._(said) % {"part": f"{change.number} {change.title}",
+                                      "causes": "; ".join(_why(change, self.language))}, author, date)
 
     # ------------------------------------------------------------ writing
 

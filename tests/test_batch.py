@@ -139,3 +139,16 @@ def test_each_clients_warnings_are_printed_not_only_counted(cli: Cli, tmp_path: 
     # Each warning on its own line, as validate prints it: file:line, key, message (long lines unbroken).
     assert re.search(rf"^    {re.escape(str(answers))}:\d+: warning: org\.eu_countries: this answer is not used",
                      result.err, re.MULTILINE)
+
+
+def test_a_failed_client_s_problems_are_listed_by_line_as_validate_lists_them(cli: Cli, tmp_path: Path) -> None:
+    # An unknown key (found while reading) was listed before the wrong values above it.
+    client = tmp_path / "clients" / "acme"
+    client.mkdir(parents=True)
+    text = (EXAMPLES / "demo" / "answers.yaml").read_text(encoding="utf-8")
+    (client / "answers.yaml").write_text(text.replace("kind: nonprofit", "kind: charity")
+                                         .replace("  unionised: true", "  unionsed: true"), encoding="utf-8")
+    result = cli("batch", client, "-o", tmp_path / "out", "-f", "md", "-j", "1")
+    assert result.code == 2
+    lines = [int(n) for n in re.findall(r"answers\.yaml:(\d+): error", result.err)]
+    assert len(lines) == 2 and lines == sorted(lines), result.err

@@ -264,3 +264,16 @@ def test_a_new_list_item_does_not_make_the_items_after_it_look_rewritten() -> No
     assert items[0].startswith("<ins>")  # the new item, added whole
     assert items[1].startswith("Ask the team before you post about <del>")  # edited: only a word marked
     assert items[2].startswith("Keep your password to yourself")
+
+
+def test_a_french_policy_s_changelog_is_in_french(cli: Cli, tmp_path: Path) -> None:
+    quebec = Path(__file__).resolve().parent.parent / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    new = tmp_path / "new.yaml"
+    new.write_text(quebec.read_text(encoding="utf-8").replace("  may_mention_employer: true",
+                                                               "  may_mention_employer: false"), encoding="utf-8")
+    result = cli("diff", quebec, new)
+    assert result.code == 0, result.err
+    text = result.out.replace("\u00a0", " ")
+    assert text.startswith("# Ce qui a changé dans la politique sur les médias sociaux de Coopérative")
+    assert "\nPourquoi :\n" in text and "est passée de « oui » à « non »" in text
+    assert not re.search(r"\b(What changed|Because|From version|changed from|yes)\b", text), text

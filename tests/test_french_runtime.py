@@ -281,8 +281,8 @@ def test_diff_of_french_answers_is_in_french(cli: Cli, tmp_path: Path) -> None:
     text = result.out.replace(NBSP, " ")
     assert text.startswith("# Ce qui a changé dans la politique sur les médias sociaux de Coopérative")
     assert "## Reformulé (" in text and "Pourquoi :" in text and "Avant : " in text and "Maintenant : " in text
-    assert "« Quel nom court la politique doit-elle utiliser dans le texte? » est passé de « Coop Plateau » " \
-           "à « Le Panier »" in text
+    assert "la réponse à « Quel nom court la politique doit-elle utiliser dans le texte? » est passée de " \
+           "« Coop Plateau » à « Le Panier »" in text
     assert "au nom du Panier" in text
     body = re.sub(r"^(Avant|Maintenant) : .*$", "", text, flags=re.MULTILINE)  # the policy's own words
     assert english_words(body, {"Panier", "Plateau"}) == []

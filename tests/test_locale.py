@@ -347,6 +347,13 @@ def test_the_bilingual_handbook_has_one_outline_with_both_languages(cli: Cli, tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook.pdf"]
     outline = [item.title for item in PdfReader(tmp_path / "handbook.pdf").outline if not isinstance(item, list)]
     assert "Politique sur les médias sociaux" in outline and "Social media policy" in outline
+    # Each part counts its pages in its own language, whichever language comes first.
+    feet = {page: text for page, text in enumerate(
+        p.extract_text() for p in PdfReader(tmp_path / "handbook.pdf").pages) if page > 0}
+    english = [page for page, foot in feet.items() if re.search(r"Page \d+ of \d+", foot)]
+    french = [page for page, foot in feet.items() if re.search(r"Page \d+ de \d+", foot)]
+    assert english and french and len(english) + len(french) == len(feet), feet
+    assert min(english) > max(french)  # fr-CA first, then en-CA
 
 
 def test_a_french_answers_file_validates_with_french_messages(cli: Cli, tmp_path: Path) -> None:
@@ -360,3 +367,41 @@ def test_a_french_answers_file_validates_with_french_messages(cli: Cli, tmp_path
     assert "n\u2019est pas une date" in result.err and "AAAA-MM-JJ" in result.err
     good: Result = cli("validate", EXAMPLES / QUEBEC / "answers.yaml")
     assert good.code == 0 and "valide (50 réponses)" in good.out
+
+
+def test_another_language_writes_the_defaults_in_that_language() -> None:
+    # A name the organisation left to its default ("Head of Communications") is the policy's words, so
+    # `render --language fr-CA` of an English answers file writes it in French, and the reverse; a name the
+    # organisation gave stays as written.
+    english = answers({"comms.lead": None, "comms.it_team": None, "official.approver": None}, base="demo")
+    assert english.get("comms.lead") == "Head of Communications"
+    french = in_language(english, "fr-CA")
+    assert french.get("comms.lead") == translate("Head of Communications", "fr-CA") != "Head of Communications"
+    assert french.get("official.approver") == french.get("comms.lead")
+    assert french.get("comms.it_team") == translate("IT team", "fr-CA")
+    assert french.get("org.name") == english.get("org.name") and french.get("org.language") == "fr-CA"
+    assert french.provided == english.provided and french.source == english.source
+    quebec = answers({"comms.it_team": None}, base=QUEBEC)
+    assert in_language(quebec, "en-CA").get("comms.it_team") == "IT team"
+    assert in_language(quebec, "en-CA").get("comms.lead") == "directrice des communications"  # given
+
+
+def test_the_french_page_title_and_footer_space_the_colon_after_the_organisation(cli: Cli, tmp_path: Path) -> None:
+    # "<organisation>: <title>" names the page in the browser tab, the PDF's metadata and the footer; in
+    # Quebec French the colon takes a non-breaking space before it, like the policy's own text.
+    result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-f", "html", "-d", "policy", "-o", tmp_path)
+    assert result.code == 0, result.err
+    page = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    assert f"<title>Coopérative d&#39;alimentation Le Panier du Plateau{NBSP}: Politique sur" in page
+    assert f"Plateau{NBSP}: Politique sur les médias sociaux, version 2027.1." in page
+    assert "Plateau: " not in page
+
+
+def test_the_catalogue_file_is_well_formed() -> None:
+    """A stray line (a merge marker, a broken quote) makes Babel skip entries with only a warning."""
+    from babel.messages.pofile import read_po
+
+    from policygen.locale import catalogue_file
+
+    with catalogue_file("fr-CA").open("rb") as handle:
+        read_po(handle, abort_invalid=True)

@@ -3,6 +3,7 @@ and in the PDF a full-colour cover, a new page for each section and the rights p
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -33,6 +34,15 @@ def test_theme_handbook_pulls_the_rights_out_under_their_section(cli: Cli, tmp_p
             '<aside class="pull-quote" aria-label="Always your right">\n<p class="pull-quote-label">'
             f"Always your right</p>\n<p>{RIGHTS}</p>\n</aside>\n") in html
     assert html.count('class="pull-quote"') == 1
+
+
+def test_a_french_handbook_labels_the_pull_quote_in_french(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml", "--theme", "handbook",
+                 "-f", "html", "-d", "policy", "-o", tmp_path)
+    assert result.code == 0, result.err
+    html = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    assert '<aside class="pull-quote" aria-label="Toujours votre droit">' in html
+    assert "Always your right" not in html
 
 
 def test_the_standard_theme_has_no_pull_quote_or_theme_styles(cli: Cli, tmp_path: Path) -> None:
@@ -143,3 +153,29 @@ def test_a_pull_quote_is_the_first_sentence_of_its_clause() -> None:
     assert first_sentence("You may talk.\nAnd share. More.\n\nNext paragraph.") == "You may talk."
     assert first_sentence("No full stop at all\nover two lines") == "No full stop at all over two lines"
     assert first_sentence("Ask **why?** Then act.") == "Ask **why?**"  # with the emphasis it closes
+
+
+def test_the_handbook_cover_on_letter_keeps_a_long_title_clear_of_the_details(tmp_path: Path) -> None:
+    # A French title takes two lines at the cover's size, and Canada prints on Letter (17.6 mm shorter
+    # than A4): the organisation's name under the title ran into "VERSION" at the page's foot.
+    from xml.etree import ElementTree
+
+    from policygen.answers import load_answers
+    from policygen.brand import load_brand
+    from policygen.render import RenderOptions, render_documents
+
+    answers, _ = load_answers(ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml")
+    brand, _ = load_brand(FIXTURES / "brand" / "brand.yaml")
+    _, outputs = render_documents(answers, RenderOptions(formats=("pdf",), documents=("policy",),
+                                                         theme="handbook"), brand)
+    (tmp_path / "policy.pdf").write_bytes(outputs["policy.pdf"])  # type: ignore[arg-type]
+    xml = subprocess.run([require_tool("pdftotext"), "-bbox-layout", "-f", "1", "-l", "1",
+                          str(tmp_path / "policy.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+    boxes = [(float(line.get("yMin", 0)), float(line.get("yMax", 0)),
+              " ".join(word.text or "" for word in line.iter("{http://www.w3.org/1999/xhtml}word")))
+             for line in root.iter("{http://www.w3.org/1999/xhtml}line")]
+    assert any("médias" in text for _, _, text in boxes) and any(text == "VERSION" for _, _, text in boxes)
+    boxes.sort()
+    for (_, bottom, text), (next_top, _, next_text) in itertools.pairwise(boxes):
+        assert bottom <= next_top + 2, f"{text!r} overlaps {next_text!r} on the cover"

@@ -338,6 +338,30 @@ def test_handbook_is_one_docx_with_a_section_per_document(cli: Cli, demo_answers
     assert '\\t "Title,1,Heading 1,2"' in instructions
 
 
+def test_the_french_form_s_fields_prompt_in_french(cli: Cli, tmp_path: Path) -> None:
+    # A French acknowledgement form said "Type here", "Type your name to sign" and "Choose a date" in its fields,
+    # and its date picker wrote dates the British way.
+    quebec = ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    assert cli("render", quebec, "-f", "docx", "-d", "acknowledgement", "-o", tmp_path).code == 0
+    document = part(tmp_path / "acknowledgement.docx", "word/document.xml")
+    shown = {"".join(t.text or "" for t in sdt.iter(f"{W}t")) for sdt in document.iter(f"{W}sdt")}
+    assert shown and not shown & {"Type here", "Type your name to sign", "Choose a date"}, shown
+    assert {lid.get(f"{W}val") for lid in document.iter(f"{W}lid")} == {"fr-CA"}
+
+
+def test_a_bilingual_handbook_docx_has_each_part_s_footer_in_its_language(cli: Cli, tmp_path: Path) -> None:
+    # The French part of an English-first handbook said "Version 2027.1 Page 1 of 1" at the foot of every page.
+    quebec = ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    result = cli("render", quebec, "-l", "en-CA,fr-CA", "--bundle", "-f", "docx", "-d", "policy,summary",
+                 "-o", tmp_path)
+    assert result.code == 0, result.err
+    document = docx.Document(str(tmp_path / "handbook.docx"))
+    feet = {s.header.paragraphs[0].text.split(" · ")[-1]: s.footer.paragraphs[0].text for s in document.sections[3:]}
+    assert " of " in feet["Social media policy"] and "Version" in feet["Social media policy"]
+    assert " de " in feet["Politique sur les médias sociaux"], feet
+    assert " of " not in feet["Politique sur les médias sociaux"]
+
+
 def test_same_inputs_same_bytes_under_source_date_epoch(demo_answers: Path, tmp_path: Path) -> None:
     code = (f"from policygen.cli import run; import sys; sys.exit(run(['render', {str(demo_answers)!r}, '-f', "
             "'docx', '-o', sys.argv[1]]))")

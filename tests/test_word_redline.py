@@ -110,3 +110,20 @@ def test_answers_in_the_redline_stay_text(cli: Cli, write_answers: Callable[...,
     document = part(out, "word/document.xml")
     assert EVIL in "".join(t.text or "" for t in document.iter(f"{W}t"))
     assert {(t.text or "").split()[0] for t in document.iter(f"{W}instrText")} <= {"PAGE", "NUMPAGES"}
+
+
+def test_a_french_policy_s_redline_gives_its_reasons_in_french(cli: Cli, tmp_path: Path) -> None:
+    # The comments a Quebec union reads beside each change said "Removed 2.3 …, because “May people say…”
+    # changed from “yes” to “no”" in English.
+    quebec = Path(__file__).resolve().parent.parent / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    new = tmp_path / "new.yaml"
+    new.write_text(quebec.read_text(encoding="utf-8").replace("  may_mention_employer: true",
+                                                               "  may_mention_employer: false"), encoding="utf-8")
+    out = tmp_path / "changes.docx"
+    result = cli("diff", quebec, new, "-f", "docx", "-o", out)
+    assert result.code == 0, result.err
+    texts = [c.text for c in docx.Document(str(out)).comments]
+    nbsp = "\u00a0"
+    assert any(t.startswith("Retrait de 2.3 Dire où vous travaillez, parce que la réponse à «" + nbsp) for t in texts)
+    assert any(f"est passée de «{nbsp}oui{nbsp}» à «{nbsp}non{nbsp}»" in t for t in texts), texts
+    assert not [t for t in texts if re.search(r"\b(because|changed from|Removed|Added|yes)\b", t)]

@@ -313,3 +313,21 @@ def test_dump_scalar_writes_one_line_that_reads_back(value: Any) -> None:
     text = dump_scalar(value)
     assert "\n" not in text
     assert _reads(f"k: {text}\n")["k"] == value
+
+
+def test_a_changed_list_keeps_the_comments_of_the_items_that_stay() -> None:
+    # The yearly update adds a goal: the comments beside the goals already there must stay, and a list
+    # written on one line stays on one line with its comment.
+    original = COMMENTED.replace("    - uk   # only England for now\n", "    - uk   # only England for now\n"
+                                 "    - eu   # the Dublin office\n") + \
+        "measure:\n  goals: [Help tenants, Recruit volunteers]   # the board's two\n"
+    base = _reads(original)
+    values = {f"{s}.{k}": v for s, body in base.items() if s != "policygen" for k, v in body.items()}
+    values["org.jurisdictions"] = ["uk", "ca", "eu"]
+    values["measure.goals"] = ["Help tenants", "Recruit volunteers", "Raise funds"]
+    text = dump_answers(Answers(bundled_questionnaire(), values, frozenset(values)), original=original)
+    assert "    - uk   # only England for now\n" in text
+    assert "    - eu   # the Dublin office\n" in text
+    assert "  goals: [Help tenants, Recruit volunteers, Raise funds] # the board's two\n" in text
+    assert _reads(text)["org"]["jurisdictions"] == ["uk", "ca", "eu"]
+    assert _reads(text)["measure"]["goals"] == ["Help tenants", "Recruit volunteers", "Raise funds"]
