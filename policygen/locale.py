@@ -72,10 +72,11 @@ def translate(message: str, language: str | None) -> str:
 @cache
 def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English; the
-    most specific first ("must be at least %(limit)s items" before "must be at least %(limit)s")."""
+    most specific first ("must be at least %(limit)s items" before "must be at least %(limit)s").
+    A message with no word of its own ("%(label)s: %(why)s") is left out: it would match any text."""
     found = []
     for english, french in _catalogue(language).items():
-        if "%(" in english:
+        if "%(" in english and re.search(r"[^\W\d_]", re.sub(r"%\([a-z_]+\)s", "", english)):
             pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
             fixed = len(re.sub(r"%\([a-z_]+\)s", "", english))
             found.append((-fixed, english, re.compile(pattern + r"\Z", re.DOTALL), french))

@@ -274,3 +274,11 @@ def format_value(value: Any, labels: Sequence[tuple[str, str]] = ()) -> str:
     if isinstance(value, list):
         return "; ".join(names.get(str(item), str(item)) for item in value) or "(none)"
     return names.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def shown_value(value: Any, labels: Sequence[tuple[str, str]] = ()) -> str:
+    """:func:`format_value` in the run's language ("yes" is "oui" in French); answers stay as given."""
+    from .locale import say
+
+    text = format_value(value, labels)
+    return say(text) if text in ("yes", "no", "(no answer)", "(none)") else text

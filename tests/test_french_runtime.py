@@ -319,3 +319,27 @@ def test_the_language_of_a_hostile_answers_file_is_found_without_parsing_it(cli:
                     + "org:\n  language: fr-CA\n  name: *h\n", encoding="utf-8")
     assert answers_file_language(bomb) == "fr-CA"
     assert cli("validate", bomb).code == 2
+
+
+# ---------------------------------------------------------------- the last gaps (yearly update, page, numbers)
+
+def test_the_yearly_update_gives_its_reasons_in_french(tmp_path: Path) -> None:
+    import datetime as dt
+
+    previous = tmp_path / "answers.yaml"
+    previous.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+                        + "provenance:\n  org.short_name: {by: Sam, at: 2026-01-10}\n", encoding="utf-8")
+    port = ScriptedPort({"interview:due": ["go"], "interview:review": ["interview:save"],
+                         "interview:render": [False]}, enter_for_rest=True)
+    run_interview(InterviewOptions(previous=previous, update=True, today=dt.date(2028, 3, 1)), port)
+    screen = port.text("text").replace(NBSP, " ")
+    assert "ancienne" in screen and "prochaine édition" in screen and "2027.1 → 2028.1" in screen
+    assert "(ancienne : 1, nouvelle : 11, prochaine édition : 2)" in screen
+    assert "Qui s\u2019occupe de vos ordinateurs,…  équipe informatique (suggér…" in screen
+    assert "(aucune réponse)" in screen and "non (suggérée)" in screen
+    keep = port.prompts["interview:due"].options[0].label.replace(NBSP, " ")
+    assert "(nouvelle édition : version 2028.1, à partir du 2028-03" in keep
+    notes = port.text("note").replace(NBSP, " ")
+    assert "À revoir : ancienne : votre réponse date du 2026-01-10, il y a plus de 12 mois." in notes
+    assert "À revoir : prochaine édition : une nouvelle édition : 2027-02-01 devient 2028-03-01." in notes
+    assert english_words(screen + notes, {"version", "Plateau", "Coop"}) == [], screen + notes
