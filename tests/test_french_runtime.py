@@ -343,3 +343,16 @@ def test_the_yearly_update_gives_its_reasons_in_french(tmp_path: Path) -> None:
     assert "À revoir : ancienne : votre réponse date du 2026-01-10, il y a plus de 12 mois." in notes
     assert "À revoir : prochaine édition : une nouvelle édition : 2027-02-01 devient 2028-03-01." in notes
     assert english_words(screen + notes, {"version", "Plateau", "Coop"}) == [], screen + notes
+
+
+def test_the_page_description_contracts_de_with_the_organisations_article() -> None:
+    from policygen.html import render_handbook_html, render_html
+
+    composed = policy({"org.name": "Le Groupe Boréal", "org.short_name": "Le Groupe"}, base=QUEBEC)
+    page = render_html(composed, markdown(composed))
+    assert '<meta name="description" content="Politique sur les médias sociaux du Groupe Boréal, version' in page
+    assert "de Le Groupe" not in page
+    handbook = render_handbook_html(composed, [])
+    assert 'content="La politique sur les médias sociaux du Groupe Boréal, version' in handbook
+    acme = render_html(plain := policy({"org.name": "Atelier Boréal"}, base=QUEBEC), markdown(plain))
+    assert "médias sociaux d\u2019Atelier Boréal, version" in acme
