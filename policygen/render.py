@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .answers import Answers, load_answers
+from .answers import Answers, load_answers, resolve
 from .brand import Brand, load_brand
 from .compose import ChangeNotes, compose
 from .confine import answers_root
@@ -336,12 +336,18 @@ def render_file(answers_path: Path, options: RenderOptions, *,
 
 
 def in_language(answers: Answers, language: str) -> Answers:
-    """The same answers with the document written in ``language`` (the organisation's own words unchanged)."""
+    """The same answers with the document written in ``language``: the defaults computed again in it,
+    an answer that is one of the questionnaire's default names in the file's language written in the
+    new one ("IT team" <-> « équipe informatique »), the organisation's own words unchanged."""
     from .questionnaire_locale import localised_defaults
 
     qid = meta_questions(answers.questionnaire)["language"]
-    defaults = localised_defaults(answers.questionnaire, answers.values, language)  # "IT team" in French
-    return replace(answers, values={**answers.values, **defaults, qid: language})
+    given = {q: answers.values[q] for q in answers.provided if q in answers.values}
+    given.update(localised_defaults(answers.questionnaire, {**given, qid: answers.values.get(qid)}, language,
+                                    answers.namespaces()))
+    given[qid] = language
+    again = resolve(answers.questionnaire, given, provenance=answers.provenance).answers
+    return replace(answers, values=again.values if again is not None else {**answers.values, **given})
 
 
 def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],
