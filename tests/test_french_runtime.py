@@ -356,3 +356,17 @@ def test_the_page_description_contracts_de_with_the_organisations_article() -> N
     assert 'content="La politique sur les médias sociaux du Groupe Boréal, version' in handbook
     acme = render_html(plain := policy({"org.name": "Atelier Boréal"}, base=QUEBEC), markdown(plain))
     assert "médias sociaux d\u2019Atelier Boréal, version" in acme
+
+
+def test_a_french_label_written_for_a_value_gets_the_value_to_write_in_french(cli: Cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    labelled = tmp_path / "answers.yaml"
+    labelled.write_text(text.replace("size: medium", "size: Moins de 25")
+                        .replace("covers: [employees, contractors, interns]", "covers: [Les employés, interns]"),
+                        encoding="utf-8")
+    result: Result = cli("validate", labelled)
+    assert result.code == 2
+    err = result.err.replace(NBSP, " ")
+    assert "org.size: « Moins de 25 » est un libellé, pas la valeur d\u2019un choix" in err, err
+    assert "conseil : écrivez small" in err
+    assert "« Les employés » est un libellé" in err and "conseil : écrivez employees" in err
