@@ -101,7 +101,8 @@ def translate_formatted(text: str, language: str | None) -> str:
     for pattern, french in _patterns(str(language)):
         match = pattern.match(text)
         if match:
-            fields = {name: translate(value, language) if name in _WORD_FIELDS else value
+            fields = {name: translate(value, language) if name in _WORD_FIELDS
+                      else _number(value, str(language)) if name in _NUMBER_FIELDS else value
                       for name, value in match.groupdict().items()}
             return french % fields
     return text
@@ -110,6 +111,18 @@ def translate_formatted(text: str, language: str | None) -> str:
 # Fields of a message that hold our own English words (a type's name, a question's prompt), not a
 # person's answer: they are translated too. Every other field is quoted back as it was written.
 _WORD_FIELDS = frozenset({"what", "prompt", "kind", "type"})
+# Fields that hold a count or a limit: written with the language's digit grouping ("1 000" in French).
+# A value the person wrote ('%(value)s') is quoted back as written, and a year or a date never matches.
+_NUMBER_FIELDS = frozenset({"count", "limit", "total", "low", "high", "length", "size", "months"})
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _number(text: str, language: str) -> str:
+    """A count or limit written out in English ("1000", "1,000", "2.5") in the language's way."""
+    plain = text.replace(",", "")
+    if not _NUMBER.fullmatch(plain):
+        return text
+    return format_number(float(plain) if "." in plain else int(plain), language)
 
 
 def translator(language: str | None) -> Callable[[str], str]:
@@ -228,6 +241,9 @@ def say(message: str, **fields: object) -> str:
     """A message of the command line in the run's language, its fields filled in (``%(name)s``)."""
     language = messages_language()
     text = translate(message, language) if language else message
+    if language:  # counts in the language's way ("1 234 réponses"); a bool is not a count
+        fields = {name: format_number(value, language) if isinstance(value, int | float) and name != "version"
+                  and not isinstance(value, bool) else value for name, value in fields.items()}
     return text % fields if fields else text
 
 

@@ -370,3 +370,19 @@ def test_a_french_label_written_for_a_value_gets_the_value_to_write_in_french(cl
     assert "org.size: « Moins de 25 » est un libellé, pas la valeur d\u2019un choix" in err, err
     assert "conseil : écrivez small" in err
     assert "« Les employés » est un libellé" in err and "conseil : écrivez employees" in err
+
+
+def test_counts_and_limits_in_french_messages_use_french_digit_grouping(cli: Cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    long = tmp_path / "answers.yaml"
+    long.write_text(text.replace("short_name: Coop Plateau", "short_name: " + "x" * 6_789), encoding="utf-8")
+    err = cli("validate", long).err
+    assert f"le texte compte 6{NBSP}789 caractères; le maximum est 5{NBSP}000" in err, err
+    assert "6,789" not in err and "5,000" not in err
+    english = tmp_path / "english.yaml"
+    english.write_text(long.read_text(encoding="utf-8").replace("language: fr-CA", "language: en-CA"),
+                       encoding="utf-8")
+    assert "the text is 6,789 characters long; the most is 5,000" in cli("validate", english).err
+    set_messages_language("fr-CA")
+    from policygen.locale import say
+    assert say("%(count)s questions need an answer", count=1234) == f"1{NBSP}234 questions ont besoin d\u2019une réponse"
