@@ -110,14 +110,7 @@ def _problem_text(problem: Problem) -> tuple[str, str]:
         return str(problem), f"{problem.severity}:"
     from .locale import say
 
-    problem = _localised(problem, language)
-    severity = say(f"{problem.severity}:")
-    parts = [f"{problem.location()}:"] if problem.location() else []
-    parts += [severity, *([f"{problem.key}:"] if problem.key else []), problem.message]
-    text = " ".join(parts)
-    if problem.hint:
-        text += f"\n    {say('hint:')} {problem.hint}"
-    return text, severity
+    return problem.text_in(language), say(f"{problem.severity}:")
 
 
 def _print_sources(answers: Answers) -> None:
@@ -353,16 +346,6 @@ def _file_language(path: Path) -> str | None:
     from .questionnaire_locale import answers_file_language
 
     return answers_file_language(path)
-
-
-def _localised(problem: Problem, language: str | None) -> Problem:
-    """A problem's message and hint in the answers file's language (the English when not translated)."""
-    from dataclasses import replace
-
-    from .locale import translate_formatted
-
-    return replace(problem, message=translate_formatted(problem.message, language),
-                   hint=translate_formatted(problem.hint, language) if problem.hint else None)
 
 
 @app.command("check-library")

@@ -77,12 +77,19 @@ def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     found = []
     for english, french in _catalogue(language).items():
         if "%(" in english and re.search(r"[^\W\d_]", re.sub(r"%\([a-z_]+\)s", "", english)):
-            pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
+            pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", _field_pattern, re.escape(english))
             fixed = len(re.sub(r"%\([a-z_]+\)s", "", english))
             found.append((-fixed, english, re.compile(pattern + r"\Z", re.DOTALL), french))
     return tuple((pattern, french) for _, _, pattern, french in sorted(found))
 
 
+
+
+def _field_pattern(match: re.Match[str]) -> str:
+    """What a field may hold in a message: a count or limit only a number or a date ("%(done)s of
+    %(total)s" must not match "a group of keys"), any other field any text."""
+    name = match.group(1)
+    return rf"(?P<{name}>-?\d[\d,.:/-]*)" if name in _NUMBER_FIELDS or name == "line" else rf"(?P<{name}>.+?)"
 
 
 def translate_formatted(text: str, language: str | None) -> str:
@@ -113,7 +120,8 @@ def translate_formatted(text: str, language: str | None) -> str:
 _WORD_FIELDS = frozenset({"what", "prompt", "kind", "type"})
 # Fields that hold a count or a limit: written with the language's digit grouping ("1 000" in French).
 # A value the person wrote ('%(value)s') is quoted back as written, and a year or a date never matches.
-_NUMBER_FIELDS = frozenset({"count", "limit", "total", "low", "high", "length", "size", "months"})
+_NUMBER_FIELDS = frozenset({"count", "limit", "total", "low", "high", "length", "size", "months", "done",
+                            "number", "line"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 

@@ -386,3 +386,50 @@ def test_counts_and_limits_in_french_messages_use_french_digit_grouping(cli: Cli
     set_messages_language("fr-CA")
     from policygen.locale import say
     assert say("%(count)s questions need an answer", count=1234) == f"1{NBSP}234 questions ont besoin d\u2019une réponse"
+
+
+def _badly_formed_french_files(tmp_path: Path) -> dict[str, Path]:
+    """A French answers file with mistakes the declarative checker finds (header, provenance), one that is not
+    valid YAML, and one with a key given twice and a key that is not text."""
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    header = tmp_path / "header" / "answers.yaml"
+    header.parent.mkdir()
+    header.write_text(text.replace("  format: 1\n", "").replace("questionnaire_version: 1", "questionnaire_version: "
+                                                                  "un\n  formt: 1")
+                      + "provenance:\n  org.name: {by: Sam, at: 2026-01-10, nope: 1}\n", encoding="utf-8")
+    syntax = tmp_path / "syntax" / "answers.yaml"
+    syntax.parent.mkdir()
+    syntax.write_text(text.replace("covers: [employees, contractors, interns]", "covers: [employees"),
+                      encoding="utf-8")
+    twice = tmp_path / "twice" / "answers.yaml"
+    twice.parent.mkdir()
+    twice.write_text(text.replace("  size: medium\n", "  size: medium\n  size: small\n  12: x\n"), encoding="utf-8")
+    return {"header": header, "syntax": syntax, "twice": twice}
+
+
+def test_every_problem_of_a_french_file_is_french_in_validate_render_and_batch(cli: Cli, tmp_path: Path) -> None:
+    files = _badly_formed_french_files(tmp_path)
+    quoted = {"format", "formt", "policygen", "questionnaire_version", "provenance", "nope", "note", "org", "name",
+              "size", "by", "at", "covers", "employees", "YAML", "UTF", "expected", "or", "but", "got", "stream",
+              "end"}  # keys, and the YAML parser's own words quoted after « YAML non valide : »
+    outputs = []
+    for name, path in files.items():
+        for command in (("validate", path), ("render", path, "-f", "md", "-o", tmp_path / f"out-{name}")):
+            result: Result = cli(*command)
+            assert result.code == 2, result.err
+            outputs.append(result.err.replace(NBSP, " ").replace(str(tmp_path), ""))
+    batch: Result = cli("batch", *(path.parent for path in files.values()), "-f", "md", "-j", "1",
+                        "-o", tmp_path / "batch")
+    assert batch.code == 2
+    client_lines = [line for line in batch.err.replace(NBSP, " ").splitlines() if "answers.yaml" in line
+                    or "conseil" in line]
+    text = "\n".join([*outputs, *client_lines])
+    assert "clé inconnue « formt » dans l\u2019en-tête « policygen »" in text
+    assert "il manque « format » dans l\u2019en-tête « policygen »" in text and "ajoutez « format: 1 »" in text
+    assert "« questionnaire_version » doit être un nombre entier, pas du texte" in text
+    assert "clé inconnue « nope » dans une entrée de provenance" in text
+    assert "YAML non valide : " in text and "vérifiez l\u2019indentation" in text
+    assert "« size » est donnée deux fois" in text and "la première est à la ligne" in text
+    assert "la clé 12 n\u2019est pas du texte" in text
+    assert sum("erreur : " in line for line in client_lines) >= 6, client_lines
+    assert english_words(text.replace(str(tmp_path), "").replace("answers.yaml", ""), quoted) == [], text
