@@ -433,3 +433,21 @@ def test_every_problem_of_a_french_file_is_french_in_validate_render_and_batch(c
     assert "la clé 12 n\u2019est pas du texte" in text
     assert sum("erreur : " in line for line in client_lines) >= 6, client_lines
     assert english_words(text.replace(str(tmp_path), "").replace("answers.yaml", ""), quoted) == [], text
+
+
+def test_the_quebec_example_names_quebec_law_as_quebec_writes_it_and_reads_right(cli: Cli, tmp_path: Path) -> None:
+    result: Result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-f", "md", "-o", tmp_path)
+    assert result.code == 0, result.err
+    policy_text = (tmp_path / "policy.md").read_text(encoding="utf-8")
+    quebec = policy_text.split("Québec\u00a0: cette politique en français")[1].split("\n## ")[0]
+    for name in ("Charte de la langue française", "Loi sur la protection des renseignements personnels dans le "
+                 "secteur privé, modifiée par la Loi 25", "Loi sur les normes du travail", "harcèlement psychologique",
+                 "Code civil du Québec", "Charte des droits et libertés de la personne", "(CNESST)"):
+        assert name in quebec, name
+    # A list item built from a condition keeps its space ("offrons ou partagez", not "offronsou").
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "ce que nous offrons ou partagez nos publications" in summary
+    # The owner is a role of either gender: « la personne responsable », not « au responsable (directrice …) ».
+    form = (tmp_path / "acknowledgement.md").read_text(encoding="utf-8")
+    assert "à la personne responsable de la politique (directrice des ressources humaines)" in form
+    assert "au responsable" not in form
