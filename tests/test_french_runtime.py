@@ -385,7 +385,8 @@ def test_counts_and_limits_in_french_messages_use_french_digit_grouping(cli: Cli
     assert "the text is 6,789 characters long; the most is 5,000" in cli("validate", english).err
     set_messages_language("fr-CA")
     from policygen.locale import say
-    assert say("%(count)s questions need an answer", count=1234) == f"1{NBSP}234 questions ont besoin d\u2019une réponse"
+    assert say("%(count)s questions need an answer", count=1234) == \
+        f"1{NBSP}234 questions ont besoin d\u2019une réponse"
 
 
 def _badly_formed_french_files(tmp_path: Path) -> dict[str, Path]:

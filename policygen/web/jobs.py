@@ -89,8 +89,8 @@ class Jobs:
             job.finished = True
 
     def _same_language(self, answers: Answers) -> bool:
-        from ..model import meta_questions
         from ..locale import is_english
+        from ..model import meta_questions
 
         language = answers.get(meta_questions(answers.questionnaire)["language"])
         return (self.library.language or None) == (None if is_english(language) else language)
