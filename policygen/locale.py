@@ -108,7 +108,7 @@ def translate_formatted(text: str, language: str | None) -> str:
     for pattern, french in _patterns(str(language)):
         match = pattern.match(text)
         if match:
-            fields = {name: translate(value, language) if name in _WORD_FIELDS
+            fields = {name: _words(value, str(language)) if name in _WORD_FIELDS
                       else _number(value, str(language)) if name in _NUMBER_FIELDS else value
                       for name, value in match.groupdict().items()}
             return french % fields
@@ -123,6 +123,15 @@ _WORD_FIELDS = frozenset({"what", "prompt", "kind", "type"})
 _NUMBER_FIELDS = frozenset({"count", "limit", "total", "low", "high", "length", "size", "months", "done",
                             "number", "line"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _words(text: str, language: str) -> str:
+    """Our own words in a message, translated; a quoted name that is not a message ("'org.kind'", a
+    mapping named by its key) keeps its name in the language's quotation marks."""
+    translated = translate(text, language)
+    if translated == text and re.fullmatch(r"'[^']+'", text):
+        return typography(translate("“%(value)s”", language) % {"value": text[1:-1]}, language)
+    return translated
 
 
 def _number(text: str, language: str) -> str:

@@ -397,7 +397,8 @@ def _badly_formed_french_files(tmp_path: Path) -> dict[str, Path]:
     header.parent.mkdir()
     header.write_text(text.replace("  format: 1\n", "").replace("questionnaire_version: 1", "questionnaire_version: "
                                                                   "un\n  formt: 1")
-                      + "provenance:\n  org.name: {by: Sam, at: 2026-01-10, nope: 1}\n", encoding="utf-8")
+                      + "provenance:\n  org.name: {by: Sam, at: 2026-01-10, nope: 1}\n  org.kind: [x]\n",
+                      encoding="utf-8")
     syntax = tmp_path / "syntax" / "answers.yaml"
     syntax.parent.mkdir()
     syntax.write_text(text.replace("covers: [employees, contractors, interns]", "covers: [employees"),
@@ -411,8 +412,8 @@ def _badly_formed_french_files(tmp_path: Path) -> dict[str, Path]:
 def test_every_problem_of_a_french_file_is_french_in_validate_render_and_batch(cli: Cli, tmp_path: Path) -> None:
     files = _badly_formed_french_files(tmp_path)
     quoted = {"format", "formt", "policygen", "questionnaire_version", "provenance", "nope", "note", "org", "name",
-              "size", "by", "at", "covers", "employees", "YAML", "UTF", "expected", "or", "but", "got", "stream",
-              "end"}  # keys, and the YAML parser's own words quoted after « YAML non valide : »
+              "size", "by", "at", "kind", "x", "covers", "employees", "YAML", "UTF", "expected", "or", "but", "got",
+              "stream", "end"}  # keys, and the YAML parser's own words quoted after « YAML non valide : »
     outputs = []
     for name, path in files.items():
         for command in (("validate", path), ("render", path, "-f", "md", "-o", tmp_path / f"out-{name}")):
@@ -429,6 +430,7 @@ def test_every_problem_of_a_french_file_is_french_in_validate_render_and_batch(c
     assert "il manque « format » dans l\u2019en-tête « policygen »" in text and "ajoutez « format: 1 »" in text
     assert "« questionnaire_version » doit être un nombre entier, pas du texte" in text
     assert "clé inconnue « nope » dans une entrée de provenance" in text
+    assert "« org.kind » doit être un groupe de clés, pas une liste" in text
     assert "YAML non valide : " in text and "vérifiez l\u2019indentation" in text
     assert "« size » est donnée deux fois" in text and "la première est à la ligne" in text
     assert "la clé 12 n\u2019est pas du texte" in text
