@@ -160,7 +160,8 @@ class WordWriter:
             self._blocks(self.doc, part.blocks.title, part)
             self._blocks(self.doc, part.blocks.body, part)
         policy = self.policy
-        self.properties(f"{policy.organisation}: {_(HANDBOOK_TITLE)}",
+        self.properties(_("%(organisation)s: %(title)s") % {"organisation": policy.organisation,
+                                                              "title": _(HANDBOOK_TITLE)},
                          _("The social media policy %(of_organisation)s, version %(version)s, with its companion "
                            "documents") % {"of_organisation": of_name(policy.organisation, policy.language),
                                            "version": policy.version},

@@ -454,3 +454,14 @@ def test_the_quebec_example_names_quebec_law_as_quebec_writes_it_and_reads_right
     form = (tmp_path / "acknowledgement.md").read_text(encoding="utf-8")
     assert "à la personne responsable de la politique (directrice des ressources humaines)" in form
     assert "au responsable" not in form
+
+
+def test_the_page_title_puts_a_space_before_the_colon_in_french() -> None:
+    from policygen.html import render_html
+
+    composed = policy(base=QUEBEC)
+    page = render_html(composed, markdown(composed))
+    assert f"<title>Coopérative d&#39;alimentation Le Panier du Plateau{NBSP}: Politique sur les médias sociaux" \
+           "</title>" in page
+    english = policy()
+    assert f"<title>{english.organisation}: " in render_html(english, markdown(english)).replace("&amp;", "&")
