@@ -140,10 +140,34 @@ def _client_options(client: Client, options: BatchOptions) -> RenderOptions:
                    templates=templates)
 
 
+def _language(client: Client) -> str | None:
+    """The client's answers file's language: its problems are told in it, as ``render`` tells them."""
+    from .questionnaire_locale import answers_file_language
+
+    return answers_file_language(client.answers)
+
+
+def _reason(exc: PolicygenError, client: Client) -> str:
+    """Why a client failed: every problem, in the client's language."""
+    language = _language(client)
+    problems = getattr(exc, "problems", None)
+    if problems:
+        from .errors import by_line
+
+        return "\n".join(problem.text_in(language) for problem in by_line(problems))
+    if language is None or language.startswith("en"):
+        return str(exc)
+    from .locale import translate_formatted
+
+    return translate_formatted(exc.message, language) + (
+        f"\n    {translate_formatted('hint:', language)} {translate_formatted(exc.hint, language)}" if exc.hint else "")
+
+
 def _ok(client: Client, seconds: float, result: RenderResult) -> ClientResult:
     pages = result.pages.get("handbook") or result.pages.get("policy")
+    language = _language(client) if result.warnings else None
     return ClientResult(client.name, True, seconds, result.written, pages, len(result.warnings),
-                        warning_lines=tuple(str(w) for w in result.warnings),
+                        warning_lines=tuple(w.text_in(language) for w in result.warnings),
                         unchanged=not result.written and bool(result.unchanged))
 
 
@@ -171,7 +195,7 @@ def render_client(client: Client, options: BatchOptions) -> ClientResult:
     try:
         result = render_file(client.answers, render_options, renderers=_renderers(render_options))
     except PolicygenError as exc:
-        return ClientResult(client.name, False, time.perf_counter() - started, reason=str(exc))
+        return ClientResult(client.name, False, time.perf_counter() - started, reason=_reason(exc, client))
     except Exception as exc:  # a defect: report it for this client and carry on with the others
         return ClientResult(client.name, False, time.perf_counter() - started,
                             reason=f"internal error: {type(exc).__name__}: {exc}")

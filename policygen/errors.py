@@ -43,18 +43,30 @@ class Problem:
         return self.file or ""
 
     def __str__(self) -> str:
-        parts = []
+        return self.text_in(None)
+
+    def text_in(self, language: str | None) -> str:
+        """The problem as printed, its labels, message and hint in ``language`` (``erreur :``,
+        ``conseil :`` and the catalogue's French for French); the file, line and key stay as they are."""
+        message, hint, severity, hint_label = self.message, self.hint, f"{self.severity}:", "hint:"
+        if language is not None and not language.startswith("en"):
+            from .locale import translate, translate_formatted
+
+            message = translate_formatted(message, language)
+            hint = translate_formatted(hint, language) if hint else None
+            severity, hint_label = translate(severity, language), translate(hint_label, language)
         where = self.location()
-        if where:
-            parts.append(f"{where}:")
-        parts.append(f"{self.severity}:")
-        if self.key:
-            parts.append(f"{self.key}:")
-        parts.append(self.message)
+        parts = [*([f"{where}:"] if where else []), severity, *([f"{self.key}:"] if self.key else []), message]
         text = " ".join(parts)
-        if self.hint:
-            text += f"\n    hint: {self.hint}"
+        if hint:
+            text += f"\n    {hint_label} {hint}"
         return text
+
+
+def by_line(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems as every command lists them: by file and line; those with no line (a missing answer)
+    after those with one."""
+    return sorted(problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
 
 
 class PolicygenError(Exception):
@@ -92,8 +104,7 @@ class InputError(PolicygenError):
 
     def __str__(self) -> str:
         # By file and line, as the command line prints them (batch shows a failed client's problems this way).
-        ordered = sorted(self.problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
-        return "\n".join(str(p) for p in ordered) or self.message
+        return "\n".join(str(p) for p in by_line(self.problems)) or self.message
 
 
 class EnvironmentProblem(PolicygenError):

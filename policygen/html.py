@@ -24,7 +24,7 @@ from . import __version__
 from .brand import Brand
 from .forms import add_fields
 from .jinjacache import bytecode_cache
-from .locale import long_date, translator
+from .locale import long_date, of_name, translator
 from .mdparse import ID_PREFIX, TocEntry, markdown_to_html
 from .model import Policy
 from .resources import templates_dir
@@ -79,6 +79,7 @@ def _shared_context(policy: Policy, brand: Brand, folder: Path) -> dict[str, Any
         "logo": brand.logo.data_uri() if brand.logo else None, "logo_alt": brand.logo_alt(policy.organisation),
         "contact_is_email": bool(_EMAIL.match(policy.contact)),
         "_": translator(policy.language),
+        "of_organisation": of_name(policy.organisation, policy.language),  # "of Acme", "du Groupe"
         "effective": long_date(policy.effective_date, policy.language),
         "review": long_date(policy.review_date, policy.language),
     }
@@ -151,9 +152,9 @@ class PageInfo:
         """The policy's page: a cover in print and a table of contents."""
         _ = translator(policy.language)
         return cls("policy", policy.title,
-                   _("%(title)s of %(organisation)s, version %(version)s: personal and official accounts, "
-                     "security, and how to raise concerns") % {"title": policy.title,
-                                                                "organisation": policy.organisation,
-                                                                "version": policy.version},
+                   _("%(title)s %(of_organisation)s, version %(version)s: personal and official accounts, "
+                     "security, and how to raise concerns") % {
+                       "title": policy.title, "of_organisation": of_name(policy.organisation, policy.language),
+                       "version": policy.version},
                    (_("social media"), _("policy"), policy.short_name), contents=True, language=policy.language)
 

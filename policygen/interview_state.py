@@ -16,8 +16,10 @@ from typing import Any, Literal
 
 from .answers import Answers, Provenance, Resolution, resolve
 from .editions import next_edition
+from .locale import format_number, messages_language, say, translate_formatted
+from .prompts import localised_problem
 from .questionnaire import Question, Questionnaire, Section
-from .values import ValueProblem, add_months, check_value, format_value, is_empty
+from .values import ValueProblem, add_months, check_value, format_value, is_empty, shown_value
 
 
 def normalise(question: Question, raw: Any) -> Any:
@@ -64,10 +66,11 @@ class Freshness:
             return None
         if by_age and self.months is not None and provenance.at is not None \
                 and provenance.at < add_months(self.today, -self.months):
-            return f"your answer is from {provenance.at.isoformat()}, more than {self.months} months ago"
+            return say("your answer is from %(date)s, more than %(months)s months ago",
+                       date=provenance.at.isoformat(), months=format_number(self.months, messages_language()))
         current = self.fingerprints.get(qid)
         if provenance.clauses and current and provenance.clauses != current:
-            return "the policy text this answer shapes has changed since you gave it"
+            return say("the policy text this answer shapes has changed since you gave it")
         return None
 
 
@@ -247,15 +250,15 @@ class DueItem:
 
     @property
     def label(self) -> str:
-        """The reason in a word or two (``new``, ``old``, ``next edition``...)."""
-        return _DUE_LABELS[self.reason]
+        """The reason in a word or two (``new``, ``old``, ``next edition``...), in the run's language."""
+        return say(_DUE_LABELS[self.reason])
 
     def shown(self, value: Any = _GIVEN) -> str:
         """The current answer (or ``value``) as a person reads it."""
         value = self.current if value is _GIVEN else value
         if is_empty(value) and not self.must_answer and self.reason != "unanswered":
-            return "(left blank)"
-        return format_value(value, [(c.value, c.label) for c in self.question.choices])
+            return say("(left blank)")
+        return shown_value(value, [(c.value, c.label) for c in self.question.choices])
 
 
 def due_for_update(state: InterviewState, *, yearly: bool = True) -> list[DueItem]:
@@ -291,17 +294,20 @@ def _due(state: InterviewState, question: Question, section: Section, current: A
     qid = question.qid
     problem = state.problem(question)
     if not is_empty(state.given.get(qid)) and problem is not None:
-        return DueItem(question, section, "unfit", f"the answer no longer fits: {problem}", current, None, True)
+        return DueItem(question, section, "unfit", say("the answer no longer fits: %(problem)s",
+                                                       problem=localised_problem(problem)), current, None, True)
     if state.needs_answer(question):
         default = state.default_for(question)
-        return DueItem(question, section, "unanswered", "no answer yet (a new question, or one not answered)",
+        return DueItem(question, section, "unanswered", say("no answer yet (a new question, or one not answered)"),
                        None, default, problem is not None)
     if qid in edition:
         return DueItem(question, section, "edition",
-                       f"a new edition: {format_value(current)} becomes {format_value(edition[qid])}",
+                       say("a new edition: %(old)s becomes %(new)s", old=format_value(current),
+                           new=format_value(edition[qid])),
                        current, edition[qid])
     if qid in state.meaning_changed:
-        return DueItem(question, section, "meaning", f"the question changed: {state.meaning_changed[qid]}",
+        how = translate_formatted(state.meaning_changed[qid], messages_language())
+        return DueItem(question, section, "meaning", say("the question changed: %(how)s", how=how),
                        current, current)
     if not yearly:
         return None

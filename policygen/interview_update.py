@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .interview_state import DueItem, InterviewState, due_for_update, keep_as_they_are
-from .locale import say
+from .locale import format_number, messages_language, say
 from .prompts import Option, Prompt, PromptPort
 from .review import shorten
 
@@ -45,7 +45,7 @@ def due_line(item: DueItem, width: int) -> str:
     if item.reason == "edition":
         answer = f"{answer} → {item.shown(item.proposed)}"
     elif item.reason == "unanswered" and item.proposed is not None:
-        answer = f"{item.shown(item.proposed)} (suggested)"
+        answer = f"{item.shown(item.proposed)} ({say('suggested')})"
     room = max(width - _POINTER, 40)
     label_room = max(len(item.label), 12)
     question_room = (room - label_room - 4) * 11 // 20
@@ -65,7 +65,8 @@ def due_screen(items: Sequence[DueItem], width: int) -> str:
     counts: dict[str, int] = {}
     for item in items:
         counts[item.label] = counts.get(item.label, 0) + 1
-    summary = ", ".join(f"{count} {label}" for label, count in counts.items())
+    summary = ", ".join(say("%(count)s %(label)s", count=format_number(count, messages_language()), label=label)
+                        for label, count in counts.items())
     return "\n".join([*(due_line(item, width) for item in ordered), f"({summary})"])
 
 
@@ -73,8 +74,9 @@ def _edition(items: Sequence[DueItem]) -> str:
     """' (the new edition: version 2028.1, from 2028-01-04)', or '' when none is proposed."""
     parts = {item.question.qid: item.shown(item.proposed) for item in items if item.reason == "edition"}
     version, date = parts.get("policy.version"), parts.get("policy.effective_date")
-    words = [w for w in (f"version {version}" if version else None, f"from {date}" if date else None) if w]
-    return f" (new edition: {', '.join(words)})" if words else ""
+    words = [w for w in (say("version %(version)s", version=version) if version else None,
+                         say("from %(date)s", date=date) if date else None) if w]
+    return " (" + say("new edition: %(edition)s", edition=", ".join(words)) + ")" if words else ""
 
 
 def plan_update(state: InterviewState, port: PromptPort) -> UpdatePlan:
@@ -93,7 +95,7 @@ def plan_update(state: InterviewState, port: PromptPort) -> UpdatePlan:
         port.show(say("%(count)s of them needs an answer and will be asked whatever you choose." if len(must) == 1
                       else "%(count)s of them need an answer and will be asked whatever you choose.",
                       count=len(must)), "note")
-    why = {item.question.qid: f"{item.label}: {item.why}" for item in items}
+    why = {item.question.qid: say("%(label)s: %(why)s", label=item.label, why=item.why) for item in items}
     if len(must) == count:
         return UpdatePlan(frozenset(why), why)
     choice = port.ask(Prompt("interview:due", "select", say("What would you like to do?"), options=(

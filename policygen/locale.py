@@ -72,16 +72,24 @@ def translate(message: str, language: str | None) -> str:
 @cache
 def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The catalogue's messages with ``%(name)s`` fields, as patterns that match their English; the
-    most specific first ("must be at least %(limit)s items" before "must be at least %(limit)s")."""
+    most specific first ("must be at least %(limit)s items" before "must be at least %(limit)s").
+    A message with no word of its own ("%(label)s: %(why)s") is left out: it would match any text."""
     found = []
     for english, french in _catalogue(language).items():
-        if "%(" in english:
-            pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(english))
+        if "%(" in english and re.search(r"[^\W\d_]", re.sub(r"%\([a-z_]+\)s", "", english)):
+            pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", _field_pattern, re.escape(english))
             fixed = len(re.sub(r"%\([a-z_]+\)s", "", english))
             found.append((-fixed, english, re.compile(pattern + r"\Z", re.DOTALL), french))
     return tuple((pattern, french) for _, _, pattern, french in sorted(found))
 
 
+
+
+def _field_pattern(match: re.Match[str]) -> str:
+    """What a field may hold in a message: a count or limit only a number or a date ("%(done)s of
+    %(total)s" must not match "a group of keys"), any other field any text."""
+    name = match.group(1)
+    return rf"(?P<{name}>-?\d[\d,.:/-]*)" if name in _NUMBER_FIELDS or name == "line" else rf"(?P<{name}>.+?)"
 
 
 def translate_formatted(text: str, language: str | None) -> str:
@@ -100,7 +108,8 @@ def translate_formatted(text: str, language: str | None) -> str:
     for pattern, french in _patterns(str(language)):
         match = pattern.match(text)
         if match:
-            fields = {name: translate(value, language) if name in _WORD_FIELDS else value
+            fields = {name: _words(value, str(language)) if name in _WORD_FIELDS
+                      else _number(value, str(language)) if name in _NUMBER_FIELDS else value
                       for name, value in match.groupdict().items()}
             return french % fields
     return text
@@ -109,6 +118,28 @@ def translate_formatted(text: str, language: str | None) -> str:
 # Fields of a message that hold our own English words (a type's name, a question's prompt), not a
 # person's answer: they are translated too. Every other field is quoted back as it was written.
 _WORD_FIELDS = frozenset({"what", "prompt", "kind", "type"})
+# Fields that hold a count or a limit: written with the language's digit grouping ("1 000" in French).
+# A value the person wrote ('%(value)s') is quoted back as written, and a year or a date never matches.
+_NUMBER_FIELDS = frozenset({"count", "limit", "total", "low", "high", "length", "size", "months", "done",
+                            "number", "line"})
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _words(text: str, language: str) -> str:
+    """Our own words in a message, translated; a quoted name that is not a message ("'org.kind'", a
+    mapping named by its key) keeps its name in the language's quotation marks."""
+    translated = translate(text, language)
+    if translated == text and re.fullmatch(r"'[^']+'", text):
+        return typography(translate("“%(value)s”", language) % {"value": text[1:-1]}, language)
+    return translated
+
+
+def _number(text: str, language: str) -> str:
+    """A count or limit written out in English ("1000", "1,000", "2.5") in the language's way."""
+    plain = text.replace(",", "")
+    if not _NUMBER.fullmatch(plain):
+        return text
+    return format_number(float(plain) if "." in plain else int(plain), language)
 
 
 def translator(language: str | None) -> Callable[[str], str]:
@@ -227,6 +258,9 @@ def say(message: str, **fields: object) -> str:
     """A message of the command line in the run's language, its fields filled in (``%(name)s``)."""
     language = messages_language()
     text = translate(message, language) if language else message
+    if language:  # counts in the language's way ("1 234 réponses"); a bool is not a count
+        fields = {name: format_number(value, language) if isinstance(value, int | float) and name != "version"
+                  and not isinstance(value, bool) else value for name, value in fields.items()}
     return text % fields if fields else text
 
 

@@ -109,32 +109,67 @@ def localise_questionnaire(questionnaire: Questionnaire, language: str | None) -
                    sections=sections, _index={})
 
 
-def default_names(question: Question) -> tuple[str, ...]:
-    """The English texts a text question's default can be: its literal default and the quoted
-    texts of its computed default ("'IT team' if org.size != 'small' else 'IT support provider'")."""
-    if question.type != "text":
-        return ()
-    names = [question.default] if isinstance(question.default, str) and question.default else []
-    if question.default_expr is not None:
-        names += re.findall(r"'([^']+)'", question.default_expr.source)
-    return tuple(names)
+def localised_defaults(questionnaire: Questionnaire, values: Mapping[str, Any], language: str | None,
+                       context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The answers that are one of the questionnaire's default names (:func:`default_texts`) in the
+    answers' own language, written in ``language`` instead: ``render --language fr-CA`` of an English
+    file writes "IT team" as « équipe informatique », and ``render --language en-CA`` of a French file
+    writes « équipe informatique » as "IT team". A list's items are matched one by one ("work email");
+    any other answer, typed by the organisation, is left out: it is used as given.
 
-
-def localised_defaults(questionnaire: Questionnaire, values: Mapping[str, Any],
-                       language: str | None) -> dict[str, Any]:
-    """The answers that are one of the questionnaire's English default names, in ``language``
-    (for ``render --language`` of an English answers file). Any other answer, typed by the
-    organisation, is left out: it is used as given."""
-    if is_english(language):
+    Two English names can share a translation ("customers" and "clients" are both « clients »): the
+    one the question's default gives for these answers is taken when ``context`` (the answers as
+    expressions see them) is given, else the first the questionnaire names."""
+    source = values.get(language_question(questionnaire))
+    source = None if is_english(source if isinstance(source, str) else None) else str(source)
+    if source == language or (source is None and is_english(language)):
         return {}
+    every_name = [text for q in questionnaire.questions() for text in default_texts(q) if "%(" not in text]
     found = {}
     for question in questionnaire.questions():
+        names = default_texts(question)
         value = values.get(question.qid)
-        if isinstance(value, str) and value in default_names(question):
-            french = translate(value, str(language))
-            if french != value:
-                found[question.qid] = french
+        if not names or not isinstance(value, str | list):
+            continue
+        preferred = _default_of(question, context)
+        new = _name_in(value, names, source, language, preferred, every_name) if isinstance(value, str) else \
+            [_name_in(item, names, source, language, preferred, every_name) if isinstance(item, str) else item
+             for item in value]
+        if new != value:
+            found[question.qid] = new
     return found
+
+
+def _default_of(question: Question, context: Mapping[str, Any] | None) -> Any:
+    """The English default the question's expression gives in ``context`` (None when it cannot say)."""
+    if context is None or question.default_expr is None:
+        return None
+    from .expressions import ExpressionError
+
+    try:
+        return question.default_expr.evaluate(context)
+    except ExpressionError:
+        return None
+
+
+def _name_in(text: str, names: list[str], source: str | None, language: str | None, preferred: Any,
+             every_name: list[str]) -> str:
+    """``text`` written in ``language`` when it is one of ``names`` (English) as ``source`` writes it;
+    a name built from an answer ("bring in new %(value)s") keeps that answer, itself a default name
+    of the questionnaire written in ``language`` when it is one."""
+    matches = [name for name in names if "%(" not in name and text == translate(name, source)]
+    if matches:
+        chosen = preferred if isinstance(preferred, str) and preferred in matches else matches[0]
+        return translate(chosen, language)
+    for name in names:
+        if "%(" not in name:
+            continue
+        pattern = re.escape(translate(name, source)).replace(re.escape("%(value)s"), "(?P<value>.+)")
+        match = re.fullmatch(pattern, text)
+        if match:
+            inner = _name_in(match["value"], every_name, source, language, None, every_name)
+            return translate(name, language) % {"value": inner}
+    return text
 
 
 _ORG_BLOCK = re.compile(r"^org:[ \t]*(?:#[^\n]*)?\n((?:(?:[ \t]+[^\n]*|[ \t]*|#[^\n]*)\n)*)", re.MULTILINE)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem
+from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem, by_line
 
 if TYPE_CHECKING:
     from .render import RenderOptions
@@ -155,8 +155,7 @@ def styled(text: str, code: str, stream: object) -> str:
 
 def print_problems(problems: list[Problem]) -> None:
     """Problems on stderr, by file and line; problems with no line (a missing answer) after those with one."""
-    ordered = sorted(problems, key=lambda p: (p.file or "", p.line is None, p.line or 0))
-    for problem in ordered:
+    for problem in by_line(problems):
         text, severity = problem_text(problem)
         first, _, rest = text.partition("\n")
         colour = "1;31" if problem.is_error else "1;33"
@@ -187,24 +186,7 @@ def problem_text(problem: Problem) -> tuple[str, str]:
         return str(problem), f"{problem.severity}:"
     from .locale import say
 
-    problem = localised(problem, language)
-    severity = say(f"{problem.severity}:")
-    parts = [f"{problem.location()}:"] if problem.location() else []
-    parts += [severity, *([f"{problem.key}:"] if problem.key else []), problem.message]
-    text = " ".join(parts)
-    if problem.hint:
-        text += f"\n    {say('hint:')} {problem.hint}"
-    return text, severity
-
-
-def localised(problem: Problem, language: str | None) -> Problem:
-    """A problem's message and hint in the answers file's language (the English when not translated)."""
-    from dataclasses import replace
-
-    from .locale import translate_formatted
-
-    return replace(problem, message=translate_formatted(problem.message, language),
-                   hint=translate_formatted(problem.hint, language) if problem.hint else None)
+    return problem.text_in(language), say(f"{problem.severity}:")
 
 
 # ---------------------------------------------------------------- the run's language

@@ -336,17 +336,18 @@ def render_file(answers_path: Path, options: RenderOptions, *,
 
 
 def in_language(answers: Answers, language: str) -> Answers:
-    """The same answers with the document written in ``language`` (the organisation's own words unchanged)."""
+    """The same answers with the document written in ``language``: the defaults computed again in it,
+    an answer that is one of the questionnaire's default names in the file's language written in the
+    new one ("IT team" <-> « équipe informatique »), the organisation's own words unchanged."""
     from .questionnaire_locale import localised_defaults
 
     qid = meta_questions(answers.questionnaire)["language"]
-    # The answers are resolved again so that defaults ("Head of Communications") come in the new language;
-    # an answer typed as one of the English default names ("IT team") is written in the new language too.
     given = {q: answers.values[q] for q in answers.provided if q in answers.values}
-    resolved = resolve(answers.questionnaire, {**given, qid: language}).answers
-    values = resolved.values if resolved is not None else answers.values
-    defaults = localised_defaults(answers.questionnaire, given, language)
-    return replace(answers, values={**values, **defaults, qid: language})
+    given.update(localised_defaults(answers.questionnaire, {**given, qid: answers.values.get(qid)}, language,
+                                    answers.namespaces()))
+    given[qid] = language
+    again = resolve(answers.questionnaire, given, provenance=answers.provenance).answers
+    return replace(answers, values=again.values if again is not None else {**answers.values, **given})
 
 
 def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],

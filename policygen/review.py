@@ -15,7 +15,7 @@ from .interview_state import InterviewState
 from .locale import say
 from .prompts import Option, Prompt
 from .questionnaire import Question
-from .values import format_value
+from .values import shown_value
 
 SAVE = "interview:save"
 STOP = "interview:stop"
@@ -33,8 +33,7 @@ def shorten(text: str, width: int) -> str:
 
 def shown_answer(question: Question, value: Any) -> str:
     """An answer as the person reads it, in the interview's language ("yes" is "oui" in French)."""
-    text = format_value(value, [(c.value, c.label) for c in question.choices])
-    return say(text) if text in ("yes", "no", "(no answer)", "(none)") else text
+    return shown_value(value, [(c.value, c.label) for c in question.choices])
 
 
 def review_line(prompt: str, answer: str, width: int) -> str:

@@ -97,13 +97,22 @@ def _check_pattern(question: Question, text: str) -> None:
                            question.validation.pattern_hint or f"it must match {pattern}")
 
 
+def _labels(label: str) -> tuple[str, ...]:
+    """A choice's label as a person may write it (lower case): in English, and in the run's language
+    (a French answers file's « Moyenne (50 à 249 personnes) »)."""
+    from .locale import messages_language, translate
+
+    language = messages_language()
+    return tuple(dict.fromkeys([label.lower(), translate(label, language).lower()]))
+
+
 def _choice(question: Question, value: Any) -> str:
     values = question.choice_values()
     if isinstance(value, str) and value in values:
         return value
     if isinstance(value, str):
         for choice in question.choices:
-            if value.strip().lower() in (choice.value.lower(), choice.label.lower()):
+            if value.strip().lower() in (choice.value.lower(), *_labels(choice.label)):
                 raise ValueProblem(f"'{value}' is a label, not a choice value",
                                    f"write '{choice.value}'")
     from .errors import did_you_mean
@@ -274,3 +283,11 @@ def format_value(value: Any, labels: Sequence[tuple[str, str]] = ()) -> str:
     if isinstance(value, list):
         return "; ".join(names.get(str(item), str(item)) for item in value) or "(none)"
     return names.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def shown_value(value: Any, labels: Sequence[tuple[str, str]] = ()) -> str:
+    """:func:`format_value` in the run's language ("yes" is "oui" in French); answers stay as given."""
+    from .locale import say
+
+    text = format_value(value, labels)
+    return say(text) if text in ("yes", "no", "(no answer)", "(none)") else text

@@ -41,7 +41,7 @@ from docx.text.run import Run
 from .brand import Brand
 from .formats import Document, FormatSettings, Rendered
 from .html import TOC_FULL_TREE_LIMIT
-from .locale import long_date, translate, translator
+from .locale import long_date, of_name, translate, translator
 from .model import Policy
 from .paper import LETTER, paper_for
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
@@ -163,8 +163,9 @@ class WordWriter:
         policy = self.policy
         title = _("%(organisation)s: %(title)s") % {"organisation": policy.organisation, "title": _(HANDBOOK_TITLE)}
         self.properties(title,
-                         _("The social media policy of %(organisation)s, version %(version)s, with its companion "
-                           "documents") % {"organisation": policy.organisation, "version": policy.version},
+                         _("The social media policy %(of_organisation)s, version %(version)s, with its companion "
+                           "documents") % {"of_organisation": of_name(policy.organisation, policy.language),
+                                           "version": policy.version},
                          (_("social media"), _("policy"), _("handbook"), policy.short_name))
         return self.to_bytes()
 

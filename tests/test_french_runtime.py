@@ -319,3 +319,149 @@ def test_the_language_of_a_hostile_answers_file_is_found_without_parsing_it(cli:
                     + "org:\n  language: fr-CA\n  name: *h\n", encoding="utf-8")
     assert answers_file_language(bomb) == "fr-CA"
     assert cli("validate", bomb).code == 2
+
+
+# ---------------------------------------------------------------- the last gaps (yearly update, page, numbers)
+
+def test_the_yearly_update_gives_its_reasons_in_french(tmp_path: Path) -> None:
+    import datetime as dt
+
+    previous = tmp_path / "answers.yaml"
+    previous.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+                        + "provenance:\n  org.short_name: {by: Sam, at: 2026-01-10}\n", encoding="utf-8")
+    port = ScriptedPort({"interview:due": ["go"], "interview:review": ["interview:save"],
+                         "interview:render": [False]}, enter_for_rest=True)
+    run_interview(InterviewOptions(previous=previous, update=True, today=dt.date(2028, 3, 1)), port)
+    screen = port.text("text").replace(NBSP, " ")
+    assert "ancienne" in screen and "prochaine édition" in screen and "2027.1 → 2028.1" in screen
+    assert "(ancienne : 1, nouvelle : 11, prochaine édition : 2)" in screen
+    assert "Qui s\u2019occupe de vos ordinateurs,…  équipe informatique (suggér…" in screen
+    assert "(aucune réponse)" in screen and "non (suggérée)" in screen
+    keep = port.prompts["interview:due"].options[0].label.replace(NBSP, " ")
+    assert "(nouvelle édition : version 2028.1, à partir du 2028-03" in keep
+    notes = port.text("note").replace(NBSP, " ")
+    assert "À revoir : ancienne : votre réponse date du 2026-01-10, il y a plus de 12 mois." in notes
+    assert "À revoir : prochaine édition : une nouvelle édition : 2027-02-01 devient 2028-03-01." in notes
+    assert english_words(screen + notes, {"version", "Plateau", "Coop"}) == [], screen + notes
+
+
+def test_the_page_description_contracts_de_with_the_organisations_article() -> None:
+    from policygen.html import render_handbook_html, render_html
+
+    composed = policy({"org.name": "Le Groupe Boréal", "org.short_name": "Le Groupe"}, base=QUEBEC)
+    page = render_html(composed, markdown(composed))
+    assert '<meta name="description" content="Politique sur les médias sociaux du Groupe Boréal, version' in page
+    assert "de Le Groupe" not in page
+    handbook = render_handbook_html(composed, [])
+    assert 'content="La politique sur les médias sociaux du Groupe Boréal, version' in handbook
+    acme = render_html(plain := policy({"org.name": "Atelier Boréal"}, base=QUEBEC), markdown(plain))
+    assert "médias sociaux d\u2019Atelier Boréal, version" in acme
+
+
+def test_a_french_label_written_for_a_value_gets_the_value_to_write_in_french(cli: Cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    labelled = tmp_path / "answers.yaml"
+    labelled.write_text(text.replace("size: medium", "size: Moins de 25")
+                        .replace("covers: [employees, contractors, interns]", "covers: [Les employés, interns]"),
+                        encoding="utf-8")
+    result: Result = cli("validate", labelled)
+    assert result.code == 2
+    err = result.err.replace(NBSP, " ")
+    assert "org.size: « Moins de 25 » est un libellé, pas la valeur d\u2019un choix" in err, err
+    assert "conseil : écrivez small" in err
+    assert "« Les employés » est un libellé" in err and "conseil : écrivez employees" in err
+
+
+def test_counts_and_limits_in_french_messages_use_french_digit_grouping(cli: Cli, tmp_path: Path) -> None:
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    long = tmp_path / "answers.yaml"
+    long.write_text(text.replace("short_name: Coop Plateau", "short_name: " + "x" * 6_789), encoding="utf-8")
+    err = cli("validate", long).err
+    assert f"le texte compte 6{NBSP}789 caractères; le maximum est 5{NBSP}000" in err, err
+    assert "6,789" not in err and "5,000" not in err
+    english = tmp_path / "english.yaml"
+    english.write_text(long.read_text(encoding="utf-8").replace("language: fr-CA", "language: en-CA"),
+                       encoding="utf-8")
+    assert "the text is 6,789 characters long; the most is 5,000" in cli("validate", english).err
+    set_messages_language("fr-CA")
+    from policygen.locale import say
+    assert say("%(count)s questions need an answer", count=1234) == \
+        f"1{NBSP}234 questions ont besoin d\u2019une réponse"
+
+
+def _badly_formed_french_files(tmp_path: Path) -> dict[str, Path]:
+    """A French answers file with mistakes the declarative checker finds (header, provenance), one that is not
+    valid YAML, and one with a key given twice and a key that is not text."""
+    text = (EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8")
+    header = tmp_path / "header" / "answers.yaml"
+    header.parent.mkdir()
+    header.write_text(text.replace("  format: 1\n", "").replace("questionnaire_version: 1", "questionnaire_version: "
+                                                                  "un\n  formt: 1")
+                      + "provenance:\n  org.name: {by: Sam, at: 2026-01-10, nope: 1}\n  org.kind: [x]\n",
+                      encoding="utf-8")
+    syntax = tmp_path / "syntax" / "answers.yaml"
+    syntax.parent.mkdir()
+    syntax.write_text(text.replace("covers: [employees, contractors, interns]", "covers: [employees"),
+                      encoding="utf-8")
+    twice = tmp_path / "twice" / "answers.yaml"
+    twice.parent.mkdir()
+    twice.write_text(text.replace("  size: medium\n", "  size: medium\n  size: small\n  12: x\n"), encoding="utf-8")
+    return {"header": header, "syntax": syntax, "twice": twice}
+
+
+def test_every_problem_of_a_french_file_is_french_in_validate_render_and_batch(cli: Cli, tmp_path: Path) -> None:
+    files = _badly_formed_french_files(tmp_path)
+    quoted = {"format", "formt", "policygen", "questionnaire_version", "provenance", "nope", "note", "org", "name",
+              "size", "by", "at", "kind", "x", "covers", "employees", "YAML", "UTF", "expected", "or", "but", "got",
+              "stream", "end"}  # keys, and the YAML parser's own words quoted after « YAML non valide : »
+    outputs = []
+    for name, path in files.items():
+        for command in (("validate", path), ("render", path, "-f", "md", "-o", tmp_path / f"out-{name}")):
+            result: Result = cli(*command)
+            assert result.code == 2, result.err
+            outputs.append(result.err.replace(NBSP, " ").replace(str(tmp_path), ""))
+    batch: Result = cli("batch", *(path.parent for path in files.values()), "-f", "md", "-j", "1",
+                        "-o", tmp_path / "batch")
+    assert batch.code == 2
+    client_lines = [line for line in batch.err.replace(NBSP, " ").splitlines() if "answers.yaml" in line
+                    or "conseil" in line]
+    text = "\n".join([*outputs, *client_lines])
+    assert "clé inconnue « formt » dans l\u2019en-tête « policygen »" in text
+    assert "il manque « format » dans l\u2019en-tête « policygen »" in text and "ajoutez « format: 1 »" in text
+    assert "« questionnaire_version » doit être un nombre entier, pas du texte" in text
+    assert "clé inconnue « nope » dans une entrée de provenance" in text
+    assert "« org.kind » doit être un groupe de clés, pas une liste" in text
+    assert "YAML non valide : " in text and "vérifiez l\u2019indentation" in text
+    assert "« size » est donnée deux fois" in text and "la première est à la ligne" in text
+    assert "la clé 12 n\u2019est pas du texte" in text
+    assert sum("erreur : " in line for line in client_lines) >= 6, client_lines
+    assert english_words(text.replace(str(tmp_path), "").replace("answers.yaml", ""), quoted) == [], text
+
+
+def test_the_quebec_example_names_quebec_law_as_quebec_writes_it_and_reads_right(cli: Cli, tmp_path: Path) -> None:
+    result: Result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-f", "md", "-o", tmp_path)
+    assert result.code == 0, result.err
+    policy_text = (tmp_path / "policy.md").read_text(encoding="utf-8")
+    quebec = policy_text.split("Québec\u00a0: cette politique en français")[1].split("\n## ")[0]
+    for name in ("Charte de la langue française", "Loi sur la protection des renseignements personnels dans le "
+                 "secteur privé, modifiée par la Loi 25", "Loi sur les normes du travail", "harcèlement psychologique",
+                 "Code civil du Québec", "Charte des droits et libertés de la personne", "(CNESST)"):
+        assert name in quebec, name
+    # A list item built from a condition keeps its space ("offrons ou partagez", not "offronsou").
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "ce que nous offrons ou partagez nos publications" in summary
+    # The owner is a role of either gender: « la personne responsable », not « au responsable (directrice …) ».
+    form = (tmp_path / "acknowledgement.md").read_text(encoding="utf-8")
+    assert "à la personne responsable de la politique (directrice des ressources humaines)" in form
+    assert "au responsable" not in form
+
+
+def test_the_page_title_puts_a_space_before_the_colon_in_french() -> None:
+    from policygen.html import render_html
+
+    composed = policy(base=QUEBEC)
+    page = render_html(composed, markdown(composed))
+    assert f"<title>Coopérative d&#39;alimentation Le Panier du Plateau{NBSP}: Politique sur les médias sociaux" \
+           "</title>" in page
+    english = policy()
+    assert f"<title>{english.organisation}: " in render_html(english, markdown(english)).replace("&amp;", "&")

@@ -136,7 +136,7 @@ def _code_messages() -> list[str]:
     """The messages the code passes through the catalogue: titles, companion details, keywords."""
     companions = [text for spec in COMPANIONS.values() for text in (spec.title, spec.description, *spec.keywords)]
     return ["Social media policy", *companions, "social media", "policy", "(default)", "and",
-            "%(title)s of %(organisation)s, version %(version)s: personal and official accounts, "
+            "%(title)s %(of_organisation)s, version %(version)s: personal and official accounts, "
             "security, and how to raise concerns"]
 
 

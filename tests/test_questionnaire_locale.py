@@ -229,3 +229,48 @@ def test_validate_explains_a_broken_rule_and_a_missing_answer_in_french(cli: Cli
     assert "réponse obligatoire manquante" in err
     assert "ajoutez « contact: » sous « policy: » (À quelle adresse courriel" in err  # the question, in French
     assert "expected form" not in err and "missing required" not in err
+
+
+# ---------------------------------------------------------------- default names from one language to another
+
+def test_default_names_go_from_english_to_french_and_back() -> None:
+    from policygen.questionnaire_locale import localised_defaults
+
+    qn = questionnaire()
+    english = {"org.language": "en-CA", "comms.team": "communications team",
+               "finance.channels": ["work email", "our client portal", "Bloomberg chat"],
+               "measure.goals": ["bring in new members", "answer questions quickly"], "comms.lead": "Marketing lead"}
+    french = localised_defaults(qn, english, FRENCH)
+    assert french == {"comms.team": "équipe des communications",
+                      "finance.channels": ["courriel du travail", "notre portail client", "Bloomberg chat"],
+                      "measure.goals": ["attirer de nouveaux members", "répondre vite aux questions"]}
+    back = localised_defaults(qn, {**english, **french, "org.language": FRENCH}, "en-GB")
+    assert back == {"comms.team": "communications team",
+                    "finance.channels": ["work email", "our client portal", "Bloomberg chat"],
+                    "measure.goals": ["bring in new members", "answer questions quickly"]}
+    assert localised_defaults(qn, english, "en-US") == {}  # English to English: nothing to do
+    # An item built from a default name: the name inside is written in the new language too.
+    assert localised_defaults(qn, {"org.language": FRENCH, "measure.goals": ["attirer de nouveaux élèves"]},
+                              "en-CA") == {"measure.goals": ["bring in new students"]}
+
+
+def test_a_french_name_shared_by_two_english_defaults_follows_the_question() -> None:
+    from policygen.questionnaire_locale import localised_defaults
+
+    qn = questionnaire()
+    file = {"org.language": FRENCH, "scope.client_term": "clients"}  # "customers" and "clients" are both « clients »
+    company = answers({"org.kind": "company", "org.sectors": []})
+    bank = answers({"org.kind": "company", "org.sectors": ["finance"]})
+    assert localised_defaults(qn, file, "en-CA", company.namespaces()) == {"scope.client_term": "customers"}
+    assert localised_defaults(qn, file, "en-CA", bank.namespaces()) == {}  # « clients » is "clients"
+
+
+def test_render_in_english_of_a_french_file_writes_its_default_names_in_english(cli: Cli, tmp_path: Path) -> None:
+    result = cli("render", EXAMPLES / "ca-quebec-cooperative" / "answers.yaml", "-l", "en-CA", "-f", "md",
+                 "-d", "policy", "-o", tmp_path)
+    assert result.code == 0, result.err
+    text = (tmp_path / "policy.md").read_text(encoding="utf-8")
+    # Given as « équipe des communications » and « équipe des ressources humaines », left to « équipe informatique ».
+    assert "our communications team" in text and "our HR team" in text and "our IT team" in text
+    assert "équipe" not in text
+    assert "our directrice des communications" in text  # typed by the organisation: used as given
