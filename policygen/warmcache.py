@@ -71,16 +71,18 @@ def cached(kind: str, folders: Sequence[Path], files: Sequence[Path], build: Cal
 MEMO_ENTRIES = 64  # entries of one kind kept by memo(); the oldest go first
 
 
-def memo(kind: str, key: str, build: Callable[[], T], check: type[T]) -> T:
+def memo(kind: str, key: str, build: Callable[[], T], check: type[T],
+         current: Callable[[T], bool] | None = None) -> T:
     """``build()``, or what an earlier ``build()`` under the same ``key`` returned: for a pure function of a
     value (the caller's key must cover that value and every version the result depends on). At most
-    MEMO_ENTRIES entries of a kind are kept: a new one replaces the least recently written."""
+    MEMO_ENTRIES entries of a kind are kept: a new one replaces the least recently written. ``current``, when
+    given, is asked about a value read back: False (a file it depends on changed) means build it again."""
     folder = _folder()
     if folder is None:
         return build()
     entry = folder / f"{kind}-{key}.pickle"
     fresh = not entry.exists()
-    value = _through(entry, kind, build, check)
+    value = _through(entry, kind, build, check, current)
     if fresh:
         _prune(folder, kind)
     return value
@@ -98,7 +100,8 @@ def _prune(folder: Path, kind: str) -> None:
             os.unlink(path)
 
 
-def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T]) -> T:
+def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T],
+             current: Callable[[T], bool] | None = None) -> T:
     """The value pickled in ``entry``, else ``build()``'s, pickled there for next time."""
     try:
         data = entry.read_bytes()
@@ -108,8 +111,10 @@ def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T]) -> 
         try:
             value = pickle.loads(data)  # a private folder only this user can write
             if isinstance(value, check):
-                return value
-            raise TypeError(type(value).__name__)
+                if current is None or current(value):
+                    return value  # else read well but out of date: built again below, without a warning
+            else:
+                raise TypeError(type(value).__name__)
         except Exception:  # any damage means "rebuild"
             _warnings.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is "
                                      "built again", file=str(entry), severity="warning",
