@@ -93,10 +93,36 @@ def tree_digest(folder: Path) -> str:
 @cache
 def bundled_digest() -> str:
     """policygen's version and a hash of its bundled library, page templates, styles and questionnaires,
-    and of its own code (:func:`code_digest`)."""
-    from .resources import questionnaires_dir, templates_dir
+    and of its own code (:func:`code_digest`).
 
-    return key_of(__version__, code_digest(), tree_digest(templates_dir()), tree_digest(questionnaires_dir()))
+    Reading and hashing every bundled file takes longer than the rest of a Markdown render's own work, so
+    the hash is kept in the per-user warm cache under the name, size, modification time and inode of each
+    bundled file (as :func:`code_digest` trusts them for policygen's code): any change to a file there
+    makes a new entry, hashed from the contents again."""
+    from .resources import questionnaires_dir, templates_dir
+    from .warmcache import memo
+
+    folders = (templates_dir(), questionnaires_dir())
+    key = key_of("bundled", __version__, code_digest(), *(_tree_stamp(folder) for folder in folders))
+    return memo("bundled-digest", key, lambda: key_of(__version__, code_digest(), *map(tree_digest, folders)), str)
+
+
+def _tree_stamp(folder: Path) -> str:
+    """A hash of the name, size, modification time and inode of every file under ``folder``."""
+    stamps = []
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    else:
+                        info = entry.stat()
+                        stamps.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+        except OSError as exc:
+            stamps.append(f"{exc.filename}\0unreadable")
+    return key_of(*sorted(stamps))
 
 
 @cache
