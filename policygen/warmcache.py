@@ -123,7 +123,8 @@ def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T],
     try:
         from .files import write_file_atomically
 
-        write_file_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        # no fsync: an entry lost or emptied by a power cut is rebuilt (with a warning), like any damage
+        write_file_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except Exception:  # whatever stops the write (a value that cannot be pickled, a full disk): uncached
         pass
     return value

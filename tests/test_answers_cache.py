@@ -107,3 +107,19 @@ def test_a_cache_hit_does_not_import_the_yaml_parser(tmp_path: Path) -> None:
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env=os.environ).stdout.strip() for _ in range(2)]
     assert runs == ["True", "False"]  # the first run parses and fills the cache; the second only reads it
+
+
+def test_cache_entries_are_written_without_fsync_and_outputs_with_it(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen.files import write_files_atomically
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    client, _ = _copy_layers(tmp_path)
+    before = set(_entries())
+    load_answers(client)  # a miss: the entry is written
+    assert len(set(_entries()) - before) == 1 and synced == []
+    write_files_atomically({tmp_path / "a.md": "a", tmp_path / "a.html": "b"})
+    # each file and the journal, the folder once the journal is in place and once the files are
+    assert len(synced) == 5
