@@ -99,12 +99,35 @@ def bundled_digest() -> str:
     the hash is kept in the per-user warm cache under the name, size, modification time and inode of each
     bundled file (as :func:`code_digest` trusts them for policygen's code): any change to a file there
     makes a new entry, hashed from the contents again."""
+    from .jinjacache import private_folder
     from .resources import questionnaires_dir, templates_dir
-    from .warmcache import memo
 
     folders = (templates_dir(), questionnaires_dir())
-    key = key_of("bundled", __version__, code_digest(), *(_tree_stamp(folder) for folder in folders))
-    return memo("bundled-digest", key, lambda: key_of(__version__, code_digest(), *map(tree_digest, folders)), str)
+    cache = private_folder("warm")  # warmcache's folder; warmcache itself imports this module
+    entry = cache / ("bundled-digest-" + key_of("bundled", __version__, code_digest(), *map(_tree_stamp, folders))
+                     + ".txt") if cache is not None else None
+    if entry is not None:
+        try:
+            text = entry.read_bytes().decode("ascii", errors="replace")
+        except OSError:
+            text = None  # not cached yet
+        if text is not None:
+            if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+                return text
+            DIGEST_WARNINGS.append(Problem("a cached hash of the bundled files could not be read; it is built "
+                                           "again", file=str(entry), severity="warning",
+                                           hint="nothing to do: policygen replaces it"))
+    digest = key_of(__version__, code_digest(), *map(tree_digest, folders))
+    if entry is not None:
+        from .files import write_file_atomically
+
+        with contextlib.suppress(Exception):  # uncached when it cannot be written
+            write_file_atomically(entry, digest, durable=False)
+    return digest
+
+
+#: Warnings about a damaged cached hash, for warmcache.take_warnings to report with its own.
+DIGEST_WARNINGS: list[Problem] = []
 
 
 def _tree_stamp(folder: Path) -> str:

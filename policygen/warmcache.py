@@ -36,8 +36,11 @@ _warnings: list[Problem] = []
 
 def take_warnings() -> list[Problem]:
     """The warnings met since the last call (a damaged cache entry), for the command to report."""
-    found = list(_warnings)
+    from .manifest import DIGEST_WARNINGS
+
+    found = list(_warnings) + DIGEST_WARNINGS
     _warnings.clear()
+    DIGEST_WARNINGS.clear()
     return found
 
 

@@ -115,7 +115,12 @@ def test_cache_entries_are_written_without_fsync_and_outputs_with_it(tmp_path: P
 
     synced: list[int] = []
     real = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+
+    def counting(fd: int) -> None:
+        synced.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
     client, _ = _copy_layers(tmp_path)
     before = set(_entries())
     load_answers(client)  # a miss: the entry is written
