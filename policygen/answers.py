@@ -582,7 +582,8 @@ def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tupl
     top = _digest(path)
     if top is None:  # missing or unreadable: the reader says what is wrong
         return _load_answers(path, None, None)
-    key = key_of("answers", __version__, code_digest(), sys.version, os.getcwd(), path, root_setting(), top)
+    key = key_of("answers", __version__, code_digest(), sys.version, _parser_stamp(), os.getcwd(), path,
+                 root_setting(), top)
 
     def build() -> _CachedAnswers:
         read: list[tuple[str, str | None]] = []
@@ -601,6 +602,17 @@ def _load_answers(path: Path, questionnaire: Questionnaire | None, read: list[tu
     if resolution.answers is None:
         raise InputError(resolution.problems, summary=f"{path} has problems")
     return resolution.answers, resolution.warnings
+
+
+def _parser_stamp() -> str:
+    """The installed ruamel.yaml (its files' names, sizes, times), found without importing it: an upgrade
+    could read a file differently."""
+    import importlib.util
+
+    from .manifest import tree_stamp
+
+    spec = importlib.util.find_spec("ruamel.yaml")
+    return tree_stamp(Path(spec.origin).parent) if spec and spec.origin else "ruamel.yaml missing"
 
 
 def _digest(path: Path) -> str | None:

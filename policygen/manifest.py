@@ -104,7 +104,7 @@ def bundled_digest() -> str:
 
     folders = (templates_dir(), questionnaires_dir())
     cache = private_folder("warm")  # warmcache's folder; warmcache itself imports this module
-    entry = cache / ("bundled-digest-" + key_of("bundled", __version__, code_digest(), *map(_tree_stamp, folders))
+    entry = cache / ("bundled-digest-" + key_of("bundled", __version__, code_digest(), *map(tree_stamp, folders))
                      + ".txt") if cache is not None else None
     if entry is not None:
         try:
@@ -130,7 +130,7 @@ def bundled_digest() -> str:
 DIGEST_WARNINGS: list[Problem] = []
 
 
-def _tree_stamp(folder: Path) -> str:
+def tree_stamp(folder: Path) -> str:
     """A hash of the name, size, modification time and inode of every file under ``folder``."""
     stamps = []
     pending = [str(folder)]

@@ -103,7 +103,7 @@ def test_a_cache_hit_does_not_import_the_yaml_parser(tmp_path: Path) -> None:
     code = ("import sys\nfrom pathlib import Path\nfrom policygen.answers import load_answers\n"
             "from policygen.confine import answers_root\n"
             f"with answers_root(Path({str(tmp_path)!r})):\n    load_answers(Path({str(client)!r}))\n"
-            "print('ruamel' in ' '.join(sys.modules))")
+            "print('ruamel.yaml' in sys.modules)")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env=os.environ).stdout.strip() for _ in range(2)]
     assert runs == ["True", "False"]  # the first run parses and fills the cache; the second only reads it

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from policygen import __version__
-from policygen.manifest import _tree_stamp, bundled_digest, code_digest, key_of, tree_digest
+from policygen.manifest import bundled_digest, code_digest, key_of, tree_digest, tree_stamp
 from policygen.resources import questionnaires_dir, templates_dir
 
 
@@ -22,15 +22,15 @@ def test_any_change_to_a_file_changes_the_stamp(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     clause = tmp_path / "sub" / "clause.md"
     clause.write_text("one", encoding="utf-8")
-    stamps = [_tree_stamp(tmp_path)]
+    stamps = [tree_stamp(tmp_path)]
     os.utime(clause, ns=(1, 1))
-    stamps.append(_tree_stamp(tmp_path))
+    stamps.append(tree_stamp(tmp_path))
     clause.write_text("two!", encoding="utf-8")
     os.utime(clause, ns=(1, 1))  # same time, new size
-    stamps.append(_tree_stamp(tmp_path))
+    stamps.append(tree_stamp(tmp_path))
     (tmp_path / "sub" / "new.md").write_text("", encoding="utf-8")
-    stamps.append(_tree_stamp(tmp_path))
+    stamps.append(tree_stamp(tmp_path))
     clause.unlink()
-    stamps.append(_tree_stamp(tmp_path))
+    stamps.append(tree_stamp(tmp_path))
     assert len(set(stamps)) == len(stamps)
-    assert _tree_stamp(tmp_path) == stamps[-1]  # and nothing else moves it
+    assert tree_stamp(tmp_path) == stamps[-1]  # and nothing else moves it
