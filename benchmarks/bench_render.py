@@ -15,6 +15,11 @@ Whole-process timings use hyperfine when it is installed (more runs, warm-up, ou
 detection) and a subprocess loop otherwise. policygen's runs use --force, so each one renders
 (benchmarks/bench_reissue.py times the runs that find nothing to do). The compiled-template cache is warm for
 policygen's runs, as it is for a user's second run; `--cold` turns it off.
+
+The md + html goal is also measured as paired, alternating runs (policygen, pandoc, policygen, ...; at
+least 20 of each, wall-clock and CPU medians, with the load average before and after), twice: warm (every
+per-user cache hits) and with one answer changed before every run (the answers and HTML caches miss).
+`--paired-only` runs just those.
 """
 
 from __future__ import annotations
