@@ -15,6 +15,11 @@ Whole-process timings use hyperfine when it is installed (more runs, warm-up, ou
 detection) and a subprocess loop otherwise. policygen's runs use --force, so each one renders
 (benchmarks/bench_reissue.py times the runs that find nothing to do). The compiled-template cache is warm for
 policygen's runs, as it is for a user's second run; `--cold` turns it off.
+
+The md + html goal is also measured as paired, alternating runs (policygen, pandoc, policygen, ...; at
+least 20 of each, wall-clock and CPU medians, with the load average before and after), twice: warm (every
+per-user cache hits) and with one answer changed before every run (the answers and HTML caches miss).
+`--paired-only` runs just those.
 """
 
 from __future__ import annotations
@@ -127,6 +132,82 @@ def whole_process(repeat: int, work: Path, cold: bool) -> dict[str, float]:
     return results
 
 
+def _timed_ms(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) milliseconds of one run: CPU time shows less of the machine's load."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    wall = (time.perf_counter() - start) * 1000
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime) * 1000
+
+
+def paired(repeat: int, work: Path) -> dict[str, dict[str, float]]:
+    """`render -f md -f html -d policy --force` against `pandoc -s` on the same Markdown, run alternately
+    (policygen, pandoc, policygen, ...) so that both see the same machine load: median ms of each.
+
+    "warm": the answers do not change between runs, so every per-user cache hits (parsed answers, the
+    questionnaire, the clause library, compiled templates, the HTML of the Markdown). "one answer changed":
+    every run first changes the organisation's name, so the answers cache and the HTML cache miss and
+    the answers are parsed and the Markdown converted again (the questionnaire, library and templates
+    still come from the cache, as they do for a user who edits an answer)."""
+    pandoc = shutil.which("pandoc")
+    if not pandoc:
+        return {}
+    env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "paired-cache")}
+    answers = work / "paired-answers.yaml"
+    demo = DEMO.read_text(encoding="utf-8")
+    answers.write_text(demo, encoding="utf-8")
+    out = work / "paired-out"
+    policygen = [str(BIN / "policygen"), "render", str(answers), "-f", "md", "-f", "html", "-d", "policy", "-o",
+                 str(out), "--force"]
+    subprocess.run(policygen, check=True, capture_output=True, env=env)
+    yardstick = [pandoc, "-s", str(out / "policy.md"), "-o", str(work / "paired-pandoc.html"), "--metadata",
+                 "title=Policy"]
+    results: dict[str, dict[str, float]] = {}
+    for mode in ("warm", "one answer changed"):
+        ours: list[tuple[float, float]] = []
+        theirs: list[tuple[float, float]] = []
+        for run in range(max(20, repeat) + 2):  # the first two pairs warm up
+            if mode != "warm":
+                answers.write_text(demo.replace("name: Riverside Community Housing",
+                                                f"name: Riverside Community Housing {run}"), encoding="utf-8")
+            mine, other = _timed_ms(policygen, env), _timed_ms(yardstick, env)
+            if run >= 2:
+                ours.append(mine)
+                theirs.append(other)
+        results[mode] = {"policygen": statistics.median(w for w, _ in ours),
+                         "pandoc": statistics.median(w for w, _ in theirs),
+                         "policygen cpu": statistics.median(c for _, c in ours),
+                         "pandoc cpu": statistics.median(c for _, c in theirs), "runs": float(len(ours))}
+    return results
+
+
+def _print_paired(repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        before = os.getloadavg()[0]
+        pairs = paired(repeat, Path(folder))
+        after = os.getloadavg()[0]
+    print(f"machine: {machine()}\ncommit: {commit()}")
+    _report_paired(pairs, before, after)
+
+
+def _report_paired(pairs: dict[str, dict[str, float]], load_before: float, load_after: float) -> None:
+    if not pairs:
+        print("\npandoc is not installed: no paired runs")
+        return
+    print(f"\npaired, alternating runs of render -f md -f html -d policy --force and pandoc -s (median ms; "
+          f"load {load_before:.2f} before, {load_after:.2f} after)")
+    for mode, row in pairs.items():
+        ratio = row["policygen"] / row["pandoc"]
+        cpu = row["policygen cpu"] / row["pandoc cpu"]
+        print(f"  {mode:<20} policygen {row['policygen']:7.1f}  pandoc {row['pandoc']:7.1f}  {ratio:.2f}x "
+              f"({int(row['runs'])} runs each; {'met' if ratio <= 1 else 'not met'}; goal <= 1.00x)\n"
+              f"  {'':<20} cpu (user + system) {row['policygen cpu']:7.1f}  {row['pandoc cpu']:7.1f}  {cpu:.2f}x")
+
+
 def import_time() -> list[tuple[str, float]]:
     """Cumulative import milliseconds of the modules `render -f md -f html` loads, largest first."""
     code = "import policygen.cli, policygen.render, policygen.markdown, policygen.html"
@@ -172,14 +253,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="runs per measurement (default 15)")
     parser.add_argument("--cold", action="store_true", help="turn the compiled-template cache off")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--paired-only", action="store_true",
+                        help="only the paired runs of render -f md -f html against pandoc")
     args = parser.parse_args()
     # An installed package has .pyc files; a checkout under PYTHONDONTWRITEBYTECODE=1 would
     # recompile policygen's modules on every run and overstate its start-up time.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "policygen")], check=True)
+    if args.paired_only:
+        _print_paired(args.repeat)
+        return
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         stages = in_process(args.repeat, work)
         processes = whole_process(args.repeat, work, args.cold)
+        load_before = os.getloadavg()[0]
+        pairs = paired(args.repeat, work)
+        load_after = os.getloadavg()[0]
     imports = import_time()
 
     print(f"machine: {machine()}\ncommit: {commit()}\n")
@@ -202,12 +291,14 @@ def main() -> None:
               " goal <= 1.10x)")
     ratio = stages["pdf (from html)"] / stages["bare weasyprint, same html + css"]
     print(f"  in process, pdf / bare weasyprint: {ratio:.2f}x")
+    _report_paired(pairs, load_before, load_after)
     print("\nimport time of render's modules (cumulative ms, top-level packages)")
     for name, ms in imports:
         print(f"  {name:<44} {ms:8.1f}")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "in_process_ms": stages,
-                                         "whole_process_ms": processes, "imports_ms": dict(imports)}, indent=2))
+                                         "whole_process_ms": processes, "imports_ms": dict(imports),
+                                         "paired_ms": pairs}, indent=2))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from .answers_save import answers_text, content_of
 from .confine import confined_base
 from .errors import InputError, Problem, allowed_keys_hint
 from .expressions import Expression, ExpressionError
-from .files import write_file_atomically
+from .files import read_regular_file, write_file_atomically
 from .mapping import ANY, MAPPING, TEXT, WHOLE, Field, Issue, Spec, check_mapping
 from .migrations import Step, migrate
 from .questionnaire import (
@@ -455,7 +456,8 @@ class _Layer:
     document: AnswersDocument
 
 
-def _read_layers(path: Path, questionnaire: Questionnaire | None) -> tuple[list[_Layer], list[Problem]]:
+def _read_layers(path: Path, questionnaire: Questionnaire | None, read: list[tuple[str, str | None]] | None = None
+                 ) -> tuple[list[_Layer], list[Problem]]:
     """The answers file and the files it extends, base first. A file names its base in the header
     (``extends: ../baseline.yaml``, relative to the file); a base may extend another."""
     layers: list[_Layer] = []
@@ -475,6 +477,8 @@ def _read_layers(path: Path, questionnaire: Questionnaire | None) -> tuple[list[
                                        "a base file must not extend the files built on it"))
             break
         seen.add(current.resolve())
+        if read is not None:  # hashed before it is parsed: an edit in between shows as a changed file next time
+            read.append((str(current), _digest(current)))
         try:
             doc = load_yaml_file(current if below is None else confined_base(current, path), what="answers file")
         except InputError as exc:
@@ -498,16 +502,18 @@ def _read_layers(path: Path, questionnaire: Questionnaire | None) -> tuple[list[
     return layers, problems
 
 
-def validate_answers_file(path: Path, questionnaire: Questionnaire | None = None) -> Resolution:
+def validate_answers_file(path: Path, questionnaire: Questionnaire | None = None,
+                          read: list[tuple[str, str | None]] | None = None) -> Resolution:
     """Every problem in an answers file and the files it extends (syntax, structure, values),
     without raising for them.
 
     Layers: a file may extend a base file (a consultancy baseline; a client file under a
     department file). Answers closer to the file named here win: department over client
     over baseline. Each answer is taken whole (a list replaces the list below it); an
-    answer left empty (``key:``) falls back to the question's default.
+    answer left empty (``key:``) falls back to the question's default. ``read``, when given, gets the
+    name and SHA-256 of every file read.
     """
-    layers, problems = _read_layers(path, questionnaire)
+    layers, problems = _read_layers(path, questionnaire, read)
     for layer in layers:
         problems.extend(layer.document.problems)
     top = layers[-1].document
@@ -561,11 +567,75 @@ def read_layers(path: Path, questionnaire: Questionnaire | None) -> tuple[list[_
 
 
 def load_answers(path: Path, questionnaire: Questionnaire | None = None) -> tuple[Answers, list[Problem]]:
-    """Load answers ready to render, with their warnings; raise InputError listing every error."""
-    resolution = validate_answers_file(path, questionnaire)
+    """Load answers ready to render, with their warnings; raise InputError listing every error.
+
+    Answers read before from the same files come from the per-user cache (:mod:`policygen.warmcache`),
+    without importing or running the YAML parser: the entry is found by the hash of the file named here
+    and used only if every file read to build it (each layer, the questionnaire) still has the same hash."""
+    if questionnaire is not None:
+        return _load_answers(path, questionnaire, None)
+    from . import __version__
+    from .confine import root_setting
+    from .manifest import code_digest, key_of
+    from .warmcache import memo
+
+    top = _digest(path)
+    if top is None:  # missing or unreadable: the reader says what is wrong
+        return _load_answers(path, None, None)
+    key = key_of("answers", __version__, code_digest(), sys.version, _parser_stamp(), os.getcwd(), path,
+                 root_setting(), top)
+
+    def build() -> _CachedAnswers:
+        read: list[tuple[str, str | None]] = []
+        answers, warnings = _load_answers(path, None, read)
+        source = answers.questionnaire.source
+        read.append((str(source), _digest(source)))
+        return _CachedAnswers(tuple(read), answers, tuple(warnings))
+
+    entry = memo("answers", key, build, _CachedAnswers, _CachedAnswers.current)
+    return entry.answers, list(entry.warnings)
+
+
+def _load_answers(path: Path, questionnaire: Questionnaire | None, read: list[tuple[str, str | None]] | None
+                  ) -> tuple[Answers, list[Problem]]:
+    resolution = validate_answers_file(path, questionnaire, read)
     if resolution.answers is None:
         raise InputError(resolution.problems, summary=f"{path} has problems")
     return resolution.answers, resolution.warnings
+
+
+def _parser_stamp() -> str:
+    """The installed ruamel.yaml (its files' names, sizes, times), found without importing it: an upgrade
+    could read a file differently."""
+    import importlib.util
+
+    from .manifest import tree_stamp
+
+    spec = importlib.util.find_spec("ruamel.yaml")
+    return tree_stamp(Path(spec.origin).parent) if spec and spec.origin else "ruamel.yaml missing"
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, read as the answers reader reads them; None when it cannot be read."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(read_regular_file(path, what="answers file")).hexdigest()
+    except InputError:
+        return None
+
+
+@dataclass(frozen=True)
+class _CachedAnswers:
+    """What :func:`load_answers` built, with the name and hash of every file it read."""
+
+    files: tuple[tuple[str, str | None], ...]
+    answers: Answers
+    warnings: tuple[Problem, ...]
+
+    def current(self) -> bool:
+        """True when every file still has the bytes the answers were built from."""
+        return all(digest is not None and _digest(Path(name)) == digest for name, digest in self.files)
 
 
 def dump_answers(answers: Answers, *, draft_sections: Sequence[str] | None = None,

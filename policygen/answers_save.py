@@ -19,17 +19,15 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
-
 from . import __version__
 from .errors import PolicygenError
 from .questionnaire import HEADER_KEY, PROVENANCE_KEY, Questionnaire
 from .values import is_empty
 from .yamlio import parse_yaml
-from .yamlwrite import delete_key, dump_roundtrip, insert_key, load_roundtrip, to_yaml
 
 if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     from .answers import Answers, Provenance
 
 FORMAT_VERSION = 1  # of the answers file; policygen.answers reads it and re-exports these two names
@@ -92,6 +90,11 @@ def answers_text(content: Content, original: str | None = None, *, file: str = "
 
 
 def _render(content: Content, original: str | None, *, force: bool) -> str:
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
+    from .yamlwrite import dump_roundtrip, load_roundtrip
+
     plain = parse_yaml(original, "original", aliases=0).data if original is not None else None
     try:
         root = load_roundtrip(original) if original is not None else None
@@ -146,7 +149,10 @@ def _same(old: Any, new: Any) -> bool:
 
 
 class _Updater:
-    """Sets content into a round-trip document, touching only what changes."""
+    """Sets content into a round-trip document, touching only what changes.
+
+    ruamel.yaml and the round-trip helpers are imported where they are used: reading answers (every render)
+    imports this module for its constants, and must not pay for ruamel when the parsed answers are cached."""
 
     def __init__(self, root: CommentedMap, plain: dict[str, Any], force: bool) -> None:
         self.root = root
@@ -156,6 +162,10 @@ class _Updater:
     def _set(self, mapping: CommentedMap, plain: Any, key: str, value: Any, *, index: int | None = None,
              comment: Sequence[str] = (), indent: int = 0) -> None:
         """``mapping[key] = value`` unless it already reads as ``value``; a new key goes at ``index``."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        from .yamlwrite import insert_key, to_yaml
+
         if key in mapping:
             old = plain.get(key, _MISSING) if isinstance(plain, dict) else _MISSING
             if self.force or not _same(old, value):
@@ -168,6 +178,10 @@ class _Updater:
         insert_key(mapping, len(mapping) if index is None else index, key, to_yaml(value), comment, indent)
 
     def header(self, content: Content) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        from .yamlwrite import delete_key, insert_key, to_yaml
+
         header = self.root.get(HEADER_KEY)
         if not isinstance(header, CommentedMap):
             if HEADER_KEY in self.root:
@@ -205,6 +219,8 @@ class _Updater:
     def sections(self, content: Content) -> None:
         """Set each section's answers, then delete what is no longer wanted. Deleting last keeps the
         comments that stood above a deleted key: they move to the key now before them."""
+        from .yamlwrite import delete_key
+
         questionnaire = content.questionnaire
         order = [HEADER_KEY, *(s.id for s in questionnaire.sections), PROVENANCE_KEY]
         keep = {HEADER_KEY, PROVENANCE_KEY}
@@ -219,6 +235,10 @@ class _Updater:
 
     def _section(self, section_id: str, title: str, questions: Sequence[str], prompts: Mapping[str, str],
                  wanted: Mapping[str, Any], order: Sequence[str]) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        from .yamlwrite import delete_key, insert_key
+
         body = self.root.get(section_id)
         plain = self.plain.get(section_id)
         if not isinstance(body, CommentedMap):
@@ -234,6 +254,10 @@ class _Updater:
             delete_key(body, key)
 
     def provenance(self, content: Content) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        from .yamlwrite import delete_key, insert_key
+
         order = [q.qid for q in content.questionnaire.questions()]
         wanted = {qid: content.provenance[qid] for qid in order if qid in content.provenance}
         body = self.root.get(PROVENANCE_KEY)
@@ -255,6 +279,10 @@ class _Updater:
     def _provenance_entry(self, body: CommentedMap, old: Any, order: list[str], qid: str,
                           fields: Mapping[str, Any]) -> None:
         """Update (or add, in question order) one question's provenance, keeping what did not change."""
+        from ruamel.yaml.comments import CommentedMap
+
+        from .yamlwrite import delete_key, insert_key
+
         entry = body.get(qid)
         if not isinstance(entry, CommentedMap):
             entry = CommentedMap()
@@ -274,6 +302,8 @@ class _Updater:
 def _update_list(seq: CommentedSeq, value: list[Any]) -> None:
     """Give ``seq`` the items of ``value``, keeping the comment beside each item that stays (matched by its
     text) and the comments below the list (held by its last item); the list keeps its style."""
+    from .yamlwrite import to_yaml
+
     notes: dict[str, Any] = {}
     below = ""
     for index, item in enumerate(seq):

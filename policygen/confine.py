@@ -68,6 +68,11 @@ def answers_root(root: Path | None) -> Iterator[None]:
         _ROOT.reset(token)
 
 
+def root_setting() -> Path | None:
+    """The root set by :func:`answers_root` (None: each answers file's own folder); part of cache keys."""
+    return _ROOT.get()
+
+
 def confined_base(path: Path, top: Path) -> Path:
     """``path`` (a base file named by ``extends:`` in the layers above ``top``), if it is inside the root.
 

@@ -180,15 +180,17 @@ def recover_folder(folder: Path) -> None:
             _recover(folder)
 
 
-def _prepare(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file beside ``target`` and return its path."""
+def _prepare(target: Path, data: bytes, durable: bool = True) -> Path:
+    """Write ``data`` to a hidden temporary file beside ``target`` (flushed to disk when ``durable``) and
+    return its path."""
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, _new_file_mode(target))
     except BaseException:
         with contextlib.suppress(OSError):
@@ -197,21 +199,22 @@ def _prepare(target: Path, data: bytes) -> Path:
     return tmp
 
 
-def _write_journals(prepared: list[tuple[Path, Path]]) -> list[Path]:
+def _write_journals(prepared: list[tuple[Path, Path]], durable: bool = True) -> list[Path]:
     """One journal per folder naming its part of the set; once all exist, the set is committed."""
     journals = []
     for folder in dict.fromkeys(target.parent for _, target in prepared):
         pairs = [[tmp.name, target.name] for tmp, target in prepared if target.parent == folder]
         text = json.dumps({"policygen": "commit journal", "files": pairs}, indent=1)
         journal = folder / f"{_JOURNAL_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{_JOURNAL_SUFFIX}"
-        tmp = _prepare(journal, text.encode("utf-8"))
+        tmp = _prepare(journal, text.encode("utf-8"), durable)
         os.replace(tmp, journal)
-        _fsync_folder(folder)
+        if durable:
+            _fsync_folder(folder)
         journals.append(journal)
     return journals
 
 
-def write_files_atomically(files: Mapping[Path, bytes | str]) -> None:
+def write_files_atomically(files: Mapping[Path, bytes | str], *, durable: bool = True) -> None:
     """Write every file, or none, even if the run is killed half way.
 
     Each file goes to a hidden temporary file beside its target first. With more than one
@@ -221,6 +224,10 @@ def write_files_atomically(files: Mapping[Path, bytes | str]) -> None:
     into that folder completes the set (see :func:`recover_folder`); temporary files a
     killed run left without a journal are deleted then. Text is written as UTF-8 with the
     line endings it has. Raises :class:`EnvironmentProblem` when a folder is not writable.
+
+    ``durable=False`` skips every fsync, for files that may be lost but must never be read half written
+    (the per-user caches, which rebuild a missing entry and warn about a damaged one): a killed run
+    still leaves the old file or the new one, but after a power cut the new file may be empty.
     """
     prepared: list[tuple[Path, Path]] = []
     committed = False
@@ -234,14 +241,14 @@ def write_files_atomically(files: Mapping[Path, bytes | str]) -> None:
                 _recover(folder)
             for target, content in files.items():
                 data = content.encode("utf-8") if isinstance(content, str) else content
-                prepared.append((_prepare(target, data), target))
+                prepared.append((_prepare(target, data, durable), target))
             with signals_deferred():
-                journals = _write_journals(prepared) if len(prepared) > 1 else []
+                journals = _write_journals(prepared, durable) if len(prepared) > 1 else []
                 committed = True
                 for tmp, target in prepared:
                     os.replace(tmp, target)
                 _committed.extend(target for _, target in prepared)
-                for folder in folders:
+                for folder in folders if durable else ():
                     _fsync_folder(folder)
                 for journal in journals:
                     journal.unlink()
@@ -257,6 +264,6 @@ def write_files_atomically(files: Mapping[Path, bytes | str]) -> None:
                     tmp.unlink()
 
 
-def write_file_atomically(target: Path, content: bytes | str) -> None:
+def write_file_atomically(target: Path, content: bytes | str, *, durable: bool = True) -> None:
     """Write one file atomically (see :func:`write_files_atomically`)."""
-    write_files_atomically({target: content})
+    write_files_atomically({target: content}, durable=durable)

@@ -32,7 +32,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from .citations import parse_sources
-from .confine import is_inside
+from .confine import is_inside, real_path
 from .decisions import DECISION_INPUTS, DECISION_NAMES
 from .errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
 from .expressions import check_condition
@@ -67,6 +67,7 @@ class _BodyLoader(BaseLoader):
 
     def __init__(self, searchpath: Sequence[str]) -> None:
         self.searchpath = list(searchpath)
+        self._real: dict[int, Path] = {}  # each folder with its links resolved, once: a render loads ~55 templates
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         folders: Sequence[int] = range(len(self.searchpath))
@@ -83,7 +84,9 @@ class _BodyLoader(BaseLoader):
                 break
         else:
             raise TemplateNotFound(template)
-        if not is_inside(Path(filename), Path(self.searchpath[index])):
+        if index not in self._real:
+            self._real[index] = real_path(Path(self.searchpath[index]))
+        if not real_path(Path(filename)).is_relative_to(self._real[index]):  # confine.is_inside, folder resolved once
             raise TemplateNotFound(template, f"{filename} is a link to a file outside its template folder "
                                              f"({self.searchpath[index]}); templates may not read outside it")
         source = Path(filename).read_text(encoding="utf-8")

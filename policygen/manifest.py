@@ -93,10 +93,59 @@ def tree_digest(folder: Path) -> str:
 @cache
 def bundled_digest() -> str:
     """policygen's version and a hash of its bundled library, page templates, styles and questionnaires,
-    and of its own code (:func:`code_digest`)."""
+    and of its own code (:func:`code_digest`).
+
+    Reading and hashing every bundled file takes longer than the rest of a Markdown render's own work, so
+    the hash is kept in the per-user warm cache under the name, size, modification time and inode of each
+    bundled file (as :func:`code_digest` trusts them for policygen's code): any change to a file there
+    makes a new entry, hashed from the contents again."""
+    from .jinjacache import private_folder
     from .resources import questionnaires_dir, templates_dir
 
-    return key_of(__version__, code_digest(), tree_digest(templates_dir()), tree_digest(questionnaires_dir()))
+    folders = (templates_dir(), questionnaires_dir())
+    cache = private_folder("warm")  # warmcache's folder; warmcache itself imports this module
+    entry = cache / ("bundled-digest-" + key_of("bundled", __version__, code_digest(), *map(tree_stamp, folders))
+                     + ".txt") if cache is not None else None
+    if entry is not None:
+        try:
+            text = entry.read_bytes().decode("ascii", errors="replace")
+        except OSError:
+            text = None  # not cached yet
+        if text is not None:
+            if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+                return text
+            DIGEST_WARNINGS.append(Problem("a cached hash of the bundled files could not be read; it is built "
+                                           "again", file=str(entry), severity="warning",
+                                           hint="nothing to do: policygen replaces it"))
+    digest = key_of(__version__, code_digest(), *map(tree_digest, folders))
+    if entry is not None:
+        from .files import write_file_atomically
+
+        with contextlib.suppress(Exception):  # uncached when it cannot be written
+            write_file_atomically(entry, digest, durable=False)
+    return digest
+
+
+#: Warnings about a damaged cached hash, for warmcache.take_warnings to report with its own.
+DIGEST_WARNINGS: list[Problem] = []
+
+
+def tree_stamp(folder: Path) -> str:
+    """A hash of the name, size, modification time and inode of every file under ``folder``."""
+    stamps = []
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    else:
+                        info = entry.stat()
+                        stamps.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+        except OSError as exc:
+            stamps.append(f"{exc.filename}\0unreadable")
+    return key_of(*sorted(stamps))
 
 
 @cache

@@ -36,8 +36,11 @@ _warnings: list[Problem] = []
 
 def take_warnings() -> list[Problem]:
     """The warnings met since the last call (a damaged cache entry), for the command to report."""
-    found = list(_warnings)
+    from .manifest import DIGEST_WARNINGS
+
+    found = list(_warnings) + DIGEST_WARNINGS
     _warnings.clear()
+    DIGEST_WARNINGS.clear()
     return found
 
 
@@ -71,16 +74,18 @@ def cached(kind: str, folders: Sequence[Path], files: Sequence[Path], build: Cal
 MEMO_ENTRIES = 64  # entries of one kind kept by memo(); the oldest go first
 
 
-def memo(kind: str, key: str, build: Callable[[], T], check: type[T]) -> T:
+def memo(kind: str, key: str, build: Callable[[], T], check: type[T],
+         current: Callable[[T], bool] | None = None) -> T:
     """``build()``, or what an earlier ``build()`` under the same ``key`` returned: for a pure function of a
     value (the caller's key must cover that value and every version the result depends on). At most
-    MEMO_ENTRIES entries of a kind are kept: a new one replaces the least recently written."""
+    MEMO_ENTRIES entries of a kind are kept: a new one replaces the least recently written. ``current``, when
+    given, is asked about a value read back: False (a file it depends on changed) means build it again."""
     folder = _folder()
     if folder is None:
         return build()
     entry = folder / f"{kind}-{key}.pickle"
     fresh = not entry.exists()
-    value = _through(entry, kind, build, check)
+    value = _through(entry, kind, build, check, current)
     if fresh:
         _prune(folder, kind)
     return value
@@ -98,7 +103,8 @@ def _prune(folder: Path, kind: str) -> None:
             os.unlink(path)
 
 
-def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T]) -> T:
+def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T],
+             current: Callable[[T], bool] | None = None) -> T:
     """The value pickled in ``entry``, else ``build()``'s, pickled there for next time."""
     try:
         data = entry.read_bytes()
@@ -108,8 +114,10 @@ def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T]) -> 
         try:
             value = pickle.loads(data)  # a private folder only this user can write
             if isinstance(value, check):
-                return value
-            raise TypeError(type(value).__name__)
+                if current is None or current(value):
+                    return value  # else read well but out of date: built again below, without a warning
+            else:
+                raise TypeError(type(value).__name__)
         except Exception:  # any damage means "rebuild"
             _warnings.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is "
                                      "built again", file=str(entry), severity="warning",
@@ -118,7 +126,8 @@ def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T]) -> 
     try:
         from .files import write_file_atomically
 
-        write_file_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        # no fsync: an entry lost or emptied by a power cut is rebuilt (with a warning), like any damage
+        write_file_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except Exception:  # whatever stops the write (a value that cannot be pickled, a full disk): uncached
         pass
     return value

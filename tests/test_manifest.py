@@ -261,19 +261,24 @@ def test_the_library_comes_from_the_cache_until_a_file_changes(tmp_path: Path,
 
 def test_a_damaged_cache_is_ignored_with_a_warning(cli: Cli, answers: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import questionnaire
+    from policygen import manifest, questionnaire
 
     monkeypatch.setattr(questionnaire, "_CACHE", {})  # this process's own copy: read the file (or the cache)
+    manifest.bundled_digest.cache_clear()  # likewise
     monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
     good = cli("render", answers, "-o", tmp_path / "a", "-f", "md")
     entries = _warm_entries()
-    assert len(entries) == 2  # the questionnaire and the library
+    # the questionnaire, the library, the answers, the hash of the bundled files
+    assert sorted(entry.name.partition("-")[0] for entry in entries) == ["answers", "clause", "questionnaire"]
+    entries += sorted(entries[0].parent.glob("bundled-digest-*.txt"))
+    assert len(entries) == 4
     for entry in entries:
         entry.write_bytes(b"\x80\x05not a pickle")
     monkeypatch.setattr(questionnaire, "_CACHE", {})
+    manifest.bundled_digest.cache_clear()
     result = cli("render", answers, "-o", tmp_path / "b", "-f", "md")
     assert result.code == 0 and "Traceback" not in result.err
-    assert result.err.count("could not be read; it is built again") == 2
+    assert result.err.count("could not be read; it is built again") == 4
     assert outputs(tmp_path / "a") == outputs(tmp_path / "b") and good.code == 0
     assert "could not be read" not in cli("render", answers, "-o", tmp_path / "c", "-f", "md").err  # rewritten
 
