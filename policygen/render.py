@@ -397,9 +397,12 @@ def _render_languages(answers: Answers, brand: Brand, warnings: list[Problem], p
         def named(name: str, language: str = language) -> str:
             return _in_name(name, language) if several else name
 
+        def in_place(name: str, key: str, named: Callable[[str], str] = named) -> bool:
+            return reuse(named(name), key)
+
         rendering = render_all(translated, _one_language(options, language), brand, library,
                                previous=None if previous is None else in_language(previous, language),
-                               renderers=opened, reuse=lambda name, key, named=named: reuse(named(name), key))
+                               renderers=opened, reuse=in_place)
         policy = policy or rendering.policy
         warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
         outputs.update({named(name): content for name, content in rendering.outputs.items()})

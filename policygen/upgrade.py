@@ -67,10 +67,10 @@ def migrate_file(path: Path, output: Path | None = None, questionnaire: Question
     own = Answers(questionnaire, document.given, frozenset(document.given), path, document.provenance)
     header = doc.data.get("policygen") if isinstance(doc.data, dict) else None
     extends = header.get(EXTENDS_KEY) if isinstance(header, dict) else None
-    moved = isinstance(extends, str) and output is not None and not in_place \
-        and output.parent.resolve() != path.parent.resolve()
-    if moved:
-        extends = os.path.relpath(path.parent / str(extends), output.parent)
+    moved = False  # written into another folder: a relative 'extends' must point from there
+    if isinstance(extends, str) and output is not None and not in_place \
+            and output.parent.resolve() != path.parent.resolve():
+        extends, moved = os.path.relpath(path.parent / extends, output.parent), True
     original = read_regular_file(path, what="answers file")
     if document.version == questionnaire.version and not moved:
         assert output is not None  # already current, to another file: a byte-for-byte copy, comments and all

@@ -15,7 +15,6 @@ from conftest import FIXTURES, Cli, Result
 from policygen.compose import compose
 from policygen.documents import COMPANIONS
 from policygen.library import english_hash, load_library, translation_warnings, untranslated
-from policygen.manifest import MANIFEST
 from policygen.locale import (
     LANGUAGES,
     NBSP,
@@ -26,6 +25,7 @@ from policygen.locale import (
     register_language,
     translate,
 )
+from policygen.manifest import MANIFEST
 from policygen.questionnaire_locale import localise_questionnaire, questionnaire_messages
 from policygen.readability_fr import TARGET_EASE, reading_fr
 from policygen.render import in_language
