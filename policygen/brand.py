@@ -180,7 +180,7 @@ class _Checker:
             self.error(key, "the logo's path holds a NUL byte", "give the name of an image file")
             return None
         if not is_inside(self.folder / relative, self.folder):  # before anything else, and never read
-            self.error(key, f"'{value}' is outside the brand file's folder ({self.folder})",
+            self.error(key, f"'{value}' is outside the brand file's folder ({self.folder.absolute()})",
                        f"copy the logo next to the brand file and write 'logo: {relative.name}'")
             return None
         if suffix not in _MEDIA_TYPES:
@@ -220,7 +220,7 @@ class _Checker:
         if "regular file" in str(exc):
             return (f"'{value}' is not a regular file (a folder, pipe, device or socket)",
                     "give the name of an image file")
-        return (f"'{value}' is outside the brand file's folder ({self.folder})",
+        return (f"'{value}' is outside the brand file's folder ({self.folder.absolute()})",
                 f"copy the logo next to the brand file and write 'logo: {relative.name}'")
 
     def colours(self, colours: dict[str, str]) -> tuple[str | None, str | None]:
