@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .confine import is_inside
 from .errors import InputError, Problem, did_you_mean
 from .fetch import FetchPolicy, FetchRefused
 from .mapping import MAPPING, TEXT, Field, Issue, Spec, check_mapping
@@ -175,6 +176,13 @@ class _Checker:
         key = ("logo",)
         relative = Path(value)
         suffix = relative.suffix.lower()
+        if "\0" in str(value):
+            self.error(key, "the logo's path holds a NUL byte", "give the name of an image file")
+            return None
+        if not is_inside(self.folder / relative, self.folder):  # before anything else, and never read
+            self.error(key, f"'{value}' is outside the brand file's folder ({self.folder.absolute()})",
+                       f"copy the logo next to the brand file and write 'logo: {relative.name}'")
+            return None
         if suffix not in _MEDIA_TYPES:
             self.error(key, f"'{value}' is not a PNG, JPEG or SVG file",
                        "give a file ending in .png, .jpg, .jpeg or .svg")
@@ -212,7 +220,7 @@ class _Checker:
         if "regular file" in str(exc):
             return (f"'{value}' is not a regular file (a folder, pipe, device or socket)",
                     "give the name of an image file")
-        return (f"'{value}' is outside the brand file's folder ({self.folder})",
+        return (f"'{value}' is outside the brand file's folder ({self.folder.absolute()})",
                 f"copy the logo next to the brand file and write 'logo: {relative.name}'")
 
     def colours(self, colours: dict[str, str]) -> tuple[str | None, str | None]:

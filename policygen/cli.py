@@ -292,12 +292,14 @@ def check_library_command(
 def migrate(
     answers: Annotated[Path, typer.Argument(metavar="ANSWERS", help="The answers file (YAML).", show_default=False)],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the migrated answers here instead of in place.")] = None,
+        "--output", "-o", help="Write the migrated answers here instead of in place (a file already at the "
+                               "current version is copied here unchanged).")] = None,
 ) -> None:
     """Bring an answers file up to the current questionnaire version.
 
     Renamed, split and removed questions are moved (each change is listed). Written
-    in place unless --output is given; the original is kept as ANSWERS.vN.yaml.
+    in place unless --output is given; the original is kept as ANSWERS.vN.yaml. A file
+    already at the current version is not changed (with --output, copied there as is).
     """
     from .upgrade import migrate_file
 
@@ -305,8 +307,9 @@ def migrate(
     _print_problems(result.warnings)
     for step in result.steps:
         print(f"{step.old}: {step.describe()}")
-    if not result.written:
+    if result.from_version == result.to_version:
         print(f"{answers}: already up to date (questionnaire version {result.to_version})")
+        _print_written(result.written)
         return
     print(f"{answers}: migrated from questionnaire version {result.from_version} to {result.to_version}")
     _print_written(result.written)

@@ -242,8 +242,13 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
 
 
 def output_names(options: RenderOptions) -> list[str]:
-    """The file names a render with these options writes, in order (see :func:`render_all`)."""
+    """The file names a render with these options writes, in order (see :func:`render_all`, and
+    :func:`_render_languages` for two languages or more)."""
     chosen = [get_format(name) for name in options.formats]
+    if len(options.languages) > 1:
+        names = [_in_name(name, language) for language in options.languages
+                 for name in output_names(_one_language(options, language))]
+        return names + [HANDBOOK + fmt.suffix for fmt in chosen if options.bundle and fmt.bundles]
     names = [document + fmt.suffix for document in options.documents for fmt in chosen
              if not (options.bundle and fmt.bundles)]
     return names + [HANDBOOK + fmt.suffix for fmt in chosen if options.bundle and fmt.bundles]
@@ -296,10 +301,6 @@ def render_file(answers_path: Path, options: RenderOptions, *,
     ``options.force`` renders anyway); the folder's manifest is written in the same set as the outputs.
     """
     recover_folder(options.out_dir)
-    if options.languages:  # render --language: every language rendered, no manifest (see _render_languages)
-        with answers_root(options.root):
-            answers, brand, warnings = load_inputs(answers_path, options)
-            return _render_languages(answers_path, answers, brand, warnings, options, renderers)
     unchanged = unchanged_result(answers_path, options)
     if unchanged is not None:
         return unchanged
@@ -310,13 +311,21 @@ def render_file(answers_path: Path, options: RenderOptions, *,
             previous = None
             if options.changes_since is not None:
                 previous, _ = load_answers(options.changes_since, answers.questionnaire)
-        library = load_library(answers.questionnaire, [*options.templates, templates_dir()],
-                               language=answers.get(meta_questions(answers.questionnaire)["language"]))
-        warnings += library.warnings
-    inputs = input_hashes(read)
-    rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers,
-                           reuse=lambda name, key: manifest.kept(options.out_dir, name, key) is not None)
-    warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
+        inputs = input_hashes(read)
+
+        def reuse(name: str, key: str) -> bool:
+            return manifest.kept(options.out_dir, name, key) is not None
+
+        if options.languages:  # render --language (see _render_languages)
+            rendering = _render_languages(answers, brand, warnings, previous, options, renderers, reuse)
+        else:
+            library = load_library(answers.questionnaire, [*options.templates, templates_dir()],
+                                   language=answers.get(meta_questions(answers.questionnaire)["language"]))
+            warnings += library.warnings
+    if not options.languages:
+        rendering = render_all(answers, options, brand, library, previous=previous, renderers=renderers,
+                               reuse=reuse)
+        warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
     policy = rendering.policy
     client = _client_key(options, inputs)
     records = dict(manifest.outputs)
@@ -350,14 +359,33 @@ def in_language(answers: Answers, language: str) -> Answers:
     return replace(answers, values=again.values if again is not None else {**answers.values, **given})
 
 
-def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnings: list[Problem],
-                      options: RenderOptions, renderers: Mapping[str, Renderer] | None) -> RenderResult:
+def _one_language(options: RenderOptions, language: str) -> RenderOptions:
+    """The options of one language's part of a render --language: with two or more and --bundle, the formats
+    that make a handbook are left out (one handbook holds every language)."""
+    several = len(options.languages) > 1
+    handbook = several and options.bundle
+    return replace(options, languages=(language,), bundle=options.bundle and not several,
+                   formats=tuple(f for f in options.formats if not (handbook and get_format(f).bundles)))
+
+
+def _in_name(name: str, language: str) -> str:
+    """``policy.pdf`` as one language's file among several: ``policy.fr-CA.pdf``."""
+    stem, _, suffix = name.rpartition(".")
+    return f"{stem}.{language}.{suffix}"
+
+
+def _render_languages(answers: Answers, brand: Brand, warnings: list[Problem], previous: Answers | None,
+                      options: RenderOptions, renderers: Mapping[str, Renderer] | None,
+                      reuse: Callable[[str, str], bool]) -> Rendering:
     """render --language: each language in turn; with two or more, file names carry the language
-    (``policy.fr-CA.pdf``) and --bundle makes one handbook holding every language. Every output is
-    rendered and written (no manifest: the folder's manifest records single-language runs)."""
+    (``policy.fr-CA.pdf``) and --bundle makes one handbook holding every language. Each output's key
+    includes its language (its options say that language alone), and outputs ``reuse`` says are in
+    place are kept, as in a render in the answers' own language; ``warnings`` gets each language's."""
     several = len(options.languages) > 1
     outputs: dict[str, bytes | str] = {}
     pages: dict[str, int] = {}
+    keys: dict[str, str] = {}
+    kept: list[str] = []
     bundled: list[Document] = []
     policy = None
     opened = dict(renderers or {})
@@ -365,30 +393,36 @@ def _render_languages(answers_path: Path, answers: Answers, brand: Brand, warnin
         translated = in_language(answers, language)
         library = load_library(answers.questionnaire, [*options.templates, templates_dir()], language=language)
         warnings += library.warnings
-        previous = None
-        if options.changes_since is not None:
-            previous = in_language(load_answers(options.changes_since, answers.questionnaire)[0], language)
-        handbook = several and options.bundle  # every language in one handbook, in the formats that make one
-        solo = replace(options, bundle=options.bundle and not several,
-                       formats=tuple(f for f in options.formats if not (handbook and get_format(f).bundles)))
-        rendering = render_all(translated, solo, brand, library, previous=previous, renderers=opened)
+
+        def named(name: str, language: str = language) -> str:
+            return _in_name(name, language) if several else name
+
+        def in_place(name: str, key: str, named: Callable[[str], str] = named) -> bool:
+            return reuse(named(name), key)
+
+        rendering = render_all(translated, _one_language(options, language), brand, library,
+                               previous=None if previous is None else in_language(previous, language),
+                               renderers=opened, reuse=in_place)
         policy = policy or rendering.policy
         warnings += untranslated(rendering.policy, library, [*options.templates, templates_dir()])
-        for name, content in rendering.outputs.items():
-            stem, _, suffix = name.rpartition(".")
-            outputs[f"{stem}.{language}.{suffix}" if several else name] = content
+        outputs.update({named(name): content for name, content in rendering.outputs.items()})
+        keys.update({named(name): key for name, key in rendering.keys.items()})
+        kept += [named(name) for name in rendering.kept]
         pages.update({f"{k}.{language}" if several else k: v for k, v in rendering.pages.items()})
         if several and options.bundle:
             bundled += _documents(rendering.policy, translated, library, options.documents, brand)
+    base = options_key(options, overrides=False)
     for fmt in (get_format(name) for name in options.formats):
         if several and options.bundle and fmt.bundles:
+            file = HANDBOOK + fmt.suffix
+            keys[file] = bundle_key(base, fmt, bundled)
+            if reuse(file, keys[file]):
+                kept.append(file)
+                continue
             renderer = opened.get(fmt.name) or fmt.open(FormatSettings(options.pdf_variant))
             rendered = renderer.render_bundle(bundled)
-            outputs[HANDBOOK + fmt.suffix] = rendered.content
+            outputs[file] = rendered.content
             if rendered.pages is not None:
                 pages[HANDBOOK] = rendered.pages
     assert policy is not None
-    files = {options.out_dir / name: content for name, content in outputs.items()}
-    write_files_atomically(files)
-    return RenderResult(list(files), [*warnings, *_review_warning(policy.review_date, answers_path, options)],
-                        policy, pages)
+    return Rendering(policy, outputs, pages, keys, tuple(kept))

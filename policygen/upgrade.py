@@ -43,6 +43,9 @@ def migrate_file(path: Path, output: Path | None = None, questionnaire: Question
     ``policygen validate`` does that; only problems in the file's structure stop it, and
     then nothing is written. Comments and key order stay (the file is updated in place).
 
+    A file already at the current version is left alone; with ``output``, copied there byte for byte
+    (rewritten only when its relative ``extends`` must point from the new folder).
+
     In place (also when ``output`` names the same file by another path), the original is
     first kept as ``NAME.vN.yaml`` (a hard link, or a copy), then the new file replaces it
     atomically and is read back; at no moment is the original lost, and a new file that
@@ -64,10 +67,16 @@ def migrate_file(path: Path, output: Path | None = None, questionnaire: Question
     own = Answers(questionnaire, document.given, frozenset(document.given), path, document.provenance)
     header = doc.data.get("policygen") if isinstance(doc.data, dict) else None
     extends = header.get(EXTENDS_KEY) if isinstance(header, dict) else None
+    moved = False  # written into another folder: a relative 'extends' must point from there
     if isinstance(extends, str) and output is not None and not in_place \
             and output.parent.resolve() != path.parent.resolve():
-        extends = os.path.relpath(path.parent / extends, output.parent)
+        extends, moved = os.path.relpath(path.parent / extends, output.parent), True
     original = read_regular_file(path, what="answers file")
+    if document.version == questionnaire.version and not moved:
+        assert output is not None  # already current, to another file: a byte-for-byte copy, comments and all
+        write_file_atomically(output, original)
+        result.written = [output]
+        return result
     text = dump_answers(own, include_defaults=False, extends=extends if isinstance(extends, str) else None,
                         original=read_text_file(path, what="answers file"))
     _check_readable(text, path, questionnaire)

@@ -78,6 +78,27 @@ def test_a_logo_outside_the_brand_folder_is_refused(cli: Cli, demo_answers: Path
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("logo", ["/etc/passwd", "../../../../etc/passwd", "/etc/hostname.png"])
+def test_a_logo_path_outside_the_folder_is_reported_as_outside_and_never_read(
+        cli: Cli, demo_answers: Path, tmp_path: Path, logo: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever its extension, a path out of the brand file's folder is reported as such (not "not a PNG"),
+    # at the logo's line, with a fix; the file is never opened.
+    brand = _brand_dir(tmp_path, f"display_name: Acme\nlogo: {logo}\n", logo="")
+    opened: list[str] = []
+    real_open = fetch.FetchPolicy.read_file
+
+    def spy(self: fetch.FetchPolicy, path: Path, *args: object, **kwargs: object) -> bytes:
+        opened.append(str(path))
+        return real_open(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fetch.FetchPolicy, "read_file", spy)
+    result = cli("render", demo_answers, "--brand", brand, "-f", "html", "-o", tmp_path / "out")
+    assert result.code == 2
+    assert f"{brand}:2: error: logo: '{logo}' is outside the brand file's folder ({brand.parent})" in result.err
+    assert "not a PNG" not in result.err and "copy the logo next to the brand file" in result.err
+    assert opened == [] and not (tmp_path / "out").exists()
+
+
 def test_a_symlinked_logo_pointing_outside_is_refused(tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes((BRAND / "logo.png").read_bytes())
     brand = _brand_dir(tmp_path, "logo: logo.png\n", logo="")

@@ -25,6 +25,7 @@ from policygen.locale import (
     register_language,
     translate,
 )
+from policygen.manifest import MANIFEST
 from policygen.questionnaire_locale import localise_questionnaire, questionnaire_messages
 from policygen.readability_fr import TARGET_EASE, reading_fr
 from policygen.render import in_language
@@ -289,7 +290,7 @@ def test_render_two_languages_side_by_side(cli: Cli, tmp_path: Path) -> None:
                          "-f", "md", "-d", "policy,summary", "-o", tmp_path)
     assert result.code == 0, result.err
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "policy.en-CA.md", "policy.fr-CA.md", "summary.en-CA.md", "summary.fr-CA.md"]
+        MANIFEST, "policy.en-CA.md", "policy.fr-CA.md", "summary.en-CA.md", "summary.fr-CA.md"]
     assert (tmp_path / "policy.en-CA.md").read_text(encoding="utf-8").startswith("# Social media policy")
     assert (tmp_path / "policy.fr-CA.md").read_text(encoding="utf-8").startswith("# Politique sur les médias")
 
@@ -344,7 +345,10 @@ def test_the_bilingual_handbook_has_one_outline_with_both_languages(cli: Cli, tm
     result = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-l", "fr-CA,en-CA", "--bundle", "-f", "pdf",
                  "-d", "policy,summary", "-o", tmp_path)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST, "handbook.pdf"]
+    again = cli("render", EXAMPLES / QUEBEC / "answers.yaml", "-l", "fr-CA,en-CA", "--bundle", "-f", "pdf",
+                "-d", "policy,summary", "-o", tmp_path)
+    assert again.code == 0 and again.out == "" and "1 fichier inchangé" in again.err  # recorded, kept
     outline = [item.title for item in PdfReader(tmp_path / "handbook.pdf").outline if not isinstance(item, list)]
     assert "Politique sur les médias sociaux" in outline and "Social media policy" in outline
     # Each part counts its pages in its own language, whichever language comes first.

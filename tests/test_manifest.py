@@ -350,3 +350,53 @@ def test_an_unchanged_book_starts_no_worker(cli: Cli, tmp_path: Path, monkeypatc
     monkeypatch.setattr(batch, "Pool", no_pool)
     result = cli("batch", folder, folder.parent / "missing", "-o", out, "-f", "md", "-j", "2")
     assert "unchanged" in result.out and "1 of 2 clients failed" in result.err  # the one that exists: unchanged
+
+
+def test_a_render_in_several_languages_is_recorded_and_skipped_like_one(cli: Cli, answers: Path,
+                                                                        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    both = ("-l", "en-CA,fr-CA")
+    first = cli("render", answers, "-o", out, *FAST, *both)
+    assert first.code == 0, first.err
+    assert len(written(first)) == 16 and "policy.fr-CA.html" in written(first) and (out / MANIFEST).is_file()
+    before = stamps(out)
+    again = cli("render", answers, "-o", out, *FAST, *both)
+    assert again.code == 0, again.err
+    assert again.out == "" and "16 files unchanged, nothing to render" in again.err
+    assert stamps(out) == before
+    # Another list: only the new language is rendered; the one kept is byte for byte a fresh render.
+    other = cli("render", answers, "-o", out, *FAST, "-l", "en-CA,en-GB")
+    assert other.code == 0, other.err
+    assert written(other) == {n.replace(".en-CA.", ".en-GB.") for n in written(first) if ".en-CA." in n}
+    assert "8 files unchanged" in other.err
+    fresh = tmp_path / "fresh"
+    assert cli("render", answers, "-o", fresh, *FAST, "-l", "en-CA,en-GB").code == 0
+    assert outputs(fresh) == {n: d for n, d in outputs(out).items() if ".fr-CA." not in n}
+    # A changed answer re-renders only what shows it, in each language; --force renders everything.
+    edit(answers, "advocacy: false", "advocacy: true")
+    changed = cli("render", answers, "-o", out, *FAST, "-l", "en-CA,en-GB")
+    assert changed.code == 0, changed.err
+    assert {"policy.en-CA.md", "policy.en-GB.md"} <= written(changed)
+    assert not any(n.startswith("accounts-register") for n in written(changed))
+    forced = cli("render", answers, "-o", out, *FAST, "-l", "en-CA,en-GB", "--force")
+    assert len(written(forced)) == 16
+
+
+def test_the_language_is_part_of_what_a_file_was_made_from(cli: Cli, answers: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    french = cli("render", answers, "-o", out, *FAST, "-l", "fr-CA")
+    assert french.code == 0, french.err
+    assert len(written(french)) == 8
+    before = stamps(out)
+    again = cli("render", answers, "-o", out, *FAST, "-l", "fr-CA")
+    assert again.out == "" and "8 fichiers inchangés" in again.err  # said in the language asked for
+    assert stamps(out) == before
+    # Same file names in another language: every one is rendered again, as a fresh render writes it.
+    english = cli("render", answers, "-o", out, *FAST, "-l", "en-CA")
+    assert english.code == 0, english.err
+    assert written(english) == written(french)
+    fresh = tmp_path / "fresh"
+    assert cli("render", answers, "-o", fresh, *FAST, "-l", "en-CA").code == 0
+    assert outputs(out) == outputs(fresh)
+    plain = cli("render", answers, "-o", out, *FAST)  # the answers' own language (en-GB): rendered again
+    assert plain.code == 0 and len(written(plain)) == 8

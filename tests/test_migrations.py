@@ -150,3 +150,19 @@ def test_migrate_keeps_values_it_does_not_judge_and_a_files_base(questionnaire, 
     text = out.read_text(encoding="utf-8")
     assert "extends: ../base.yaml" in text and "kind: cooperative" in text
     assert "legal_name: Old Name Ltd" in text
+
+
+def test_cli_migrate_of_a_current_file_to_another_file_copies_it_unchanged(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Already current: -o gets the file byte for byte (comments and all, no 'generator:' added), and the
+    # message says so instead of "migrated from version 1 to 1".
+    from conftest import ROOT
+
+    path = tmp_path / "answers.yaml"
+    path.write_bytes((ROOT / "examples" / "demo" / "answers.yaml").read_bytes() + b"# a comment kept\n")
+    out = tmp_path / "copy.yaml"
+    result = cli("migrate", path, "-o", out)
+    assert result.code == 0, result.err
+    assert "already up to date" in result.out and "migrated from" not in result.out
+    assert str(out) in result.out
+    assert out.read_bytes() == path.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml", "copy.yaml"]
