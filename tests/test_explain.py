@@ -173,3 +173,17 @@ def test_override_folders_are_explained_as_the_client_policy_has_them(cli: Cli) 
     ids = {line.split()[1] for line in table.out.splitlines()[1:]}
     assert "acme.uniform-photos" in ids and "personal.politics" not in ids
     assert cli("explain", DEMO, "acme.uniform-photos", "-t", overrides).code == 0
+
+
+def test_a_french_policy_is_explained_with_its_french_titles(cli: Cli) -> None:
+    # "2.3 Saying where you work" was shown for a Quebec policy whose 2.3 reads "Dire où vous travaillez",
+    # and a sentence quoted from the French policy was not found.
+    quebec = ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    result = cli("explain", quebec, "2.3")
+    assert result.code == 0, result.err
+    first = result.out.splitlines()[0]
+    assert first.startswith("2.3 Dire où vous travaillez  (clause personal.saying-where-you-work"), first
+    assert "Vos comptes personnels" in first and "Saying where" not in result.out
+    quoted = cli("explain", quebec, "Pour ouvrir un compte personnel, utilisez votre adresse courriel personnelle")
+    assert quoted.code == 0, quoted.err
+    assert "2.3 Dire où vous travaillez" in quoted.out

@@ -21,7 +21,7 @@ from ..answers import Answers, load_answers
 from ..compose import compose
 from ..errors import InputError, allowed_keys_hint
 from ..library import ClauseLibrary, load_library
-from ..model import Clause, ClauseTemplate, Policy
+from ..model import Clause, ClauseTemplate, Policy, meta_questions
 from ..resources import templates_dir
 from ..values import format_value
 
@@ -85,7 +85,8 @@ def explain_file(answers_path: Path, target: str | None = None, templates: Seque
     ``templates`` are override folders, as for ``render --templates``, so that an overridden
     clause is explained as the client's policy has it."""
     answers, _ = load_answers(answers_path)
-    library = load_library(answers.questionnaire, [*templates, templates_dir()])
+    language = answers.get(meta_questions(answers.questionnaire)["language"])  # a French policy's own titles
+    library = load_library(answers.questionnaire, [*templates, templates_dir()], language=language)
     policy = compose(answers, library)
     every = explain_policy(policy, answers, library)
     if target is None or not target.strip():
