@@ -237,8 +237,8 @@ class _Checker:
         if result.adjusted:
             self.warning(("colours", name), message % {"value": value, "ratio": f"{result.ratio_given:.1f}",
                                                        "needed": f"{result.needed:g}"},
-                         "the documents use the darker %(colour)s (%(ratio)s:1); choose a darker colour to have "
-                         "yours used as is" % {"colour": result.used, "ratio": f"{result.ratio_used:.1f}"})
+                         _filled("the documents use the darker %(colour)s (%(ratio)s:1); choose a darker colour "
+                                 "to have yours used as is", colour=result.used, ratio=f"{result.ratio_used:.1f}"))
         return result.used
 
     def font(self, value: Any, as_error: bool) -> str | None:
@@ -248,20 +248,29 @@ class _Checker:
         family = " ".join(value.split())
         if family.lower() in GENERIC_FAMILIES:
             return family.lower()
-        installed, named = installed_font_families(), {"family": family}  # fields: translated when printed
+        installed = installed_font_families()
         if installed is None:
-            self.warning(key, "cannot check that the font '%(family)s' is installed (fc-list is missing)" % named,
+            self.warning(key, _filled("cannot check that the font '%(family)s' is installed (fc-list is missing)",
+                                      family=family),
                          "install fontconfig (Debian: apt-get install fontconfig) to have fonts checked")
             return family
         match = next((f for f in installed if f.lower() == family.lower()), None)
         if match is None:
             hint = did_you_mean(family, installed) or "list the installed families with: fc-list : family"
             if as_error:
-                self.error(key, "the font '%(family)s' is not installed on this machine" % named, hint)
+                self.error(key, _filled("the font '%(family)s' is not installed on this machine", family=family),
+                           hint)
                 return None
-            self.warning(key, "the font '%(family)s' is not installed here; the PDF could not use it" % named, hint)
+            self.warning(key, _filled("the font '%(family)s' is not installed here; the PDF could not use it",
+                                      family=family), hint)
             return family
         return match
+
+
+def _filled(message: str, **fields: str) -> str:
+    """A message with ``%(name)s`` fields filled in: the English is the catalogue's key, so the warning is
+    translated when it is printed (errors.Problem.text_in), the fields kept as they are."""
+    return message % fields
 
 
 @cache

@@ -184,7 +184,7 @@ def test_brand_warnings_for_a_french_client_are_in_french(cli: Cli, tmp_path: Pa
            "il faut 4,5:1, car cette couleur colore les liens" in err, err
     assert f"la couleur plus foncée {check.used} ({used}:1); choisissez" in err
     assert "car cette couleur trace les filets et les bandes (WCAG AA)" in err
-    assert f"la police «{nbsp}No Such Font Family{nbsp}» n’est pas installée ici; le PDF" in err
+    assert f"la police «{nbsp}No Such Font Family{nbsp}» n\u2019est pas installée ici; le PDF" in err
     assert "conseil\u00a0: voyez les familles installées avec la commande fc-list --format='%{family}\\n'" in err
     english = r"\b(has a contrast|is needed|because|the documents use|choose|the font|not installed|list the)\b"
     assert not re.findall(english, err), err
@@ -195,5 +195,5 @@ def test_brand_warnings_for_a_french_client_are_in_french(cli: Cli, tmp_path: Pa
     batch = cli("batch", client, "-f", "html", "-d", "policy", "-o", tmp_path / "batch")
     assert batch.code == 0, batch.err
     shown = batch.out + batch.err
-    assert "il faut 4,5:1, car cette couleur colore les liens" in shown and "n’est pas installée ici" in shown
+    assert "il faut 4,5:1, car cette couleur colore les liens" in shown and "n\u2019est pas installée ici" in shown
     assert not re.findall(english, shown), shown
