@@ -226,21 +226,27 @@ class _Checker:
     def colours(self, colours: dict[str, str]) -> tuple[str | None, str | None]:
         """The primary and accent colours (checked by the spec), darkened where contrast needs it."""
         primary = self._colour(colours, "primary", check_text_colour,
-                               "it colours links and the organisation's name, and sits behind white text")
-        accent = self._colour(colours, "accent", check_graphic_colour, "it draws rules and bands")
+                               "%(value)s has a contrast of %(ratio)s:1 with the page; %(needed)s:1 is needed "
+                               "because it colours links and the organisation's name, and sits behind white "
+                               "text (WCAG AA)")
+        accent = self._colour(colours, "accent", check_graphic_colour,
+                              "%(value)s has a contrast of %(ratio)s:1 with the page; %(needed)s:1 is needed "
+                              "because it draws rules and bands (WCAG AA)")
         return primary, accent
 
     def _colour(self, colours: dict[str, str], name: str, check: Callable[[str], ColourCheck],
-                use: str) -> str | None:
+                message: str) -> str | None:
+        """One colour, darkened where contrast needs it. ``message`` is a whole sentence with fields, so that
+        the catalogue translates the warning when it is printed (errors.Problem.text_in)."""
         if name not in colours:
             return None
         value = colours[name]
         result = check(value.strip())
         if result.adjusted:
-            self.warning(("colours", name), f"{value} has a contrast of {result.ratio_given:.1f}:1 with the page; "
-                         f"{result.needed:g}:1 is needed because {use} (WCAG AA)",
-                         f"the documents use the darker {result.used} ({result.ratio_used:.1f}:1); "
-                         "choose a darker colour to have yours used as is")
+            self.warning(("colours", name), message % {"value": value, "ratio": f"{result.ratio_given:.1f}",
+                                                       "needed": f"{result.needed:g}"},
+                         _filled("the documents use the darker %(colour)s (%(ratio)s:1); choose a darker colour "
+                                 "to have yours used as is", colour=result.used, ratio=f"{result.ratio_used:.1f}"))
         return result.used
 
     def font(self, value: Any, as_error: bool) -> str | None:
@@ -252,18 +258,27 @@ class _Checker:
             return family.lower()
         installed = installed_font_families()
         if installed is None:
-            self.warning(key, f"cannot check that the font '{family}' is installed (fc-list is missing)",
+            self.warning(key, _filled("cannot check that the font '%(family)s' is installed (fc-list is missing)",
+                                      family=family),
                          "install fontconfig (Debian: apt-get install fontconfig) to have fonts checked")
             return family
         match = next((f for f in installed if f.lower() == family.lower()), None)
         if match is None:
             hint = did_you_mean(family, installed) or "list the installed families with: fc-list : family"
             if as_error:
-                self.error(key, f"the font '{family}' is not installed on this machine", hint)
+                self.error(key, _filled("the font '%(family)s' is not installed on this machine", family=family),
+                           hint)
                 return None
-            self.warning(key, f"the font '{family}' is not installed here; the PDF could not use it", hint)
+            self.warning(key, _filled("the font '%(family)s' is not installed here; the PDF could not use it",
+                                      family=family), hint)
             return family
         return match
+
+
+def _filled(message: str, **fields: str) -> str:
+    """A message with ``%(name)s`` fields filled in: the English is the catalogue's key, so the warning is
+    translated when it is printed (errors.Problem.text_in), the fields kept as they are."""
+    return message % fields
 
 
 @cache

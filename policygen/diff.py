@@ -327,7 +327,8 @@ def _document_parts(comparison: Comparison) -> list[Part]:
     for name in COMPANIONS:
         before = render_companion(name, comparison.old, old_answers.questionnaire, library)
         after = render_companion(name, comparison.new, new_answers.questionnaire, library)
-        body = redline_body(before.markdown, after.markdown, changed_only=True)
+        body = redline_body(before.markdown, after.markdown, changed_only=True,
+                            language=comparison.new.language)
         if before.markdown != after.markdown and body:
             parts.append(Part(f"d-{name}", _sentences(comparison.new.language)("Reworded"), after.title, body))
     return parts
@@ -344,10 +345,12 @@ def changes_html(comparison: Comparison) -> str:
     before, after = _details(old, new.language), _details(new)
     if before != after:
         rows = [(label, was, now) for (label, was), (_label, now) in zip(before, after, strict=True)]
-        parts.append(Part("c-details", _("Changed"), _("Document details"), details_body(rows)))
+        parts.append(Part("c-details", _("Changed"), _("Document details"),
+                          details_body(rows, new.language)))
     for change in comparison.changes:
+        body = redline_body(change.before, change.after, language=new.language)
         parts.append(Part(f"c-{change.clause_id}", _(_KIND_WORDS[change.kind]), f"{change.number} {change.title}",
-                          redline_body(change.before, change.after), tuple(_why(change, new.language))))
+                          body, tuple(_why(change, new.language))))
     parts += _document_parts(comparison)
     intro = _("From %(old)s to %(new)s.") % {"old": _describe(old, new.language), "new": _describe(new)}
     return page(_headline(new), new.language, intro, parts)

@@ -121,7 +121,7 @@ _WORD_FIELDS = frozenset({"what", "prompt", "kind", "type"})
 # Fields that hold a count or a limit: written with the language's digit grouping ("1 000" in French).
 # A value the person wrote ('%(value)s') is quoted back as written, and a year or a date never matches.
 _NUMBER_FIELDS = frozenset({"count", "limit", "total", "low", "high", "length", "size", "months", "done",
-                            "number", "line"})
+                            "number", "line", "ratio", "needed"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -135,11 +135,20 @@ def _words(text: str, language: str) -> str:
 
 
 def _number(text: str, language: str) -> str:
-    """A count or limit written out in English ("1000", "1,000", "2.5") in the language's way."""
+    """A count or limit written out in English ("1000", "1,000", "2.5") in the language's way, with as many
+    decimals as the English ("2.0:1" is "2,0:1" in French, not "2:1")."""
     plain = text.replace(",", "")
     if not _NUMBER.fullmatch(plain):
         return text
-    return format_number(float(plain) if "." in plain else int(plain), language)
+    if "." not in plain:
+        return format_number(int(plain), language)
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    decimals = len(plain.partition(".")[2])
+    return str(format_decimal(Decimal(plain), format="#,##0." + "0" * decimals,
+                              locale=LANGUAGES.get(language, language.replace("-", "_"))))
 
 
 def translator(language: str | None) -> Callable[[str], str]:

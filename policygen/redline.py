@@ -110,13 +110,20 @@ def _phrase(atoms: Sequence[Atom]) -> str:
     return "".join(out)
 
 
-def _marked(tag: str, atoms: Sequence[Atom]) -> str:
-    word = "added" if tag == "ins" else "removed"
-    return (f'<{tag}><span class="label">[{word}: </span>{_phrase(atoms)}'
+def _words(message: str, language: str | None) -> str:
+    """One of the page's own phrases in ``language``, with its spacing rules."""
+    from .locale import is_english, translate, typography
+
+    return message if is_english(language) else typography(translate(message, language), language)
+
+
+def _marked(tag: str, atoms: Sequence[Atom], language: str | None = None) -> str:
+    said = _words("[added: " if tag == "ins" else "[removed: ", language)  # what a screen reader announces
+    return (f'<{tag}><span class="label">{html.escape(said)}</span>{_phrase(atoms)}'
             f'<span class="label">]</span></{tag}>') if atoms else ""
 
 
-def word_diff(before: Sequence[Atom], after: Sequence[Atom]) -> str:
+def word_diff(before: Sequence[Atom], after: Sequence[Atom], language: str | None = None) -> str:
     """One block's words, with only the words that changed marked as removed and added."""
     out = []
     for op, i1, i2, j1, j2 in _merged(difflib.SequenceMatcher(a=list(before), b=list(after),
@@ -124,7 +131,7 @@ def word_diff(before: Sequence[Atom], after: Sequence[Atom]) -> str:
         if op == "equal":
             out.append(_phrase(before[i1:i2]))
         else:
-            out.append(_marked("del", before[i1:i2]) + _marked("ins", after[j1:j2]))
+            out.append(_marked("del", before[i1:i2], language) + _marked("ins", after[j1:j2], language))
     return "".join(out)
 
 
@@ -150,7 +157,8 @@ def _similar(before: Block, after: Block) -> bool:
     return difflib.SequenceMatcher(a=before.text.split(), b=after.text.split(), autojunk=False).ratio() >= _SIMILAR
 
 
-def _pairs(old: list[Block], new: list[Block], changed_only: bool) -> Iterable[tuple[Block, str]]:
+def _pairs(old: list[Block], new: list[Block], changed_only: bool,
+           language: str | None) -> Iterable[tuple[Block, str]]:
     """Each block to show, with its marked-up content (the block gives the tag and list)."""
     keys = [(b.tag, b.container, b.text) for b in old], [(b.tag, b.container, b.text) for b in new]
     matcher = difflib.SequenceMatcher(a=keys[0], b=keys[1], autojunk=False)
@@ -161,11 +169,11 @@ def _pairs(old: list[Block], new: list[Block], changed_only: bool) -> Iterable[t
             continue
         for a, b in _align(old[i1:i2], new[j1:j2]):
             if a is not None and b is not None:
-                yield b, word_diff(a.atoms, b.atoms)
+                yield b, word_diff(a.atoms, b.atoms, language)
             elif a is not None:
-                yield a, _marked("del", a.atoms)
+                yield a, _marked("del", a.atoms, language)
             elif b is not None:
-                yield b, _marked("ins", b.atoms)
+                yield b, _marked("ins", b.atoms, language)
 
 
 def _align(was: Sequence[Block], now: Sequence[Block]) -> Iterable[tuple[Block | None, Block | None]]:
@@ -183,12 +191,14 @@ def _align(was: Sequence[Block], now: Sequence[Block]) -> Iterable[tuple[Block |
     yield from ((None, added) for added in now[start:])
 
 
-def redline_body(before: str | None, after: str | None, *, changed_only: bool = False) -> str:
+def redline_body(before: str | None, after: str | None, *, changed_only: bool = False,
+                 language: str | None = None) -> str:
     """The new text with the changes from the old marked, lists kept as lists. ``changed_only``
-    leaves out the blocks that did not change (for long documents)."""
+    leaves out the blocks that did not change (for long documents); the screen readers' words are
+    in ``language``."""
     out: list[str] = []
     open_list: str | None = None
-    for block, content in _pairs(blocks(before or ""), blocks(after or ""), changed_only):
+    for block, content in _pairs(blocks(before or ""), blocks(after or ""), changed_only, language):
         if block.container != open_list:
             if open_list:
                 out.append(f"</{open_list}>")
@@ -205,12 +215,13 @@ def redline_body(before: str | None, after: str | None, *, changed_only: bool = 
     return "\n".join(out)
 
 
-def details_body(rows: Sequence[tuple[str, str, str]]) -> str:
+def details_body(rows: Sequence[tuple[str, str, str]], language: str | None = None) -> str:
     """The document details (label, before, now) as a list, changed values marked word by word."""
     items = []
+    colon = _words("%(label)s: %(value)s", language)  # "Version : 2027.2" in French
     for label, before, after in rows:
-        value = html.escape(after) if before == after else word_diff(_plain(before), _plain(after))
-        items.append(f"<li>{html.escape(label)}: {value}</li>")
+        value = html.escape(after) if before == after else word_diff(_plain(before), _plain(after), language)
+        items.append(f"<li>{colon % {'label': html.escape(label), 'value': value}}</li>")
     return "<ul>\n" + "\n".join(items) + "\n</ul>"
 
 

@@ -72,10 +72,11 @@ def redline_docx(comparison: Comparison, old_answers: Answers, new_answers: Answ
     _Redline(writer, part, context).write([*old.title, *old.body], [*new.title, *new.body])
     settings = writer.doc.settings.element  # Track Changes on: the reviewer's own edits are tracked too
     insert_before(settings, element("w:trackRevisions", {}), AFTER_TRACK_REVISIONS)
-    info = document.info
-    writer.properties(f"{info.title}: changes since version {comparison.old.version}",
-                       f"The changes from version {comparison.old.version} to {comparison.new.version}, "
-                       "as tracked changes", ("social media", "policy", "changes"))
+    info, _ = document.info, _sentences(comparison.new.language)  # the properties in the policy's language
+    versions = {"title": info.title, "old": comparison.old.version, "new": comparison.new.version}
+    writer.properties(_("%(title)s: changes since version %(old)s") % versions,
+                      _("The changes from version %(old)s to %(new)s, as tracked changes") % versions,
+                      (_("social media"), _("policy"), _("changes")))
     return writer.to_bytes()
 
 

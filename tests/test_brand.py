@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,32 @@ def test_without_a_brand_the_neutral_theme_and_the_organisation_name() -> None:
     brand = Brand()
     assert brand.name_for("Riverside Community Housing") == "Riverside Community Housing"
     assert brand.logo is None and "--primary: #0b5394;" in brand.theme.css()
+
+
+def test_brand_warnings_for_a_french_client_are_in_french(cli: Cli, tmp_path: Path) -> None:
+    # A Quebec client's render printed "#66b2ff has a contrast of 2.4:1 with the page; 4.5:1 is needed because…".
+    quebec = Path(__file__).resolve().parent.parent / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    brand = _brand_dir(tmp_path, "colours:\n  primary: '#66b2ff'\n  accent: '#e0e0e0'\nfont: No Such Font Family\n",
+                       logo="")
+    result = cli("render", quebec, "--brand", brand, "-f", "html", "-d", "policy", "-o", tmp_path / "out")
+    assert result.code == 0, result.err
+    err, nbsp = result.err, "\u00a0"
+    check = check_text_colour("#66b2ff")
+    given, used = f"{check.ratio_given:.1f}".replace(".", ","), f"{check.ratio_used:.1f}".replace(".", ",")
+    assert f"{brand}:2: avertissement{nbsp}: colours.primary: #66b2ff a un contraste de {given}:1 avec la page; " \
+           "il faut 4,5:1, car cette couleur colore les liens" in err, err
+    assert f"la couleur plus foncée {check.used} ({used}:1); choisissez" in err
+    assert "car cette couleur trace les filets et les bandes (WCAG AA)" in err
+    assert f"la police «{nbsp}No Such Font Family{nbsp}» n\u2019est pas installée ici; le PDF" in err
+    assert "conseil\u00a0: voyez les familles installées avec la commande fc-list --format='%{family}\\n'" in err
+    english = r"\b(has a contrast|is needed|because|the documents use|choose|the font|not installed|list the)\b"
+    assert not re.findall(english, err), err
+    client = tmp_path / "clients" / "coop"  # batch prints each client's warnings in the client's language
+    client.mkdir(parents=True)
+    (client / "answers.yaml").write_bytes(quebec.read_bytes())
+    (client / "brand.yaml").write_bytes(brand.read_bytes())
+    batch = cli("batch", client, "-f", "html", "-d", "policy", "-o", tmp_path / "batch")
+    assert batch.code == 0, batch.err
+    shown = batch.out + batch.err
+    assert "il faut 4,5:1, car cette couleur colore les liens" in shown and "n\u2019est pas installée ici" in shown
+    assert not re.findall(english, shown), shown

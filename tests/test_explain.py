@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from test_accessibility import HOW, _axe, browser  # noqa: F401 - browser is a fixture used by name
+from test_french_runtime import english_words
 
 from conftest import FIXTURES, ROOT, TOOLS, Cli, require_file, require_tool
 
@@ -173,3 +174,25 @@ def test_override_folders_are_explained_as_the_client_policy_has_them(cli: Cli) 
     ids = {line.split()[1] for line in table.out.splitlines()[1:]}
     assert "acme.uniform-photos" in ids and "personal.politics" not in ids
     assert cli("explain", DEMO, "acme.uniform-photos", "-t", overrides).code == 0
+
+
+def test_a_french_policy_is_explained_with_its_french_titles(cli: Cli) -> None:
+    # "2.3 Saying where you work" was shown for a Quebec policy whose 2.3 reads "Dire où vous travaillez",
+    # and a sentence quoted from the French policy was not found.
+    quebec = ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    result = cli("explain", quebec, "2.3")
+    assert result.code == 0, result.err
+    first = result.out.splitlines()[0]
+    assert first.startswith("2.3 Dire où vous travaillez  (clause personal.saying-where-you-work"), first
+    assert "Vos comptes personnels" in first and "Saying where" not in result.out
+    quoted = cli("explain", quebec, "Pour ouvrir un compte personnel, utilisez votre adresse courriel personnelle")
+    assert quoted.code == 0, quoted.err
+    assert "2.3 Dire où vous travaillez" in quoted.out
+    # explain's own words are French too, with Quebec spacing; the answers (ids and values) are quoted as given
+    nbsp = "\u00a0"
+    assert f"  Pourquoi elle est là{nbsp}: " in result.out and f"  Façonnée par{nbsp}:" in result.out
+    assert quoted.out.startswith(f"«{nbsp}Pour ouvrir un compte personnel")
+    own = re.sub(r"(?m)^    - .*$|\(clause [a-z.-]+|: [a-z_.]+$", "", result.out + quoted.out)
+    assert english_words(own, set()) == [], own
+    table = cli("explain", quebec).out.splitlines()[0]
+    assert table.split() == ["No", "Clause", "Retenue", "par"]

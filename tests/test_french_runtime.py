@@ -465,3 +465,37 @@ def test_the_page_title_puts_a_space_before_the_colon_in_french() -> None:
            "</title>" in page
     english = policy()
     assert f"<title>{english.organisation}: " in render_html(english, markdown(english)).replace("&amp;", "&")
+
+
+def test_the_html_redline_of_a_french_policy_is_french_around_the_policy_s_words(cli: Cli, tmp_path: Path) -> None:
+    # The page's own words (count, contents, legend, badges, reasons, details and their labels, and the
+    # "[added: …]" a screen reader announces) were English, or French with English spacing, for Quebec.
+    old = EXAMPLES / QUEBEC / "answers.yaml"
+    new = tmp_path / "new.yaml"
+    new.write_text(old.read_text(encoding="utf-8").replace("short_name: Coop Plateau", "short_name: Le Panier")
+                   .replace('version: "2027.1"', 'version: "2027.2"'), encoding="utf-8")
+    assert cli("diff", old, new, "-f", "html", "-o", tmp_path / "changes.html").code == 0
+    page = (tmp_path / "changes.html").read_text(encoding="utf-8")
+    import html as markup
+
+    def texts(pattern: str) -> list[str]:
+        return [markup.unescape(re.sub(r"<[^>]+>", "", t)) for t in re.findall(pattern, page, re.DOTALL)]
+
+    count, = texts(r'<p class="count">(.*?)</p>')
+    contents = texts(r'<nav aria-labelledby="contents">(.*?)</nav>')
+    legend, = texts(r'<p class="legend">(.*?)</p>')
+    badges = texts(r'<span class="kind">(.*?)</span>')
+    because = texts(r'<p class="because">(.*?)</p>')
+    details = texts(r'<section aria-labelledby="c-details">(.*?)</section>')
+    labels = set(texts(r'<span class="label">(.*?)</span>'))
+    assert count.startswith("18 changements, listés ici") and contents[0].startswith("Table des matières")
+    assert set(badges) == {"Modifié", "Reformulé"} and set(because) == {f"Pourquoi{NBSP}:"}
+    assert f"Version{NBSP}: " in details[0] and f"Responsable{NBSP}: " in details[0]
+    assert labels == {f"[ajouté{NBSP}: ", f"[retiré{NBSP}: ", "]"}, labels
+    chrome = " ".join([count, *contents, legend, *badges, *because, *details, *labels])
+    policy_words = re.sub(r"Reformulé\s*:\s*[^R]*", "", " ".join(contents))  # the clauses' own titles
+    assert english_words(chrome.replace(" ".join(contents), policy_words),
+                         {"Panier", "Plateau", "Coop"}) == []
+    extra = re.findall(r"\b(Added|Removed|Reworded|Changed|Contents|Because|Document details|added|removed|"
+                       r"Owner|Questions to|In effect|Next review)\b", chrome)
+    assert extra == [], extra

@@ -127,3 +127,20 @@ def test_a_french_policy_s_redline_gives_its_reasons_in_french(cli: Cli, tmp_pat
     assert any(t.startswith("Retrait de 2.3 Dire où vous travaillez, parce que la réponse à «" + nbsp) for t in texts)
     assert any(f"est passée de «{nbsp}oui{nbsp}» à «{nbsp}non{nbsp}»" in t for t in texts), texts
     assert not [t for t in texts if re.search(r"\b(because|changed from|Removed|Added|yes)\b", t)]
+
+
+def test_a_french_policy_s_redline_has_french_document_properties(cli: Cli, tmp_path: Path) -> None:
+    # File > Properties said "…: changes since version 2027.1" and "The changes from version … as tracked changes".
+    quebec = Path(__file__).resolve().parent.parent / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+    new = tmp_path / "new.yaml"
+    new.write_text(quebec.read_text(encoding="utf-8").replace('version: "2027.1"', 'version: "2027.2"'),
+                   encoding="utf-8")
+    out = tmp_path / "changes.docx"
+    assert cli("diff", quebec, new, "-f", "docx", "-o", out).code == 0
+    props = docx.Document(str(out)).core_properties
+    nbsp = "\u00a0"
+    assert props.title.endswith(f"{nbsp}: changements depuis la version 2027.1"), props.title
+    assert props.subject == "Les changements de la version 2027.1 à la version 2027.2, en modifications suivies"
+    assert props.keywords == "médias sociaux, politique, changements"
+    english = re.findall(r"\b(changes|since|version from|tracked|social media)\b", props.title + props.subject)
+    assert not english, english

@@ -21,7 +21,7 @@ from ..answers import Answers, load_answers
 from ..compose import compose
 from ..errors import InputError, allowed_keys_hint
 from ..library import ClauseLibrary, load_library
-from ..model import Clause, ClauseTemplate, Policy
+from ..model import Clause, ClauseTemplate, Policy, meta_questions
 from ..resources import templates_dir
 from ..values import format_value
 
@@ -85,7 +85,8 @@ def explain_file(answers_path: Path, target: str | None = None, templates: Seque
     ``templates`` are override folders, as for ``render --templates``, so that an overridden
     clause is explained as the client's policy has it."""
     answers, _ = load_answers(answers_path)
-    library = load_library(answers.questionnaire, [*templates, templates_dir()])
+    language = answers.get(meta_questions(answers.questionnaire)["language"])  # a French policy's own titles
+    library = load_library(answers.questionnaire, [*templates, templates_dir()], language=language)
     policy = compose(answers, library)
     every = explain_policy(policy, answers, library)
     if target is None or not target.strip():
@@ -230,41 +231,55 @@ def _overlap(wanted: str, sentence: str) -> float:
 # ---------------------------------------------------------------- text output
 
 def explanation_text(explanation: Explanation) -> str:
-    """The explanation for the terminal: a table of every clause, or the clauses asked about in full."""
+    """The explanation for the terminal: a table of every clause, or the clauses asked about in full;
+    its own words in the policy's language."""
+    _ = _words(explanation.policy.language)
     if explanation.matched is None and len(explanation.clauses) == sum(1 for _ in explanation.policy.clauses()):
-        return clause_table(explanation.clauses)
+        return clause_table(explanation.clauses, _)
     parts = []
     if explanation.matched:
-        parts.append(f"\"{explanation.matched}\" is in clause "
-                     + ", ".join(e.number for e in explanation.clauses) + ".\n")
+        parts.append(_("\"%(quote)s\" is in clause %(numbers)s.") % {
+            "quote": explanation.matched, "numbers": ", ".join(e.number for e in explanation.clauses)} + "\n")
     for item in explanation.clauses:
-        parts.append(_one(item))
+        parts.append(_one(item, _))
     return "\n".join(parts)
 
 
-def _one(item: ClauseExplanation) -> str:
-    clause = item.clause
-    lines = [f"{item.number} {clause.title}  (clause {clause.id}, in section {item.number.partition('.')[0]}. "
-             f"{item.section_title})",
-             f"  Why it is here: {clause.why}",
-             f"  Sources: {', '.join(clause.sources) or 'none listed'} (items of policygen's policy rubric)"]
+def _words(language: str | None) -> Callable[[str], str]:
+    """``explain``'s own words in ``language``, with its spacing rules (English as written)."""
+    from ..locale import is_english, translate, typography
+
+    if is_english(language):
+        return lambda message: message
+    return lambda message: typography(translate(message, language), language)
+
+
+def _one(item: ClauseExplanation, _: Callable[[str], str] | None = None) -> str:
+    _ = _ or _words(None)
+    clause, rubric = item.clause, _("(items of policygen's policy rubric)")
+    where = _("(clause %(id)s, in section %(section)s)") % {
+        "id": clause.id, "section": f"{item.number.partition('.')[0]}. {item.section_title}"}
+    lines = [f"{item.number} {clause.title}  {where}",
+             f"  {_('Why it is here:')} {clause.why}",
+             f"  {_('Sources:')} {', '.join(clause.sources) or _('none listed')} {rubric}"]
     if item.condition is None:
-        lines.append("  Selected: every policy has this clause.")
+        lines.append(f"  {_('Selected: every policy has this clause.')}")
     else:
-        lines.append(f"  Selected because this holds: {item.condition}")
+        lines.append(f"  {_('Selected because this holds:')} {item.condition}")
         lines += [f"    - {use.describe()}" for use in item.selected_by]
     if item.shaped_by:
-        lines.append("  Shaped by:")
+        lines.append(f"  {_('Shaped by:')}")
         lines += [f"    - {use.describe()}" for use in item.shaped_by]
     return "\n".join(lines) + "\n"
 
 
-def clause_table(clauses: tuple[ClauseExplanation, ...]) -> str:
-    """Every clause with the answer that selected it, one per line."""
-    rows = [("No.", "Clause", "Selected by")]
+def clause_table(clauses: tuple[ClauseExplanation, ...], _: Callable[[str], str] | None = None) -> str:
+    """Every clause with the answer that selected it, one per line (headings in ``_``'s language)."""
+    _ = _ or _words(None)
+    rows = [(_("No."), _("Clause"), _("Selected by"))]
     for item in clauses:
         if item.condition is None:
-            reason = "always"
+            reason = _("always")
         else:
             reason = ", ".join(f"{u.qid} = {u.value}" for u in item.selected_by) or item.condition
             where = sorted({u.source for u in item.selected_by if u.source})
