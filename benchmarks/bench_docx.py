@@ -49,10 +49,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    from policygen.answers import load_answers
-    from policygen.formats import FormatSettings, get_format
-    from policygen.library import load_library
-    from policygen.render import RenderOptions, render_all
+    from policygen.content.library import load_library
+    from policygen.pipeline import RenderOptions, render_all
+    from policygen.questionnaire.answers import load_answers
+    from policygen.render.registry import FormatSettings, get_format
 
     answers, _ = load_answers(DEMO)
     library = load_library(answers.questionnaire)

@@ -65,12 +65,12 @@ def _process_ms(command: list[str], repeat: int, env: dict[str, str]) -> float:
 
 def in_process(repeat: int, work: Path) -> dict[str, float]:
     """Median milliseconds for each stage, with everything imported (a warm process)."""
-    from policygen.answers import load_answers
-    from policygen.compose import compose
-    from policygen.html import render_html
-    from policygen.library import load_library
-    from policygen.markdown import render_markdown
-    from policygen.pdf import PRINT_CSS, render_pdf
+    from policygen.content.compose import compose
+    from policygen.content.library import load_library
+    from policygen.questionnaire.answers import load_answers
+    from policygen.render.html import render_html
+    from policygen.render.markdown import render_markdown
+    from policygen.render.pdf import PRINT_CSS, render_pdf
     from policygen.resources import templates_dir
 
     answers, _ = load_answers(DEMO)
@@ -210,7 +210,7 @@ def _report_paired(pairs: dict[str, dict[str, float]], load_before: float, load_
 
 def import_time() -> list[tuple[str, float]]:
     """Cumulative import milliseconds of the modules `render -f md -f html` loads, largest first."""
-    code = "import policygen.cli, policygen.render, policygen.markdown, policygen.html"
+    code = "import policygen.cli, policygen.pipeline, policygen.render.markdown, policygen.render.html"
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
                           check=True)
     rows = []

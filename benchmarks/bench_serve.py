@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from serve_support import demo_answers, section_form  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from policygen.questionnaire import bundled_questionnaire  # noqa: E402
+from policygen.questionnaire.questions import bundled_questionnaire  # noqa: E402
 from policygen.web.app import create_app  # noqa: E402
 from policygen.web.security import COOKIE, Guard  # noqa: E402
 from policygen.web.session import WebInterview  # noqa: E402

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from policygen.readability import (  # noqa: E402  (the core lives in the package)
+from policygen.content.readability import (  # noqa: E402  (the core lives in the package)
     TARGET_GRADE,
     Reading,
     plain_text,
@@ -39,9 +39,9 @@ def example_files() -> list[Path]:
 
 def clause_readings(answers_path: Path) -> list[tuple[str, Reading]]:
     """(clause id, reading) for every clause in the policy these answers produce."""
-    from policygen.answers import load_answers
-    from policygen.compose import compose
-    from policygen.library import load_library
+    from policygen.content.compose import compose
+    from policygen.content.library import load_library
+    from policygen.questionnaire.answers import load_answers
 
     answers, _ = load_answers(answers_path)
     policy = compose(answers, load_library(answers.questionnaire))

@@ -16,10 +16,9 @@ import typer
 from . import __version__
 
 if TYPE_CHECKING:
-    from .answers import Answers
+    from .questionnaire.answers import Answers
 
 from .errors import EXIT_INTERRUPTED, InputError
-from .formats import check_bundle, format_help
 from .quickcli import (
     check_languages,
     exit_quietly,
@@ -34,6 +33,7 @@ from .quickcli import (
     styled,
     use_color,
 )
+from .render.registry import check_bundle, format_help
 
 if TYPE_CHECKING:
     pass
@@ -89,7 +89,7 @@ _print_written = print_written
 
 
 def _print_sources(answers: Answers) -> None:
-    from .values import format_value
+    from .questionnaire.values import format_value
 
     rows = []
     for question in answers.questionnaire.questions():
@@ -130,7 +130,7 @@ def demo(
     pdf_variant: PdfVariantOption = "ua-1",
 ) -> None:
     """Render the bundled example organisation's documents (default: all, in every format, into out/demo)."""
-    from .render import render_file
+    from .pipeline import render_file
     from .resources import demo_answers
 
     options = _render_options(formats, output, documents, brand, pdf_variant)
@@ -211,9 +211,9 @@ def batch(
     """
     from dataclasses import replace
 
-    from .batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch
-    from .batch_report import BatchReport
-    from .theme import normalise_design
+    from .consultants.batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch
+    from .consultants.batch_report import BatchReport
+    from .render.theme import normalise_design
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
                                    bundle=check_bundle(bundle, formats), provenance=provenance, root=root,
@@ -247,9 +247,9 @@ def validate(
     An answers file may build on a base file ('extends:' in its header); answers in the
     file you name win over its base's, and the base's over the base's own base.
     """
-    from .answers import validate_answers_file
     from .confine import answers_root
     from .locale import translate_formatted
+    from .questionnaire.answers import validate_answers_file
 
     language = speak((check_languages(language) or (None,))[0] or file_language(answers))
     with answers_root(root):
@@ -259,7 +259,7 @@ def validate(
             f"{answers}: {len(resolution.errors)} error{'s' if len(resolution.errors) != 1 else ''}", language))
     _print_problems(resolution.warnings)
     if resolution.answers is not None:  # places the clause library cannot yet serve (issue 10)
-        from .library_check import coverage_problems
+        from .consultants.library_check import coverage_problems
 
         _print_problems(coverage_problems(resolution.answers))
     if show_sources and resolution.answers is not None:
@@ -280,8 +280,8 @@ def check_library_command(
     Checks front matter, where each clause applies, law names in generic clauses,
     the 'why', real sources and the reading grade, and lists every problem at once.
     """
-    from .library_check import check_library, raise_if_problems
-    from .questionnaire import bundled_questionnaire
+    from .consultants.library_check import check_library, raise_if_problems
+    from .questionnaire.questions import bundled_questionnaire
 
     library, problems = check_library(folder, bundled_questionnaire())
     raise_if_problems(problems, str(folder or "the bundled library"))
@@ -301,7 +301,7 @@ def migrate(
     in place unless --output is given; the original is kept as ANSWERS.vN.yaml. A file
     already at the current version is not changed (with --output, copied there as is).
     """
-    from .upgrade import migrate_file
+    from .editions.upgrade import migrate_file
 
     result = migrate_file(answers, output)
     _print_problems(result.warnings)
@@ -329,12 +329,12 @@ def diff(
 
     Example: policygen diff answers-2026.yaml answers-2027.yaml -f html -o changes.html
     """
-    from .answers import load_answers
     from .confine import answers_root
-    from .diff import changes_html, changes_markdown, compare
+    from .content.library import load_library
+    from .content.model import meta_questions
+    from .editions.diff import changes_html, changes_markdown, compare
     from .files import write_file_atomically
-    from .library import load_library
-    from .model import meta_questions
+    from .questionnaire.answers import load_answers
 
     if fmt not in ("md", "html", "docx"):
         raise InputError.single(f"unknown format '{fmt}'", key="--format", hint="use md, html or docx")
@@ -350,7 +350,7 @@ def diff(
     library = load_library(new_answers.questionnaire, language=language)  # a French policy is compared in French
     comparison = compare(old_answers, new_answers, library)
     if fmt == "docx":
-        from .word_redline import redline_docx
+        from .editions.word_redline import redline_docx
 
         text: str | bytes = redline_docx(comparison, old_answers, new_answers, library)
     else:
@@ -373,8 +373,8 @@ def questions(
     """
     import json
 
-    from .questionnaire import bundled_questionnaire
-    from .schema import answers_schema, describe_questionnaire
+    from .questionnaire.questions import bundled_questionnaire
+    from .questionnaire.schema import answers_schema, describe_questionnaire
 
     loaded = bundled_questionnaire(questionnaire)
     if schema:
@@ -418,8 +418,8 @@ def interview(
     Example: policygen interview --answers answers.yaml --update --by "Sam Patel, Communications Director"
     """
     from .confine import answers_root
-    from .interview import InterviewOptions, run_interview
-    from .questionary_port import terminal_port
+    from .interview.flow import InterviewOptions, run_interview
+    from .interview.questionary_port import terminal_port
 
     chosen = (check_languages(language) or (None,))[0]
     existing = answers or output or Path("answers.yaml")
@@ -479,7 +479,7 @@ def explain(
 
     Example: policygen explain answers.yaml "You may talk about your job"
     """
-    from .audit.explain import explain_file, explanation_text
+    from .content.explain import explain_file, explanation_text
 
     print(explanation_text(explain_file(answers, target, templates)), end="")
 

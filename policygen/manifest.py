@@ -41,8 +41,8 @@ from . import __version__
 from .errors import Problem
 
 if TYPE_CHECKING:
-    from .formats import Document, OutputFormat
-    from .render import RenderOptions
+    from .pipeline import RenderOptions
+    from .render.registry import Document, OutputFormat
 
 MANIFEST = ".policygen-manifest.json"
 _KIND = "policygen output manifest"
@@ -357,6 +357,6 @@ def problem_records(problems: Sequence[Problem]) -> list[dict[str, Any]]:
 
 
 def pages_of(outputs: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
-    """Each paged output's page count by document, as :class:`policygen.render.RenderResult` gives them."""
+    """Each paged output's page count by document, as :class:`policygen.pipeline.RenderResult` gives them."""
     return {name.rpartition(".")[0]: entry["pages"] for name, entry in outputs.items()
             if isinstance(entry.get("pages"), int)}

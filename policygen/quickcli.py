@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, InputError, PolicygenError, Problem, by_line
 
 if TYPE_CHECKING:
-    from .render import RenderOptions
+    from .pipeline import RenderOptions
 
 # render's options that take a value: spelling -> parameter name. Lists may repeat; others keep the last.
 _VALUED = {"-f": "formats", "--format": "formats", "-o": "output", "--output": "output",
@@ -87,9 +87,9 @@ def _take(values: dict[str, Any], key: str, inline: str | None, args: list[str])
 def render_options(formats: list[str], output: Path, documents: list[str], brand: Path | None,
                    pdf_variant: str) -> RenderOptions:
     """The options shared by render and demo, checked."""
-    from .documents import normalise_documents
-    from .pdf import normalise_variant
-    from .render import RenderOptions, normalise_formats
+    from .content.documents import normalise_documents
+    from .pipeline import RenderOptions, normalise_formats
+    from .render.pdf import normalise_variant
 
     return RenderOptions(normalise_formats(formats), output, normalise_documents(documents), brand,
                          normalise_variant(pdf_variant))
@@ -117,9 +117,9 @@ def render_command(answers: Path, formats: list[str], output: Path, documents: l
     """The body of ``policygen render`` (see its help in policygen.cli)."""
     from dataclasses import replace
 
-    from .formats import check_bundle
-    from .render import render_file
-    from .theme import normalise_design
+    from .pipeline import render_file
+    from .render.registry import check_bundle
+    from .render.theme import normalise_design
 
     options = replace(render_options(formats, output, documents, brand, pdf_variant),
                       changes_since=changes_since, provenance=provenance, templates=tuple(templates),
@@ -138,7 +138,7 @@ def run_render(values: dict[str, Any]) -> int:
 
 def main_render(values: dict[str, Any]) -> Callable[[], NoReturn]:
     """The entry point for a command line :func:`parse_render` read, with the pipeline imported."""
-    from . import render  # noqa: F401 - imported by the caller's deadline, as the full CLI is
+    from . import pipeline as render  # noqa: F401 - imported by the caller's deadline, as the full CLI is
 
     return lambda: exit_quietly(run_render(values))
 
@@ -201,7 +201,7 @@ def speak(language: str | None) -> str | None:
 
 def file_language(path: Path) -> str | None:
     """The language an answers file asks for (``org.language``), read loosely; None if it names none."""
-    from .questionnaire_locale import answers_file_language
+    from .questionnaire.translation import answers_file_language
 
     return answers_file_language(path)
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import yaml
 
-from policygen.answers import Answers, resolve
-from policygen.compose import compose
-from policygen.library import ClauseLibrary, load_library
-from policygen.markdown import render_markdown
-from policygen.model import Policy
-from policygen.questionnaire import Questionnaire, bundled_questionnaire
+from policygen.content.compose import compose
+from policygen.content.library import ClauseLibrary, load_library
+from policygen.content.model import Policy
+from policygen.questionnaire.answers import Answers, resolve
+from policygen.questionnaire.questions import Questionnaire, bundled_questionnaire
+from policygen.render.markdown import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

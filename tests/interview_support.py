@@ -8,8 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from policygen.prompts import Prompt, Role
-from policygen.questionnaire import Questionnaire, load_questionnaire
+from policygen.interview.prompts import Prompt, Role
+from policygen.questionnaire.questions import Questionnaire, load_questionnaire
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

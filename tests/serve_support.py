@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policygen.answers import Answers, load_answers
-from policygen.interview_state import InterviewState
-from policygen.prompts import as_text
-from policygen.questionnaire import Question, Questionnaire, bundled_questionnaire
+from policygen.interview.prompts import as_text
+from policygen.interview.state import InterviewState
+from policygen.questionnaire.answers import Answers, load_answers
+from policygen.questionnaire.questions import Question, Questionnaire, bundled_questionnaire
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo" / "answers.yaml"
 SHOWN = re.compile(r'name="shown" value="([^"]+)"')

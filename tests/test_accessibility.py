@@ -19,8 +19,8 @@ from typing import Any, cast
 import pytest
 
 from conftest import FIXTURES, ROOT, TOOLS, require_file, require_tool
-from policygen.brand import load_brand
-from policygen.render import RenderOptions, render_documents
+from policygen.pipeline import RenderOptions, render_documents
+from policygen.render.brand import load_brand
 
 DOCUMENTS = ("policy", "acknowledgement", "summary", "accounts-register")
 HOW = "run scripts/test-tools.sh (npm) to install it"
@@ -33,7 +33,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The demo's documents as HTML files: neutral, branded, then the handbook design (neutral and branded)."""
-    from policygen.answers import load_answers
+    from policygen.questionnaire.answers import load_answers
 
     folder = tmp_path_factory.mktemp("pages")
     answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
@@ -53,7 +53,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 def _french_pages(folder: Path) -> list[Path]:
     """The Quebec example's documents in French (lang="fr-CA")."""
-    from policygen.answers import load_answers
+    from policygen.questionnaire.answers import load_answers
 
     answers, _ = load_answers(ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml")
     _, outputs = render_documents(answers, RenderOptions(formats=("html",)))
@@ -67,9 +67,9 @@ def _french_pages(folder: Path) -> list[Path]:
 
 def _change_pages(folder: Path) -> list[Path]:
     """The redline of `policygen diff -f html`, and a policy with "What changed in this version"."""
-    from policygen.answers import load_answers
-    from policygen.diff import changes_html, compare
-    from policygen.library import load_library
+    from policygen.content.library import load_library
+    from policygen.editions.diff import changes_html, compare
+    from policygen.questionnaire.answers import load_answers
 
     new, _ = load_answers(FIXTURES / "diff" / "new.yaml")
     old, _ = load_answers(FIXTURES / "diff" / "old.yaml", new.questionnaire)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, Cli, Delete, WriteAnswers
-from policygen.answers import dump_answers, load_answers, resolve, validate_answers_file
 from policygen.errors import InputError
-from policygen.questionnaire import bundled_questionnaire
+from policygen.questionnaire.answers import dump_answers, load_answers, resolve, validate_answers_file
+from policygen.questionnaire.questions import bundled_questionnaire
 
 ANSWERS = FIXTURES / "answers"
 

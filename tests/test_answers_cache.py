@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from policygen.answers import load_answers
 from policygen.confine import answers_root
 from policygen.errors import InputError
+from policygen.questionnaire.answers import load_answers
 from policygen.warmcache import take_warnings
 
 LAYERS = FIXTURES / "layers"
@@ -100,7 +100,7 @@ def test_bad_answers_are_never_cached(tmp_path: Path) -> None:
 
 def test_a_cache_hit_does_not_import_the_yaml_parser(tmp_path: Path) -> None:
     client, _ = _copy_layers(tmp_path)
-    code = ("import sys\nfrom pathlib import Path\nfrom policygen.answers import load_answers\n"
+    code = ("import sys\nfrom pathlib import Path\nfrom policygen.questionnaire.answers import load_answers\n"
             "from policygen.confine import answers_root\n"
             f"with answers_root(Path({str(tmp_path)!r})):\n    load_answers(Path({str(client)!r}))\n"
             "print('ruamel.yaml' in sys.modules)")

@@ -19,38 +19,32 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "policygen"
 
-# The pipeline, earliest first. A module may import modules of its own stage or of an earlier one.
+# The pipeline, earliest first (written by scripts/relayout.py from the folders: a module's stage is its
+# folder's). A module may import modules of its own stage or of an earlier one.
 STAGES: dict[str, set[str]] = {
-    # Reading files, YAML and resources; errors; small helpers that know nothing of policies.
-    "core": {"policygen", "errors", "files", "confine", "yamlwrite", "yamlio", "resources", "expressions",
-             "migrations", "fetch", "theme", "spelling", "mdtext", "readability", "forms", "workers",
-             "jinjacache", "locale", "readability_fr", "paper",
-             # The one Markdown parser (HTML, Word, the change notes and the redline all use it).
-             "mdparse",
-             # The one checker of YAML mappings that every file format declares its keys for.
-             "mapping",
-             # Hashes of inputs and outputs, and the per-user cache built on them (render's types only
-             # under TYPE_CHECKING).
-             "manifest", "warmcache"},
-    # The questionnaire, checking answers against it, reading and writing answers files.
-    "questionnaire": {"values", "questionnaire", "questionnaire_locale", "answers_save", "answers", "editions",
-                      "upgrade", "schema"},
-    # The Policy model, the clause library (overrides applied there), composition and its provenance
-    # appendix, companion documents, brand, and the notes explaining them.
-    "content": {"model", "places", "citations", "decisions", "overrides", "library", "provenance", "compose",
-                "front_matter", "documents", "brand", "audit.explain", "audit.margin"},
-    # Output formats. diff and redline are here because render writes the "what changed" section.
-    "render": {"formats", "html", "pullquotes", "markdown", "pdf", "pdf_columns", "redline", "diff", "render",
-               "word", "word_blocks", "word_ooxml", "word_styles", "word_redline", "word_logo"},
-    # The interview, in the terminal.
-    "interview": {"prompts", "review", "interview_state", "draft", "interview_update", "interview_start",
-                  "interview", "questionary_port"},
-    # Commands that use the whole pipeline: batch, audit, the library check, the browser questionnaire.
-    "consultants": {"batch", "batch_report", "audit", "audit.audit", "audit.coverage", "audit.organisation",
-                    "audit.patterns", "audit.reader", "audit.report", "library_check", "web", "web.app",
-                    "web.fields", "web.jobs", "web.preview", "web.security", "web.server", "web.session",
-                    "web.uploads"},
-    "cli": {"cli", "quickcli", "__main__"},
+    "core": {"confine", "errors", "files", "jinjacache", "locale", "locale.spelling", "manifest", "mapping",
+        "policygen", "resources", "warmcache", "yamlio", "yamlwrite"},
+    "questionnaire": {"questionnaire", "questionnaire.answers", "questionnaire.answers_save",
+        "questionnaire.expressions", "questionnaire.migrations", "questionnaire.questions", "questionnaire.schema",
+        "questionnaire.translation", "questionnaire.values"},
+    "content": {"content", "content.citations", "content.compose", "content.decisions", "content.documents",
+        "content.explain", "content.front_matter", "content.library", "content.margin", "content.mdtext",
+        "content.model", "content.overrides", "content.places", "content.provenance", "content.readability",
+        "content.readability_fr"},
+    "render": {"render", "render.brand", "render.fetch", "render.forms", "render.html", "render.markdown",
+        "render.mdparse", "render.paper", "render.pdf", "render.pdf_columns", "render.pullquotes",
+        "render.registry", "render.theme", "render.word", "render.word_blocks", "render.word_logo",
+        "render.word_ooxml", "render.word_styles"},
+    "editions": {"editions", "editions.diff", "editions.editions", "editions.redline", "editions.upgrade",
+        "editions.word_redline"},
+    "pipeline": {"pipeline"},
+    "interview": {"interview", "interview.draft", "interview.flow", "interview.prompts",
+        "interview.questionary_port", "interview.review", "interview.start", "interview.state", "interview.update"},
+    "consultants": {"audit", "audit.audit", "audit.coverage", "audit.organisation", "audit.patterns",
+        "audit.reader", "audit.report", "consultants", "consultants.batch", "consultants.batch_report",
+        "consultants.library_check", "consultants.workers", "web", "web.app", "web.fields", "web.jobs",
+        "web.preview", "web.security", "web.server", "web.session", "web.uploads"},
+    "cli": {"__main__", "cli", "quickcli"},
 }
 ORDER = list(STAGES)
 STAGE_OF = {module: stage for stage, modules in STAGES.items() for module in modules}
@@ -133,11 +127,11 @@ def _cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
 
 
 def test_the_import_reader_sees_relative_function_level_and_package_imports() -> None:
-    assert {"errors", "questionnaire", "answers_save"} <= GRAPH["answers"]
-    assert "library_check" in GRAPH["cli"]  # imported inside a command function
+    assert {"errors", "questionnaire.questions", "questionnaire.answers_save"} <= GRAPH["questionnaire.answers"]
+    assert "consultants.library_check" in GRAPH["cli"]  # imported inside a command function
     assert "audit.audit" in GRAPH["audit.report"]  # ``from .audit import ...`` inside the audit package
-    assert "policygen" in GRAPH["answers_save"]  # ``from . import __version__``
-    assert "answers" not in GRAPH["answers_save"]  # only under TYPE_CHECKING there
+    assert "policygen" in GRAPH["questionnaire.answers_save"]  # ``from . import __version__``
+    assert "questionnaire.answers" not in GRAPH["questionnaire.answers_save"]  # only under TYPE_CHECKING there
 
 
 def test_every_module_is_in_exactly_one_stage() -> None:

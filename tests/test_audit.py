@@ -17,9 +17,9 @@ import pytest
 from content_support import EXAMPLE_SLUGS
 
 from conftest import ROOT, Cli
-from policygen.answers import load_answers
 from policygen.locale import is_english
-from policygen.render import render_in_memory
+from policygen.pipeline import render_in_memory
+from policygen.questionnaire.answers import load_answers
 
 RISKY = "You must not disclose confidential information."
 FINE = "You are always free to talk about your pay and working conditions."
@@ -337,7 +337,7 @@ def test_a_new_required_question_does_not_break_the_generic_employer() -> None:
 
     from policygen.audit.audit import generic_answers
     from policygen.audit.organisation import Organisation
-    from policygen.questionnaire import bundled_questionnaire
+    from policygen.questionnaire.questions import bundled_questionnaire
 
     questionnaire = bundled_questionnaire()
     # As if the questionnaire had just made "who does the communications team report to" required.

@@ -10,9 +10,9 @@ import pytest
 from pdf_support import is_tagged
 
 from conftest import FIXTURES, ROOT, Cli
-from policygen.batch import BatchOptions, Client, find_clients, run_batch
+from policygen.consultants.batch import BatchOptions, Client, find_clients, run_batch
 from policygen.manifest import MANIFEST
-from policygen.render import RenderOptions
+from policygen.pipeline import RenderOptions
 
 EXAMPLES = ROOT / "examples"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, Cli, WriteAnswers
-from policygen import fetch
-from policygen.brand import Brand, load_brand
 from policygen.errors import InputError
-from policygen.theme import Theme, check_graphic_colour, check_text_colour, contrast
+from policygen.render import fetch
+from policygen.render.brand import Brand, load_brand
+from policygen.render.theme import Theme, check_graphic_colour, check_text_colour, contrast
 
 BRAND = FIXTURES / "brand"
 

@@ -91,8 +91,8 @@ def test_invalid_answers_write_nothing_and_keep_old_outputs(cli: Cli, demo_answe
 
 def test_a_failing_format_writes_no_file_at_all(cli: Cli, demo_answers: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import pdf
     from policygen.errors import RenderError
+    from policygen.render import pdf
 
     def broken_pdf(self: object, html: str) -> bytes:
         raise RenderError("the PDF could not be made")
@@ -133,7 +133,7 @@ def test_unwritable_output_is_an_environment_problem(cli: Cli, demo_answers: Pat
 
 
 def test_interrupt_exits_130(cli: Cli, demo_answers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import render
+    from policygen import pipeline as render
 
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
@@ -146,7 +146,7 @@ def test_interrupt_exits_130(cli: Cli, demo_answers: Path, tmp_path: Path, monke
 
 def test_unexpected_errors_are_reported_as_bugs_without_traceback(cli: Cli, demo_answers: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import answers
+    from policygen.questionnaire import answers
 
     def boom(*_: object, **__: object) -> None:
         raise ZeroDivisionError("boom")
@@ -201,7 +201,7 @@ def test_markdown_and_html_never_import_weasyprint(tmp_path: Path) -> None:
         "assert code == 0, code\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'questionary', 'rich', 'docx',\n"
         "                                                             'starlette', 'uvicorn', 'multipart')\n"
-        "               or m.startswith('policygen.word'))\n"
+        "               or m.startswith('policygen.render.word'))\n"
         "print(heavy)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,

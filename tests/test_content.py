@@ -25,11 +25,11 @@ from jinja2 import nodes
 from red_flags import find_red_flags
 
 from conftest import Snapshot
-from policygen.answers import load_answers, validate_answers_file
-from policygen.compose import compose
-from policygen.decisions import DECISION_INPUTS
-from policygen.model import META_QUESTIONS
-from policygen.spelling import respell
+from policygen.content.compose import compose
+from policygen.content.decisions import DECISION_INPUTS
+from policygen.content.model import META_QUESTIONS
+from policygen.locale.spelling import respell
+from policygen.questionnaire.answers import load_answers, validate_answers_file
 
 RUBRIC_IDS = {f"R{n:02d}" for n in range(1, 44)}
 BODY_GRADE_LIMIT = 10.0  # the target for the body of every policy

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, Cli
-from policygen.answers import load_answers
-from policygen.diff import compare
-from policygen.library import load_library
+from policygen.content.library import load_library
+from policygen.editions.diff import compare
+from policygen.questionnaire.answers import load_answers
 
 OLD, NEW = FIXTURES / "diff" / "old.yaml", FIXTURES / "diff" / "new.yaml"
 
@@ -54,14 +54,14 @@ def test_same_answers_mean_no_changes() -> None:
 def test_a_wording_change_with_the_same_answers_is_explained(tmp_path: Path) -> None:
     import shutil
 
-    from policygen.questionnaire import bundled_questionnaire
+    from policygen.questionnaire.questions import bundled_questionnaire
 
     shutil.copytree(ROOT / "templates", tmp_path / "t")
     clause = tmp_path / "t" / "policy" / "clauses" / "purpose" / "why.md.j2"
     clause.write_text(clause.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
     answers, _ = load_answers(OLD)
     old_policy_library = load_library(bundled_questionnaire())
-    from policygen.compose import compose
+    from policygen.content.compose import compose
 
     before = compose(answers, old_policy_library)
     new_library = load_library(bundled_questionnaire(), [tmp_path / "t"])
@@ -143,7 +143,7 @@ def test_the_redline_strikes_only_the_changed_words_and_keeps_lists_and_emphasis
 
 
 def test_the_redline_escapes_what_comes_from_answers(tmp_path: Path) -> None:
-    from policygen.redline import redline_body
+    from policygen.editions.redline import redline_body
 
     body = redline_body("Ask *Acme* <b>now</b>.", "Ask **Acme & Co** <b>now</b>.")
     assert "<b>" not in body and "&lt;b&gt;" in body
@@ -182,7 +182,7 @@ def test_render_changes_since_adds_a_what_changed_section(cli: Cli, tmp_path: Pa
 
 
 def test_change_notes_name_a_new_contact_and_owner_in_plain_words() -> None:
-    from policygen.diff import change_notes
+    from policygen.editions.diff import change_notes
 
     old, _ = load_answers(OLD)
     new, _ = load_answers(NEW)
@@ -194,7 +194,7 @@ def test_change_notes_name_a_new_contact_and_owner_in_plain_words() -> None:
 
 
 def test_a_long_changed_sentence_is_quoted_around_the_change() -> None:
-    from policygen.diff import _around
+    from policygen.editions.diff import _around
 
     words = ("We " + " ".join(f"w{i}" for i in range(40)) + " end.").split()
     quoted = _around(words, 20, 21)
@@ -223,7 +223,7 @@ def test_no_appendix_or_changes_unless_asked(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_a_passed_review_date_warns_but_renders(tmp_path: Path) -> None:
-    from policygen.render import RenderOptions, render_file
+    from policygen.pipeline import RenderOptions, render_file
 
     options = RenderOptions(("md",), tmp_path, today=dt.date(2029, 6, 1))
     result = render_file(OLD, options)
@@ -235,7 +235,7 @@ def test_a_passed_review_date_warns_but_renders(tmp_path: Path) -> None:
 
 
 def test_a_redline_of_the_same_answers_says_nothing_changed() -> None:
-    from policygen.diff import changes_html
+    from policygen.editions.diff import changes_html
 
     answers, _ = load_answers(OLD)
     page = changes_html(compare(answers, answers, load_library(answers.questionnaire)))
@@ -244,7 +244,7 @@ def test_a_redline_of_the_same_answers_says_nothing_changed() -> None:
 
 
 def test_a_rewritten_phrase_is_one_removal_and_one_addition() -> None:
-    from policygen.redline import redline_body
+    from policygen.editions.redline import redline_body
 
     before, after = "Before you post about a client, ask the head of people.", \
         "Before you post about a client, ask the team lead, then HR."
@@ -254,7 +254,7 @@ def test_a_rewritten_phrase_is_one_removal_and_one_addition() -> None:
 
 
 def test_a_new_list_item_does_not_make_the_items_after_it_look_rewritten() -> None:
-    from policygen.redline import redline_body
+    from policygen.editions.redline import redline_body
 
     before = "- Ask the team before you post about a client.\n- Keep your password to yourself.\n"
     after = ("- Tell us at once if an account is hacked.\n- Ask the team before you post about any client.\n"

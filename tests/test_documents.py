@@ -11,13 +11,13 @@ import pytest
 from pdf_support import is_tagged
 
 from conftest import ROOT, WriteAnswers, as_bytes, require_tool
-from policygen.answers import load_answers
-from policygen.documents import load_summary_items, normalise_documents
+from policygen.content.documents import load_summary_items, normalise_documents
+from policygen.content.library import ClauseLibrary, load_library
 from policygen.errors import InputError
-from policygen.library import ClauseLibrary, load_library
-from policygen.mdparse import markdown_parser
-from policygen.questionnaire import bundled_questionnaire
-from policygen.render import RenderOptions, render_documents
+from policygen.pipeline import RenderOptions, render_documents
+from policygen.questionnaire.answers import load_answers
+from policygen.questionnaire.questions import bundled_questionnaire
+from policygen.render.mdparse import markdown_parser
 
 if TYPE_CHECKING:
     import pikepdf
@@ -112,7 +112,7 @@ def test_every_example_summary_fits_one_page_in_english_and_french() -> None:
     """The sector rules of a US public body, a broker-dealer or an NHS trust add items; in French the
     items run longer. Each organisation's summary, in its own English and in fr-CA, is one page."""
     from policygen.locale import is_english
-    from policygen.render import in_language
+    from policygen.pipeline import in_language
 
     libraries: dict[str, ClauseLibrary] = {}
     too_long: list[str] = []

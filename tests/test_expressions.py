@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from policygen.expressions import ExpressionError, compile_expression
+from policygen.questionnaire.expressions import ExpressionError, compile_expression
 
 CTX = {
     "org": SimpleNamespace(kind="company", jurisdictions=["us", "uk"], name="Acme", size=40, remote=None),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policygen.answers import resolve
-from policygen.questionnaire import load_questionnaire
-from policygen.schema import answers_schema
+from policygen.questionnaire.answers import resolve
+from policygen.questionnaire.questions import load_questionnaire
+from policygen.questionnaire.schema import answers_schema
 
 TOY = """\
 id: toy

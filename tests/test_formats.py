@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
-from policygen.formats import Document, FormatSettings, OutputFormat, Rendered, output_formats, registered
-from policygen.interview import format_options
+from policygen.interview.flow import format_options
 from policygen.manifest import MANIFEST
+from policygen.render.registry import Document, FormatSettings, OutputFormat, Rendered, output_formats, registered
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,8 +59,8 @@ def test_a_bundling_format_makes_one_handbook(cli: Cli, shout: OutputFormat, dem
 
 
 def test_page_counts_come_back_as_facts_of_the_rendering(shout: OutputFormat, demo_answers: Path) -> None:
-    from policygen.answers import load_answers
-    from policygen.render import RenderOptions, render_all
+    from policygen.pipeline import RenderOptions, render_all
+    from policygen.questionnaire.answers import load_answers
 
     answers, _ = load_answers(demo_answers)
     rendering = render_all(answers, RenderOptions(formats=("shout",), documents=("policy", "summary")))
@@ -87,7 +87,7 @@ def test_a_formats_module_is_imported_only_when_it_is_rendered(demo_answers: Pat
     environment problem (exit 3) naming what is missing, not a traceback."""
     code = (
         "import sys\n"
-        "from policygen.formats import OutputFormat, register\n"
+        "from policygen.render.registry import OutputFormat, register\n"
         "register(OutputFormat('ghost', '.ghost', 'Ghost', 'no_such_module_anywhere:Ghost', default=False))\n"
         "from policygen.cli import run\n"
         f"assert run(['render', {str(demo_answers)!r}, '-f', 'md', '-f', 'html', '-o', {str(tmp_path)!r}]) == 0\n"

@@ -13,9 +13,9 @@ from content_support import EXAMPLES, markdown, policy
 from interview_support import ScriptedPort
 
 from conftest import Cli, Result
-from policygen.interview import InterviewOptions, run_interview
+from policygen.interview.flow import InterviewOptions, run_interview
 from policygen.locale import NBSP, set_messages_language, with_preposition
-from policygen.questionnaire_locale import answers_file_language
+from policygen.questionnaire.translation import answers_file_language
 from policygen.web.session import WebInterview
 
 QUEBEC = "ca-quebec-cooperative"
@@ -346,7 +346,7 @@ def test_the_yearly_update_gives_its_reasons_in_french(tmp_path: Path) -> None:
 
 
 def test_the_page_description_contracts_de_with_the_organisations_article() -> None:
-    from policygen.html import render_handbook_html, render_html
+    from policygen.render.html import render_handbook_html, render_html
 
     composed = policy({"org.name": "Le Groupe Boréal", "org.short_name": "Le Groupe"}, base=QUEBEC)
     page = render_html(composed, markdown(composed))
@@ -457,7 +457,7 @@ def test_the_quebec_example_names_quebec_law_as_quebec_writes_it_and_reads_right
 
 
 def test_the_page_title_puts_a_space_before_the_colon_in_french() -> None:
-    from policygen.html import render_html
+    from policygen.render.html import render_html
 
     composed = policy(base=QUEBEC)
     page = render_html(composed, markdown(composed))

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
-from policygen.answers import load_answers
-from policygen.mdparse import markdown_to_html
-from policygen.render import render_in_memory
+from policygen.pipeline import render_in_memory
+from policygen.questionnaire.answers import load_answers
+from policygen.render.mdparse import markdown_to_html
 
 
 class _Collector(HTMLParser):
@@ -121,7 +121,7 @@ def _policy_markdown(sections: int, clauses: int) -> str:
 
 def test_printed_contents_list_sections_only_when_the_clauses_are_many() -> None:
     from conftest import ROOT
-    from policygen.html import TOC_FULL_TREE_LIMIT, render_html
+    from policygen.render.html import TOC_FULL_TREE_LIMIT, render_html
 
     answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
     policy, _ = render_in_memory(answers, ("md",))

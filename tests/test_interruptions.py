@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, Cli
+from policygen.consultants.workers import Pool, PoolInterrupted
 from policygen.files import committed_outputs, forget_committed, recover_folder, write_files_atomically
 from policygen.manifest import MANIFEST
-from policygen.workers import Pool, PoolInterrupted
 
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
 
@@ -98,7 +98,7 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next_run(cli: Cli, t
 
 def test_the_interrupted_message_says_what_was_written(cli: Cli, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import policygen.render as render
+    import policygen.pipeline as render
 
     def interrupted_before(outputs: Any) -> None:
         raise KeyboardInterrupt
@@ -171,7 +171,7 @@ def test_ctrl_c_stops_the_workers_within_two_seconds() -> None:
 ORPHANED_POOL = """
 import sys, time
 from pathlib import Path
-from policygen.workers import Pool
+from policygen.consultants.workers import Pool
 def slow(item):
     Path(sys.argv[1], str(__import__('os').getpid())).write_text('')
     time.sleep(60)
@@ -216,7 +216,7 @@ def three_clients(tmp_path: Path) -> list[Path]:
 
 
 def _stuck_or_dying(behaviour: str) -> Any:
-    import policygen.batch as batch
+    import policygen.consultants.batch as batch
 
     real = batch.render_client
 
@@ -233,7 +233,7 @@ def _stuck_or_dying(behaviour: str) -> Any:
 @pytest.mark.parametrize("behaviour", ["die", "hang"])
 def test_a_dead_or_stuck_client_fails_alone_and_the_table_still_prints(
         cli: Cli, three_clients: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str) -> None:
-    import policygen.batch as batch
+    import policygen.consultants.batch as batch
 
     monkeypatch.setattr(batch, "render_client", _stuck_or_dying(behaviour))
     result = cli("batch", *three_clients, "-j", "2", "-f", "md", "-d", "policy", "--timeout", "3",
@@ -249,7 +249,7 @@ def test_a_dead_or_stuck_client_fails_alone_and_the_table_still_prints(
 
 def test_ctrl_c_during_a_batch_exits_130_naming_clients_done_and_not(
         cli: Cli, three_clients: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import policygen.batch as batch
+    import policygen.consultants.batch as batch
 
     monkeypatch.setattr(batch, "render_client", _stuck_or_dying("hang"))
     timer = threading.Timer(6.0, os.kill, (os.getpid(), signal.SIGINT))
@@ -276,8 +276,8 @@ def test_sigint_is_honoured_at_every_kind_of_prompt(kind: str, moment: str,
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from policygen.prompts import Option, Prompt
-    from policygen.questionary_port import QuestionaryPort
+    from policygen.interview.prompts import Option, Prompt
+    from policygen.interview.questionary_port import QuestionaryPort
 
     options = (Option("a", "A"), Option("b", "B"))
     prompt = Prompt("k", kind, "Which?", options=options if kind in ("select", "checkbox") else ())  # type: ignore[arg-type]
@@ -357,7 +357,7 @@ def test_ctrl_c_wrapped_by_python_in_another_exception_is_still_an_interruption(
         except KeyboardInterrupt as ctrl_c:
             raise RuntimeError("Error calling __set_name__ on 'Field' instance 'split' in 'Migration'") from ctrl_c
 
-    monkeypatch.setattr("policygen.answers.validate_answers_file", interrupted_import)
+    monkeypatch.setattr("policygen.questionnaire.answers.validate_answers_file", interrupted_import)
     monkeypatch.delenv("POLICYGEN_DEBUG", raising=False)
     result = cli("validate", DEMO)
     assert result.code == 130 and "internal error" not in result.err and "Traceback" not in result.err

@@ -10,12 +10,12 @@ import pytest
 import yaml
 from interview_support import CTRL_C, ENTER, ScriptedPort, every_type, first_run_answers, load_every_type
 
-from policygen.answers import validate_answers_file
-from policygen.draft import draft_path
 from policygen.errors import EXIT_INTERRUPTED, InputError, Interrupted
-from policygen.interview import InterviewOptions, run_interview
-from policygen.prompts import Prompt
-from policygen.questionnaire import load_questionnaire
+from policygen.interview.draft import draft_path
+from policygen.interview.flow import InterviewOptions, run_interview
+from policygen.interview.prompts import Prompt
+from policygen.questionnaire.answers import validate_answers_file
+from policygen.questionnaire.questions import load_questionnaire
 
 
 def interview(tmp_path: Path, script: dict[str, list[Any]],
@@ -441,15 +441,15 @@ sections:
 
 
 def test_the_progress_names_every_document_render_makes() -> None:
-    from policygen.interview import DOCUMENT_WORDS
-    from policygen.render import DOCUMENTS
+    from policygen.interview.flow import DOCUMENT_WORDS
+    from policygen.pipeline import DOCUMENTS
 
     assert tuple(name for name, _ in DOCUMENT_WORDS) == DOCUMENTS
 
 
 def test_making_pdfs_shows_progress_per_document_and_each_warning_once(tmp_path: Path) -> None:
     from policygen.errors import Problem
-    from policygen.render import RenderOptions, RenderResult
+    from policygen.pipeline import RenderOptions, RenderResult
 
     calls: list[tuple[str, ...]] = []
 
@@ -468,7 +468,7 @@ def test_making_pdfs_shows_progress_per_document_and_each_warning_once(tmp_path:
 
 
 def test_help_texts_speak_to_a_person_not_in_command_lines() -> None:
-    from policygen.questionnaire import bundled_questionnaire
+    from policygen.questionnaire.questions import bundled_questionnaire
 
     for question in bundled_questionnaire().questions():
         for text in (question.prompt, question.help or "", *(c.help or "" for c in question.choices)):

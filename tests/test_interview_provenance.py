@@ -8,9 +8,9 @@ from typing import Any
 
 from interview_support import ScriptedPort, every_type, first_run_answers, load_every_type
 
-from policygen.answers import Provenance, validate_answers_file
-from policygen.interview import InterviewOptions, run_interview
-from policygen.interview_state import Freshness
+from policygen.interview.flow import InterviewOptions, run_interview
+from policygen.interview.state import Freshness
+from policygen.questionnaire.answers import Provenance, validate_answers_file
 
 PREVIOUS = """\
 policygen: {format: 1, questionnaire: every-type, questionnaire_version: 2}
@@ -94,8 +94,8 @@ def test_fingerprints_change_when_a_clause_that_reads_the_answer_changes(tmp_pat
     import shutil
 
     from conftest import ROOT
-    from policygen.library import load_library
-    from policygen.questionnaire import bundled_questionnaire
+    from policygen.content.library import load_library
+    from policygen.questionnaire.questions import bundled_questionnaire
 
     before = load_library(bundled_questionnaire()).fingerprints()
     shutil.copytree(ROOT / "templates", tmp_path / "t")

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from interview_support import every_type
 
-from policygen.draft import draft_path
-from policygen.interview_state import InterviewState
-from policygen.prompts import as_text, interpret, prompt_for
-from policygen.questionnaire import Question
-from policygen.review import review_line, shorten
-from policygen.values import ValueProblem
+from policygen.interview.draft import draft_path
+from policygen.interview.prompts import as_text, interpret, prompt_for
+from policygen.interview.review import review_line, shorten
+from policygen.interview.state import InterviewState
+from policygen.questionnaire.questions import Question
+from policygen.questionnaire.values import ValueProblem
 
 
 def q(qid: str) -> Question:

@@ -15,9 +15,9 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from policygen.errors import Interrupted
-from policygen.interview import InterviewOptions, run_interview
-from policygen.prompts import Option, Prompt, Role
-from policygen.questionary_port import QuestionaryPort
+from policygen.interview.flow import InterviewOptions, run_interview
+from policygen.interview.prompts import Option, Prompt, Role
+from policygen.interview.questionary_port import QuestionaryPort
 
 ENTER, DOWN, SPACE, CTRL_C, CLEAR_LINE = "\r", "\x1b[B", " ", "\x03", "\x15"
 

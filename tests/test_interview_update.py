@@ -11,11 +11,11 @@ import pytest
 from interview_support import ScriptedPort, every_type, first_run_answers, load_every_type
 
 from conftest import ROOT, Cli
-from policygen.answers import Answers, Provenance, save_answers, validate_answers_file
-from policygen.editions import next_edition, next_effective_date, next_version
-from policygen.interview import InterviewOptions, run_interview
-from policygen.interview_state import BLANK_NOTE, Freshness, InterviewState, due_for_update, keep_as_they_are
-from policygen.interview_update import due_line, due_screen
+from policygen.editions.editions import next_edition, next_effective_date, next_version
+from policygen.interview.flow import InterviewOptions, run_interview
+from policygen.interview.state import BLANK_NOTE, Freshness, InterviewState, due_for_update, keep_as_they_are
+from policygen.interview.update import due_line, due_screen
+from policygen.questionnaire.answers import Answers, Provenance, save_answers, validate_answers_file
 
 TODAY = dt.date(2028, 1, 15)
 LAST_YEAR = """\
@@ -38,7 +38,7 @@ provenance:
 
 
 def _state(text: str = LAST_YEAR, today: dt.date = TODAY, tmp_path: Path | None = None) -> InterviewState:
-    from policygen.draft import read_starting_point
+    from policygen.interview.draft import read_starting_point
 
     assert tmp_path is not None
     path = tmp_path / "answers.yaml"
@@ -204,7 +204,7 @@ def test_the_command_from_the_issue_keeps_the_file_valid(cli: Cli, tmp_path: Pat
         file.write("provenance:\n  org.name: {by: Jo Bloggs, at: 2025-01-06}\n")
     port = ScriptedPort({"interview:due": ["keep"], "interview:note": [""],
                          "interview:review": ["interview:save"], "interview:render": [False]}, enter_for_rest=True)
-    monkeypatch.setattr("policygen.questionary_port.terminal_port", lambda: port)
+    monkeypatch.setattr("policygen.interview.questionary_port.terminal_port", lambda: port)
     monkeypatch.chdir(tmp_path)
     result = cli("interview", "--answers", "answers.yaml", "--update", "--by", "Sam Patel, Communications Director")
     assert result.code == 0, result.err
@@ -218,8 +218,8 @@ def test_the_command_from_the_issue_keeps_the_file_valid(cli: Cli, tmp_path: Pat
 
 def test_questions_whose_meaning_changed_are_due_with_how(tmp_path: Path) -> None:
     from conftest import FIXTURES
-    from policygen.draft import read_starting_point
-    from policygen.questionnaire import load_questionnaire
+    from policygen.interview.draft import read_starting_point
+    from policygen.questionnaire.questions import load_questionnaire
 
     questionnaire = load_questionnaire(FIXTURES / "migration" / "questionnaire-v3.yaml")
     state = read_starting_point(FIXTURES / "migration" / "answers-v1.yaml", questionnaire,

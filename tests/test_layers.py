@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import FIXTURES, Cli
-from policygen.answers import load_answers, validate_answers_file
 from policygen.confine import answers_root
+from policygen.questionnaire.answers import load_answers, validate_answers_file
 
 LAYERS = FIXTURES / "layers"
 CLIENT = LAYERS / "clients" / "acme" / "answers.yaml"
@@ -97,7 +97,7 @@ def test_the_interview_updates_a_layered_file_in_place_writing_only_its_own_answ
 
     from interview_support import ScriptedPort
 
-    from policygen.interview import InterviewOptions, run_interview
+    from policygen.interview.flow import InterviewOptions, run_interview
 
     shutil.copytree(LAYERS, tmp_path / "layers")
     client = tmp_path / "layers" / "clients" / "acme" / "answers.yaml"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, WriteAnswers
-from policygen.answers import load_answers
-from policygen.compose import compose
+from policygen.content.compose import compose
+from policygen.content.library import load_library
 from policygen.errors import InputError, RenderError
-from policygen.library import load_library
-from policygen.markdown import render_markdown
-from policygen.questionnaire import bundled_questionnaire
+from policygen.questionnaire.answers import load_answers
+from policygen.questionnaire.questions import bundled_questionnaire
+from policygen.render.markdown import render_markdown
 
 
 def _clause(folder: Path, name: str, front: str, body: str = "Text.") -> Path:

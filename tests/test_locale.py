@@ -12,9 +12,10 @@ import pytest
 from content_support import EXAMPLES, answers, library, markdown, policy, questionnaire
 
 from conftest import FIXTURES, Cli, Result
-from policygen.compose import compose
-from policygen.documents import COMPANIONS
-from policygen.library import english_hash, load_library, translation_warnings, untranslated
+from policygen.content.compose import compose
+from policygen.content.documents import COMPANIONS
+from policygen.content.library import english_hash, load_library, translation_warnings, untranslated
+from policygen.content.readability_fr import TARGET_EASE, reading_fr
 from policygen.locale import (
     LANGUAGES,
     NBSP,
@@ -26,9 +27,8 @@ from policygen.locale import (
     translate,
 )
 from policygen.manifest import MANIFEST
-from policygen.questionnaire_locale import localise_questionnaire, questionnaire_messages
-from policygen.readability_fr import TARGET_EASE, reading_fr
-from policygen.render import in_language
+from policygen.pipeline import in_language
+from policygen.questionnaire.translation import localise_questionnaire, questionnaire_messages
 from policygen.resources import templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -317,7 +317,7 @@ def test_the_english_path_does_not_import_babel() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from policygen.render import render_in_memory; from content_support import answers;"
+    code = ("import sys; from policygen.pipeline import render_in_memory; from content_support import answers;"
             "render_in_memory(answers(), ['md', 'html']); print('babel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent).stdout

@@ -192,7 +192,7 @@ def test_an_interrupted_commit_leaves_manifest_and_outputs_consistent(cli: Cli, 
 
     monkeypatch.setattr(os, "replace", killed)
     with pytest.raises(SystemExit):
-        from policygen.render import RenderOptions, render_file
+        from policygen.pipeline import RenderOptions, render_file
 
         render_file(answers, RenderOptions(formats=("md", "html"), out_dir=out))
     monkeypatch.setattr(os, "replace", real_replace)
@@ -235,8 +235,8 @@ def _warm_entries() -> list[Path]:
 
 def test_the_library_comes_from_the_cache_until_a_file_changes(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import library
-    from policygen.questionnaire import load_questionnaire
+    from policygen.content import library
+    from policygen.questionnaire.questions import load_questionnaire
     from policygen.resources import questionnaires_dir, templates_dir
 
     monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
@@ -261,7 +261,8 @@ def test_the_library_comes_from_the_cache_until_a_file_changes(tmp_path: Path,
 
 def test_a_damaged_cache_is_ignored_with_a_warning(cli: Cli, answers: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import manifest, questionnaire
+    from policygen import manifest
+    from policygen.questionnaire import questions as questionnaire
 
     monkeypatch.setattr(questionnaire, "_CACHE", {})  # this process's own copy: read the file (or the cache)
     manifest.bundled_digest.cache_clear()  # likewise
@@ -285,7 +286,7 @@ def test_a_damaged_cache_is_ignored_with_a_warning(cli: Cli, answers: Path, tmp_
 
 def test_the_html_of_unchanged_markdown_comes_from_the_cache(cli: Cli, answers: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import mdparse as html
+    from policygen.render import mdparse as html
 
     monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
     parsed: list[str] = []
@@ -312,7 +313,7 @@ def test_the_html_of_unchanged_markdown_comes_from_the_cache(cli: Cli, answers: 
 
 def test_the_html_cache_keeps_its_newest_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from policygen import warmcache
-    from policygen.mdparse import markdown_to_html
+    from policygen.render.mdparse import markdown_to_html
 
     monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(warmcache, "MEMO_ENTRIES", 3)
@@ -336,7 +337,7 @@ def test_a_changed_base_layer_re_renders_the_client(cli: Cli, tmp_path: Path) ->
 
 
 def test_an_unchanged_book_starts_no_worker(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import batch
+    from policygen.consultants import batch
 
     folder = tmp_path / "clients" / "north"
     folder.mkdir(parents=True)

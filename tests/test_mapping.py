@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, ROOT
-from policygen.answers import validate_answers_file
-from policygen.brand import load_brand
-from policygen.documents import load_summary_items
+from policygen.content.documents import load_summary_items
+from policygen.content.library import load_library
 from policygen.errors import InputError, Problem
-from policygen.library import load_library
 from policygen.mapping import BOOLEAN, LIST, MAPPING, TEXT, WHOLE, Checked, Field, Spec, check_mapping
-from policygen.questionnaire import bundled_questionnaire, load_questionnaire
+from policygen.questionnaire.answers import validate_answers_file
+from policygen.questionnaire.questions import bundled_questionnaire, load_questionnaire
+from policygen.render.brand import load_brand
 from policygen.yamlio import parse_yaml
 
 _ITEM = Spec("an item", {"name": Field(TEXT, required=True), "size": Field(WHOLE)})

@@ -29,11 +29,11 @@ import pytest
 from content_support import answers, body_text, library, questionnaire, sentences, squash
 from red_flags import find_red_flags
 
-from policygen.compose import compose, template_context
-from policygen.documents import render_companion
-from policygen.model import Policy
-from policygen.places import organisation_tags
-from policygen.readability import TARGET_GRADE, reading
+from policygen.content.compose import compose, template_context
+from policygen.content.documents import render_companion
+from policygen.content.model import Policy
+from policygen.content.places import organisation_tags
+from policygen.content.readability import TARGET_GRADE, reading
 
 SECTOR_SETS = [[], ["healthcare", "finance", "listed"], ["education", "media"], ["healthcare", "education"],
                ["finance", "media", "listed"]]

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from policygen.mdparse import markdown_parser
-from policygen.mdtext import Trusted, autolink, escape_markdown, finalize, join_and
-from policygen.spelling import respell
+from policygen.content.mdtext import Trusted, autolink, escape_markdown, finalize, join_and
+from policygen.locale.spelling import respell
+from policygen.render.mdparse import markdown_parser
 
 
 @pytest.mark.parametrize("text", [

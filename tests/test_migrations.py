@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from policygen.answers import Provenance, load_answers, validate_answers_file
+from policygen.editions.upgrade import migrate_file
 from policygen.errors import InputError
-from policygen.migrations import Migration, migrate
-from policygen.questionnaire import load_questionnaire
-from policygen.upgrade import migrate_file
+from policygen.questionnaire.answers import Provenance, load_answers, validate_answers_file
+from policygen.questionnaire.migrations import Migration, migrate
+from policygen.questionnaire.questions import load_questionnaire
 
 MIGRATION = FIXTURES / "migration"
 
@@ -120,7 +120,7 @@ def test_cli_migrate_on_a_current_file_changes_nothing(cli, tmp_path: Path) -> N
 
 def test_cli_migrate_lists_each_step_and_writes_the_file(cli, questionnaire, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen import questionnaire as questionnaire_module
+    from policygen.questionnaire import questions as questionnaire_module
 
     monkeypatch.setitem(questionnaire_module._CACHE, "social-media", questionnaire)
     path = tmp_path / "answers.yaml"

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, Cli
-from policygen.answers import load_answers
-from policygen.compose import compose
+from policygen.content.compose import compose
+from policygen.content.library import ClauseLibrary, load_library
+from policygen.content.model import Policy
 from policygen.errors import InputError
-from policygen.library import ClauseLibrary, load_library
-from policygen.markdown import render_markdown
-from policygen.model import Policy
-from policygen.questionnaire import bundled_questionnaire
+from policygen.questionnaire.answers import load_answers
+from policygen.questionnaire.questions import bundled_questionnaire
+from policygen.render.markdown import render_markdown
 
 ACME = FIXTURES / "overrides" / "acme"
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"

@@ -10,8 +10,8 @@ import pytest
 from pdf_support import is_tagged
 
 from conftest import Cli, as_bytes, require_tool
-from policygen.answers import load_answers
-from policygen.render import render_in_memory
+from policygen.pipeline import render_in_memory
+from policygen.questionnaire.answers import load_answers
 
 if TYPE_CHECKING:
     import pikepdf
@@ -156,7 +156,7 @@ def test_contents_take_at_most_two_pages_with_none_nearly_empty(demo_pdf: Path) 
 @pytest.fixture(scope="module")
 def handbook_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes | str]]:
     from conftest import ROOT
-    from policygen.render import RenderOptions, render_documents
+    from policygen.pipeline import RenderOptions, render_documents
 
     answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
     _, outputs = render_documents(answers, RenderOptions(formats=("md", "pdf"), bundle=True))
@@ -289,8 +289,8 @@ def test_provenance_appendix_is_compact_with_questions_in_full_width(cli: Cli, t
     appendix = [line for page in pages[start - 1:] for line in page.body]
     # Compact: at least 13 answers a page (the table it replaced gave 7). The questionnaire grows, so the
     # bound is a density, not a page count.
-    from policygen.answers import load_answers
-    from policygen.provenance import answer_sources
+    from policygen.content.provenance import answer_sources
+    from policygen.questionnaire.answers import load_answers
 
     answers, _ = load_answers(ROOT / "examples" / example / "answers.yaml")
     # The answers end where the table of the sources behind place and sector rules begins (on the page
@@ -313,7 +313,7 @@ def test_provenance_appendix_is_compact_with_questions_in_full_width(cli: Cli, t
                          ids=["fr-CA-Letter", "en-GB-A4"])
 def test_canada_prints_on_letter_in_french_too(cli: Cli, tmp_path: Path, example: str,
                                                paper: tuple[int, int]) -> None:
-    """Canada uses US Letter in both its languages (policygen.paper, the rule Word follows too)."""
+    """Canada uses US Letter in both its languages (policygen.render.paper, the rule Word follows too)."""
     from pypdf import PdfReader
 
     from conftest import ROOT

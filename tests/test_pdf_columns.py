@@ -1,4 +1,4 @@
-"""The faster column balancing (policygen.pdf_columns) gives WeasyPrint's own result, byte for byte."""
+"""The faster column balancing (policygen.render.pdf_columns) gives WeasyPrint's own result, byte for byte."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from policygen import pdf_columns
-from policygen.pdf import PdfRenderer
+from policygen.render import pdf_columns
+from policygen.render.pdf import PdfRenderer
 
 
 def _page() -> str:
     """The demo policy's page (its styles, cover and two-column contents) with each section cut to its
     headings, so the contents page is the real one and the rest is short."""
-    from policygen.answers import load_answers
-    from policygen.render import render_in_memory
+    from policygen.pipeline import render_in_memory
+    from policygen.questionnaire.answers import load_answers
 
     _, outputs = render_in_memory(load_answers(ROOT / "examples" / "demo" / "answers.yaml")[0], ["html"])
     page = str(outputs["html"])
@@ -29,7 +29,7 @@ def _page() -> str:
 
 def test_the_patch_applies_to_the_installed_weasyprint() -> None:
     PdfRenderer()
-    assert pdf_columns.install(), "WeasyPrint's columns_layout changed: update policygen/pdf_columns.py"
+    assert pdf_columns.install(), "WeasyPrint's columns_layout changed: update policygen/render/pdf_columns.py"
 
 
 @pytest.mark.slow  # WeasyPrint's own balancing of the contents page takes 10 s or more

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES
 from policygen.errors import InputError
-from policygen.questionnaire import bundled_questionnaire, load_questionnaire
+from policygen.questionnaire.questions import bundled_questionnaire, load_questionnaire
 
 QN = FIXTURES / "questionnaires"
 

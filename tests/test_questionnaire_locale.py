@@ -15,11 +15,11 @@ from content_support import EXAMPLES, answers, markdown, policy, questionnaire
 from test_locale import ENGLISH
 
 from conftest import Cli
+from policygen.content.readability_fr import TARGET_EASE, reading_fr
 from policygen.locale import LANGUAGES, NBSP, catalogue_file, register_language, translate, translate_formatted
-from policygen.questionnaire import Question
-from policygen.questionnaire_locale import default_texts, localise_questionnaire
-from policygen.readability_fr import TARGET_EASE, reading_fr
-from policygen.values import ValueProblem, check_value
+from policygen.questionnaire.questions import Question
+from policygen.questionnaire.translation import default_texts, localise_questionnaire
+from policygen.questionnaire.values import ValueProblem, check_value
 
 FRENCH = "fr-CA"
 
@@ -75,7 +75,7 @@ def _english_words(french: str) -> list[str]:
 def test_every_text_of_the_questionnaire_is_french() -> None:
     untranslated = [f"{where}: {english!r}" for where, english, french in _walk()
                     if french == english and english not in SAME_IN_FRENCH]
-    assert untranslated == [], "English left in the French questionnaire (add it to policygen/locales/fr-CA.po)"
+    assert untranslated == [], "English left in the French questionnaire (add it to policygen/locale/locales/fr-CA.po)"
 
 
 def test_no_french_text_carries_english_words() -> None:
@@ -234,7 +234,7 @@ def test_validate_explains_a_broken_rule_and_a_missing_answer_in_french(cli: Cli
 # ---------------------------------------------------------------- default names from one language to another
 
 def test_default_names_go_from_english_to_french_and_back() -> None:
-    from policygen.questionnaire_locale import localised_defaults
+    from policygen.questionnaire.translation import localised_defaults
 
     qn = questionnaire()
     english = {"org.language": "en-CA", "comms.team": "communications team",
@@ -255,7 +255,7 @@ def test_default_names_go_from_english_to_french_and_back() -> None:
 
 
 def test_a_french_name_shared_by_two_english_defaults_follows_the_question() -> None:
-    from policygen.questionnaire_locale import localised_defaults
+    from policygen.questionnaire.translation import localised_defaults
 
     qn = questionnaire()
     file = {"org.language": FRENCH, "scope.client_term": "clients"}  # "customers" and "clients" are both « clients »

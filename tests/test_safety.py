@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import WriteAnswers, as_bytes
-from policygen import pdf as pdf_module
-from policygen.answers import load_answers
 from policygen.errors import RenderError
-from policygen.mdparse import markdown_parser
-from policygen.questionnaire import bundled_questionnaire
-from policygen.render import render_in_memory
-from policygen.values import ValueProblem, check_value
+from policygen.pipeline import render_in_memory
+from policygen.questionnaire.answers import load_answers
+from policygen.questionnaire.questions import bundled_questionnaire
+from policygen.questionnaire.values import ValueProblem, check_value
+from policygen.render import pdf as pdf_module
+from policygen.render.mdparse import markdown_parser
 
 EVIL = "*Acme* <script>alert(1)</script> {{ 7*7 }} [x](javascript:alert(1))"
 # Short enough for every text answer's length limit.

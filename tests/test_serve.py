@@ -20,11 +20,11 @@ pytest.importorskip("starlette")
 from serve_support import DEMO, conditionals, demo_answers, section_form, shown
 from starlette.testclient import TestClient
 
-from policygen.answers import load_answers
-from policygen.draft import draft_path
-from policygen.prompts import interpret, problem_text
-from policygen.questionnaire import bundled_questionnaire
-from policygen.values import ValueProblem, check_value
+from policygen.interview.draft import draft_path
+from policygen.interview.prompts import interpret, problem_text
+from policygen.questionnaire.answers import load_answers
+from policygen.questionnaire.questions import bundled_questionnaire
+from policygen.questionnaire.values import ValueProblem, check_value
 from policygen.web.app import create_app
 from policygen.web.security import COOKIE, Guard
 from policygen.web.session import WebInterview

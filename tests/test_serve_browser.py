@@ -20,8 +20,8 @@ from test_accessibility import AXE_TAGS, CHROMIUM_FLAGS, HOW
 from test_serve_server import Server, start_server
 
 from conftest import TOOLS, require_file, require_tool
-from policygen.answers import load_answers
-from policygen.questionnaire import bundled_questionnaire
+from policygen.questionnaire.answers import load_answers
+from policygen.questionnaire.questions import bundled_questionnaire
 from policygen.web.fields import html_id
 
 pytestmark = pytest.mark.slow

@@ -89,9 +89,9 @@ def test_batch_passes_the_theme_to_every_client(cli: Cli, tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module")
 def handbook_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from policygen.answers import load_answers
-    from policygen.brand import load_brand
-    from policygen.render import RenderOptions, render_documents
+    from policygen.pipeline import RenderOptions, render_documents
+    from policygen.questionnaire.answers import load_answers
+    from policygen.render.brand import load_brand
 
     folder = tmp_path_factory.mktemp("themed")
     answers, _ = load_answers(DEMO)
@@ -140,15 +140,15 @@ def test_the_handbook_summary_still_fits_one_page_and_the_form_stays_fillable(ha
 
 def test_every_rights_clause_the_design_quotes_is_in_the_library() -> None:
     """A renamed rights clause must fail here, not silently lose its pull-quote."""
-    from policygen.library import load_library
-    from policygen.questionnaire import bundled_questionnaire
-    from policygen.theme import RIGHTS_CLAUSES
+    from policygen.content.library import load_library
+    from policygen.questionnaire.questions import bundled_questionnaire
+    from policygen.render.theme import RIGHTS_CLAUSES
 
     assert set(RIGHTS_CLAUSES) <= set(load_library(bundled_questionnaire()).clauses)
 
 
 def test_a_pull_quote_is_the_first_sentence_of_its_clause() -> None:
-    from policygen.pullquotes import first_sentence
+    from policygen.render.pullquotes import first_sentence
 
     assert first_sentence("You may talk.\nAnd share. More.\n\nNext paragraph.") == "You may talk."
     assert first_sentence("No full stop at all\nover two lines") == "No full stop at all over two lines"
@@ -160,9 +160,9 @@ def test_the_handbook_cover_on_letter_keeps_a_long_title_clear_of_the_details(tm
     # than A4): the organisation's name under the title ran into "VERSION" at the page's foot.
     from xml.etree import ElementTree
 
-    from policygen.answers import load_answers
-    from policygen.brand import load_brand
-    from policygen.render import RenderOptions, render_documents
+    from policygen.pipeline import RenderOptions, render_documents
+    from policygen.questionnaire.answers import load_answers
+    from policygen.render.brand import load_brand
 
     answers, _ = load_answers(ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml")
     brand, _ = load_brand(FIXTURES / "brand" / "brand.yaml")

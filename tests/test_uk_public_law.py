@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from content_support import ROOT, answers, library, policy, squash
 
-from policygen.answers import resolve
-from policygen.compose import compose
-from policygen.documents import render_companion
-from policygen.library import load_library
-from policygen.questionnaire import load_questionnaire
+from policygen.content.compose import compose
+from policygen.content.documents import render_companion
+from policygen.content.library import load_library
+from policygen.questionnaire.answers import resolve
+from policygen.questionnaire.questions import load_questionnaire
 
 UK_PUBLIC = {"org.kind": "public_body", "org.jurisdictions": ["uk"]}
 

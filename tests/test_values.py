@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from policygen.questionnaire import Choice, Question, Validation
-from policygen.values import ValueProblem, check_value, format_value, parse_text, split_list
+from policygen.questionnaire.questions import Choice, Question, Validation
+from policygen.questionnaire.values import ValueProblem, check_value, format_value, parse_text, split_list
 
 
 def q(kind: str, **kwargs: object) -> Question:

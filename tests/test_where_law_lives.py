@@ -10,9 +10,9 @@ import pytest
 from content_support import answers, library, policy, squash
 
 from conftest import ROOT, Cli
-from policygen.compose import compose
-from policygen.documents import render_companion
-from policygen.library import without_article
+from policygen.content.compose import compose
+from policygen.content.documents import render_companion
+from policygen.content.library import without_article
 
 
 def _override(folder: Path, name: str, front: str, body: str) -> Path:

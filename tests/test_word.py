@@ -132,7 +132,7 @@ def test_contents_run_in_two_columns_in_a_section_of_their_own(demo_docx: Path) 
                                                  ("en-CA", (215.9, 279.4)), ("fr-CA", (215.9, 279.4))])
 def test_paper_follows_the_pdfs_rule(cli: Cli, write_answers: Callable[..., Path], tmp_path: Path,
                                      language: str, paper: tuple[float, float]) -> None:
-    from policygen.paper import paper_for
+    from policygen.render.paper import paper_for
 
     assert (paper_for(language).width, paper_for(language).height) == paper  # the one rule the PDF follows too
     answers = write_answers({"org.language": language})
@@ -313,7 +313,7 @@ def test_a_hostile_svg_logo_is_refused_with_a_located_error(cli: Cli, demo_answe
 def test_an_svg_logo_claiming_a_huge_size_is_drawn_small_and_fast(tmp_path: Path) -> None:
     import time
 
-    from policygen.word_logo import rasterise
+    from policygen.render.word_logo import rasterise
 
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="4000000" height="1000000"><rect width="4000000" ' \
           b'height="1000000" fill="red"/></svg>'
@@ -385,7 +385,7 @@ def test_the_interviews_render_step_offers_and_writes_docx(tmp_path: Path, demo_
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from interview_support import ScriptedPort
 
-    from policygen.interview import InterviewOptions, format_options, run_interview
+    from policygen.interview.flow import InterviewOptions, format_options, run_interview
 
     assert ("docx", "Word document (policy.docx)") in [(o.value, o.label) for o in format_options()]
     monkeypatch.chdir(tmp_path)
@@ -405,7 +405,7 @@ def test_batch_writes_docx(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_markdown_blocks_map_to_word_styles_and_keep_only_safe_links() -> None:
-    from policygen.word_blocks import Paragraph, markdown_blocks
+    from policygen.render.word_blocks import Paragraph, markdown_blocks
 
     blocks = markdown_blocks(
         "# Title\n\n## 1. Part\n\n> A quote\n\n1. one\n   1. inner\n   2. inner two\n2. two\n\n"
@@ -424,13 +424,13 @@ def test_markdown_blocks_map_to_word_styles_and_keep_only_safe_links() -> None:
 
 
 def test_internal_links_point_at_heading_bookmarks(demo_answers: Path) -> None:
-    from policygen.answers import load_answers
-    from policygen.brand import Brand
-    from policygen.compose import compose
-    from policygen.formats import Document
-    from policygen.library import load_library
-    from policygen.markdown import render_markdown
-    from policygen.word import WordWriter
+    from policygen.content.compose import compose
+    from policygen.content.library import load_library
+    from policygen.questionnaire.answers import load_answers
+    from policygen.render.brand import Brand
+    from policygen.render.markdown import render_markdown
+    from policygen.render.registry import Document
+    from policygen.render.word import WordWriter
 
     answers, _ = load_answers(demo_answers)
     library = load_library(answers.questionnaire)
@@ -456,7 +456,7 @@ def _css_margins(path: Path) -> dict[str, tuple[float, ...]]:
 
 def test_word_margins_are_the_pdfs() -> None:
     """Word's page margins are those of the PDF's print stylesheets, on A4 and (with letter.css) on Letter."""
-    from policygen.word import DEFAULT_MARGINS, LETTER_MARGINS, MARGINS
+    from policygen.render.word import DEFAULT_MARGINS, LETTER_MARGINS, MARGINS
 
     a4 = _css_margins(ROOT / "templates" / "pdf" / "print.css")
     letter = {**a4, **_css_margins(ROOT / "templates" / "pdf" / "letter.css")}
@@ -471,7 +471,7 @@ def test_word_margins_are_the_pdfs() -> None:
 def test_the_rasteriser_itself_reads_nothing_but_data_urls(tmp_path: Path, reference: str) -> None:
     """A second layer under the brand loader's check: drawing the PNG never reads a file or the web."""
     from policygen.errors import InputError
-    from policygen.word_logo import rasterise
+    from policygen.render.word_logo import rasterise
 
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{reference}</svg>'.encode()
     with pytest.raises(InputError, match="refers to"):

@@ -149,10 +149,10 @@ def _resolved_by_libreoffice(docx: Path, command: str, profile: Path, out: Path)
                                                    ("RejectAllTrackedChanges", "old")])
 def test_libreoffice_accept_all_gives_the_new_policy_and_reject_all_the_old(rendered: Path, command: str,
                                                                               answers: str) -> None:
-    from policygen.answers import load_answers
-    from policygen.compose import compose
-    from policygen.library import load_library
-    from policygen.markdown import render_markdown
+    from policygen.content.compose import compose
+    from policygen.content.library import load_library
+    from policygen.questionnaire.answers import load_answers
+    from policygen.render.markdown import render_markdown
 
     loaded, _ = load_answers(FIXTURES / "diff" / f"{answers}.yaml")
     library = load_library(loaded.questionnaire)

@@ -11,10 +11,10 @@ import pytest
 from word_support import W, markdown_texts, paragraph_texts, part
 
 from conftest import FIXTURES, Cli
-from policygen.answers import load_answers
-from policygen.compose import compose
-from policygen.library import load_library
-from policygen.markdown import render_markdown
+from policygen.content.compose import compose
+from policygen.content.library import load_library
+from policygen.questionnaire.answers import load_answers
+from policygen.render.markdown import render_markdown
 
 OLD, NEW = FIXTURES / "diff" / "old.yaml", FIXTURES / "diff" / "new.yaml"
 

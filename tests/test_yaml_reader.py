@@ -137,8 +137,8 @@ def test_80000_list_items_are_checked_quickly(cli, tmp_path: Path) -> None:  # t
 
 
 def test_the_repeated_item_check_is_linear() -> None:
-    from policygen.questionnaire import bundled_questionnaire
-    from policygen.values import ValueProblem, check_value
+    from policygen.questionnaire.questions import bundled_questionnaire
+    from policygen.questionnaire.values import ValueProblem, check_value
 
     question = bundled_questionnaire().question("scope.covers")
     assert question is not None
@@ -157,7 +157,7 @@ def test_an_effective_date_of_9999_12_31_is_refused_by_validate(cli, tmp_path: P
 
 def test_a_huge_source_date_epoch_is_a_problem_not_a_crash(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from policygen.pdf import _creation_date
+    from policygen.render.pdf import _creation_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999999")
     with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
@@ -176,11 +176,11 @@ def test_a_wrong_value_is_quoted_as_written(cli, tmp_path: Path) -> None:  # typ
 def test_texts_and_lists_have_default_maxima_stated_in_the_schema(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from policygen.values import LIST_LIMIT, TEXT_LIMIT
+    from policygen.questionnaire.values import LIST_LIMIT, TEXT_LIMIT
 
     result = cli("validate", _answers(tmp_path, DEMO.replace("Riverside Community Housing", "x" * 6000, 1)))
     assert result.code == 2 and "the most is 5,000" in result.err
-    from policygen.questionnaire import bundled_questionnaire
+    from policygen.questionnaire.questions import bundled_questionnaire
 
     schema = json.loads(cli("questions", "--schema").out)
     for question in bundled_questionnaire().questions():

@@ -16,11 +16,18 @@ from hypothesis import strategies as st
 from interview_support import ScriptedPort, every_type
 
 from conftest import FIXTURES, ROOT, Cli
-from policygen.answers import Answers, Provenance, dump_answers, load_answers, save_answers, validate_answers_file
+from policygen.editions.upgrade import migrate_file
 from policygen.errors import InputError
-from policygen.interview_update import GO
-from policygen.questionnaire import bundled_questionnaire
-from policygen.upgrade import migrate_file
+from policygen.interview.update import GO
+from policygen.questionnaire.answers import (
+    Answers,
+    Provenance,
+    dump_answers,
+    load_answers,
+    save_answers,
+    validate_answers_file,
+)
+from policygen.questionnaire.questions import bundled_questionnaire
 from policygen.yamlio import parse_yaml
 
 DEMO = ROOT / "examples" / "demo" / "answers.yaml"
@@ -149,7 +156,7 @@ def test_the_command_from_issue_11_keeps_the_file_readable_and_its_comments(
     # "Go through them one by one" on the first screen, so that each due answer is asked and confirmed.
     port = ScriptedPort({"interview:due": [GO], "interview:review": ["interview:save"], "interview:render": [False]},
                         enter_for_rest=True)
-    monkeypatch.setattr("policygen.questionary_port.terminal_port", lambda: port)
+    monkeypatch.setattr("policygen.interview.questionary_port.terminal_port", lambda: port)
     monkeypatch.chdir(tmp_path)
     command = 'policygen interview --answers answers.yaml --update --by "Sam Patel, Communications Director"'
     result = cli(*shlex.split(command)[1:])
@@ -169,7 +176,7 @@ def test_the_command_from_issue_11_keeps_the_file_readable_and_its_comments(
 
 
 def test_migrate_keeps_the_comments_of_a_hand_edited_file(tmp_path: Path) -> None:
-    from policygen.questionnaire import load_questionnaire
+    from policygen.questionnaire.questions import load_questionnaire
 
     questionnaire = load_questionnaire(MIGRATION / "questionnaire-v3.yaml")
     path = tmp_path / "answers.yaml"
@@ -187,7 +194,7 @@ def test_migrate_keeps_the_comments_of_a_hand_edited_file(tmp_path: Path) -> Non
 
 
 def test_a_note_with_a_comma_survives_migrate(tmp_path: Path) -> None:
-    from policygen.questionnaire import load_questionnaire
+    from policygen.questionnaire.questions import load_questionnaire
 
     questionnaire = load_questionnaire(MIGRATION / "questionnaire-v3.yaml")
     path = tmp_path / "answers.yaml"
@@ -220,8 +227,8 @@ def test_a_broken_file_is_never_rewritten(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_a_broken_draft_is_not_overwritten(tmp_path: Path) -> None:
-    from policygen.draft import save_draft
-    from policygen.interview_state import InterviewState
+    from policygen.interview.draft import save_draft
+    from policygen.interview.state import InterviewState
 
     draft = _broken(tmp_path)
     before = draft.read_bytes()
@@ -232,7 +239,7 @@ def test_a_broken_draft_is_not_overwritten(tmp_path: Path) -> None:
 
 
 def test_migrate_o_naming_the_same_file_by_another_path_keeps_a_backup(tmp_path: Path) -> None:
-    from policygen.questionnaire import load_questionnaire
+    from policygen.questionnaire.questions import load_questionnaire
 
     questionnaire = load_questionnaire(MIGRATION / "questionnaire-v3.yaml")
     folder = tmp_path / "client"
@@ -251,7 +258,7 @@ def test_migrate_o_naming_the_same_file_by_another_path_keeps_a_backup(tmp_path:
 
 
 def test_migrate_never_overwrites_an_older_backup(tmp_path: Path) -> None:
-    from policygen.questionnaire import load_questionnaire
+    from policygen.questionnaire.questions import load_questionnaire
 
     questionnaire = load_questionnaire(MIGRATION / "questionnaire-v3.yaml")
     path = tmp_path / "answers.yaml"
@@ -265,8 +272,8 @@ def test_migrate_never_overwrites_an_older_backup(tmp_path: Path) -> None:
 def test_migrate_keeps_the_original_while_the_new_file_is_put_in_place(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """An interruption between the steps (simulated by failing the replace) leaves the original readable."""
-    from policygen import upgrade
-    from policygen.questionnaire import load_questionnaire
+    from policygen.editions import upgrade
+    from policygen.questionnaire.questions import load_questionnaire
 
     questionnaire = load_questionnaire(MIGRATION / "questionnaire-v3.yaml")
     path = tmp_path / "answers.yaml"
@@ -285,7 +292,7 @@ def test_migrate_keeps_the_original_while_the_new_file_is_put_in_place(tmp_path:
 
 
 def test_migrate_carries_an_impossible_date_over_as_written(tmp_path: Path) -> None:
-    from policygen.questionnaire import load_questionnaire
+    from policygen.questionnaire.questions import load_questionnaire
 
     questionnaire = load_questionnaire(MIGRATION / "questionnaire-v3.yaml")
     path = tmp_path / "answers.yaml"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from policygen.word_blocks import Paragraph, markdown_blocks
+from policygen.render.word_blocks import Paragraph, markdown_blocks
 
 if TYPE_CHECKING:
     import docx.section

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..answers import Answers, load_answers, resolve
-from ..compose import compose, template_context, tidy_markdown
+from ..content.compose import compose, template_context, tidy_markdown
+from ..content.library import ClauseLibrary, load_library
+from ..content.model import meta_questions
 from ..errors import InputError, Problem, RenderError
-from ..library import ClauseLibrary, load_library
 from ..locale import is_english
-from ..model import meta_questions
-from ..questionnaire import Questionnaire, bundled_questionnaire
+from ..locale.spelling import respell
+from ..questionnaire.answers import Answers, load_answers, resolve
+from ..questionnaire.questions import Questionnaire, bundled_questionnaire
 from ..resources import demo_answers
-from ..spelling import respell
 from .coverage import Expected, expected_subjects, missing_subjects
 from .organisation import Organisation, from_answers, from_places
 from .patterns import Pattern, PatternSet, bundled_patterns

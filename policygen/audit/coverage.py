@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..content.model import Policy
 from ..errors import InputError, Problem
-from ..model import Policy
 from ..yamlio import load_yaml_file
 
 SUBJECTS_FILE = Path(__file__).resolve().parent / "subjects.yaml"

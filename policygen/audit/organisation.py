@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, Problem, did_you_mean
-from ..questionnaire import Questionnaire
+from ..questionnaire.questions import Questionnaire
 
 PLACES = ("us", "uk", "eu", "ca", "au", "other")
 KINDS = ("company", "nonprofit", "public_body")

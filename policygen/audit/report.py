@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .. import __version__
-from ..mdtext import escape_markdown
+from ..content.mdtext import escape_markdown
 from .audit import SEVERITY_ORDER, AuditReport, Finding
 
 REPORT_FORMATS = ("text", "md", "html", "json")

@@ -26,11 +26,11 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from .. import __version__
+from ..content.library import ClauseLibrary, load_library
 from ..errors import InputError
-from ..library import ClauseLibrary, load_library
+from ..interview.prompts import localised_problem
 from ..locale import say, translator
-from ..prompts import localised_problem
-from ..questionnaire import Section
+from ..questionnaire.questions import Section
 from .fields import html_id
 from .jobs import FORMAT_NAMES, Jobs, fingerprint, offered_formats
 from .preview import PLACEHOLDER, compose_preview, policy_html, section_clauses

@@ -1,9 +1,9 @@
 """A question as an HTML form field, and a posted form back to the widget's raw result (pure).
 
-The field is built from the same :func:`policygen.prompts.prompt_for` the terminal uses,
+The field is built from the same :func:`policygen.interview.prompts.prompt_for` the terminal uses,
 so both faces pre-fill the same text, offer the same options (an optional choice gets
 "(no answer)") and show the same instruction. A posted value becomes the raw result a
-terminal widget would return, and :func:`policygen.prompts.interpret` turns it into a
+terminal widget would return, and :func:`policygen.interview.prompts.interpret` turns it into a
 typed answer with the terminal's messages.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..interview.prompts import prompt_for
 from ..locale import say
-from ..prompts import prompt_for
-from ..questionnaire import Question
+from ..questionnaire.questions import Question
 
 YES, NO = "yes", "no"
 NO_ANSWER = ""  # the value of a choice's "(no answer)" option

@@ -14,13 +14,13 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..documents import DOCUMENTS
+from ..content.documents import DOCUMENTS
 from ..errors import PolicygenError
-from ..render import FORMATS, RenderOptions, render_documents
+from ..pipeline import FORMATS, RenderOptions, render_documents
 
 if TYPE_CHECKING:
-    from ..answers import Answers
-    from ..library import ClauseLibrary
+    from ..content.library import ClauseLibrary
+    from ..questionnaire.answers import Answers
 
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
                "pdf": "application/pdf",
@@ -89,8 +89,8 @@ class Jobs:
             job.finished = True
 
     def _same_language(self, answers: Answers) -> bool:
+        from ..content.model import meta_questions
         from ..locale import is_english
-        from ..model import meta_questions
 
         language = answers.get(meta_questions(answers.questionnaire)["language"])
         return (self.library.language or None) == (None if is_english(language) else language)

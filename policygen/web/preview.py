@@ -1,6 +1,6 @@
 """Watching the policy take shape: the clauses a section's answers shape, and the whole policy, as HTML.
 
-The policy is composed by :func:`policygen.compose.compose` and turned into HTML by the
+The policy is composed by :func:`policygen.content.compose.compose` and turned into HTML by the
 same Markdown parser as the documents (raw HTML off), so an answer is escaped exactly as
 it is in the documents. While some required answers are still missing, the preview
 fills them with placeholders (``[not answered yet]``, the first choice, today's date)
@@ -16,15 +16,15 @@ from typing import Any, Literal
 
 from markupsafe import Markup
 
-from ..answers import Answers
-from ..compose import compose
-from ..interview_state import InterviewState
-from ..library import ClauseLibrary
-from ..markdown import render_markdown
-from ..mdparse import markdown_parser, markdown_to_html
-from ..model import Clause, Policy
-from ..questionnaire import Question, Section
-from ..values import ValueProblem, check_value
+from ..content.compose import compose
+from ..content.library import ClauseLibrary
+from ..content.model import Clause, Policy
+from ..interview.state import InterviewState
+from ..questionnaire.answers import Answers
+from ..questionnaire.questions import Question, Section
+from ..questionnaire.values import ValueProblem, check_value
+from ..render.markdown import render_markdown
+from ..render.mdparse import markdown_parser, markdown_to_html
 
 PLACEHOLDER = "[not answered yet]"
 Effect = Literal["added", "changed", "shaped"]

@@ -1,11 +1,11 @@
 """The interview as the web server holds it: one person, one answers file, one draft.
 
 Everything that decides something is the terminal interview's own code:
-:class:`~policygen.interview_state.InterviewState` says what applies, what the
-defaults are and what needs an answer; :func:`~policygen.prompts.interpret` and
+:class:`~policygen.interview.state.InterviewState` says what applies, what the
+defaults are and what needs an answer; :func:`~policygen.interview.prompts.interpret` and
 ``InterviewState.problem`` check an answer with the terminal's messages;
-:func:`~policygen.draft.save_draft` writes the draft after every section;
-:func:`~policygen.draft.read_starting_point` reads a draft or an answers file. This
+:func:`~policygen.interview.draft.save_draft` writes the draft after every section;
+:func:`~policygen.interview.draft.read_starting_point` reads a draft or an answers file. This
 module only walks sections in the order a browser asks for them. No web imports.
 """
 
@@ -18,18 +18,18 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .. import interview_state
-from ..answers import Answers, Resolution, dump_answers, save_answers
-from ..draft import Loader, discard_draft, draft_path, read_starting_point, save_draft
 from ..errors import InputError, Problem
-from ..interview import InterviewOptions
-from ..interview_state import InterviewState
+from ..interview import state as interview_state
+from ..interview.draft import Loader, discard_draft, draft_path, read_starting_point, save_draft
+from ..interview.flow import InterviewOptions
+from ..interview.prompts import interpret, localised_problem, problem_text
+from ..interview.review import shown_answer
+from ..interview.state import InterviewState
 from ..locale import is_english, say, set_messages_language
-from ..prompts import interpret, localised_problem, problem_text
-from ..questionnaire import Question, Questionnaire, Section, bundled_questionnaire
-from ..questionnaire_locale import language_question, localise_questionnaire
-from ..review import shown_answer
-from ..values import ValueProblem, is_empty
+from ..questionnaire.answers import Answers, Resolution, dump_answers, save_answers
+from ..questionnaire.questions import Question, Questionnaire, Section, bundled_questionnaire
+from ..questionnaire.translation import language_question, localise_questionnaire
+from ..questionnaire.values import ValueProblem, is_empty
 from .fields import Field, build_field, raw_answer, typed_back
 
 REVIEW = "review"  # where "Next" goes after the last section, and after a change made from the review
@@ -82,7 +82,7 @@ class CachedState(InterviewState):
     """The terminal's InterviewState, remembering each resolution it computed.
 
     A page asks "does it apply, what is its default, does it fit" for every question, and
-    each answer is one :func:`~policygen.answers.resolve` over all the answers; the same
+    each answer is one :func:`~policygen.questionnaire.answers.resolve` over all the answers; the same
     answers are resolved again and again within one request. Keyed by the answers, so a
     changed answer is never served a stale result; the provenance (which only rides along on
     the complete answers, and changes whenever an answer is confirmed) is attached afresh.
@@ -301,7 +301,7 @@ class WebInterview:
 
     def due(self) -> list[Due]:
         """When updating a file: what is due first, as the terminal's update screen lists it
-        (:func:`policygen.interview_state.due_for_update` decides)."""
+        (:func:`policygen.interview.state.due_for_update` decides)."""
         return [Due(item.section, item.question, item.why) for item in interview_state.due_for_update(self.state)]
 
     def keep_all(self) -> None:

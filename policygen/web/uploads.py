@@ -2,7 +2,7 @@
 
 Refused before anything is read: more than :data:`MAX_UPLOAD` bytes, a NUL byte
 (binary), text that is not UTF-8. Then it is read by
-:func:`policygen.draft.read_starting_point`, the function ``interview --answers``
+:func:`policygen.interview.draft.read_starting_point`, the function ``interview --answers``
 uses, whose YAML reader refuses aliases, deep nesting and oversized files before it
 builds anything (so a "YAML bomb" costs milliseconds, see policygen/yamlio.py). The
 upload lives in a private temporary folder that is deleted afterwards; the

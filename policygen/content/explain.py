@@ -1,0 +1,289 @@
+"""Why does our policy say this? A clause, the answers that selected or shaped it, its why and sources.
+
+``explain`` finds the clause behind a section number ("3"), a clause number ("3.2"), a
+clause id ("personal.confidential") or a quoted sentence of the rendered policy. The
+answers that *selected* a clause are those its condition (``when``) reads; those that
+*shaped* it are the ones its text prints, found from the template itself
+(``ClauseLibrary.references``), so the explanation cannot drift from the wording. Each
+answer comes with where it was given (file and line, across layered files) and its
+provenance (who, when, why).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, allowed_keys_hint
+from ..questionnaire.answers import Answers, load_answers
+from ..questionnaire.values import format_value
+from ..resources import templates_dir
+from .compose import compose
+from .library import ClauseLibrary, load_library
+from .model import Clause, ClauseTemplate, Policy, meta_questions
+
+_SECTION = re.compile(r"^\s*(\d+)\.?\s*$")
+_CLAUSE_NUMBER = re.compile(r"^\s*(\d+)\.(\d+)\.?\s*$")
+_CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+@dataclass(frozen=True)
+class AnswerUse:
+    """One answer behind a clause: what it is, whether it selected or shaped the clause, and its origin."""
+
+    qid: str
+    question: str
+    value: str
+    selected: bool  # True: the clause's condition reads it; False: the clause's text uses it
+    source: str  # "answers.yaml:12", "default", "computed default"
+    provenance: str  # "given by Sam Patel on 2026-11-02: agreed with the union", or ""
+
+    def describe(self) -> str:
+        """``org.sectors = Healthcare (answers.yaml:14; given by ...)``."""
+        origin = "; ".join(part for part in (self.source, self.provenance) if part)
+        return f"{self.qid} = {self.value}" + (f" ({origin})" if origin else "")
+
+
+@dataclass(frozen=True)
+class ClauseExplanation:
+    """A clause of the composed policy and everything that explains it."""
+
+    number: str  # "2.3"
+    section_title: str
+    clause: Clause
+    condition: str | None  # the clause's ``when``; None: every policy has it
+    answers: tuple[AnswerUse, ...]
+
+    @property
+    def selected_by(self) -> tuple[AnswerUse, ...]:
+        """The answers whose values put the clause in the policy."""
+        return tuple(a for a in self.answers if a.selected)
+
+    @property
+    def shaped_by(self) -> tuple[AnswerUse, ...]:
+        """The answers printed in, or choosing between wordings of, the clause's text."""
+        return tuple(a for a in self.answers if not a.selected)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``explain`` found: the clauses asked about, and the matched sentence for a quote."""
+
+    policy: Policy
+    clauses: tuple[ClauseExplanation, ...]
+    matched: str | None = None
+    answers_file: Path | None = None
+
+
+def explain_file(answers_path: Path, target: str | None = None, templates: Sequence[Path] = ()) -> Explanation:
+    """Compose the policy for an answers file (layers allowed) and explain ``target``, or every clause.
+
+    ``templates`` are override folders, as for ``render --templates``, so that an overridden
+    clause is explained as the client's policy has it."""
+    answers, _ = load_answers(answers_path)
+    language = answers.get(meta_questions(answers.questionnaire)["language"])  # a French policy's own titles
+    library = load_library(answers.questionnaire, [*templates, templates_dir()], language=language)
+    policy = compose(answers, library)
+    every = explain_policy(policy, answers, library)
+    if target is None or not target.strip():
+        return Explanation(policy, every, answers_file=answers_path)
+    chosen, matched = find_target(every, library, target)
+    return Explanation(policy, chosen, matched, answers_path)
+
+
+def explain_policy(policy: Policy, answers: Answers, library: ClauseLibrary) -> tuple[ClauseExplanation, ...]:
+    """An explanation of every clause of a composed policy, in document order."""
+    result = []
+    for section in policy.sections:
+        for index, clause in enumerate(section.clauses, 1):
+            template = library.clauses[clause.id]
+            condition, selecting = _selection(template)
+            used = sorted(set(library.references(clause.id)) | selecting, key=_question_order(answers))
+            uses = tuple(_use(answers, qid, qid in selecting) for qid in used
+                         if answers.questionnaire.question(qid) is not None)
+            uses = tuple(sorted(uses, key=lambda u: not u.selected))
+            result.append(ClauseExplanation(f"{section.number}.{index}", section.title, clause, condition, uses))
+    return tuple(result)
+
+
+def _selection(template: ClauseTemplate) -> tuple[str | None, set[str]]:
+    """What selects a clause, in words, and the questions it reads: where the clause applies
+    (its ``applies`` declaration, checked by the engine) and its own ``when``. None: every policy has it."""
+    parts: list[str] = []
+    questions: set[str] = set()
+    if template.applies is not None:
+        parts.append(f"the organisation is in {template.applies.describe()}")
+        questions |= template.applies.questions()
+    if template.when:
+        parts.append(template.when.source)
+        questions |= {f"{s}.{q}" for s, q in template.when.references}
+    return (" and ".join(parts) or None), questions
+
+
+def _question_order(answers: Answers) -> Callable[[str], int]:
+    order = {q.qid: n for n, q in enumerate(answers.questionnaire.questions())}
+    return lambda qid: order.get(qid, len(order))
+
+
+def _use(answers: Answers, qid: str, selected: bool) -> AnswerUse:
+    question = answers.questionnaire.question(qid)
+    assert question is not None
+    value = format_value(answers.get(qid), [(c.value, c.label) for c in question.choices]) \
+        if answers.applies(qid) else "(does not apply)"
+    source = answers.sources.get(qid, "")
+    source = "" if source == "no answer" else source
+    origin = answers.provenance.get(qid)
+    provenance = ""
+    if origin is not None and (origin.by or origin.at or origin.note):
+        provenance = "given" + (f" by {origin.by}" if origin.by else "") + \
+            (f" on {origin.at.isoformat()}" if origin.at else "") + (f": {origin.note}" if origin.note else "")
+    return AnswerUse(qid, question.prompt, value, selected, source, provenance)
+
+
+def find_target(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
+                target: str) -> tuple[tuple[ClauseExplanation, ...], str | None]:
+    """The clauses a section number, clause number, clause id or quoted sentence points to."""
+    sections = sorted({int(e.number.partition(".")[0]) for e in every})
+    if match := _SECTION.match(target):
+        chosen = tuple(e for e in every if e.number.partition(".")[0] == match.group(1))
+        if not chosen:
+            raise InputError.single(f"the policy has no section {match.group(1)}", key="SECTION",
+                                    hint=f"its sections are numbered {sections[0]} to {sections[-1]}")
+        return chosen, None
+    if match := _CLAUSE_NUMBER.match(target):
+        number = f"{int(match.group(1))}.{int(match.group(2))}"
+        chosen = tuple(e for e in every if e.number == number)
+        if not chosen:
+            raise InputError.single(f"the policy has no clause {number}", key="SECTION",
+                                    hint="run policygen explain ANSWERS without a target to list every clause")
+        return chosen, None
+    if _CLAUSE_ID.match(target.strip()):
+        return _by_clause_id(every, library, target.strip()), None
+    return _by_quote(every, target)
+
+
+def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
+                  clause_id: str) -> tuple[ClauseExplanation, ...]:
+    chosen = tuple(e for e in every if e.clause.id == clause_id)
+    if chosen:
+        return chosen
+    template = library.clauses.get(clause_id)
+    if template is None:
+        raise InputError.single(f"no clause has the id '{clause_id}'", key="CLAUSE_ID",
+                                hint=allowed_keys_hint(clause_id, library.clauses))
+    condition, selecting = _selection(template)
+    answers = "; ".join(u.describe() for u in _uses_of(every, selecting))
+    raise InputError.single(
+        f"clause '{clause_id}' ({template.title}) is not in this policy: its condition `{condition}` does not "
+        "hold for these answers", key="CLAUSE_ID",
+        hint=f"it reads {answers}; change those answers if the policy should include it" if answers else None)
+
+
+def _uses_of(every: tuple[ClauseExplanation, ...], qids: set[str]) -> list[AnswerUse]:
+    """How these answers were given, found among the explanations (a question no clause reads is left out)."""
+    found: dict[str, AnswerUse] = {}
+    for item in every:
+        for use in item.answers:
+            if use.qid in qids:
+                found.setdefault(use.qid, use)
+    return [found[q] for q in sorted(found)]
+
+
+def plain(text: str) -> str:
+    """Markdown as the reader sees it, folded for searching: no escapes, emphasis, link brackets or
+    typographic quotes; lower case; single spaces."""
+    text = re.sub(r"\\(.)", r"\1", text)
+    text = re.sub(r"<((?:https?://|mailto:)?[^>\s]+)>", r"\1", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|`)", "", text)
+    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def _by_quote(every: tuple[ClauseExplanation, ...], quote: str) -> tuple[tuple[ClauseExplanation, ...], str]:
+    wanted = plain(quote.strip().strip("\"'\u201c\u201d"))
+    if len(wanted) < 3:
+        raise InputError.single("give a section number, a clause id or a longer quote", key="SECTION")
+    chosen = tuple(e for e in every if wanted in plain(e.clause.text) or wanted in plain(e.clause.title))
+    if chosen:
+        return chosen, quote.strip()
+    sentences = [(s, e.number) for e in every for s in re.split(r"(?<=[.!?:;])\s+", plain(e.clause.text))]
+    scored = [(_overlap(wanted, s), s, n) for s, n in sentences]
+    score, closest, number = max(scored, key=lambda item: item[0])
+    hint = "check the wording against the rendered policy; quote one sentence, or part of one"
+    if score >= 0.6:
+        hint = f"the closest sentence is in {number}: \"{closest}\""
+    raise InputError.single(f"this text is not in the policy: \"{quote.strip()}\"", key="SECTION", hint=hint)
+
+
+def _overlap(wanted: str, sentence: str) -> float:
+    """How closely ``wanted`` matches the best run of as many words in ``sentence`` (0 to 1)."""
+    size = len(wanted.split())
+    words = sentence.split()
+    windows = [" ".join(words[i:i + size]) for i in range(max(len(words) - size + 1, 1))]
+    return max(difflib.SequenceMatcher(None, wanted, window, autojunk=False).ratio() for window in windows)
+
+
+# ---------------------------------------------------------------- text output
+
+def explanation_text(explanation: Explanation) -> str:
+    """The explanation for the terminal: a table of every clause, or the clauses asked about in full;
+    its own words in the policy's language."""
+    _ = _words(explanation.policy.language)
+    if explanation.matched is None and len(explanation.clauses) == sum(1 for _ in explanation.policy.clauses()):
+        return clause_table(explanation.clauses, _)
+    parts = []
+    if explanation.matched:
+        parts.append(_("\"%(quote)s\" is in clause %(numbers)s.") % {
+            "quote": explanation.matched, "numbers": ", ".join(e.number for e in explanation.clauses)} + "\n")
+    for item in explanation.clauses:
+        parts.append(_one(item, _))
+    return "\n".join(parts)
+
+
+def _words(language: str | None) -> Callable[[str], str]:
+    """``explain``'s own words in ``language``, with its spacing rules (English as written)."""
+    from ..locale import is_english, translate, typography
+
+    if is_english(language):
+        return lambda message: message
+    return lambda message: typography(translate(message, language), language)
+
+
+def _one(item: ClauseExplanation, _: Callable[[str], str] | None = None) -> str:
+    _ = _ or _words(None)
+    clause, rubric = item.clause, _("(items of policygen's policy rubric)")
+    where = _("(clause %(id)s, in section %(section)s)") % {
+        "id": clause.id, "section": f"{item.number.partition('.')[0]}. {item.section_title}"}
+    lines = [f"{item.number} {clause.title}  {where}",
+             f"  {_('Why it is here:')} {clause.why}",
+             f"  {_('Sources:')} {', '.join(clause.sources) or _('none listed')} {rubric}"]
+    if item.condition is None:
+        lines.append(f"  {_('Selected: every policy has this clause.')}")
+    else:
+        lines.append(f"  {_('Selected because this holds:')} {item.condition}")
+        lines += [f"    - {use.describe()}" for use in item.selected_by]
+    if item.shaped_by:
+        lines.append(f"  {_('Shaped by:')}")
+        lines += [f"    - {use.describe()}" for use in item.shaped_by]
+    return "\n".join(lines) + "\n"
+
+
+def clause_table(clauses: tuple[ClauseExplanation, ...], _: Callable[[str], str] | None = None) -> str:
+    """Every clause with the answer that selected it, one per line (headings in ``_``'s language)."""
+    _ = _ or _words(None)
+    rows = [(_("No."), _("Clause"), _("Selected by"))]
+    for item in clauses:
+        if item.condition is None:
+            reason = _("always")
+        else:
+            reason = ", ".join(f"{u.qid} = {u.value}" for u in item.selected_by) or item.condition
+            where = sorted({u.source for u in item.selected_by if u.source})
+            reason += f"  [{'; '.join(where)}]" if where else ""
+        rows.append((item.number, item.clause.id, reason))
+    widths = [max(len(row[i]) for row in rows) for i in (0, 1)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in rows) + "\n"

@@ -1,0 +1,64 @@
+"""``render --explain``: the same explanations as ``policygen explain``, as notes beside each clause.
+
+The notes go into the policy's HTML after each clause heading, as ``<div role="note">``
+elements (not ``<aside>``: an aside inside ``<main>`` is a landmark nested in another,
+which axe reports). On wide screens they sit in the right margin; printed (and so in the
+PDF), they are hidden. Everything in a note is escaped: answers are data.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..questionnaire.answers import Answers
+from .explain import AnswerUse, ClauseExplanation, explain_policy
+from .library import ClauseLibrary
+from .model import Policy
+
+_CLAUSE_HEADING = re.compile(r'(<h3 id="[^"]*">(\d+\.\d+) .*?</h3>\n?)')
+_STYLE = """<style>
+.explain-note { font-size: 0.85rem; line-height: 1.45; color: #1f2933; background: #f1f3f5;
+  border-left: 3px solid #52606d; padding: 0.35rem 0.75rem; margin: 0.25rem 0 1rem; max-width: 40rem; }
+.explain-note p { margin: 0.2rem 0; overflow-wrap: anywhere; }
+@media screen and (min-width: 100rem) {
+  body.explained { max-width: 98rem; }
+  .explain-note { float: right; clear: right; width: 20rem; margin: 0 -23rem 1rem 1rem; }
+}
+@media print { .explain-note { display: none; } }
+</style>
+"""
+
+
+def add_margin_notes(page: str, policy: Policy, answers: Answers, library: ClauseLibrary) -> str:
+    """The policy page with a note after each clause heading: why, the answers behind it, its sources."""
+    notes = {item.number: _note(item) for item in explain_policy(policy, answers, library)}
+
+    def insert(match: re.Match[str]) -> str:
+        note = notes.get(match.group(2))
+        return match.group(1) + note if note else match.group(1)
+
+    page = _CLAUSE_HEADING.sub(insert, page)
+    page = page.replace("</head>", _STYLE + "</head>", 1)
+    return re.sub(r'<body class="([^"]*)">', r'<body class="\1 explained">', page, count=1)
+
+
+def _note(item: ClauseExplanation) -> str:
+    esc = html.escape
+    clause = item.clause
+    lines = ['<div class="explain-note" role="note">',
+             f"<p><strong>Why this is here</strong> (clause <code>{esc(clause.id)}</code>): {esc(clause.why)}</p>"]
+    if item.condition is None:
+        lines.append("<p><strong>Selected:</strong> every policy has this clause.</p>")
+    else:
+        lines.append(f"<p><strong>Selected because</strong> <code>{esc(item.condition)}</code>: "
+                     f"{_uses(item.selected_by)}</p>")
+    if item.shaped_by:
+        lines.append(f"<p><strong>Shaped by:</strong> {_uses(item.shaped_by)}</p>")
+    if clause.sources:
+        lines.append(f"<p><strong>Sources:</strong> {esc(', '.join(clause.sources))}</p>")
+    return "\n".join([*lines, "</div>\n"])
+
+
+def _uses(uses: tuple[AnswerUse, ...]) -> str:
+    return "; ".join(html.escape(use.describe()) for use in uses) or "(no answer)"
