@@ -141,6 +141,16 @@ def test_every_module_is_in_exactly_one_stage() -> None:
     assert set(named) - set(MODULES) == set(), "a module in STAGES no longer exists"
 
 
+def test_each_folder_is_one_stage() -> None:
+    """The folder listing shows the pipeline: every module of a folder (its __init__ too) sits in one stage."""
+    stages_by_folder: dict[str, set[str]] = {}
+    for module in MODULES:
+        if "." in module or (PACKAGE / module).is_dir():
+            stages_by_folder.setdefault(module.split(".")[0], set()).add(STAGE_OF[module])
+    assert {folder: sorted(s) for folder, s in stages_by_folder.items() if len(s) > 1} == {}, \
+        "a module sits in a stage other than its folder's: move the module, or put it in its folder's stage"
+
+
 def test_no_import_cycles_beyond_the_known_ones() -> None:
     cycles = _cycles(GRAPH)
     assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == [], \

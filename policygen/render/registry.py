@@ -7,7 +7,7 @@ handbook of it, and where its renderer lives (``module:callable``). The module
 is imported only when the format is rendered, so ``policygen --help`` and a
 Markdown render never pay for WeasyPrint or python-docx.
 
-The pipeline (``render.py``), the CLI, the batch and the interview iterate this
+The pipeline (``policygen/pipeline.py``), the CLI, the batch and the interview iterate this
 registry; adding a format means one :func:`register` call here and one module.
 """
 

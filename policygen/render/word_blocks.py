@@ -7,7 +7,7 @@ and holds spans of text with their emphasis and link; a table holds rows of
 cells. Text stays text: nothing here is ever interpreted as a field or markup.
 
 The same blocks feed the document writer (``word.py``) and the redline
-(``word_redline.py``), which compares the old policy's blocks with the new.
+(``editions/word_redline.py``), which compares the old policy's blocks with the new.
 """
 
 from __future__ import annotations
