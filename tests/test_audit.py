@@ -370,3 +370,19 @@ def test_hard_wrapped_text_keeps_paragraphs_and_bullets(cli: Cli, tmp_path: Path
     found = [(f["sentence"], f["location"]["section"], f["location"]["paragraph"], f["location"]["line"])
              for f in report["risky_rules"]]
     assert found == [(RISKY, "Confidentiality", 1, 3), ("Always be respectful online.", "Confidentiality", 2, 7)]
+
+
+def test_a_policy_written_in_french_is_refused_without_answers_too(cli: Cli, tmp_path: Path) -> None:
+    # Without --answers nothing says the policy's language: the audit reads it from the text, and refuses a
+    # French policy rather than reporting every subject missing (its patterns are English).
+    answers, _ = load_answers(EXAMPLES / "ca-quebec-cooperative" / "answers.yaml")
+    _, outputs = render_in_memory(answers, ["md"])
+    french = tmp_path / "politique.md"
+    french.write_text(str(outputs["md"]), encoding="utf-8")
+    result = cli("audit", french)
+    assert result.code == 2 and "this policy is written in French" in result.err
+    assert "Traceback" not in result.err
+    english, _ = load_answers(EXAMPLES / "demo" / "answers.yaml")
+    _, outputs = render_in_memory(english, ["md"])
+    (tmp_path / "policy.md").write_text(str(outputs["md"]), encoding="utf-8")
+    assert cli("audit", tmp_path / "policy.md").code == 0

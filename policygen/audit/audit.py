@@ -9,6 +9,7 @@ and gives the suggested rewrite of each risky rule, in the organisation's own wo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +106,11 @@ def audit_file(policy: Path, answers: Path | None = None, places: Sequence[str] 
         document = read_document(policy)
     except InputError as exc:
         problems += exc.problems
+    if document is not None and written_in(document) == "fr":
+        problems.append(Problem("the audit reads policies in English; this policy is written in French",
+                                file=str(policy), hint="audit its English version (policygen render --language "
+                                                       "en-CA for a policy made by policygen), or read it against "
+                                                       "its English original"))
     try:
         reference = reference_for(answers, places)
     except InputError as exc:
@@ -112,6 +118,28 @@ def audit_file(policy: Path, answers: Path | None = None, places: Sequence[str] 
     if problems or document is None or reference is None:
         raise InputError(problems, summary="cannot audit")
     return audit_document(document, reference)
+
+
+# Short words that are frequent in one language and rare in the other: enough to tell an English policy
+# from a French one, the only two languages policygen writes.
+_ENGLISH_WORDS = frozenset({
+    "the", "and", "of", "to", "you", "we", "is", "for", "in", "that", "on", "with", "are", "our",
+    "your", "this", "be", "or", "not"
+})
+_FRENCH_WORDS = frozenset({
+    "le", "la", "les", "des", "du", "et", "est", "vous", "nous", "une", "pour", "dans", "que", "qui",
+    "sur", "au", "aux", "pas", "vos", "nos"
+})
+
+
+def written_in(document: Document) -> str:
+    """"fr" when the policy's words are mostly French, else "en" (the patterns and signals are English)."""
+    english = french = 0
+    for sentence in document.sentences:
+        for word in re.findall(r"[a-zà-ÿ]+", sentence.text.lower()):
+            english += word in _ENGLISH_WORDS
+            french += word in _FRENCH_WORDS
+    return "fr" if french > 2 * english else "en"
 
 
 def reference_for(answers: Path | None, places: Sequence[str]) -> Reference:
