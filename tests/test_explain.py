@@ -205,7 +205,7 @@ QUEBEC = ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml"
 def _own_words(text: str) -> str:
     """explain's text without what it quotes: question ids, the answers file, conditions (code) and clause ids."""
     text = text.replace(str(QUEBEC), "").replace("\u2019", "'")
-    text = re.sub(r"[a-z_]+\.[a-z_]+(?= =)|\(clause [a-z.-]+|<code>[^<]*</code>", "", text)
+    text = re.sub(r"[a-z_]+\.[a-z_-]+|\(clause [a-z.-]+|<code>[^<]*</code>", "", text)
     return re.sub(r"(?m)(remplie|Retenue parce que)\s*:.*$", "", text)
 
 

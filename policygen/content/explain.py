@@ -118,7 +118,7 @@ def _selection(template: ClauseTemplate, _: Callable[[str], str] = str) -> tuple
     parts: list[str] = []
     questions: set[str] = set()
     if template.applies is not None:
-        parts.append(_("the organisation is in %(places)s") % {"places": template.applies.describe()}
+        parts.append(_("the organisation is in %(places)s") % {"places": template.applies.describe()})
         questions |= template.applies.questions()
     if template.when:
         parts.append(template.when.source)
