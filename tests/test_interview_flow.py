@@ -343,7 +343,7 @@ def test_answers_written_to_another_file_keep_the_comments_and_order_of_the_prev
     previous = write_previous(tmp_path, COMMENTED)
     before = previous.read_bytes()
     script: dict[str, list[Any]] = {"interview:review": ["interview:save"], "interview:render": [False]}
-    port, written = interview(tmp_path, script, previous=previous, output=tmp_path / "this-year.yaml")
+    _, written = interview(tmp_path, script, previous=previous, output=tmp_path / "this-year.yaml")
     assert written == tmp_path / "this-year.yaml"
     text = written.read_text(encoding="utf-8")
     comments = [line.partition("#")[2] for line in COMMENTED.splitlines() if "#" in line]

@@ -65,10 +65,15 @@ def _problem(message: str, source: Path | None, hint: str | None = None, **field
     """A logo problem located at the brand file's ``logo``. ``message`` is a whole sentence with ``%(name)s``
     fields, filled from ``fields``: the English is the catalogue's key, so it is printed in the client's
     language (errors.Problem.text_in)."""
-    return InputError.single(message % fields if fields else message, file=str(source) if source else None,
+    return InputError.single(_filled(message, **fields), file=str(source) if source else None,
                              key="logo",
                              hint=hint or "an SVG logo must be self-contained and small: export it as plain "
                                           "SVG, or use a PNG")
+
+
+def _filled(message: str, **fields: object) -> str:
+    """A whole sentence with its ``%(name)s`` fields filled in (none: the message as it is)."""
+    return message % fields if fields else message
 
 
 def _aspect(logo: Logo, source: Path | None) -> float:
@@ -116,7 +121,7 @@ def rasterise(svg: bytes, pixels: tuple[int, int], source: Path | None = None) -
     try:
         from cairosvg.surface import PNGSurface
     except (ImportError, OSError) as exc:  # OSError: the Cairo library itself is missing
-        raise EnvironmentProblem("cannot put an SVG logo in a Word document: %(error)s" % {"error": exc},
+        raise EnvironmentProblem(_filled("cannot put an SVG logo in a Word document: %(error)s", error=exc),
                                  hint="install Cairo (Debian: apt-get install libcairo2) and CairoSVG "
                                       "(pip install cairosvg), or use a PNG logo") from None
     try:
@@ -141,7 +146,7 @@ def _data_only(refused: list[str]) -> Callable[[str, str], bytes]:
             from urllib.parse import unquote_to_bytes
 
             return base64.b64decode(payload) if header.endswith(";base64") else unquote_to_bytes(payload)
-        refused.append("the SVG logo refers to '%(target)s' (another file or a web address)" % {"target": url[:60]})
+        refused.append(_filled("the SVG logo refers to '%(target)s' (another file or a web address)", target=url[:60]))
         raise ValueError("refused")
     return fetch
 
