@@ -481,6 +481,7 @@ def explain(
     """
     from .content.explain import explain_file, explanation_text
 
+    speak(file_language(answers))  # a French policy's problems ("this text is not in the policy") in French
     print(explanation_text(explain_file(answers, target, templates)), end="")
 
 

@@ -218,3 +218,61 @@ def test_brand_warnings_for_a_french_client_are_in_french(cli: Cli, tmp_path: Pa
     shown = batch.out + batch.err
     assert "il faut 4,5:1, car cette couleur colore les liens" in shown and "n\u2019est pas installée ici" in shown
     assert not re.findall(english, shown), shown
+
+
+_QUEBEC = Path(__file__).resolve().parent.parent / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">%s</svg>'
+
+
+def _spaced(text: str) -> str:
+    """French output with its non-breaking spaces (before a colon, inside « », between digits) as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize(("logo", "data", "french"), [
+    ("missing.png", None, "aucun fichier « missing.png » dans"),
+    ("logo.gif", b"GIF89a", "« logo.gif » n\u2019est pas un fichier PNG, JPEG ou SVG"),
+    ("../outside.png", None, "« ../outside.png » est hors du dossier du fichier de marque"),
+    ("logo.png", b"not a png", "« logo.png » : ce n\u2019est pas une image PNG"),
+    ("logo.svg", (_SVG % "<script>alert(1)</script>").encode(), "« logo.svg » : ce SVG contient un élément <script>"),
+    ("logo.svg", (_SVG % '<image href="https://example.com/x.png"/>').encode(), "ce SVG renvoie à « https://"),
+    ("big.png", b"\x89PNG\r\n\x1a\n" + bytes(1100 * 1024), "« big.png » dépasse 1 024 Kio"),
+], ids=["missing", "type", "outside", "not-png", "script", "web", "large"])
+def test_logo_problems_for_a_french_client_are_in_french(cli: Cli, tmp_path: Path, logo: str, data: bytes | None,
+                                                         french: str) -> None:
+    # A Quebec client's render printed "error: logo: no file 'missing.png' in ..." and the like in English.
+    from test_french_runtime import english_words
+
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    if data is not None:
+        (folder / logo).write_bytes(data)
+    (folder / "brand.yaml").write_text(f"logo: {logo}\n", encoding="utf-8")
+    result = cli("render", _QUEBEC, "--brand", folder / "brand.yaml", "-f", "html", "-d", "policy",
+                 "-o", tmp_path / "out")
+    err = _spaced(result.err)
+    assert result.code == 2 and french in err and "erreur : logo: " in err, err
+    own = err.replace(str(folder.absolute()), "").replace(str(folder), "").replace(logo, "")
+    assert english_words(own, {"alert", "https", "example", "com"}) == [], err
+
+
+def test_logo_problems_of_a_french_batch_client_and_of_its_word_logo_are_in_french(cli: Cli, tmp_path: Path) -> None:
+    from test_french_runtime import english_words
+
+    client = tmp_path / "clients" / "coop"
+    client.mkdir(parents=True)
+    (client / "answers.yaml").write_bytes(_QUEBEC.read_bytes())
+    (client / "brand.yaml").write_text("logo: logo.svg\n", encoding="utf-8")
+    (client / "logo.svg").write_text(_SVG % '<rect onclick="x()"/>', encoding="utf-8")
+    batch = cli("batch", client, "-f", "html", "-d", "policy", "-o", tmp_path / "batch")
+    shown = _spaced(batch.out + batch.err)
+    assert batch.code != 0 and "ce SVG a un attribut d\u2019événement « onclick » (du code)" in shown, shown
+    assert "this SVG" not in shown and "event attribute" not in shown
+    # An SVG the brand file accepts but Word cannot draw: its problem is French too (word_logo.py).
+    (client / "logo.svg").write_text(_SVG % '<g id="a"><use href="#a"/></g>', encoding="utf-8")
+    word = cli("render", client / "answers.yaml", "--brand", client / "brand.yaml", "-f", "docx", "-d", "summary",
+               "-o", tmp_path / "word")
+    err = _spaced(word.err)
+    assert word.code == 2 and "les références <use> du logo SVG tournent en rond" in err, err
+    assert "un logo SVG doit se suffire à lui-même et rester petit" in err
+    assert english_words(err.replace(str(client), ""), set()) == [], err

@@ -3,6 +3,7 @@ there, layered answers with provenance; render --explain margin notes (valid, ac
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -196,3 +197,50 @@ def test_a_french_policy_is_explained_with_its_french_titles(cli: Cli) -> None:
     assert english_words(own, set()) == [], own
     table = cli("explain", quebec).out.splitlines()[0]
     assert table.split() == ["No", "Clause", "Retenue", "par"]
+
+
+QUEBEC = ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml"
+
+
+def _own_words(text: str) -> str:
+    """explain's text without what it quotes: question ids, the answers file, conditions (code) and clause ids."""
+    text = text.replace(str(QUEBEC), "").replace("\u2019", "'")
+    text = re.sub(r"[a-z_]+\.[a-z_-]+|\(clause [a-z.-]+|<code>[^<]*</code>", "", text)
+    return re.sub(r"(?m)(remplie|Retenue parce que)\s*:.*$", "", text)
+
+
+def test_a_french_policy_s_answers_and_problems_are_explained_in_french(cli: Cli) -> None:
+    # A Quebec policy was explained with "= yes", English choice labels and English problems
+    # ("this text is not in the policy").
+    from policygen.locale import translate
+
+    result = cli("explain", QUEBEC, "2")
+    assert result.code == 0, result.err
+    label = translate("Once on any profile that names us as their employer", "fr-CA")
+    assert "personal.may_mention_employer = oui" in result.out and "= yes" not in result.out
+    assert f"personal.disclaimer = {label}" in result.out and "profile that names" not in result.out
+    assert english_words(_own_words(result.out), set()) == [], result.out
+    table = cli("explain", QUEBEC).out
+    assert "= oui" in table and "= yes" not in table and "= no " not in table
+    missing = cli("explain", QUEBEC, "Nous publions des recettes de tarte aux bleuets")
+    nbsp = "\u00a0"
+    assert missing.code == 2 and f"ce texte n\u2019est pas dans la politique{nbsp}: «{nbsp}Nous publions" in missing.err
+    for target in ("9.9", "99", "personal.no-such-clause"):
+        other = cli("explain", QUEBEC, target)
+        assert other.code == 2 and "erreur" in other.err, other.err
+        shown = _own_words(other.err.replace(target, "")) + _own_words(missing.err)
+        assert english_words(shown, {"SECTION", "CLAUSE_ID", "Nous", "des"}) == [], shown
+
+
+def test_render_explain_notes_are_french_in_a_french_policy(cli: Cli, tmp_path: Path) -> None:
+    # "Why this is here", "Selected because" and "= yes" stood beside a French policy's clauses.
+    result = cli("render", QUEBEC, "-f", "html", "-d", "policy", "--explain", "-o", tmp_path)
+    assert result.code == 0, result.err
+    page = (tmp_path / "policy.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<div class="explain-note" role="note">(.*?)</div>', page, flags=re.DOTALL)
+    assert len(notes) > 30
+    text = "\n".join(notes)
+    assert "Pourquoi elle est là" in text and "Retenue parce que" in text and "= oui" in text
+    assert "Why this is here" not in text and "Selected" not in text and "= yes" not in text
+    own = html.unescape(re.sub(r"<[^>]+>", " ", _own_words(text)))
+    assert english_words(own, set()) == [], own

@@ -322,6 +322,60 @@ def test_update_mode_with_every_answer_valid_goes_straight_to_review(tmp_path: P
     assert saved(written) == saved(previous)
 
 
+COMMENTED = """\
+# Agreed with the union in March 2026: keep this file in the HR folder.
+policy:
+  contact: hr@acme.example  # the shared inbox, not a person
+  effective_date: 2026-01-31
+  review_months: 6
+  platforms: [LinkedIn]
+  version: '2026.1'
+  site: https://acme.example/policy
+org: {name: Acme Ltd, short_name: Acme, kind: company, places: [uk]}
+
+# Personal accounts: reviewed by the works council.
+personal: {may_mention: true, disclaimer: always, nickname: Acme}
+"""
+
+
+def test_answers_written_to_another_file_keep_the_comments_and_order_of_the_previous_one(tmp_path: Path) -> None:
+    # interview --answers A -o B wrote B fresh: the comments a person had written in A were lost.
+    previous = write_previous(tmp_path, COMMENTED)
+    before = previous.read_bytes()
+    script: dict[str, list[Any]] = {"interview:review": ["interview:save"], "interview:render": [False]}
+    _, written = interview(tmp_path, script, previous=previous, output=tmp_path / "this-year.yaml")
+    assert written == tmp_path / "this-year.yaml"
+    text = written.read_text(encoding="utf-8")
+    comments = [line.partition("#")[2] for line in COMMENTED.splitlines() if "#" in line]
+    assert len(comments) == 3 and all(comment in text for comment in comments), text
+    assert [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()] == \
+        ["policygen", "policy", "org", "personal"], "the previous file's key order"
+    assert saved(written) == saved(previous)
+    assert previous.read_bytes() == before, "the previous file is only read"
+
+
+def test_a_file_written_elsewhere_still_extends_the_same_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # base files may be anywhere in the current folder
+    base = tmp_path / "base.yaml"
+    base.write_text("policygen: {format: 1, questionnaire: every-type, questionnaire_version: 2}\n"
+                    "org: {name: Acme Ltd, short_name: Acme, kind: company, places: [uk]}\n", encoding="utf-8")
+    (tmp_path / "teams").mkdir()
+    previous = tmp_path / "teams" / "sales.yaml"
+    previous.write_text("policygen: {format: 1, questionnaire: every-type, questionnaire_version: 2, "
+                        "extends: ../base.yaml}\n# The sales team's own answers.\n"
+                        + COMMENTED.partition("org:")[0].partition("\n")[2], encoding="utf-8")
+    script: dict[str, list[Any]] = {"interview:review": ["interview:save"], "interview:render": [False],
+                                    "personal.may_mention": [True], "personal.disclaimer": [ENTER],
+                                    "personal.nickname": [""]}
+    port = ScriptedPort(script, enter_for_rest=True)
+    written = run_interview(InterviewOptions(previous=previous, output=tmp_path / "sales-2027.yaml"), port,
+                            load=load_every_type)
+    assert written is not None
+    header = yaml.safe_load(written.read_text(encoding="utf-8"))["policygen"]
+    assert header["extends"] == "base.yaml" and "# The sales team's own answers." in written.read_text("utf-8")
+    assert saved(written)["org.name"] == "Acme Ltd"
+
+
 def test_review_all_walks_every_question_with_previous_answers_prefilled(tmp_path: Path) -> None:
     previous = write_previous(tmp_path, LAST_YEAR)
     script: dict[str, list[Any]] = {"interview:review": ["interview:save"], "interview:render": [False],

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, allowed_keys_hint
+from ..locale import translator
 from ..questionnaire.answers import Answers, load_answers
 from ..questionnaire.values import format_value
 from ..resources import templates_dir
@@ -98,30 +99,31 @@ def explain_file(answers_path: Path, target: str | None = None, templates: Seque
 def explain_policy(policy: Policy, answers: Answers, library: ClauseLibrary) -> tuple[ClauseExplanation, ...]:
     """An explanation of every clause of a composed policy, in document order."""
     result = []
+    _ = translator(policy.language)  # the answers' values, labels and origins in the policy's language
     for section in policy.sections:
         for index, clause in enumerate(section.clauses, 1):
             template = library.clauses[clause.id]
-            condition, selecting = _selection(template)
+            condition, selecting = _selection(template, _)
             used = sorted(set(library.references(clause.id)) | selecting, key=_question_order(answers))
-            uses = tuple(_use(answers, qid, qid in selecting) for qid in used
+            uses = tuple(_use(answers, qid, qid in selecting, _) for qid in used
                          if answers.questionnaire.question(qid) is not None)
             uses = tuple(sorted(uses, key=lambda u: not u.selected))
             result.append(ClauseExplanation(f"{section.number}.{index}", section.title, clause, condition, uses))
     return tuple(result)
 
 
-def _selection(template: ClauseTemplate) -> tuple[str | None, set[str]]:
-    """What selects a clause, in words, and the questions it reads: where the clause applies
-    (its ``applies`` declaration, checked by the engine) and its own ``when``. None: every policy has it."""
+def _selection(template: ClauseTemplate, _: Callable[[str], str] = str) -> tuple[str | None, set[str]]:
+    """What selects a clause, in words (``_``'s language), and the questions it reads: where the clause
+    applies (its ``applies`` declaration, checked by the engine) and its own ``when``. None: every policy has it."""
     parts: list[str] = []
     questions: set[str] = set()
     if template.applies is not None:
-        parts.append(f"the organisation is in {template.applies.describe()}")
+        parts.append(_("the organisation is in %(places)s") % {"places": template.applies.describe()})
         questions |= template.applies.questions()
     if template.when:
         parts.append(template.when.source)
         questions |= {f"{s}.{q}" for s, q in template.when.references}
-    return (" and ".join(parts) or None), questions
+    return (f" {_('and')} ".join(parts) or None), questions
 
 
 def _question_order(answers: Answers) -> Callable[[str], int]:
@@ -129,19 +131,30 @@ def _question_order(answers: Answers) -> Callable[[str], int]:
     return lambda qid: order.get(qid, len(order))
 
 
-def _use(answers: Answers, qid: str, selected: bool) -> AnswerUse:
+_OWN_VALUES = ("yes", "no", "(no answer)", "(none)")  # policygen's words for a value, not an answer's
+_OWN_SOURCES = ("default", "computed default")
+
+
+def _use(answers: Answers, qid: str, selected: bool, _: Callable[[str], str] = str) -> AnswerUse:
+    """One answer behind a clause, its value, choice labels and origin in ``_``'s language (what a person
+    wrote stays as written)."""
     question = answers.questionnaire.question(qid)
     assert question is not None
-    value = format_value(answers.get(qid), [(c.value, c.label) for c in question.choices]) \
+    value = format_value(answers.get(qid), [(c.value, _(c.label)) for c in question.choices]) \
         if answers.applies(qid) else "(does not apply)"
+    value = _(value) if value in (*_OWN_VALUES, "(does not apply)") else value
     source = answers.sources.get(qid, "")
-    source = "" if source == "no answer" else source
+    source = "" if source == "no answer" else _(source) if source in _OWN_SOURCES else source
     origin = answers.provenance.get(qid)
     provenance = ""
     if origin is not None and (origin.by or origin.at or origin.note):
-        provenance = "given" + (f" by {origin.by}" if origin.by else "") + \
-            (f" on {origin.at.isoformat()}" if origin.at else "") + (f": {origin.note}" if origin.note else "")
-    return AnswerUse(qid, question.prompt, value, selected, source, provenance)
+        given = {"name": origin.by, "date": origin.at.isoformat() if origin.at else None}
+        provenance = _("given by %(name)s on %(date)s" if origin.by and origin.at else "given by %(name)s"
+                       if origin.by else "given on %(date)s" if origin.at else "given") % given
+        if origin.note:
+            provenance = _("%(given)s: %(note)s") % {"given": provenance, "note": origin.note}
+    question_prompt = _(" ".join(question.prompt.split()))
+    return AnswerUse(qid, question_prompt, value, selected, source, provenance)
 
 
 def find_target(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
@@ -151,14 +164,15 @@ def find_target(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
     if match := _SECTION.match(target):
         chosen = tuple(e for e in every if e.number.partition(".")[0] == match.group(1))
         if not chosen:
-            raise InputError.single(f"the policy has no section {match.group(1)}", key="SECTION",
-                                    hint=f"its sections are numbered {sections[0]} to {sections[-1]}")
+            raise InputError.single(_filled("the policy has no section %(section)s", section=match.group(1)),
+                                    key="SECTION", hint=_filled("its sections are numbered %(low)s to %(high)s",
+                                                                low=sections[0], high=sections[-1]))
         return chosen, None
     if match := _CLAUSE_NUMBER.match(target):
         number = f"{int(match.group(1))}.{int(match.group(2))}"
         chosen = tuple(e for e in every if e.number == number)
         if not chosen:
-            raise InputError.single(f"the policy has no clause {number}", key="SECTION",
+            raise InputError.single(_filled("the policy has no clause %(clause)s", clause=number), key="SECTION",
                                     hint="run policygen explain ANSWERS without a target to list every clause")
         return chosen, None
     if _CLAUSE_ID.match(target.strip()):
@@ -173,14 +187,15 @@ def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
         return chosen
     template = library.clauses.get(clause_id)
     if template is None:
-        raise InputError.single(f"no clause has the id '{clause_id}'", key="CLAUSE_ID",
+        raise InputError.single(_filled("no clause has the id '%(id)s'", id=clause_id), key="CLAUSE_ID",
                                 hint=allowed_keys_hint(clause_id, library.clauses))
     condition, selecting = _selection(template)
     answers = "; ".join(u.describe() for u in _uses_of(every, selecting))
     raise InputError.single(
-        f"clause '{clause_id}' ({template.title}) is not in this policy: its condition `{condition}` does not "
-        "hold for these answers", key="CLAUSE_ID",
-        hint=f"it reads {answers}; change those answers if the policy should include it" if answers else None)
+        _filled("clause '%(id)s' (%(title)s) is not in this policy: its condition `%(condition)s` does not hold "
+                "for these answers", id=clause_id, title=template.title, condition=condition), key="CLAUSE_ID",
+        hint=_filled("it reads %(answers)s; change those answers if the policy should include it", answers=answers)
+        if answers else None)
 
 
 def _uses_of(every: tuple[ClauseExplanation, ...], qids: set[str]) -> list[AnswerUse]:
@@ -216,8 +231,15 @@ def _by_quote(every: tuple[ClauseExplanation, ...], quote: str) -> tuple[tuple[C
     score, closest, number = max(scored, key=lambda item: item[0])
     hint = "check the wording against the rendered policy; quote one sentence, or part of one"
     if score >= 0.6:
-        hint = f"the closest sentence is in {number}: \"{closest}\""
-    raise InputError.single(f"this text is not in the policy: \"{quote.strip()}\"", key="SECTION", hint=hint)
+        hint = _filled("the closest sentence is in %(clause)s: \"%(sentence)s\"", clause=number, sentence=closest)
+    raise InputError.single(_filled("this text is not in the policy: \"%(quote)s\"", quote=quote.strip()),
+                            key="SECTION", hint=hint)
+
+
+def _filled(message: str, **fields: object) -> str:
+    """A message with ``%(name)s`` fields filled in: the English is the catalogue's key, so the problem is
+    printed in the run's language (errors.Problem.text_in)."""
+    return message % fields
 
 
 def _overlap(wanted: str, sentence: str) -> float:
@@ -233,7 +255,7 @@ def _overlap(wanted: str, sentence: str) -> float:
 def explanation_text(explanation: Explanation) -> str:
     """The explanation for the terminal: a table of every clause, or the clauses asked about in full;
     its own words in the policy's language."""
-    _ = _words(explanation.policy.language)
+    _ = words(explanation.policy.language)
     if explanation.matched is None and len(explanation.clauses) == sum(1 for _ in explanation.policy.clauses()):
         return clause_table(explanation.clauses, _)
     parts = []
@@ -245,7 +267,7 @@ def explanation_text(explanation: Explanation) -> str:
     return "\n".join(parts)
 
 
-def _words(language: str | None) -> Callable[[str], str]:
+def words(language: str | None) -> Callable[[str], str]:
     """``explain``'s own words in ``language``, with its spacing rules (English as written)."""
     from ..locale import is_english, translate, typography
 
@@ -255,7 +277,7 @@ def _words(language: str | None) -> Callable[[str], str]:
 
 
 def _one(item: ClauseExplanation, _: Callable[[str], str] | None = None) -> str:
-    _ = _ or _words(None)
+    _ = _ or words(None)
     clause, rubric = item.clause, _("(items of policygen's policy rubric)")
     where = _("(clause %(id)s, in section %(section)s)") % {
         "id": clause.id, "section": f"{item.number.partition('.')[0]}. {item.section_title}"}
@@ -275,7 +297,7 @@ def _one(item: ClauseExplanation, _: Callable[[str], str] | None = None) -> str:
 
 def clause_table(clauses: tuple[ClauseExplanation, ...], _: Callable[[str], str] | None = None) -> str:
     """Every clause with the answer that selected it, one per line (headings in ``_``'s language)."""
-    _ = _ or _words(None)
+    _ = _ or words(None)
     rows = [(_("No."), _("Clause"), _("Selected by"))]
     for item in clauses:
         if item.condition is None:

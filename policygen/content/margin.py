@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from ..questionnaire.answers import Answers
-from .explain import AnswerUse, ClauseExplanation, explain_policy
+from .explain import AnswerUse, ClauseExplanation, explain_policy, words
 from .library import ClauseLibrary
 from .model import Policy
 
@@ -32,7 +33,8 @@ _STYLE = """<style>
 
 def add_margin_notes(page: str, policy: Policy, answers: Answers, library: ClauseLibrary) -> str:
     """The policy page with a note after each clause heading: why, the answers behind it, its sources."""
-    notes = {item.number: _note(item) for item in explain_policy(policy, answers, library)}
+    _ = words(policy.language)  # the notes speak the policy's language
+    notes = {item.number: _note(item, _) for item in explain_policy(policy, answers, library)}
 
     def insert(match: re.Match[str]) -> str:
         note = notes.get(match.group(2))
@@ -43,22 +45,26 @@ def add_margin_notes(page: str, policy: Policy, answers: Answers, library: Claus
     return re.sub(r'<body class="([^"]*)">', r'<body class="\1 explained">', page, count=1)
 
 
-def _note(item: ClauseExplanation) -> str:
+def _note(item: ClauseExplanation, _: Callable[[str], str] = str) -> str:
+    """One clause's note; its own words through ``_`` (escaped: a catalogue's text is not markup either)."""
     esc = html.escape
     clause = item.clause
+    before, _field, after = _("(clause %(id)s):").partition("%(id)s")
+    which = f"{esc(before)}<code>{esc(clause.id)}</code>{esc(after)}"
     lines = ['<div class="explain-note" role="note">',
-             f"<p><strong>Why this is here</strong> (clause <code>{esc(clause.id)}</code>): {esc(clause.why)}</p>"]
+             f"<p><strong>{esc(_('Why this is here'))}</strong> {which} {esc(clause.why)}</p>"]
     if item.condition is None:
-        lines.append("<p><strong>Selected:</strong> every policy has this clause.</p>")
+        lines.append(f"<p><strong>{esc(_('Selected:'))}</strong> {esc(_('every policy has this clause.'))}</p>")
     else:
-        lines.append(f"<p><strong>Selected because</strong> <code>{esc(item.condition)}</code>: "
-                     f"{_uses(item.selected_by)}</p>")
+        before, _field, after = _("Selected because %(condition)s:").partition("%(condition)s")
+        lines.append(f"<p><strong>{esc(before.strip())}</strong> <code>{esc(item.condition)}</code>{esc(after)} "
+                     f"{_uses(item.selected_by, _)}</p>")
     if item.shaped_by:
-        lines.append(f"<p><strong>Shaped by:</strong> {_uses(item.shaped_by)}</p>")
+        lines.append(f"<p><strong>{esc(_('Shaped by:'))}</strong> {_uses(item.shaped_by, _)}</p>")
     if clause.sources:
-        lines.append(f"<p><strong>Sources:</strong> {esc(', '.join(clause.sources))}</p>")
+        lines.append(f"<p><strong>{esc(_('Sources:'))}</strong> {esc(', '.join(clause.sources))}</p>")
     return "\n".join([*lines, "</div>\n"])
 
 
-def _uses(uses: tuple[AnswerUse, ...]) -> str:
-    return "; ".join(html.escape(use.describe()) for use in uses) or "(no answer)"
+def _uses(uses: tuple[AnswerUse, ...], _: Callable[[str], str] = str) -> str:
+    return "; ".join(html.escape(use.describe()) for use in uses) or html.escape(_("(no answer)"))

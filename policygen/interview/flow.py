@@ -374,7 +374,7 @@ class _Interview:
         resolution = self._state().resolution()
         if resolution.answers is None:  # a failing condition: a defect in the questionnaire
             raise InputError(resolution.errors, summary=say("the questionnaire has a defect"))
-        save_answers(self.target, resolution.answers)
+        save_answers(self.target, resolution.answers, start_from=self.options.previous)  # -o B: from A's text
         discard_draft(self.draft)
         self.port.show(say("Saved your answers to %(file)s", file=self.target), "success")
 

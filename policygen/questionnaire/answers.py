@@ -668,20 +668,40 @@ def read_answers_text(path: Path) -> tuple[str, YamlDocument] | None:
     return text, doc
 
 
-def save_answers(path: Path, answers: Answers) -> None:
+def save_answers(path: Path, answers: Answers, *, start_from: Path | None = None) -> None:
     """Write the answers file atomically.
 
     An existing file is updated in place: its comments, blank lines and key order stay.
     A file that extends a base keeps its ``extends`` and gets only its own answers: those
     it already had, and those that now differ from what its base files say.
+    ``start_from`` (``interview --answers A -o B``): the file ``path`` starts from A's text instead,
+    so B keeps every comment and the key order of A (its ``extends`` still naming the same base
+    from B's folder); A itself is only read.
     """
-    existing = read_answers_text(path)
+    source = path if start_from is None or _same_path(start_from, path) else start_from
+    existing = read_answers_text(source)
     if existing is None:
         write_file_atomically(path, dump_answers(answers))
         return
     text, doc = existing
-    only = _own_answers(path, doc, answers)
-    write_file_atomically(path, dump_answers(answers, original=text, only=only))
+    only = _own_answers(source, doc, answers)
+    write_file_atomically(path, dump_answers(answers, original=text, only=only,
+                                             extends=_moved_extends(doc, source, path)))
+
+
+def _same_path(one: Path, other: Path) -> bool:
+    return os.path.normcase(os.path.abspath(one)) == os.path.normcase(os.path.abspath(other))
+
+
+def _moved_extends(doc: YamlDocument, source: Path, path: Path) -> str | None:
+    """The ``extends`` of a file started from ``source`` and written to ``path``: the same base, named from
+    ``path``'s folder (None: nothing to change)."""
+    header = doc.data.get(HEADER_KEY) if isinstance(doc.data, dict) else None
+    extends = header.get(EXTENDS_KEY) if isinstance(header, dict) else None
+    if not isinstance(extends, str) or not extends.strip() or _same_path(source.parent, path.parent):
+        return None
+    base = os.path.normpath(os.path.join(os.path.abspath(source.parent), extends))
+    return Path(os.path.relpath(base, os.path.abspath(path.parent))).as_posix()
 
 
 def _own_answers(path: Path, doc: YamlDocument, answers: Answers) -> set[str] | None:

@@ -180,16 +180,15 @@ class _Checker:
             self.error(key, "the logo's path holds a NUL byte", "give the name of an image file")
             return None
         if not is_inside(self.folder / relative, self.folder):  # before anything else, and never read
-            self.error(key, f"'{value}' is outside the brand file's folder ({self.folder.absolute()})",
-                       f"copy the logo next to the brand file and write 'logo: {relative.name}'")
+            self.error(key, *self._outside(value, relative))
             return None
         if suffix not in _MEDIA_TYPES:
-            self.error(key, f"'{value}' is not a PNG, JPEG or SVG file",
+            self.error(key, _filled("'%(logo)s' is not a PNG, JPEG or SVG file", logo=value),
                        "give a file ending in .png, .jpg, .jpeg or .svg")
             return None
         if relative.is_absolute():
-            self.error(key, f"'{value}' is an absolute path; the logo must be in the brand file's folder",
-                       f"copy the logo next to the brand file and write 'logo: {relative.name}'")
+            self.error(key, _filled("'%(logo)s' is an absolute path; the logo must be in the brand file's folder",
+                                    logo=value), self._outside(value, relative)[1])
             return None
         fetch = FetchPolicy((self.folder,))
         try:
@@ -199,29 +198,35 @@ class _Checker:
             return None
         except FileNotFoundError:
             images = sorted(p.name for p in self.folder.iterdir() if p.suffix.lower() in _MEDIA_TYPES)
-            self.error(key, f"no file '{value}' in {self.folder}",
-                       did_you_mean(value, images) or ("images here: " + ", ".join(images) if images
-                                                       else "put the logo next to the brand file"))
+            self.error(key, _filled("no file '%(logo)s' in %(folder)s", logo=value, folder=str(self.folder)),
+                       did_you_mean(value, images) or (_filled("images here: %(images)s", images=", ".join(images))
+                                                       if images else "put the logo next to the brand file"))
             return None
         except OSError as exc:
-            self.error(key, f"cannot read '{value}': {exc.strerror}")
+            self.error(key, _filled("cannot read '%(logo)s': %(error)s", logo=value, error=str(exc.strerror)))
             return None
         problem = _image_problem(data, suffix)
         if problem:
-            self.error(key, f"'{value}': {problem[0]}", problem[1])
+            message, fields, hint = problem
+            self.error(key, _filled("'%(logo)s': " + message, logo=value, **fields), hint)
             return None
         return Logo(_MEDIA_TYPES[suffix], data, alt)
 
     def _refused(self, exc: FetchRefused, value: str, relative: Path) -> tuple[str, str]:
         """Why a logo the fetch policy refused cannot be used, and what to do."""
         if "larger" in str(exc):
-            return (f"'{value}' is larger than {LOGO_LIMIT // 1024} KiB",
+            return (_filled("'%(logo)s' is larger than %(limit)s KiB", logo=value, limit=str(LOGO_LIMIT // 1024)),
                     "the logo is embedded in every page: export a smaller PNG, or use SVG")
         if "regular file" in str(exc):
-            return (f"'{value}' is not a regular file (a folder, pipe, device or socket)",
+            return (_filled("'%(logo)s' is not a regular file (a folder, pipe, device or socket)", logo=value),
                     "give the name of an image file")
-        return (f"'{value}' is outside the brand file's folder ({self.folder.absolute()})",
-                f"copy the logo next to the brand file and write 'logo: {relative.name}'")
+        return self._outside(value, relative)
+
+    def _outside(self, value: str, relative: Path) -> tuple[str, str]:
+        """A logo outside the brand file's folder: the message and the fix (whole sentences with fields)."""
+        return (_filled("'%(logo)s' is outside the brand file's folder (%(folder)s)", logo=value,
+                        folder=str(self.folder.absolute())),
+                _filled("copy the logo next to the brand file and write 'logo: %(name)s'", name=relative.name))
 
     def colours(self, colours: dict[str, str]) -> tuple[str | None, str | None]:
         """The primary and accent colours (checked by the spec), darkened where contrast needs it."""
@@ -296,15 +301,19 @@ def installed_font_families() -> tuple[str, ...] | None:
     return tuple(sorted(families))
 
 
-def _image_problem(data: bytes, suffix: str) -> tuple[str, str] | None:
-    """What is wrong with a logo's bytes for its file type, as (message, hint), or None."""
+ImageProblem = tuple[str, dict[str, str], str]  # a message with %(name)s fields (after "'logo': "), them, a hint
+
+
+def _image_problem(data: bytes, suffix: str) -> ImageProblem | None:
+    """What is wrong with a logo's bytes for its file type, as (message, its fields, hint), or None. The
+    message is the catalogue's key, so it is translated when printed."""
     if suffix == ".png":
         if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-            return "this is not a PNG image", "export the logo again as PNG, or give the file its real extension"
+            return "this is not a PNG image", {}, "export the logo again as PNG, or give the file its real extension"
         return None
     if suffix in (".jpg", ".jpeg"):
         if not data.startswith(b"\xff\xd8\xff"):
-            return "this is not a JPEG image", "export the logo again as JPEG, or give the file its real extension"
+            return "this is not a JPEG image", {}, "export the logo again as JPEG, or give the file its real extension"
         return None
     return _svg_problem(data)
 
@@ -316,41 +325,42 @@ _INTERNAL_REF = re.compile(r"#|data:image/(?:png|jpeg|gif|webp)[;,]", re.IGNOREC
 _SVG_HINT = "an SVG logo must be self-contained: export it as plain SVG, or use a PNG"
 
 
-def _svg_problem(data: bytes) -> tuple[str, str] | None:
+def _svg_problem(data: bytes) -> ImageProblem | None:
     """Problems with an SVG logo: not SVG, or anything that could run code or fetch a resource."""
     import xml.etree.ElementTree as ElementTree
 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "this SVG is not UTF-8 text", _SVG_HINT
+        return "this SVG is not UTF-8 text", {}, _SVG_HINT
     if re.search(r"<!(DOCTYPE|ENTITY)|<\?xml-stylesheet", text, re.IGNORECASE):
-        return "this SVG declares a DOCTYPE, entities or a style sheet, which are not allowed", _SVG_HINT
+        return "this SVG declares a DOCTYPE, entities or a style sheet, which are not allowed", {}, _SVG_HINT
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError as exc:
-        return f"this is not a valid SVG file ({exc})", _SVG_HINT
+        return "this is not a valid SVG file (%(error)s)", {"error": str(exc)}, _SVG_HINT
     if root.tag != f"{_SVG_NS}svg":
-        return "this is not an SVG image (its root element is not <svg> in the SVG namespace)", _SVG_HINT
+        return "this is not an SVG image (its root element is not <svg> in the SVG namespace)", {}, _SVG_HINT
     for element in root.iter():
-        message = _svg_element_problem(element)
-        if message is not None:
-            return message, _SVG_HINT
+        problem = _svg_element_problem(element)
+        if problem is not None:
+            return problem[0], problem[1], _SVG_HINT
     return None
 
 
-def _svg_element_problem(element: ElementTree.Element) -> str | None:
-    """What is wrong with one element of an SVG logo: code, or a reference to something outside it."""
+def _svg_element_problem(element: ElementTree.Element) -> tuple[str, dict[str, str]] | None:
+    """What is wrong with one element of an SVG logo (a message and its fields): code, or a reference to
+    something outside it."""
     tag = element.tag.rsplit("}", 1)[-1].lower()
     if tag in ("script", "foreignobject", "iframe", "embed", "object"):
-        return f"this SVG contains a <{tag}> element"
+        return "this SVG contains a <%(tag)s> element", {"tag": tag}
     for attribute, value in element.attrib.items():
         local = attribute.rsplit("}", 1)[-1].lower()
         if local.startswith("on"):
-            return f"this SVG has an event attribute '{local}' (code)"
+            return "this SVG has an event attribute '%(attribute)s' (code)", {"attribute": local}
         if local in ("href", "src") and not _INTERNAL_REF.match(value.strip()):
-            return f"this SVG refers to '{value[:60]}' (another file or a web address)"
+            return "this SVG refers to '%(target)s' (another file or a web address)", {"target": value[:60]}
     css = [element.text or ""] if tag == "style" else []
     if any(_EXTERNAL_CSS.search(text) for text in (*css, *element.attrib.values())):
-        return "this SVG's styles refer to another file or a web address"
+        return "this SVG's styles refer to another file or a web address", {}
     return None

@@ -61,10 +61,19 @@ def word_logo(brand: Brand, height_mm: float) -> WordLogo | None:
     return WordLogo(rasterise(logo.data, pixels, brand.source), logo.data, width, height)
 
 
-def _problem(message: str, source: Path | None, hint: str | None = None) -> InputError:
-    return InputError.single(message, file=str(source) if source else None, key="logo",
+def _problem(message: str, source: Path | None, hint: str | None = None, **fields: object) -> InputError:
+    """A logo problem located at the brand file's ``logo``. ``message`` is a whole sentence with ``%(name)s``
+    fields, filled from ``fields``: the English is the catalogue's key, so it is printed in the client's
+    language (errors.Problem.text_in)."""
+    return InputError.single(_filled(message, **fields), file=str(source) if source else None,
+                             key="logo",
                              hint=hint or "an SVG logo must be self-contained and small: export it as plain "
                                           "SVG, or use a PNG")
+
+
+def _filled(message: str, **fields: object) -> str:
+    """A whole sentence with its ``%(name)s`` fields filled in (none: the message as it is)."""
+    return message % fields if fields else message
 
 
 def _aspect(logo: Logo, source: Path | None) -> float:
@@ -85,8 +94,9 @@ def _aspect(logo: Logo, source: Path | None) -> float:
     if not (width > 0 and height > 0) or not 0.01 <= width / height <= 100:
         if logo.media_type == "image/svg+xml" and not (width or height):
             return 1.0  # no size at all: drawn square, as a browser would in a square box
-        raise _problem(f"the logo's proportions ({width:g} x {height:g}) are not a logo's", source,
-                       "give the logo a width and height (or a viewBox) no more than 100 times each other")
+        raise _problem("the logo's proportions (%(width)s x %(height)s) are not a logo's", source,
+                       "give the logo a width and height (or a viewBox) no more than 100 times each other",
+                       width=f"{width:g}", height=f"{height:g}")
     return width / height
 
 
@@ -111,7 +121,7 @@ def rasterise(svg: bytes, pixels: tuple[int, int], source: Path | None = None) -
     try:
         from cairosvg.surface import PNGSurface
     except (ImportError, OSError) as exc:  # OSError: the Cairo library itself is missing
-        raise EnvironmentProblem(f"cannot put an SVG logo in a Word document: {exc}",
+        raise EnvironmentProblem(_filled("cannot put an SVG logo in a Word document: %(error)s", error=exc),
                                  hint="install Cairo (Debian: apt-get install libcairo2) and CairoSVG "
                                       "(pip install cairosvg), or use a PNG logo") from None
     try:
@@ -120,7 +130,8 @@ def rasterise(svg: bytes, pixels: tuple[int, int], source: Path | None = None) -
     except Exception as exc:  # CairoSVG's parser and drawing raise many types; the logo is the cause
         if refused:
             raise _problem(refused[0], source) from None
-        raise _problem(f"the SVG logo could not be drawn ({type(exc).__name__}: {exc})", source) from None
+        raise _problem("the SVG logo could not be drawn (%(error)s)", source,
+                       error=f"{type(exc).__name__}: {exc}") from None
     if refused:
         raise _problem(refused[0], source)
     assert isinstance(png, bytes)
@@ -135,7 +146,7 @@ def _data_only(refused: list[str]) -> Callable[[str, str], bytes]:
             from urllib.parse import unquote_to_bytes
 
             return base64.b64decode(payload) if header.endswith(";base64") else unquote_to_bytes(payload)
-        refused.append(f"the SVG logo refers to '{url[:60]}' (another file or a web address)")
+        refused.append(_filled("the SVG logo refers to '%(target)s' (another file or a web address)", target=url[:60]))
         raise ValueError("refused")
     return fetch
 
@@ -162,8 +173,8 @@ def _check_size(root: ElementTree.Element, source: Path | None) -> None:
     except RecursionError:
         raise _problem("the SVG logo's elements are nested too deeply", source) from None
     if total > MAX_ELEMENTS:
-        raise _problem(f"the SVG logo draws more than {MAX_ELEMENTS} elements once its <use> references are "
-                       "expanded", source)
+        raise _problem("the SVG logo draws more than %(limit)s elements once its <use> references are expanded",
+                       source, limit=MAX_ELEMENTS)
     for element in root.iter():
         href = element.get("href") or element.get(_XLINK_HREF) or ""
         if href.startswith("data:image/") and ";base64," in href:
@@ -185,4 +196,5 @@ def _check_bitmap(data: bytes, source: Path | None) -> None:
     except (UnidentifiedImageError, OSError, ValueError):
         raise _problem("the SVG logo embeds a bitmap that cannot be read", source) from None
     if width * height > MAX_BITMAP_PIXELS:
-        raise _problem(f"the SVG logo embeds a bitmap of {width} x {height} pixels, too large for a logo", source)
+        raise _problem("the SVG logo embeds a bitmap of %(width)s x %(height)s pixels, too large for a logo", source,
+                       width=width, height=height)
