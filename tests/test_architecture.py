@@ -19,8 +19,8 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "policygen"
 
-# The pipeline, earliest first (written by scripts/relayout.py from the folders: a module's stage is its
-# folder's). A module may import modules of its own stage or of an earlier one.
+# The pipeline, earliest first. A module's stage is its folder's: a new module goes in its folder's set
+# (test_each_folder_is_one_stage keeps the two in step). A module may import its own stage or an earlier one.
 STAGES: dict[str, set[str]] = {
     "core": {"confine", "errors", "files", "jinjacache", "locale", "locale.spelling", "manifest", "mapping",
         "policygen", "resources", "warmcache", "yamlio", "yamlwrite"},
