@@ -338,3 +338,21 @@ def test_a_changed_list_keeps_the_comments_of_the_items_that_stay() -> None:
     assert "  goals: [Help tenants, Recruit volunteers, Raise funds] # the board's two\n" in text
     assert _reads(text)["org"]["jurisdictions"] == ["uk", "ca", "eu"]
     assert _reads(text)["measure"]["goals"] == ["Help tenants", "Recruit volunteers", "Raise funds"]
+
+
+@pytest.mark.parametrize("key_comment", ["", "   # where we work"])
+def test_a_cleared_list_keeps_the_comments_below_it_and_on_its_key(key_comment: str) -> None:
+    # Clearing a block list lost the comment lines written below it (its last item held them).
+    from policygen.questionnaire.answers_save import Content, answers_text
+
+    original = COMMENTED.replace("  jurisdictions:\n", f"  jurisdictions:{key_comment}\n").replace(
+        "  unionised: true\n", "  # more places next year\n  # ask the board first\n  unionised: true\n")
+    base = _reads(original)
+    values = {f"{s}.{k}": v for s, body in base.items() if s != "policygen" for k, v in body.items()}
+    values["org.jurisdictions"] = []
+    text = answers_text(Content(bundled_questionnaire(), values), original)
+    assert f"  jurisdictions: []{' # where we work' if key_comment else ''}\n" \
+           "  # more places next year\n  # ask the board first\n  unionised: true\n" in text, text
+    written = _reads(text)
+    assert written["org"] == {**base["org"], "jurisdictions": []}
+    assert "# only England for now" not in text  # the item went, and its comment with it

@@ -171,7 +171,11 @@ class _Updater:
             if self.force or not _same(old, value):
                 current = mapping[key]
                 if isinstance(current, CommentedSeq) and isinstance(value, list) and not self.force:
-                    _update_list(current, value)  # in place: the comments beside its items stay
+                    below = _update_list(current, value)  # in place: the comments beside its items stay
+                    if not value:  # now empty, written [] on the key's line: the key's comment and the
+                        mapping[key] = to_yaml(value)  # lines below the list follow it there
+                        if below:
+                            _keep_below(mapping, key, below)
                 else:
                     mapping[key] = to_yaml(value)
             return
@@ -299,9 +303,10 @@ class _Updater:
                 self._set(entry, old, name, fields[name], index=self._position(entry, _PROVENANCE_FIELDS, name))
 
 
-def _update_list(seq: CommentedSeq, value: list[Any]) -> None:
+def _update_list(seq: CommentedSeq, value: list[Any]) -> str:
     """Give ``seq`` the items of ``value``, keeping the comment beside each item that stays (matched by its
-    text) and the comments below the list (held by its last item); the list keeps its style."""
+    text) and the comments below the list (held by its last item); the list keeps its style. Returns the
+    comment lines below the list when no item is left to hold them ("" otherwise)."""
     from ..yamlwrite import to_yaml
 
     notes: dict[str, Any] = {}
@@ -329,6 +334,16 @@ def _update_list(seq: CommentedSeq, value: list[Any]) -> None:
             seq.ca.items[len(seq) - 1] = [_comment(None, "\n" + below), None, None, None]
         else:
             last[0] = _comment(last[0], str(last[0].value) + below)
+        return ""
+    return below
+
+
+def _keep_below(mapping: CommentedMap, key: str, below: str) -> None:
+    """Put ``below`` (the comment lines that followed a block list now emptied) after ``key``'s own
+    comment, which is where a one-line value keeps the lines below it."""
+    slots = mapping.ca.items.setdefault(key, [None, None, None, None])
+    own = slots[2]
+    slots[2] = _comment(own, (str(own.value) if own is not None else "\n") + below)
 
 
 def _comment(token: Any, text: str) -> Any:
