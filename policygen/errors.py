@@ -88,11 +88,20 @@ class InputError(PolicygenError):
 
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, problems: Iterable[Problem], summary: str | None = None) -> None:
+    def __init__(self, problems: Iterable[Problem], summary: str | None = None, *,
+                 summaries: Iterable[str] = ()) -> None:
+        """``summaries``: the summaries of several files' errors, joined by "; " as the summary."""
         self.problems = list(problems)
+        self.summaries = tuple(summaries)
         errors = sum(1 for p in self.problems if p.is_error)
-        message = summary or f"{errors} problem{'s' if errors != 1 else ''} found"
+        message = summary or "; ".join(self.summaries) or f"{errors} problem{'s' if errors != 1 else ''} found"
         super().__init__(message)
+
+    def summary_in(self, language: str | None) -> str:
+        """The summary in ``language``, each file's part translated on its own."""
+        from .locale import translate_formatted
+
+        return "; ".join(translate_formatted(part, language) for part in self.summaries or (self.message,))
 
     @classmethod
     def single(

@@ -237,7 +237,7 @@ def load_inputs(answers_path: Path, options: RenderOptions) -> tuple[Answers, Br
             problems += exc.problems
             summaries.append(exc.message)
     if problems or answers is None:
-        raise InputError(problems, summary="; ".join(summaries))
+        raise InputError(problems, summaries=summaries)  # each file's summary translated on its own
     return answers, brand, warnings
 
 

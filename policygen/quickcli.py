@@ -281,7 +281,7 @@ def _reported(exc: PolicygenError) -> int:
     if isinstance(exc, InputError):
         print_problems(exc.problems)
         if len(exc.problems) != 1:  # one problem says it all; none or many need the summary
-            print(styled(translate_formatted(exc.message, language), "1", sys.stderr), file=sys.stderr)
+            print(styled(exc.summary_in(language), "1", sys.stderr), file=sys.stderr)
     else:
         word = "interrupted:" if exc.exit_code == EXIT_INTERRUPTED else "error:"
         label = styled(say(word), "1;31", sys.stderr)

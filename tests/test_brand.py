@@ -276,3 +276,26 @@ def test_logo_problems_of_a_french_batch_client_and_of_its_word_logo_are_in_fren
     assert word.code == 2 and "les références <use> du logo SVG tournent en rond" in err, err
     assert "un logo SVG doit se suffire à lui-même et rester petit" in err
     assert english_words(err.replace(str(client), ""), set()) == [], err
+
+
+def test_the_summary_of_a_french_clients_brand_problems_is_french(cli: Cli, tmp_path: Path) -> None:
+    # The problems were French but the summary line below them stayed English: "brand.yaml: not a brand file",
+    # and "answers.yaml has problems; brand.yaml: 3 errors" (only the last part was translated), in render and batch.
+    client = tmp_path / "coop"
+    client.mkdir()
+    answers = client / "answers.yaml"
+    answers.write_text(_QUEBEC.read_text(encoding="utf-8").replace("size: medium", "size: huge"), encoding="utf-8")
+    brand = client / "brand.yaml"
+    brand.write_text("colours:\n  primary: red\n  accent: blue\nfont: '!!'\n", encoding="utf-8")
+    render = cli("render", answers, "--brand", brand, "-f", "html", "-d", "policy", "-o", tmp_path / "out")
+    assert render.code == 2
+    assert _spaced(render.err).rstrip().endswith(f"{answers} a des problèmes; {brand} : 3 erreurs"), render.err
+    batch = cli("batch", client, "-f", "html", "-d", "policy", "-o", tmp_path / "batch")
+    shown = _spaced(batch.out + batch.err)
+    assert batch.code != 0 and f"{answers} a des problèmes; {brand} : 3 erreurs" in shown, shown
+    not_brand = tmp_path / "list.yaml"
+    not_brand.write_text("- {a: 1, a: 2}\n", encoding="utf-8")  # two problems: the summary is printed
+    render = cli("render", _QUEBEC, "--brand", not_brand, "-f", "html", "-d", "policy", "-o", tmp_path / "out")
+    assert render.code == 2
+    assert _spaced(render.err).rstrip().endswith(f"{not_brand} : ce n\u2019est pas un fichier de marque"), render.err
+    assert "not a brand file" not in render.err and "errors" not in render.err

@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Interrupted, PolicygenError
+from ..errors import InputError, Interrupted, PolicygenError
 from ..files import committed_outputs
 from .workers import Pool, PoolInterrupted
 
@@ -154,7 +154,10 @@ def _reason(exc: PolicygenError, client: Client) -> str:
     if problems:
         from ..errors import by_line
 
-        return "\n".join(problem.text_in(language) for problem in by_line(problems))
+        lines = [problem.text_in(language) for problem in by_line(problems)]
+        if isinstance(exc, InputError) and len(problems) != 1:  # as render: many problems need the summary
+            lines.append(exc.summary_in(language))
+        return "\n".join(lines)
     if language is None or language.startswith("en"):
         return str(exc)
     from ..locale import translate_formatted
