@@ -299,3 +299,18 @@ def test_the_summary_of_a_french_clients_brand_problems_is_french(cli: Cli, tmp_
     assert render.code == 2
     assert _spaced(render.err).rstrip().endswith(f"{not_brand} : ce n\u2019est pas un fichier de marque"), render.err
     assert "not a brand file" not in render.err and "errors" not in render.err
+
+
+@pytest.mark.parametrize("text", ["colours: {primary: red}\nfont: 'Comic; Sans'\n", "- a list\n"])
+def test_brand_value_problems_for_a_french_client_are_in_french(cli: Cli, tmp_path: Path, text: str) -> None:
+    # "« red » n'est pas a colour" and its English hint: the kinds and hints a brand file's values are checked
+    # against come from the catalogue too.
+    from test_french_runtime import english_words
+
+    brand = tmp_path / "brand.yaml"
+    brand.write_text(text, encoding="utf-8")
+    result = cli("render", _QUEBEC, "--brand", brand, "-f", "md", "-d", "policy", "-o", tmp_path / "out")
+    err = _spaced(result.err)
+    assert result.code == 2 and "erreur" in err, err
+    own = err.replace(str(brand), "").replace("display_name", "").replace("colours", "").replace("Branding", "")
+    assert english_words(own, {"red", "comic", "sans", "dejavu", "serif", "rrggbb", "fc", "list", "readme"}) == [], err
