@@ -21,7 +21,7 @@ WORDS = {
               "If you work outside the United States:"),
     "fr-CA": ("Comme employé public aux États-Unis", "Comme membre de la fonction publique, vous gardez",
               "Si vous travaillez aux États-Unis :", "Si vous travaillez au Royaume-Uni :",
-              "Si vous travaillez ailleurs qu’aux États-Unis :"),
+              "Si vous travaillez ailleurs qu\u2019aux États-Unis :"),
 }
 
 
