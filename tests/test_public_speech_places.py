@@ -64,3 +64,19 @@ def test_one_place_gets_one_text_without_lead_in(language: str, places: list[str
     assert (us_text in text) == (places == ["us"])
     assert (other_text in text) == (places == ["uk"])
     assert us_lead not in text and uk_lead not in text
+
+
+@pytest.mark.parametrize("language", sorted(WORDS))
+def test_every_place_the_questionnaire_offers_has_a_lead_in_beside_the_us(language: str) -> None:
+    # The lead-ins name each place in the template: a place added to org.jurisdictions without one there
+    # would fail to render for a public body that also employs people in the US.
+    from content_support import questionnaire
+
+    question = questionnaire().question("org.jurisdictions")
+    assert question is not None
+    us_lead = WORDS[language][2]
+    lead = us_lead[:us_lead.index(" aux " if language == "fr-CA" else " in ")]  # "If you work", "Si vous travaillez"
+    for choice in question.choice_values():
+        if choice != "us":
+            assert squash(us_lead) in _speech(language, ["us", choice])
+            assert _speech(language, ["us", choice]).count(lead) == 2, choice
