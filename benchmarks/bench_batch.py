@@ -24,6 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +53,29 @@ def make_clients(folder: Path, count: int) -> list[Path]:
     return clients
 
 
+@dataclass(frozen=True)
+class Book:
+    """A temporary book of clients to time policygen on: its folder, the clients, the environment (a cache
+    of its own), the format options and the policygen command."""
+
+    work: Path
+    clients: list[Path]
+    env: dict[str, str]
+    formats: list[str]
+    policygen: str
+
+
+@contextmanager
+def client_book(count: int, formats: str) -> Iterator[Book]:
+    """``count`` different clients in a temporary folder, with policygen compiled first (as `make` does)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "policygen")], check=True)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "cache")}
+        yield Book(work, make_clients(work / "clients", count), env,
+                   [part for f in formats.split(",") for part in ("-f", f)], str(BIN / "policygen"))
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
@@ -63,13 +89,8 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2", help="the batch runs to time, comma-separated (e.g. 2)")
     args = parser.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "policygen")], check=True)
-    formats = [part for f in args.formats.split(",") for part in ("-f", f)]
-    policygen = str(BIN / "policygen")
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        clients = make_clients(work / "clients", args.clients)
-        env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "cache")}
+    with client_book(args.clients, args.formats) as book:
+        work, clients, env, formats, policygen = book.work, book.clients, book.env, book.formats, book.policygen
         timed([policygen, "render", str(clients[0] / "answers.yaml"), *formats, "-o", str(work / "warm")], env)
         # The separate processes are timed in two halves, one before the batch runs and one after, so that a
         # change in the machine's load (other work on it) weighs on both sides alike.

@@ -19,19 +19,17 @@ short, and `--formats md,html,pdf` checks the PDFs too (the re-issue then hashes
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_batch import make_clients, timed  # noqa: E402
+from bench_batch import client_book, timed  # noqa: E402
 from bench_render import commit, machine  # noqa: E402
 
 
@@ -41,13 +39,8 @@ def main() -> None:
     parser.add_argument("--formats", default="md,html")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "policygen")], check=True)
-    formats = [part for f in args.formats.split(",") for part in ("-f", f)]
-    policygen = str(BIN / "policygen")
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        clients = make_clients(work / "clients", args.clients)
-        env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "cache")}
+    with client_book(args.clients, args.formats) as book:
+        work, clients, env, formats, policygen = book.work, book.clients, book.env, book.formats, book.policygen
         batch = [policygen, "batch", *map(str, clients), *formats, "-j", "2", "-o", str(work / "out")]
         first = timed(batch, env)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
