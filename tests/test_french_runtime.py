@@ -157,6 +157,9 @@ def test_interview_language_option_asks_in_french_from_the_start(tmp_path: Path)
     port, _ = _quebec_interview(tmp_path, language="fr-CA")
     assert port.prompts["org.name"].message == "Quel est le nom complet de votre organisation?"
     assert "Section 1 sur 9" in port.text("heading")
+    # the first screen's description of the questionnaire too
+    assert "Où s\u2019arrête l\u2019usage personnel des médias sociaux" in port.text("text")
+    assert "Where personal social media use ends" not in port.text("text")
 
 
 def test_an_english_interview_stays_english(tmp_path: Path) -> None:

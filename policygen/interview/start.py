@@ -102,8 +102,8 @@ def _fresh_start(state: InterviewState, port: PromptPort) -> Start:
     """A first interview: introduce the questionnaire and say how long it is."""
     _introduce(state, port)
     count = sum(1 for _ in state.questionnaire.questions())
-    if state.questionnaire.description:
-        port.show(state.questionnaire.description, "text")
+    if state.questionnaire.description:  # the first screen comes before the questionnaire follows the language
+        port.show(say(" ".join(state.questionnaire.description.split())), "text")
     port.show(say("Up to %(count)s questions in %(sections)s sections; you can review and change every answer "
                   "before saving. Your answers are kept in a draft after each section: press Ctrl-C at any time "
                   "to stop, and resume later.", count=count, sections=len(state.questionnaire.sections)), "text")
