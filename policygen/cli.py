@@ -209,7 +209,7 @@ def batch(
 
     Example: policygen batch clients/* -t consultancy/templates --bundle -o handbooks
     """
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from .consultants.batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch
     from .consultants.batch_report import BatchReport

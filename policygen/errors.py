@@ -8,7 +8,7 @@ here and is applied in exactly one place (``policygen.cli.main``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from msgspec import Struct
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -20,8 +20,7 @@ EXIT_ENVIRONMENT = 3
 EXIT_INTERRUPTED = 130
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """One thing wrong (or worth a warning) in an input, with its location and a fix."""
 
     message: str

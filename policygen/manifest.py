@@ -26,7 +26,7 @@ file is recorded: a new kind of input cannot be forgotten.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import msgspec
 import hashlib
 import json
 import os
@@ -177,7 +177,7 @@ def options_key(options: RenderOptions, *, overrides: bool = True) -> str:
     ``overrides=False`` leaves out the override folders' contents (not their names): each output's own key
     (:func:`output_key`) includes the Markdown those folders' clauses made, so a changed clause re-renders
     only the documents whose text it changed."""
-    fields = {f.name: _plain(getattr(options, f.name)) for f in dataclasses.fields(options)
+    fields = {f.name: _plain(getattr(options, f.name)) for f in msgspec.structs.fields(options)
               if f.name not in _NOT_INPUTS}
     folders = [tree_digest(folder) for folder in options.templates] if overrides else []
     # SOURCE_DATE_EPOCH sets the dates inside a PDF: a different one makes different files
@@ -256,19 +256,18 @@ def input_hashes(names: Sequence[str]) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the manifest itself
 
-@dataclasses.dataclass
-class Manifest:
+class Manifest(msgspec.Struct):
     """What an output folder's files were made from (see the module docstring)."""
 
     options: str = ""
-    inputs: dict[str, str] = dataclasses.field(default_factory=dict)  # path -> SHA-256
-    outputs: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # name -> key, sha256, pages
+    inputs: dict[str, str] = msgspec.field(default_factory=dict)  # path -> SHA-256
+    outputs: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)  # name -> key, sha256, pages
     review_date: str | None = None
-    warnings: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    warnings: list[dict[str, Any]] = msgspec.field(default_factory=list)
 
     def to_json(self) -> str:
         """The manifest as written (stable: same inputs, same bytes)."""
-        return json.dumps({"policygen": _KIND, "format": _FORMAT, **dataclasses.asdict(self)},
+        return json.dumps({"policygen": _KIND, "format": _FORMAT, **msgspec.structs.asdict(self)},
                           indent=1, sort_keys=True) + "\n"
 
     def kept(self, folder: Path, name: str, key: str) -> dict[str, Any] | None:
@@ -284,7 +283,7 @@ class Manifest:
 
     def problems(self) -> list[Problem]:
         """The warnings the render that wrote this manifest reported (shown again when it is reused)."""
-        fields = {f.name for f in dataclasses.fields(Problem)}
+        fields = {f.name for f in msgspec.structs.fields(Problem)}
         return [Problem(**{k: v for k, v in w.items() if k in fields}) for w in self.warnings]
 
 
@@ -353,7 +352,7 @@ def new_record(key: str, content: bytes | str, pages: int | None) -> dict[str, A
 
 def problem_records(problems: Sequence[Problem]) -> list[dict[str, Any]]:
     """Warnings as manifest data (the review-date warning is left out: it depends on the day)."""
-    return [dataclasses.asdict(p) for p in problems]
+    return [msgspec.structs.asdict(p) for p in problems]
 
 
 def pages_of(outputs: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from msgspec import Struct, field
+from msgspec.structs import replace
 from pathlib import Path
 
 from .confine import answers_root
@@ -49,8 +50,7 @@ __all__ = ["DOCUMENTS", "FORMATS", "RenderOptions", "RenderResult", "Rendering",
            "normalise_formats", "render_all", "render_documents", "render_file", "render_in_memory"]
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(Struct, frozen=True):
     """What to render and where: one object instead of keyword lists repeated across calls."""
 
     formats: tuple[str, ...] = FORMATS
@@ -70,8 +70,7 @@ class RenderOptions:
     force: bool = False  # render every output even when its inputs are unchanged (policygen.manifest)
 
 
-@dataclass
-class RenderResult:
+class RenderResult(Struct):
     """The files written and the warnings met on the way."""
 
     written: list[Path] = field(default_factory=list)
@@ -81,8 +80,7 @@ class RenderResult:
     unchanged: list[Path] = field(default_factory=list)  # outputs kept: made from the same inputs, still intact
 
 
-@dataclass(frozen=True)
-class Rendering:
+class Rendering(Struct, frozen=True):
     """Everything rendered in memory: the policy, the outputs by file name and each paged output's page count.
 
     ``keys`` gives what each output (rendered or kept) was made from (policygen.manifest); ``kept`` names

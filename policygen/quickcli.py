@@ -115,7 +115,7 @@ def render_command(answers: Path, formats: list[str], output: Path, documents: l
                    bundle: bool, explain: bool, root: Path | None, theme: str | None, language: str | None,
                    force: bool) -> None:
     """The body of ``policygen render`` (see its help in policygen.cli)."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from .pipeline import render_file
     from .render.registry import check_bundle

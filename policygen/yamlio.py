@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +69,7 @@ _CONTROL_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\
 _CONTROL_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-@dataclass
-class YamlDocument:
+class YamlDocument(Struct):
     """Parsed YAML data with the 1-based line of each key path."""
 
     data: Any
@@ -185,8 +184,7 @@ def _events(text: str, *, pure: bool) -> Iterator[Any]:
         parser.dispose()
 
 
-@dataclass
-class _Frame:
+class _Frame(Struct):
     """A mapping or list being built."""
 
     value: dict[str, Any] | list[Any]

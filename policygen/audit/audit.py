@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 
 from ..content.compose import compose, template_context, tidy_markdown
@@ -32,8 +32,7 @@ SEVERITY_ORDER = ("high", "medium", "low", "info")  # info: risky elsewhere, not
 GENERIC_NAME = "Your organisation"
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(Struct, frozen=True):
     """policygen's own wording for a subject: the clause, as written for this organisation."""
 
     clause_id: str
@@ -41,8 +40,7 @@ class Rewrite:
     text: str  # Markdown
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """A sentence that reads as a risky rule."""
 
     pattern: Pattern
@@ -56,8 +54,7 @@ class Finding:
         return self.pattern.severity if self.applies else "info"
 
 
-@dataclass(frozen=True)
-class AuditReport:
+class AuditReport(Struct, frozen=True):
     """Everything the audit found, ready for any output format."""
 
     document: Document
@@ -86,8 +83,7 @@ class AuditReport:
         return 1 if self.risky else 0
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(Struct, frozen=True):
     """The organisation the audit judges for, and policygen's own policy for it."""
 
     answers: Answers

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import cache
 from pathlib import Path
 
@@ -22,8 +22,7 @@ from ..yamlio import load_yaml_file
 SUBJECTS_FILE = Path(__file__).resolve().parent / "subjects.yaml"
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(Struct, frozen=True):
     """Something a policy should cover, the clauses that cover it, and how to spot it in a text."""
 
     id: str
@@ -37,8 +36,7 @@ class Subject:
         return any(signal.search(text) for signal in self.signals)
 
 
-@dataclass(frozen=True)
-class Expected:
+class Expected(Struct, frozen=True):
     """A subject expected of this organisation's policy, with the policygen clause that covers it."""
 
     subject: Subject

@@ -9,7 +9,7 @@ an unknown kind or place means every pattern applies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from msgspec import Struct
 from typing import Any
 
 from ..errors import InputError, Problem, did_you_mean
@@ -22,8 +22,7 @@ LEVELS = ("federal", "state", "local")
 _SUB_PLACES = {"org.us_states": "us", "org.ca_provinces": "ca", "org.au_states": "au"}
 
 
-@dataclass(frozen=True)
-class Organisation:
+class Organisation(Struct, frozen=True):
     """What the audit knows about the organisation; empty or None means "not known"."""
 
     places: frozenset[str] = frozenset()  # "us", "ca", and places inside them: "us-ca", "ca-qc"
@@ -37,8 +36,7 @@ class Organisation:
         return bool(self.places) or self.kind is not None
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(Struct, frozen=True):
     """Where a pattern is risky: places, kinds of organisation, levels, sectors (empty = any), in words too."""
 
     text: str

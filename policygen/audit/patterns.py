@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,16 +46,14 @@ _WHERE_KEYS = {"text": True, "places": False, "kinds": False, "levels": False, "
 _SOURCE_KEYS = {"title": True, "url": True}
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     """A primary source: a decision, guidance, statute or notice, with a link."""
 
     title: str
     url: str
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(Struct, frozen=True):
     """One risky rule and how to recognise it in a sentence."""
 
     id: str  # subject.name, e.g. confidentiality.undefined
@@ -84,8 +82,7 @@ class Pattern:
         return not (self.unless and self.unless.search(text))
 
 
-@dataclass(frozen=True)
-class PatternSet:
+class PatternSet(Struct, frozen=True):
     """Every pattern, by subject file, in a stable order (subject, then file order)."""
 
     patterns: tuple[Pattern, ...]

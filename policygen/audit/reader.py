@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from msgspec import Struct
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -29,8 +29,7 @@ _SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", "": 
 _CONVERT_HINT = "save it as .docx, .pdf (with text), .html, .md or .txt and try again"
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(Struct, frozen=True):
     """Where a sentence is: its section heading and paragraph, and a page (PDF) or line (text formats)."""
 
     section: str
@@ -47,16 +46,14 @@ class Location:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(Struct, frozen=True):
     """One sentence (or list item) of the document and where it is."""
 
     text: str
     location: Location
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     """A policy read from a file: its format, headings and sentences, in order."""
 
     path: Path
@@ -70,8 +67,7 @@ class Document:
         return "\n".join([*self.headings, *(s.text for s in self.sentences)])
 
 
-@dataclass(frozen=True)
-class _Block:
+class _Block(Struct, frozen=True):
     text: str
     heading: bool = False
     page: int | None = None

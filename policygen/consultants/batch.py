@@ -22,7 +22,8 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from msgspec import Struct, field
+from msgspec.structs import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,8 +41,7 @@ BRAND_FILE = "brand.yaml"
 TEMPLATES_FOLDER = "templates"
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(Struct, frozen=True):
     """One client to render: its name (the output folder) and its input files."""
 
     name: str
@@ -50,8 +50,7 @@ class Client:
     templates: Path | None = None
 
 
-@dataclass
-class ClientResult:
+class ClientResult(Struct):
     """How one client went."""
 
     name: str
@@ -74,8 +73,7 @@ class ClientResult:
         return [f.name for f in output_formats() if f.suffix in found]
 
 
-@dataclass(frozen=True)
-class BatchOptions:
+class BatchOptions(Struct, frozen=True):
     """What every client gets: render options (formats, documents, PDF variant, handbook...), the
     output folder, and the consultancy's template folders (after each client's own)."""
 

@@ -31,7 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -50,8 +50,7 @@ class WorkerStopped(BaseException):
     """Raised inside a worker by SIGTERM: stop the current item now."""
 
 
-@dataclass
-class Stopped:
+class Stopped(Struct):
     """A worker stopped before it reported; ``written`` are the files it had put in place."""
 
     written: list[Path] = field(default_factory=list)
@@ -122,16 +121,14 @@ def _worker_main(conn: Connection, func: Callable[[Any], Any], parent: int) -> N
 
 # ---------------------------------------------------------------- in the parent
 
-@dataclass
-class _Worker:
+class _Worker(Struct):
     process: Any  # multiprocessing.Process of the context in use
     conn: Connection
     index: int | None = None  # the item it is working on
     started: float = 0.0
 
 
-@dataclass
-class Pool(Generic[Item, Result]):
+class Pool(Struct, Generic[Item, Result]):
     """Run ``func`` over items in ``jobs`` worker processes (see the module docstring)."""
 
     func: Callable[[Item], Result]

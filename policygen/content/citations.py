@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..errors import allowed_keys_hint
 from .places import place_hint
@@ -27,8 +27,7 @@ _CITATION_KEYS = {"title": True, "publisher": True, "link": True, "places": Fals
 _LINK = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:/\S*)?$")
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(Struct, frozen=True):
     """A real source: what it is, who published it, where to read it and where it applies."""
 
     title: str

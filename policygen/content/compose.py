@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from msgspec.structs import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any

@@ -11,7 +11,7 @@ loads, so a new question can bring new do's and don'ts without new code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,7 @@ _SUMMARY_FILE_SPEC = Spec("the summary file", {"items": Field(LIST, required=Tru
                           hint="the summary file must have a list of 'items'")
 
 
-@dataclass(frozen=True)
-class CompanionSpec:
+class CompanionSpec(Struct, frozen=True):
     """A companion document: its template, title (British spelling) and page kind."""
 
     name: str
@@ -71,8 +70,7 @@ COMPANIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Companion:
+class Companion(Struct, frozen=True):
     """A rendered companion document: its spec (title respelt) and Markdown."""
 
     name: str
@@ -82,8 +80,7 @@ class Companion:
     markdown: str
 
 
-@dataclass(frozen=True)
-class SummaryItem:
+class SummaryItem(Struct, frozen=True):
     """One do, don't or right of the summary, with the condition under which it applies."""
 
     id: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 
 from ..errors import InputError, allowed_keys_hint
@@ -32,8 +32,7 @@ _CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
-@dataclass(frozen=True)
-class AnswerUse:
+class AnswerUse(Struct, frozen=True):
     """One answer behind a clause: what it is, whether it selected or shaped the clause, and its origin."""
 
     qid: str
@@ -49,8 +48,7 @@ class AnswerUse:
         return f"{self.qid} = {self.value}" + (f" ({origin})" if origin else "")
 
 
-@dataclass(frozen=True)
-class ClauseExplanation:
+class ClauseExplanation(Struct, frozen=True):
     """A clause of the composed policy and everything that explains it."""
 
     number: str  # "2.3"
@@ -70,8 +68,7 @@ class ClauseExplanation:
         return tuple(a for a in self.answers if not a.selected)
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(Struct, frozen=True):
     """What ``explain`` found: the clauses asked about, and the matched sentence for a quote."""
 
     policy: Policy

@@ -23,7 +23,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -141,21 +141,31 @@ def _template_location(exc: BaseException) -> str | None:
     return found
 
 
-@dataclass(frozen=True)
-class ClauseLibrary:
+class ClauseLibrary(Struct, frozen=True):
     """The outline and clause templates found on a template search path."""
 
     search_path: tuple[Path, ...]
     outline: tuple[OutlineSection, ...]
     clauses: Mapping[str, ClauseTemplate]
     overrides: tuple[str, ...] = ()  # what override folders changed, in words (for provenance)
-    law_names: LawNames = field(default_factory=lambda: LawNames(()), compare=False)
+    law_names: LawNames = field(default_factory=lambda: LawNames(()))
 
-    _environments: dict[str, SandboxedEnvironment] = field(default_factory=dict, compare=False, repr=False)
-    _references: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    # Caches, made on first use: not part of the library's value (see __eq__).
+    _environments: dict[str, SandboxedEnvironment] = field(default_factory=dict)
+    _references: dict[str, frozenset[str]] = field(default_factory=dict)
 
     language: str | None = None  # the language this library's search path was made for (None: English)
     warnings: tuple[Problem, ...] = ()  # translations made from an older English clause, missing translations
+
+    _CACHES = frozenset({"law_names", "_environments", "_references"})
+
+    def _value(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__struct_fields__ if name not in self._CACHES)
+
+    def __eq__(self, other: object) -> bool:
+        return self._value() == other._value() if isinstance(other, ClauseLibrary) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # its clauses are a mapping
 
     def environment(self, locale: str = "en-GB") -> SandboxedEnvironment:
         """The Markdown template environment for a spelling locale (one per locale, cached)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +39,7 @@ def meta_questions(questionnaire: Questionnaire) -> Mapping[str, str]:
 
 # ---------------------------------------------------------------- the composed policy
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(Struct, frozen=True):
     """One rendered clause: its Markdown text and why it is in the policy."""
 
     id: str
@@ -51,8 +50,7 @@ class Clause:
     citations: tuple[Citation, ...] = ()  # real sources (title, publisher, link, places)
 
 
-@dataclass(frozen=True)
-class PolicySection:
+class PolicySection(Struct, frozen=True):
     """A numbered section of the policy and the clauses that apply."""
 
     id: str
@@ -61,8 +59,7 @@ class PolicySection:
     clauses: tuple[Clause, ...]
 
 
-@dataclass(frozen=True)
-class AnswerSource:
+class AnswerSource(Struct, frozen=True):
     """One row of the provenance appendix: a question, its answer, and who gave it, when and why."""
 
     question: str
@@ -80,8 +77,7 @@ class AnswerSource:
         return f"{who}: {self.note}" if who and self.note else who or self.note
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(Struct, frozen=True):
     """The composed policy: document details and sections of clauses, ready for any format."""
 
     title: str
@@ -100,8 +96,20 @@ class Policy:
     answer_sources: tuple[AnswerSource, ...] = ()  # the provenance appendix (render --provenance)
     overrides: tuple[str, ...] = ()  # clause overrides in use, in words (listed in the appendix)
     # What the clause templates saw (answers by section, choice labels, decisions); the companion documents
-    # render from it, so they say what the policy says. Not part of the policy's value (equality, repr).
-    context: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # render from it, so they say what the policy says. Not part of the policy's value (equality, hash, repr).
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    def _value(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__struct_fields__ if name != "context")
+
+    def __eq__(self, other: object) -> bool:
+        return self._value() == other._value() if isinstance(other, Policy) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._value())
+
+    def __repr__(self) -> str:
+        return f"Policy(title={self.title!r}, organisation={self.organisation!r}, version={self.version!r}, ...)"
 
     def clauses(self) -> Iterable[Clause]:
         """Every clause, in document order."""
@@ -122,8 +130,7 @@ class Policy:
 
 # ---------------------------------------------------------------- the clause library's records
 
-@dataclass(frozen=True)
-class ClauseTemplate:
+class ClauseTemplate(Struct, frozen=True):
     """A clause file's front matter and where its body lives."""
 
     id: str
@@ -143,8 +150,7 @@ class ClauseTemplate:
         return self.applies is None
 
 
-@dataclass(frozen=True)
-class OutlineSection:
+class OutlineSection(Struct, frozen=True):
     """A section of the outline: its title and the clause ids it holds, in order."""
 
     id: str

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,7 @@ _SUBDIVISIONS = {"us": "org.us_states", "ca": "org.ca_provinces", "au": "org.au_
 _LEVEL_KINDS = {"federal": "federal_body", "state": "state_body", "local": "local_body"}
 
 
-@dataclass(frozen=True)
-class Applies:
+class Applies(Struct, frozen=True):
     """Where a clause applies: for each key, the values of which one is enough."""
 
     countries: frozenset[str] = frozenset()
@@ -145,8 +144,7 @@ def organisation_tags(context: Mapping[str, Any]) -> frozenset[str]:
 
 # ---------------------------------------------------------------- the registry of law names
 
-@dataclass(frozen=True)
-class LawName:
+class LawName(Struct, frozen=True, dict=True):  # dict: for its cached_property
     """A statute, regulator, court case or legal term, and the places or sectors it belongs to.
 
     ``places`` is a list of alternatives; each alternative is a set of tags that must all
@@ -171,8 +169,7 @@ class LawName:
         return any(place <= tags for place in self.places)
 
 
-@dataclass(frozen=True, eq=False)
-class LawNames:
+class LawNames(Struct, frozen=True, eq=False, dict=True):  # dict: for its cached_property
     """The registry: every law name, and a search over text."""
 
     names: tuple[LawName, ...]

@@ -11,7 +11,7 @@ it; ``benchmarks/readability.py`` prints it for every example.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import lru_cache
 
 TARGET_GRADE = 10.0  # the body of every policy
@@ -87,8 +87,7 @@ def plain_text(markdown: str) -> list[str]:
     return sentences
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(Struct, frozen=True):
     """Counts and the Flesch-Kincaid grade of a piece of text."""
 
     sentences: int

@@ -11,7 +11,7 @@ four), which is close enough for comparing texts. Sentences are found as for Eng
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from msgspec import Struct
 
 from .readability import plain_text
 
@@ -32,8 +32,7 @@ def syllables_fr(word: str) -> int:
     return max(1, count)
 
 
-@dataclass(frozen=True)
-class FrenchReading:
+class FrenchReading(Struct, frozen=True):
     """Counts and the Kandel-Moles reading ease of French text."""
 
     sentences: int

@@ -18,7 +18,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from msgspec import Struct
 from typing import TYPE_CHECKING, Literal
 
 from ..content.compose import compose
@@ -38,8 +38,7 @@ ChangeKind = Literal["added", "removed", "reworded"]
 _KIND_WORDS = {"added": "Added", "removed": "Removed", "reworded": "Reworded"}
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(Struct, frozen=True):
     """An answer that differs between the two files, as a person reads it."""
 
     qid: str
@@ -55,8 +54,7 @@ class Cause:
             "question": _(" ".join(self.question.split())), "before": self.before, "after": self.after}
 
 
-@dataclass(frozen=True)
-class ClauseChange:
+class ClauseChange(Struct, frozen=True):
     """One clause that differs between the old and the new policy."""
 
     kind: ChangeKind
@@ -68,8 +66,7 @@ class ClauseChange:
     causes: tuple[Cause, ...]
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(Struct, frozen=True):
     """Both policies and the changes between them."""
 
     old: Policy

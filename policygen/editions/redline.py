@@ -18,7 +18,7 @@ import difflib
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 
 Atom = tuple[str, frozenset[str]]  # a word or a run of spaces, and its marks (strong, em, code)
 _MARK_TAGS = (("strong", "strong"), ("em", "em"), ("code", "code"))
@@ -27,8 +27,7 @@ _SIMILAR = 0.5  # at least half the words kept: an edit, marked word by word; be
 _TOKENS = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:['\u2019-]\w+)*|\s+|[^\w\s]")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(Struct, frozen=True):
     """A paragraph, list item or heading, as words with their marks."""
 
     tag: str  # p, li, heading
@@ -41,8 +40,7 @@ class Block:
         return " ".join("".join(text for text, _ in self.atoms).split())
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Struct, frozen=True):
     """One entry of the redline: an anchor, a badge, a heading, reasons and the marked-up body."""
 
     anchor: str

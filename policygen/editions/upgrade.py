@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from pathlib import Path
 
 from ..errors import InputError, Problem
@@ -24,8 +24,7 @@ from ..questionnaire.questions import Questionnaire
 from ..yamlio import load_yaml_file, parse_yaml, read_text_file
 
 
-@dataclass
-class MigrateResult:
+class MigrateResult(Struct):
     """What ``migrate_file`` did."""
 
     steps: list[Step] = field(default_factory=list)

@@ -16,7 +16,8 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from msgspec import Struct
+from msgspec.structs import force_setattr, replace
 
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -35,8 +36,7 @@ from .diff import Cause, ClauseChange, Comparison, _sentences, _why, causes_of
 _TOKEN = re.compile(r"\S+|\s+")
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(Struct, frozen=True):
     """Why a stretch of the text changed, and whom to credit: the comment's text, the author, the date."""
 
     text: str
@@ -44,12 +44,11 @@ class Reason:
     date: dt.datetime
 
     def __post_init__(self) -> None:  # both come from answers: keep only what XML can hold
-        object.__setattr__(self, "text", xml_safe(self.text))
-        object.__setattr__(self, "author", xml_safe(self.author) or "policygen")
+        force_setattr(self, "text", xml_safe(self.text))
+        force_setattr(self, "author", xml_safe(self.author) or "policygen")
 
 
-@dataclass
-class _Context:
+class _Context(Struct):
     """What the writer needs while it walks the blocks: the reasons by heading, and the ids already used."""
 
     by_heading: dict[str, ClauseChange]

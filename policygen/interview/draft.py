@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +59,7 @@ def draft_path(output: Path) -> Path:
     return output.with_name(f"{output.name}.draft.yaml")
 
 
-@dataclass(frozen=True)
-class StartingPoint:
+class StartingPoint(Struct, frozen=True):
     """Answers read from a file to start an interview from.
 
     ``given`` holds the flat answers as written (they may no longer fit); ``notes``

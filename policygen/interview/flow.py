@@ -37,7 +37,7 @@ import datetime as dt
 import os
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,8 +68,7 @@ def format_options() -> tuple[Option, ...]:
     return tuple(Option(f.name, f"{f.label} ({say('policy')}{f.suffix})") for f in output_formats())
 
 
-@dataclass(frozen=True)
-class InterviewOptions:
+class InterviewOptions(Struct, frozen=True):
     """The interview command's options. ``output`` defaults to the ``--answers`` file
     (updated in place), else ``answers.yaml``."""
 

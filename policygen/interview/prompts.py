@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from msgspec import Struct
+from msgspec.structs import replace
 from typing import Any, Literal, Protocol
 
 from ..locale import messages_language, say, translate_formatted
@@ -38,8 +39,7 @@ Validator = Callable[[Any], str | None]
 LIST_SEPARATOR = "; "
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Struct, frozen=True):
     """One entry of a select or checkbox. A ``heading`` is shown but cannot be picked."""
 
     value: Any
@@ -48,8 +48,7 @@ class Option:
     heading: bool = False
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(Struct, frozen=True):
     """One thing to ask.
 
     ``key`` names it: a question's qid, or ``interview:*`` for the interview's own menus

@@ -15,7 +15,7 @@ In this order:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from .flow import InterviewOptions
 
 
-@dataclass(frozen=True)
-class Start:
+class Start(Struct, frozen=True):
     """The state to start from, and whether to ask only what needs an answer (update mode)."""
 
     state: InterviewState

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from msgspec import Struct, field
+from msgspec.structs import replace
 from typing import Any, Literal
 
 from ..editions.editions import next_edition
@@ -36,8 +37,7 @@ _GIVEN: Any = object()  # "the answer given so far"
 BLANK_NOTE = "left blank on purpose"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     """What correcting one answer did to the rest of the interview."""
 
     now_asked: tuple[Question, ...] = ()       # questions that apply now and were not answered
@@ -45,8 +45,7 @@ class Change:
     followed: tuple[Question, ...] = ()         # answers that had followed a computed default
 
 
-@dataclass(frozen=True)
-class Freshness:
+class Freshness(Struct, frozen=True):
     """When an answer is due to be asked again in update mode, and how answers are stamped.
 
     ``fingerprints`` (question id -> hash of the clause text that reads it, from
@@ -74,8 +73,7 @@ class Freshness:
         return None
 
 
-@dataclass
-class InterviewState:
+class InterviewState(Struct):
     """Answers given so far (by qid), and the ids of the sections walked to the end.
 
     ``given`` keeps answers to questions that stopped applying, so that changing an
@@ -229,8 +227,7 @@ _DUE_LABELS: dict[str, str] = {"unanswered": "new", "unfit": "no longer fits", "
                                "meaning": "question changed", "text": "policy text changed", "age": "old"}
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(Struct, frozen=True):
     """One question due for a look in an update, with its answer now.
 
     ``current`` is the answer as it stands (None: none); ``proposed`` is what keeping

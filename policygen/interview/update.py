@@ -19,7 +19,7 @@ only talks to the prompt port.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from ..locale import format_number, messages_language, say
 from .prompts import Option, Prompt, PromptPort
@@ -30,8 +30,7 @@ KEEP, GO, PICK = "keep", "go", "pick"
 _POINTER = 3  # columns a select prompt uses for its pointer
 
 
-@dataclass(frozen=True)
-class UpdatePlan:
+class UpdatePlan(Struct, frozen=True):
     """What the walk asks after the first screen, and why each is asked (shown above it)."""
 
     ask: frozenset[str] = frozenset()

@@ -20,7 +20,8 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from msgspec import Struct, field
+from msgspec.structs import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -74,8 +75,7 @@ _UNKNOWN_REPORTED = 20  # answers to unknown questions reported one by one; the 
 Locator = Callable[[str], tuple[str | None, int | None]]  # question id -> (file, line) of its answer
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(Struct, frozen=True):
     """Who gave an answer, when, and why (all optional)."""
 
     by: str | None = None
@@ -84,8 +84,7 @@ class Provenance:
     clauses: str | None = None  # fingerprint of the clause text the answer shaped (library.fingerprints)
 
 
-@dataclass(frozen=True)
-class Answers:
+class Answers(Struct, frozen=True):
     """A complete, checked set of answers: every applicable question has its value (or None
     when it is optional and unanswered); questions that do not apply are absent."""
 
@@ -110,8 +109,7 @@ class Answers:
         return _namespaces(self.questionnaire, self.values)
 
 
-@dataclass
-class Resolution:
+class Resolution(Struct):
     """What :func:`resolve` found: the answers (when there are no errors) and all problems.
 
     ``values`` holds every question judged to apply, with its value (as given, when it does
@@ -255,8 +253,7 @@ def _in_language(question: Question, value: Any, context: Mapping[str, Any]) -> 
     return [translate_formatted(item, str(language)) if isinstance(item, str) else item for item in value]
 
 
-@dataclass
-class AnswersDocument:
+class AnswersDocument(Struct):
     """An answers file read but not yet judged: its questionnaire, flat answers (migrated to
     the current questionnaire version), provenance, and the problems found so far."""
 
@@ -449,8 +446,7 @@ def _header_version(version: int | None, error: Callable[..., None], questionnai
     return version
 
 
-@dataclass
-class _Layer:
+class _Layer(Struct):
     path: Path
     doc: YamlDocument
     document: AnswersDocument
@@ -625,8 +621,7 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-@dataclass(frozen=True)
-class _CachedAnswers:
+class _CachedAnswers(Struct, frozen=True):
     """What :func:`load_answers` built, with the name and hash of every file it read."""
 
     files: tuple[tuple[str, str | None], ...]

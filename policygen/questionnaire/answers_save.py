@@ -16,7 +16,7 @@ never written (:class:`AnswersNotSaved`).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -44,8 +44,7 @@ class AnswersNotSaved(PolicygenError):
     """The answers could not be written so that they read back exactly: a defect (exit 1)."""
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(Struct, frozen=True):
     """What an answers file should say: its header, its answers by question id, their provenance."""
 
     questionnaire: Questionnaire

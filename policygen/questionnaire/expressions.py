@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
@@ -61,8 +61,7 @@ def _environment() -> Environment:
     return Environment()
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(Struct, frozen=True):
     """A parsed expression and the ``(section, question)`` names it reads."""
 
     source: str

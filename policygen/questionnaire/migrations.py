@@ -20,14 +20,13 @@ which loaders report and ``policygen migrate`` prints.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from typing import Any, Literal
 
 StepKind = Literal["moved", "split", "removed", "value", "conflict"]
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(Struct, frozen=True):
     """How answers made for ``version - 1`` become answers for ``version``."""
 
     version: int
@@ -38,8 +37,7 @@ class Migration:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Struct, frozen=True):
     """One change a migration made to an answers file, in words a person can check."""
 
     kind: StepKind

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from msgspec import Struct, field
+from msgspec.structs import force_setattr, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +97,7 @@ _QUESTIONNAIRE = Spec("the questionnaire", {
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(Struct, frozen=True):
     """One option of a choice or multichoice question."""
 
     value: str
@@ -105,8 +105,7 @@ class Choice:
     help: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Validation:
+class Validation(Struct, frozen=True):
     """Rules an answer must meet. ``min``/``max`` bound a number or date, the length of text,
     or the number of items in a list."""
 
@@ -117,8 +116,7 @@ class Validation:
     max: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(Struct, frozen=True):
     """One question. ``qid`` (``section.id``) is how answers files, conditions and templates name it."""
 
     id: str
@@ -154,8 +152,7 @@ class Question:
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Struct, frozen=True):
     """A group of questions asked together."""
 
     id: str
@@ -165,8 +162,7 @@ class Section:
     when: Expression | None = None
 
 
-@dataclass(frozen=True)
-class Questionnaire:
+class Questionnaire(Struct, frozen=True):
     """A versioned questionnaire: sections of questions, in the order they are asked."""
 
     id: str
@@ -177,11 +173,11 @@ class Questionnaire:
     description: str | None = None
     migrations: tuple[Migration, ...] = ()
     document: Mapping[str, str] = field(default_factory=dict)  # role (title, owner, version...) -> question id
-    _index: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
+    _index: dict[str, Question] = field(default_factory=dict)  # made from the sections: no value of its own
 
     def __post_init__(self) -> None:
-        # Its own index: a copy made with dataclasses.replace() must not rewrite its original's.
-        object.__setattr__(self, "_index", {q.qid: q for q in self.questions()})
+        # Its own index: a copy made with replace() must not rewrite its original's.
+        force_setattr(self, "_index", {q.qid: q for q in self.questions()})
 
     def questions(self) -> Iterator[Question]:
         """Every question, in order."""

@@ -26,7 +26,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,8 +94,7 @@ _MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-@dataclass(frozen=True)
-class Logo:
+class Logo(Struct, frozen=True):
     """A checked logo image, ready to embed."""
 
     media_type: str
@@ -107,8 +106,7 @@ class Logo:
         return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
-@dataclass(frozen=True)
-class Brand:
+class Brand(Struct, frozen=True):
     """What the documents look like. ``Brand()`` is the neutral theme used without a brand file."""
 
     display_name: str | None = None
@@ -152,8 +150,7 @@ def load_brand(path: Path, *, check_fonts: bool = True) -> tuple[Brand, list[Pro
     return Brand(display_name=display_name, logo=logo, theme=theme, source=path), problems
 
 
-@dataclass
-class _Checker:
+class _Checker(Struct):
     """Checks one brand file's values, adding a Problem for each thing wrong."""
 
     doc: YamlDocument

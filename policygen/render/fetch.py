@@ -9,7 +9,7 @@ it without importing WeasyPrint.
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,8 +21,7 @@ class FetchRefused(ValueError):
     """A resource outside what rendering may read."""
 
 
-@dataclass(frozen=True)
-class FetchPolicy:
+class FetchPolicy(Struct, frozen=True):
     """What rendering may read: files under these folders, and ``data:`` URLs.
 
     Paths are resolved (symbolic links followed, ``..`` removed) before the
@@ -32,7 +31,7 @@ class FetchPolicy:
     """
 
     allowed_dirs: tuple[Path, ...]
-    refused: list[str] = field(default_factory=list, compare=False)
+    refused: list[str] = field(default_factory=list)  # what was refused, for the error
 
     def check(self, url: str) -> Path | None:
         """The local path ``url`` may be read from (None for a data: URL); raise FetchRefused otherwise."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -135,8 +135,7 @@ def render_handbook_html(policy: Policy, documents: Sequence[tuple[PageInfo, str
 _EMAIL = re.compile(r"^[A-Za-z0-9.+_-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
-@dataclass(frozen=True)
-class PageInfo:
+class PageInfo(Struct, frozen=True):
     """What distinguishes one document's page: its kind (CSS class), title, description and contents."""
 
     kind: str

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,8 +30,7 @@ if TYPE_CHECKING:  # markdown-it is imported when Markdown is parsed, not with t
 ID_PREFIX = "sec-"
 
 
-@dataclass(frozen=True)
-class TocEntry:
+class TocEntry(Struct, frozen=True):
     """One line of the table of contents, with the entries under it (a section's clauses)."""
 
     id: str
@@ -39,8 +38,7 @@ class TocEntry:
     children: tuple[TocEntry, ...] = ()
 
 
-@dataclass(frozen=True)
-class HtmlParts:
+class HtmlParts(Struct, frozen=True):
     """The policy's Markdown as HTML, split for the page: title block, body, contents."""
 
     header: str

@@ -7,13 +7,12 @@ stylesheet for these languages and ``word.py`` sets its page size from :func:`pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 LETTER_LANGUAGES = frozenset({"en-US", "en-CA", "fr-CA"})
 
 
-@dataclass(frozen=True)
-class Paper:
+class Paper(Struct, frozen=True):
     """A sheet, portrait, in millimetres."""
 
     name: str

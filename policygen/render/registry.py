@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 HANDBOOK = "handbook"
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True, dict=True):  # dict: for its cached_property
     """One document, ready for any format: its name, the policy it belongs to, its Markdown and page details.
 
     ``page`` is None for the policy itself (its page details come from the policy).
@@ -58,16 +57,14 @@ class Document:
         return self.page or PageInfo.for_policy(self.policy)
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(Struct, frozen=True):
     """A document in one format: its content and what is known about it (pages, for a paged format)."""
 
     content: bytes | str
     pages: int | None = None
 
 
-@dataclass(frozen=True)
-class FormatSettings:
+class FormatSettings(Struct, frozen=True):
     """The options a renderer may use (one value object, so a renderer can be reused for equal settings)."""
 
     pdf_variant: str = "ua-1"
@@ -94,8 +91,7 @@ class OneFilePerDocument:
         raise NotImplementedError(f"{type(self).__name__} makes no handbook")
 
 
-@dataclass(frozen=True)
-class OutputFormat:
+class OutputFormat(Struct, frozen=True):
     """One output format, as the CLI, the pipeline, the batch and the interview see it."""
 
     name: str

@@ -12,7 +12,7 @@ it passes; the brand loader reports that as a warning naming the colour used.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..errors import InputError, allowed_keys_hint
 
@@ -70,8 +70,7 @@ def darken_until(colour: str, backgrounds: tuple[str, ...], ratio: float) -> str
     return "#000000"  # pragma: no cover - black passes against every background used here
 
 
-@dataclass(frozen=True)
-class ColourCheck:
+class ColourCheck(Struct, frozen=True):
     """A brand colour as given, the colour the documents use, and the contrast reached."""
 
     given: str
@@ -129,8 +128,7 @@ def normalise_design(name: str | None) -> str | None:
     return key
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(Struct, frozen=True):
     """The colours, font stack and design every document uses (after contrast checks)."""
 
     primary: str = NEUTRAL_PRIMARY

@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -85,8 +85,7 @@ def preload() -> None:
     """python-docx is imported with this module (a batch forks its workers after importing it)."""
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Struct, frozen=True):
     """One document to write, with its blocks and the prefix that keeps its bookmarks unique."""
 
     document: Document

@@ -13,7 +13,8 @@ The same blocks feed the document writer (``word.py``) and the redline
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from msgspec import Struct, field
+from msgspec.structs import replace
 from urllib.parse import urlsplit
 
 from markdown_it.token import Token
@@ -25,8 +26,7 @@ HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "He
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})  # what the HTML keeps; anything else stays plain text
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Struct, frozen=True):
     """A run of text with its emphasis; ``link`` is an allowed URL or an ``#anchor`` inside the document."""
 
     text: str
@@ -37,8 +37,7 @@ class Span:
     line_break: bool = False  # a hard line break (the text is empty)
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Struct, frozen=True):
     """One paragraph: its Word style, its text, its bookmark (a heading's id) and its list, if any."""
 
     style: str
@@ -53,8 +52,7 @@ class Paragraph:
         return "".join("\n" if span.line_break else span.text for span in self.spans)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     """A table: the header row and the body rows, each cell a tuple of spans."""
 
     header: tuple[tuple[Span, ...], ...]
@@ -69,8 +67,7 @@ class Table:
 Block = Paragraph | Table
 
 
-@dataclass(frozen=True)
-class Blocks:
+class Blocks(Struct, frozen=True):
     """A document's blocks, split like the HTML page: the title block and the body after it."""
 
     title: tuple[Block, ...]
@@ -137,8 +134,7 @@ def merge_spans(spans: Sequence[Span]) -> list[Span]:
     return merged
 
 
-@dataclass
-class _Walker:
+class _Walker(Struct):
     """Walks block tokens, keeping track of the lists it is in."""
 
     blocks: list[Block] = field(default_factory=list)

@@ -20,7 +20,7 @@ import io
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
-from dataclasses import dataclass
+from msgspec import Struct
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,8 +37,7 @@ _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(px|pt|pc|mm|cm|
 _PX_PER = {"px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
 
-@dataclass(frozen=True)
-class WordLogo:
+class WordLogo(Struct, frozen=True):
     """The logo ready for Word: a PNG or JPEG, the SVG behind it (or None), and its size on the page."""
 
     raster: bytes

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,8 +60,7 @@ def _static() -> dict[str, tuple[bytes, str]]:
             for path in sorted(folder.iterdir()) if path.suffix in STATIC_TYPES}
 
 
-@dataclass
-class Site:
+class Site(Struct):
     """What the routes share: the interview, the render jobs, the guard, the clause library."""
 
     interview: WebInterview

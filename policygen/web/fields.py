@@ -10,7 +10,7 @@ typed answer with the terminal's messages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from msgspec import Struct
 from typing import Any
 
 from ..interview.prompts import prompt_for
@@ -22,8 +22,7 @@ NO_ANSWER = ""  # the value of a choice's "(no answer)" option
 TERMINAL_TICKS = "space to tick, enter when done"
 
 
-@dataclass(frozen=True)
-class FieldOption:
+class FieldOption(Struct, frozen=True):
     """One radio button or tick box."""
 
     value: str
@@ -32,8 +31,7 @@ class FieldOption:
     checked: bool
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Struct, frozen=True):
     """What the template needs to draw one question."""
 
     qid: str

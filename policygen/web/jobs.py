@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from typing import TYPE_CHECKING
 
 from ..content.documents import DOCUMENTS
@@ -38,8 +38,7 @@ def fingerprint(answers_text: str) -> str:
     return hashlib.sha256(answers_text.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass
-class Job:
+class Job(Struct):
     """One format being rendered (or rendered) for one set of answers."""
 
     fmt: str

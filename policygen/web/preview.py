@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from msgspec import Struct
 from typing import Any, Literal
 
 from markupsafe import Markup
@@ -30,8 +30,7 @@ PLACEHOLDER = "[not answered yet]"
 Effect = Literal["added", "changed", "shaped"]
 
 
-@dataclass(frozen=True)
-class ClausePreview:
+class ClausePreview(Struct, frozen=True):
     """One clause beside a section: its number, title, text (HTML) and why it is there."""
 
     number: str
@@ -41,8 +40,7 @@ class ClausePreview:
     effect: Effect  # added by these answers, changed by them, or shaped by them as it stands
 
 
-@dataclass(frozen=True)
-class Preview:
+class Preview(Struct, frozen=True):
     """A composed policy, and whether placeholders stand in for missing answers."""
 
     policy: Policy

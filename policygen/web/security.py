@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -47,8 +47,7 @@ def is_loopback(host: str) -> bool:
     return host in ("127.0.0.1", "localhost", "::1", "[::1]") or host.startswith("127.")
 
 
-@dataclass(frozen=True)
-class Guard:
+class Guard(Struct, frozen=True):
     """The secrets and names of one server run."""
 
     port: int

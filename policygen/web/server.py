@@ -14,7 +14,7 @@ import socket
 import threading
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
+from msgspec import Struct
 from pathlib import Path
 
 from ..errors import EnvironmentProblem, InputError, Interrupted
@@ -24,8 +24,7 @@ from .session import WebInterview
 DEFAULT_PORT = 8765
 
 
-@dataclass(frozen=True)
-class ServeOptions:
+class ServeOptions(Struct, frozen=True):
     """The serve command's options."""
 
     answers: Path = Path("answers.yaml")

@@ -14,7 +14,8 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from msgspec import Struct, field
+from msgspec.structs import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,7 @@ from .fields import Field, build_field, raw_answer, typed_back
 REVIEW = "review"  # where "Next" goes after the last section, and after a change made from the review
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(Struct, frozen=True):
     """An answer to look at first when updating a file: the question and why."""
 
     section: Section
@@ -44,8 +44,7 @@ class Due:
     reason: str
 
 
-@dataclass(frozen=True)
-class SectionPage:
+class SectionPage(Struct, frozen=True):
     """One section as a page: its place among the sections that apply, and its fields."""
 
     section: Section
@@ -55,8 +54,7 @@ class SectionPage:
     previous: str | None  # the section before (None: the start page)
 
 
-@dataclass(frozen=True)
-class Submitted:
+class Submitted(Struct, frozen=True):
     """What submitting a section did: errors by question id, or where to go next."""
 
     errors: dict[str, str] = field(default_factory=dict)
@@ -65,8 +63,7 @@ class Submitted:
     go_to: str | None = None  # a section id, or REVIEW
 
 
-@dataclass(frozen=True)
-class ReviewRow:
+class ReviewRow(Struct, frozen=True):
     """One answer on the review page."""
 
     question: Question
