@@ -333,7 +333,7 @@ def test_a_rule_can_be_risky_in_one_state_and_not_in_another(cli: Cli, tmp_path:
 
 
 def test_a_new_required_question_does_not_break_the_generic_employer() -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from policygen.audit.audit import generic_answers
     from policygen.audit.organisation import Organisation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from msgspec.structs import replace
 from html.parser import HTMLParser
 from pathlib import Path
 

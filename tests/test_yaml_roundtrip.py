@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import shlex
 import shutil
-from dataclasses import replace
+from msgspec.structs import replace
 from pathlib import Path
 from typing import Any
 

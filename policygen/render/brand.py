@@ -40,6 +40,8 @@ from .theme import (
     DEFAULT_DESIGN,
     GENERIC_FAMILIES,
     HEX_COLOUR,
+    NEUTRAL_ACCENT,
+    NEUTRAL_PRIMARY,
     ColourCheck,
     Theme,
     check_graphic_colour,
@@ -145,7 +147,7 @@ def load_brand(path: Path, *, check_fonts: bool = True) -> tuple[Brand, list[Pro
     if any(p.is_error for p in problems):
         errors = sum(p.is_error for p in problems)
         raise InputError(problems, summary=f"{path}: {errors} error{'s' if errors != 1 else ''}")
-    theme = Theme(primary=primary or Theme.primary, accent=accent or Theme.accent, font_family=font,
+    theme = Theme(primary=primary or NEUTRAL_PRIMARY, accent=accent or NEUTRAL_ACCENT, font_family=font,
                   design=design or DEFAULT_DESIGN)
     return Brand(display_name=display_name, logo=logo, theme=theme, source=path), problems
 

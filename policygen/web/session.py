@@ -75,7 +75,7 @@ def _frozen(value: Any) -> Any:
     return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
 
 
-class CachedState(InterviewState):
+class CachedState(InterviewState, dict=True):  # dict: its cache of resolutions
     """The terminal's InterviewState, remembering each resolution it computed.
 
     A page asks "does it apply, what is its default, does it fit" for every question, and
@@ -106,7 +106,7 @@ class CachedState(InterviewState):
     @classmethod
     def of(cls, state: InterviewState) -> CachedState:
         """The same state (every field of it), caching."""
-        return cls(**{f.name: getattr(state, f.name) for f in fields(state) if f.init})
+        return cls(**{f.name: getattr(state, f.name) for f in fields(state)})
 
 
 class WebInterview:
