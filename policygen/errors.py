@@ -8,8 +8,9 @@ here and is applied in exactly one place (``policygen.cli.main``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from msgspec import Struct
 from typing import Literal
+
+from msgspec import Struct
 
 Severity = Literal["error", "warning"]
 

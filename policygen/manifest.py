@@ -26,7 +26,6 @@ file is recorded: a new kind of input cannot be forgotten.
 from __future__ import annotations
 
 import contextlib
-import msgspec
 import hashlib
 import json
 import os
@@ -36,6 +35,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from . import __version__
 from .errors import Problem

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
 from msgspec import Struct, field
 from msgspec.structs import replace
-from pathlib import Path
 
 from .confine import answers_root
 from .content.compose import ChangeNotes, compose

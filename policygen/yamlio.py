@@ -28,9 +28,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from msgspec import Struct, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from .errors import InputError, Problem
 from .files import DEFAULT_MAX_INPUT_BYTES, read_regular_file

@@ -35,8 +35,9 @@ def convert_class(match: re.Match[str], problems: list[str], path: Path) -> str:
         if arg not in OPTIONS:
             problems.append(f"{path}: {match['name']}: dataclass option {arg} has no rule")
             continue
-        if OPTIONS[arg]:
-            options.append(OPTIONS[arg])
+        option = OPTIONS[arg]
+        if option is not None:
+            options.append(option)
     bases = [b.strip() for b in (match["bases"] or "").split(",") if b.strip()]
     return f"{match['indent']}class {match['name']}({', '.join(['Struct', *bases, *options])}):"
 

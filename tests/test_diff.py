@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from msgspec.structs import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from conftest import FIXTURES, ROOT, Cli
 from policygen.content.library import load_library

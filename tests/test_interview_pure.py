@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from msgspec.structs import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from interview_support import every_type
+from msgspec.structs import replace
 
 from policygen.interview.draft import draft_path
 from policygen.interview.prompts import as_text, interpret, prompt_for

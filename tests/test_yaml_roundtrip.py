@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import shlex
 import shutil
-from msgspec.structs import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from interview_support import ScriptedPort, every_type
+from msgspec.structs import replace
 
 from conftest import FIXTURES, ROOT, Cli
 from policygen.editions.upgrade import migrate_file

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from msgspec import Struct
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..content.compose import compose, template_context, tidy_markdown
 from ..content.library import ClauseLibrary, load_library

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from msgspec import Struct
 from functools import cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..content.model import Policy
 from ..errors import InputError, Problem

@@ -9,8 +9,9 @@ an unknown kind or place means every pattern applies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from msgspec import Struct
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import InputError, Problem, did_you_mean
 from ..questionnaire.questions import Questionnaire

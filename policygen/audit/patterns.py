@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from msgspec import Struct
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import InputError, Problem, allowed_keys_hint
 from ..yamlio import YamlDocument, load_yaml_file

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from msgspec import Struct
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
+
+from msgspec import Struct
 
 from ..errors import InputError
 

@@ -22,11 +22,12 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from msgspec import Struct, field
-from msgspec.structs import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..errors import InputError, Interrupted, PolicygenError
 from ..files import committed_outputs

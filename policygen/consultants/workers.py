@@ -31,11 +31,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from msgspec import Struct, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from msgspec import Struct, field
 
 from ..files import committed_outputs, forget_committed, signals_deferred
 

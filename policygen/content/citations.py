@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+
 from msgspec import Struct
 
 from ..errors import allowed_keys_hint

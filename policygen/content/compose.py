@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Sequence
-from msgspec.structs import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
+from msgspec.structs import replace
 
 from ..confine import fetching_markup
 from ..errors import InputError, Problem, RenderError

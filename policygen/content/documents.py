@@ -11,11 +11,11 @@ loads, so a new question can bring new do's and don'ts without new code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from msgspec import Struct
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
+from msgspec import Struct
 
 from ..errors import InputError, Problem, RenderError, allowed_keys_hint
 from ..locale import translate

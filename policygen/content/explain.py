@@ -14,8 +14,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from msgspec import Struct
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import InputError, allowed_keys_hint
 from ..locale import translator

@@ -23,13 +23,13 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from msgspec import Struct, field
 from pathlib import Path
 from typing import Any, NoReturn
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, nodes
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
+from msgspec import Struct, field
 
 from ..confine import is_inside, real_path
 from ..errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint

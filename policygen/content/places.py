@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from msgspec import Struct
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import Problem, allowed_keys_hint, did_you_mean
 from ..yamlio import load_yaml_file

@@ -11,8 +11,9 @@ it; ``benchmarks/readability.py`` prints it for every example.
 from __future__ import annotations
 
 import re
-from msgspec import Struct
 from functools import lru_cache
+
+from msgspec import Struct
 
 TARGET_GRADE = 10.0  # the body of every policy
 CLAUSE_GRADE_LIMIT = 12.0  # one clause; short clauses swing more

@@ -11,6 +11,7 @@ four), which is close enough for comparing texts. Sentences are found as for Eng
 from __future__ import annotations
 
 import re
+
 from msgspec import Struct
 
 from .readability import plain_text

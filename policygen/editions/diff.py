@@ -18,8 +18,9 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from msgspec import Struct
 from typing import TYPE_CHECKING, Literal
+
+from msgspec import Struct
 
 from ..content.compose import compose
 from ..content.library import ClauseLibrary

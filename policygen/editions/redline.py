@@ -18,6 +18,7 @@ import difflib
 import html
 import re
 from collections.abc import Iterable, Sequence
+
 from msgspec import Struct
 
 Atom = tuple[str, frozenset[str]]  # a word or a run of spaces, and its marks (strong, em, code)

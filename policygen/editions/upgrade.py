@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from msgspec import Struct, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from ..errors import InputError, Problem
 from ..files import read_regular_file, write_file_atomically

@@ -16,11 +16,11 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Sequence
-from msgspec import Struct
-from msgspec.structs import force_setattr, replace
 
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from msgspec import Struct
+from msgspec.structs import force_setattr, replace
 
 from ..content.library import ClauseLibrary
 from ..content.model import META_QUESTIONS

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from msgspec import Struct, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..errors import InputError
 from ..files import write_file_atomically

@@ -37,9 +37,10 @@ import datetime as dt
 import os
 import shlex
 from collections.abc import Callable
-from msgspec import Struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from ..errors import EnvironmentProblem, InputError, Interrupted
 from ..locale import is_english, messages_language, say, set_messages_language

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
 from msgspec import Struct
 from msgspec.structs import replace
-from typing import Any, Literal, Protocol
 
 from ..locale import messages_language, say, translate_formatted
 from ..questionnaire.questions import Question

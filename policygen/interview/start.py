@@ -15,9 +15,10 @@ In this order:
 from __future__ import annotations
 
 import datetime as dt
-from msgspec import Struct
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..errors import InputError
 from ..locale import say

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal
+
 from msgspec import Struct, field
 from msgspec.structs import replace
-from typing import Any, Literal
 
 from ..editions.editions import next_edition
 from ..locale import format_number, messages_language, say, translate_formatted

@@ -19,6 +19,7 @@ only talks to the prompt port.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from msgspec import Struct, field
 
 from ..locale import format_number, messages_language, say

@@ -20,11 +20,12 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from msgspec import Struct, field
-from msgspec.structs import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..confine import confined_base
 from ..errors import InputError, Problem, allowed_keys_hint

@@ -16,8 +16,9 @@ never written (:class:`AnswersNotSaved`).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from msgspec import Struct, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from .. import __version__
 from ..errors import PolicygenError

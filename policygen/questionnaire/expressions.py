@@ -22,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Collection, Mapping
-from msgspec import Struct
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.parser import Parser
+from msgspec import Struct
 
 
 class ExpressionError(ValueError):

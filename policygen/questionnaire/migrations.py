@@ -20,8 +20,9 @@ which loaders report and ``policygen migrate`` prints.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from msgspec import Struct, field
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 StepKind = Literal["moved", "split", "removed", "value", "conflict"]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from msgspec import Struct, field
-from msgspec.structs import force_setattr, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr, replace
 
 from ..errors import InputError, Problem, allowed_keys_hint, did_you_mean
 from ..mapping import ANY, BOOLEAN, LIST, MAPPING, NON_EMPTY_LIST, TEXT, WHOLE, Field, Issue, Kind, Spec, check_mapping

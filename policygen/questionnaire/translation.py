@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from msgspec.structs import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from ..locale import is_english, translate
 from .questions import Question, Questionnaire

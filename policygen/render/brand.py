@@ -26,10 +26,11 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from msgspec import Struct, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from ..confine import is_inside
 from ..errors import InputError, Problem, did_you_mean

@@ -9,9 +9,10 @@ it without importing WeasyPrint.
 from __future__ import annotations
 
 import stat
-from msgspec import Struct, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from msgspec import Struct, field
 
 from ..errors import InputError
 from ..files import read_regular_file

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from msgspec import Struct
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from .. import __version__
 

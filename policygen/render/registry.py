@@ -16,9 +16,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from msgspec import Struct, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec import Struct, field
 
 from ..errors import EnvironmentProblem, InputError
 

@@ -12,6 +12,7 @@ it passes; the brand loader reports that as a warning naming the colour used.
 from __future__ import annotations
 
 import re
+
 from msgspec import Struct
 
 from ..errors import InputError, allowed_keys_hint

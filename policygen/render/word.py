@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from msgspec import Struct
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -37,6 +36,7 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
+from msgspec import Struct
 
 from ..content.model import Policy
 from ..locale import long_date, of_name, translate, translator

@@ -13,11 +13,11 @@ The same blocks feed the document writer (``word.py``) and the redline
 from __future__ import annotations
 
 from collections.abc import Sequence
-from msgspec import Struct, field
-from msgspec.structs import replace
 from urllib.parse import urlsplit
 
 from markdown_it.token import Token
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .mdparse import markdown_parser
 

@@ -20,9 +20,10 @@ import io
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
-from msgspec import Struct
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import EnvironmentProblem, InputError
 from .brand import Brand, Logo

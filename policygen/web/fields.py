@@ -10,8 +10,9 @@ typed answer with the terminal's messages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from msgspec import Struct
 from typing import Any
+
+from msgspec import Struct
 
 from ..interview.prompts import prompt_for
 from ..locale import say

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from msgspec import Struct, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from ..content.documents import DOCUMENTS
 from ..errors import PolicygenError

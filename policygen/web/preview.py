@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from msgspec import Struct
 from typing import Any, Literal
 
 from markupsafe import Markup
+from msgspec import Struct
 
 from ..content.compose import compose
 from ..content.library import ClauseLibrary

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
-from msgspec import Struct, field
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from msgspec import Struct, field
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

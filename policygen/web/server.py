@@ -14,8 +14,9 @@ import socket
 import threading
 import webbrowser
 from collections.abc import Callable
-from msgspec import Struct
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import EnvironmentProblem, InputError, Interrupted
 from .security import Guard, is_loopback

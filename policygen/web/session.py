@@ -14,10 +14,11 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Mapping, Sequence
-from msgspec import Struct, field
-from msgspec.structs import fields, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import fields, replace
 
 from ..errors import InputError, Problem
 from ..interview import state as interview_state
