@@ -157,6 +157,9 @@ def test_interview_language_option_asks_in_french_from_the_start(tmp_path: Path)
     port, _ = _quebec_interview(tmp_path, language="fr-CA")
     assert port.prompts["org.name"].message == "Quel est le nom complet de votre organisation?"
     assert "Section 1 sur 9" in port.text("heading")
+    # the first screen counts the sections as the headings do (not "up to 74 questions in 15 sections")
+    assert "40 questions en 9 sections s\u2019appliquent pour l\u2019instant; certaines réponses ajoutent des " \
+        "questions ou en retirent." in port.text("text")
     # the first screen's description of the questionnaire too
     assert "Où s\u2019arrête l\u2019usage personnel des médias sociaux" in port.text("text")
     assert "Where personal social media use ends" not in port.text("text")
