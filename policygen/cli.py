@@ -200,6 +200,11 @@ def batch(
         "--timeout", metavar="SECONDS", min=1, show_default=False,
         help="Fail a client that takes longer than this (its worker is stopped). Default: no limit.")] = None,
     theme: ThemeOption = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="LANG[,LANG]",
+        help="Write every client's documents, and this run's messages, in this language (en-GB, en-US, "
+             "en-CA, en-AU, fr-CA) whatever the answers say. Default: each client's own; the messages are "
+             "in the clients' language when they all share one.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Render the documents of many clients at once, into OUTPUT/<client>/.
@@ -211,15 +216,17 @@ def batch(
     """
     from msgspec.structs import replace
 
-    from .consultants.batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch
+    from .consultants.batch import BatchInterrupted, BatchOptions, default_jobs, find_clients, run_batch, run_language
     from .consultants.batch_report import BatchReport
     from .render.theme import normalise_design
 
     options = BatchOptions(replace(_render_options(formats, output, documents, None, pdf_variant),
                                    bundle=check_bundle(bundle, formats), provenance=provenance, root=root,
-                                   theme=normalise_design(theme), force=force),
+                                   theme=normalise_design(theme), languages=check_languages(language),
+                                   force=force),
                            output, tuple(templates), timeout)
     found, failures = find_clients(clients)
+    speak(run_language(found, options))  # before the report: its progress bar is made in that language
     try:
         with BatchReport(len(found) + len(failures)) as report:
             for failure in failures:

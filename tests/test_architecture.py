@@ -173,3 +173,15 @@ def test_the_checks_catch_a_cycle_and_a_backward_import() -> None:
     graph["errors"].add("cli")
     assert any({"errors", "cli"} <= cycle for cycle in _cycles(graph))
     assert ORDER.index(STAGE_OF["cli"]) > ORDER.index(STAGE_OF["errors"])
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    """A name with a leading underscore belongs to its module: what another module needs gets a public
+    name and a docstring there (diff's change-log sentences became ``locale.sentences_in``)."""
+    found = []
+    for module, path in MODULES.items():
+        for node in _import_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("policygen")):
+                found += [f"{module}: from {'.' * node.level}{node.module or ''} import {alias.name}"
+                          for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert found == []

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,9 @@ def test_interview_language_option_asks_in_french_from_the_start(tmp_path: Path)
     port, _ = _quebec_interview(tmp_path, language="fr-CA")
     assert port.prompts["org.name"].message == "Quel est le nom complet de votre organisation?"
     assert "Section 1 sur 9" in port.text("heading")
+    # the first screen counts the sections as the headings do (not "up to 74 questions in 15 sections")
+    assert "40 questions en 9 sections s\u2019appliquent pour l\u2019instant; certaines réponses ajoutent des " \
+        "questions ou en retirent." in port.text("text")
     # the first screen's description of the questionnaire too
     assert "Où s\u2019arrête l\u2019usage personnel des médias sociaux" in port.text("text")
     assert "Where personal social media use ends" not in port.text("text")
@@ -502,3 +506,65 @@ def test_the_html_redline_of_a_french_policy_is_french_around_the_policy_s_words
     extra = re.findall(r"\b(Added|Removed|Reworded|Changed|Contents|Because|Document details|added|removed|"
                        r"Owner|Questions to|In effect|Next review)\b", chrome)
     assert extra == [], extra
+
+
+# ---------------------------------------------------------------- batch's own report in French
+
+def _quebec_clients(tmp_path: Path) -> Path:
+    """Two French clients (the Quebec example) and one whose answers are wrong, in French too."""
+    root = tmp_path / "clients"
+    for name in ("plateau", "marche"):
+        shutil.copytree(EXAMPLES / QUEBEC, root / name)
+    broken = root / "boreal"
+    shutil.copytree(EXAMPLES / QUEBEC, broken)
+    answers = broken / "answers.yaml"
+    answers.write_text(answers.read_text(encoding="utf-8").replace("kind: company", "kind: compnay"), encoding="utf-8")
+    return root
+
+
+def test_batch_of_french_clients_reports_in_french(cli: Cli, tmp_path: Path) -> None:
+    root = _quebec_clients(tmp_path)
+    result: Result = cli("batch", root / "plateau", root / "boreal", root / "marche", "-o", tmp_path / "out",
+                         "-f", "md", "-j", "1")
+    assert result.code == 2
+    err, out = result.err.replace(NBSP, " "), result.out.replace(NBSP, " ")
+    assert "1 client sur 3 a échoué; les 2 autres ont été traités" in err
+    assert "clients failed" not in err and "were rendered" not in err
+    assert "boreal : échec" in err and "boreal: failed" not in err
+    assert "policygen batch : " in out and all(word in out for word in ("client", "durée", "état", "échec"))
+    assert not any(word in out for word in ("time", "status", "failed")), out
+    again: Result = cli("batch", root / "plateau", root / "marche", "-o", tmp_path / "out", "-f", "md", "-j", "1")
+    assert again.code == 0 and "2 clients inchangés, 0 traités." in again.out.replace(NBSP, " "), again.out
+
+
+def test_batch_language_option_reports_and_writes_in_french(cli: Cli, tmp_path: Path) -> None:
+    root = tmp_path / "clients"
+    shutil.copytree(EXAMPLES / "us-software-startup", root / "brightloop")
+    (root / "empty").mkdir()  # no answers file: batch's own finding, in French too
+    result: Result = cli("batch", root / "brightloop", root / "empty", "-o", tmp_path / "out", "-f", "md",
+                         "-j", "1", "--language", "fr-CA")
+    assert result.code == 2
+    err = result.err.replace(NBSP, " ")
+    assert "1 client sur 2 a échoué; l\u2019autre a été traité" in err
+    assert "empty : aucun fichier answers.yaml dans ce dossier" in err and "no answers.yaml" not in err
+    assert "Politique sur les médias sociaux" in (tmp_path / "out" / "brightloop" / "policy.md").read_text(
+        encoding="utf-8")  # the documents follow --language, as render's do
+
+
+def test_batch_of_english_and_french_clients_keeps_its_report_in_english(cli: Cli, tmp_path: Path) -> None:
+    root = _quebec_clients(tmp_path)
+    shutil.copytree(EXAMPLES / "us-software-startup", root / "brightloop")
+    result: Result = cli("batch", root / "brightloop", root / "boreal", "-o", tmp_path / "out", "-f", "md", "-j", "1")
+    assert result.code == 2
+    assert "1 of 2 clients failed; the other was rendered" in result.err
+    assert "« compnay »" in result.err.replace(NBSP, " ")  # the French client's own problem, in its language
+
+
+def test_an_interrupted_french_batch_says_what_finished_in_french() -> None:
+    from policygen.consultants.batch import BatchInterrupted, ClientResult
+
+    set_messages_language("fr-CA")  # as batch sets it for French clients; the autouse fixture resets it
+    stopped = BatchInterrupted([ClientResult("plateau", True), ClientResult("marche", True)], ["boreal"])
+    assert stopped.message.replace(NBSP, " ") == "2 clients terminés (plateau, marche); non terminés : 1 (boreal), " \
+        "leurs dossiers sont restés tels quels"
+    assert [r.status for r in stopped.unfinished_results()] == ["interrupted"]  # the table says it in French

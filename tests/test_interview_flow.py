@@ -85,6 +85,15 @@ def test_progress_and_help_are_shown(tmp_path: Path) -> None:
     assert "The basics." in port.text()  # the section's intro
 
 
+def test_the_first_screen_counts_the_sections_that_apply_as_the_headings_do(tmp_path: Path) -> None:
+    port, _ = interview(tmp_path, first_run_answers())
+    total = port.text("heading").splitlines()[0].removeprefix("Section 1 of ").split(":")[0]
+    assert total == "3"  # of the test questionnaire's 4 sections, the public bodies' does not apply yet
+    # 11 of its 14 questions apply before any answer; the first screen must not say "up to 14 in 4 sections"
+    assert f"11 questions in {total} sections apply so far; some answers add questions or remove them." \
+        in port.text("text")
+
+
 def test_conditional_questions_and_sections_appear_only_when_they_apply(tmp_path: Path) -> None:
     script = first_run_answers() | {"org.kind": ["public_body"], "personal.may_mention": [False],
                                     "public.records_law": ["Freedom of Information Act 2000"]}

@@ -401,6 +401,18 @@ def test_the_french_page_title_and_footer_space_the_colon_after_the_organisation
     assert "Plateau: " not in page
 
 
+def test_a_documents_own_sentences_are_translated_and_spaced_in_one_place() -> None:
+    from policygen.content.explain import words
+    from policygen.locale import sentences_in, translate
+
+    assert sentences_in("en-GB")("Reworded: x « y »") == "Reworded: x « y »"  # English as written
+    assert sentences_in(None)("Reworded") == "Reworded"
+    assert sentences_in("fr-CA")("Reworded") == translate("Reworded", "fr-CA") != "Reworded"
+    # A phrase with no French yet is still spaced as French on a French page.
+    assert sentences_in("fr-CA")("Not translated « x » !") == f"Not translated «{NBSP}x{NBSP}»!"
+    assert words("fr-CA")("Not translated « x » !") == sentences_in("fr-CA")("Not translated « x » !")
+
+
 def test_the_catalogue_file_is_well_formed() -> None:
     """A stray line (a merge marker, a broken quote) makes Babel skip entries with only a warning."""
     from babel.messages.pofile import read_po

@@ -61,8 +61,8 @@ class Site:
 def make_site(tmp_path: Path) -> Iterator[Callable[..., Site]]:
     clients: list[TestClient] = []
 
-    def make(target: str = "answers.yaml", **guard: Any) -> Site:
-        interview = WebInterview(tmp_path / target)
+    def make(target: str = "answers.yaml", language: str | None = None, **guard: Any) -> Site:
+        interview = WebInterview(tmp_path / target, language=language)
         keys = Guard(port=8765, **guard)
         client = TestClient(create_app(interview, keys), base_url=HOST, follow_redirects=True)
         client.cookies.set(COOKIE, keys.token)
@@ -116,6 +116,16 @@ def test_progress_counts_the_sections_that_apply(site: Site) -> None:
     applying = len(site.interview.sections())
     assert applying < len(bundled_questionnaire().sections)  # some sections apply only to some sectors
     assert f"Section 1 of {applying}" in page.text
+
+
+def test_the_start_page_counts_the_sections_that_apply_as_the_progress_does(make_site: Callable[..., Site]) -> None:
+    site = make_site()
+    applying = len(site.interview.sections())
+    assert f"{applying} short sections apply so far;" in site.get("/").text  # not "up to 15", then "of 9"
+    french = make_site("reponses.yaml", language="fr-CA")
+    page = french.get("/").text
+    assert f"{applying} courtes sections s\u2019appliquent pour l\u2019instant;" in page
+    assert f"Section 1 sur {applying}" in french.post("/start").text
 
 
 def test_an_invalid_answer_shows_the_summary_and_the_field_message_of_the_terminal(site: Site) -> None:

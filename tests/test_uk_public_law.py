@@ -49,6 +49,39 @@ def test_the_right_to_be_accompanied_is_stated_and_cited_for_the_whole_uk(langua
     assert "Labour Relations Agency" in " | ".join(c.publisher or "" for c in clause.citations)
 
 
+ACAS = "Code of Practice on disciplinary and grievance procedures (Great Britain)"
+LRA = "Code of Practice on Disciplinary and Grievance Procedures (Northern Ireland)"
+ERA = "Employment Relations Act 1999, section 10 (Great Britain)"
+ERNI = "Employment Relations (Northern Ireland) Order 1999, Article 12"
+
+
+def _cited(overrides: dict[str, Any]) -> set[str]:
+    clause = next(c for c in policy(overrides).clauses() if c.id == "places.united-kingdom")
+    return {c.title for c in clause.citations}
+
+
+@pytest.mark.parametrize("language", ["en-GB", "fr-CA"])
+@pytest.mark.parametrize(("nation", "shown", "left_out"), [
+    ("england", {ACAS, ERA}, {LRA, ERNI}),
+    ("scotland", {ACAS, ERA}, {LRA, ERNI}),
+    ("wales", {ACAS, ERA}, {LRA, ERNI}),
+    ("northern_ireland", {LRA, ERNI}, {ACAS, ERA}),  # the Acas Code covers Great Britain only
+    ("uk_wide", {ACAS, ERA, LRA, ERNI}, set()),
+    (None, {ACAS, ERA, LRA, ERNI}, set()),  # not answered: every source, each titled with where it applies
+])
+def test_a_uk_public_body_sees_the_codes_of_its_own_nation(nation: str | None, shown: set[str], left_out: set[str],
+                                                           language: str) -> None:
+    cited = _cited({**UK_PUBLIC, "public.uk_nation": nation, "org.language": language})
+    assert shown <= cited and not left_out & cited
+
+
+def test_a_private_employer_is_not_asked_its_nation_and_keeps_every_source() -> None:
+    for kind in ("company", "nonprofit"):
+        private = {"org.kind": kind, "org.jurisdictions": ["uk"]}
+        assert "public.uk_nation" not in answers(private).values  # the questionnaire asks public bodies only
+        assert {ACAS, ERA, LRA, ERNI} <= _cited(private)
+
+
 # ---------------------------------------------------------------- political limits by kind of body
 
 LGHA = "Local Government and Housing Act 1989"

@@ -107,6 +107,26 @@ def test_a_citation_must_be_complete_and_link_to_https(tmp_path: Path, cli: Cli)
     assert "'canada' is not a place, sector or kind" in result.err
 
 
+def test_a_citations_nations_are_checked_with_a_located_error(tmp_path: Path, cli: Cli) -> None:
+    clause = _override(tmp_path, "places/united-kingdom.md.j2",
+                       "id: places.united-kingdom\ntitle: UK\nwhy: The right to be accompanied at a hearing.\n"
+                       "applies: {countries: [uk]}\nsources:\n  - R06\n"
+                       "  - title: A code\n    publisher: Acas\n    link: https://www.acas.org.uk/\n"
+                       "    places: [uk]\n    nations: [england, scotlnd]\n"
+                       "  - {title: B, publisher: C, link: 'https://c.example/', places: [us], nations: [wales]}\n"
+                       "  - {title: D, publisher: E, link: 'https://e.example/', nations: []}\n"
+                       "  - {title: F, publisher: G, link: 'https://g.example/', nations: [[wales]]}", "Text.")
+    result = cli("check-library", tmp_path)
+    assert result.code == 2, result.err
+    assert f"{clause}:12: error: sources.1.nations: 'scotlnd' is not a UK nation" in result.err
+    assert "did you mean 'scotland'?" in result.err
+    assert "a citation's 'nations' are parts of the UK, but its 'places' leave the UK out" in result.err
+    assert f"{clause}:14: error: sources.3.nations: 'nations' must be a list of UK nations, got an empty list" \
+        in result.err
+    assert f"{clause}:15: error: sources.4.nations: '['wales']' is not a UK nation" in result.err
+    assert "Traceback" not in result.err
+
+
 def test_the_provenance_appendix_lists_the_sources_for_the_organisations_places(tmp_path: Path, cli: Cli) -> None:
     result = cli("render", ROOT / "examples" / "us-broker-dealer" / "answers.yaml", "--provenance",
                  "-o", tmp_path, "-f", "md", "-d", "policy")
@@ -116,6 +136,22 @@ def test_the_provenance_appendix_lists_the_sources_for_the_organisations_places(
            "<https://www.finra.org/rules-guidance/rulebooks/finra-rules/2210> |" in text
     assert "New York Labor Law section 201-d" in text
     assert "California Labor Code section 980" not in text  # the firm does not work in California
+
+
+@pytest.mark.parametrize(("nation", "cited", "not_cited"), [
+    ("england", "Acas", "Labour Relations Agency"),
+    ("northern_ireland", "Labour Relations Agency", "Acas"),
+])
+def test_the_provenance_appendix_cites_the_code_of_the_uk_nation_the_answers_name(
+        tmp_path: Path, cli: Cli, nation: str, cited: str, not_cited: str) -> None:
+    answers = tmp_path / "answers.yaml"
+    text = (ROOT / "examples" / "uk-nhs-trust" / "answers.yaml").read_text(encoding="utf-8")
+    assert "uk_nation: england" in text
+    answers.write_text(text.replace("uk_nation: england", f"uk_nation: {nation}"), encoding="utf-8")
+    result = cli("render", answers, "--provenance", "-o", tmp_path / "out", "-f", "md", "-d", "policy")
+    assert result.code == 0, result.err
+    appendix = (tmp_path / "out" / "policy.md").read_text(encoding="utf-8")
+    assert f"| {cited} |" in appendix and f"| {not_cited} |" not in appendix
 
 
 # ---------------------------------------------------------------- decisions and places

@@ -139,16 +139,26 @@ def _client_options(client: Client, options: BatchOptions) -> RenderOptions:
                    templates=templates)
 
 
-def _language(client: Client) -> str | None:
-    """The client's answers file's language: its problems are told in it, as ``render`` tells them."""
+def _language(client: Client, options: BatchOptions | None = None) -> str | None:
+    """The language a client's problems are told in, as ``render`` tells them: ``--language``'s first,
+    else its answers file's."""
+    if options is not None and options.render.languages:
+        return options.render.languages[0]
     from ..questionnaire.translation import answers_file_language
 
     return answers_file_language(client.answers)
 
 
-def _reason(exc: PolicygenError, client: Client) -> str:
+def run_language(clients: Sequence[Client], options: BatchOptions) -> str | None:
+    """The language of the batch's own messages (progress, table, summary): ``--language``'s first, else
+    the one language every client's answers are in; English when the clients' languages differ."""
+    found = {_language(client, options) for client in clients}
+    return found.pop() if len(found) == 1 else None
+
+
+def _reason(exc: PolicygenError, client: Client, options: BatchOptions | None = None) -> str:
     """Why a client failed: every problem, in the client's language."""
-    language = _language(client)
+    language = _language(client, options)
     problems = getattr(exc, "problems", None)
     if problems:
         from ..errors import by_line
@@ -165,9 +175,9 @@ def _reason(exc: PolicygenError, client: Client) -> str:
         f"\n    {translate_formatted('hint:', language)} {translate_formatted(exc.hint, language)}" if exc.hint else "")
 
 
-def _ok(client: Client, seconds: float, result: RenderResult) -> ClientResult:
+def _ok(client: Client, seconds: float, result: RenderResult, options: BatchOptions) -> ClientResult:
     pages = result.pages.get("handbook") or result.pages.get("policy")
-    language = _language(client) if result.warnings else None
+    language = _language(client, options) if result.warnings else None
     return ClientResult(client.name, True, seconds, result.written, pages, len(result.warnings),
                         warning_lines=tuple(w.text_in(language) for w in result.warnings),
                         unchanged=not result.written and bool(result.unchanged))
@@ -185,7 +195,7 @@ def unchanged_client(client: Client, options: BatchOptions) -> ClientResult | No
         result = unchanged_result(client.answers, render_options)
     except (PolicygenError, OSError):
         return None  # the render will say what is wrong
-    return None if result is None else _ok(client, time.perf_counter() - started, result)
+    return None if result is None else _ok(client, time.perf_counter() - started, result, options)
 
 
 def render_client(client: Client, options: BatchOptions) -> ClientResult:
@@ -197,11 +207,11 @@ def render_client(client: Client, options: BatchOptions) -> ClientResult:
     try:
         result = render_file(client.answers, render_options, renderers=_renderers(render_options))
     except PolicygenError as exc:
-        return ClientResult(client.name, False, time.perf_counter() - started, reason=_reason(exc, client))
+        return ClientResult(client.name, False, time.perf_counter() - started, reason=_reason(exc, client, options))
     except Exception as exc:  # a defect: report it for this client and carry on with the others
         return ClientResult(client.name, False, time.perf_counter() - started,
                             reason=f"internal error: {type(exc).__name__}: {exc}")
-    return _ok(client, time.perf_counter() - started, result)
+    return _ok(client, time.perf_counter() - started, result, options)
 
 
 # ---------------------------------------------------------------- the run
@@ -210,10 +220,14 @@ class BatchInterrupted(Interrupted):
     """Ctrl-C stopped a batch: which clients finished (their results) and which did not."""
 
     def __init__(self, finished: list[ClientResult], unfinished: list[str]) -> None:
-        done = ", ".join(r.name for r in finished) or "none"
-        rest = ", ".join(unfinished) or "none"
-        super().__init__(f"{len(finished)} client{'s' if len(finished) != 1 else ''} finished ({done}); "
-                         f"{len(unfinished)} not ({rest}), their folders are as they were")
+        from ..locale import say
+
+        done = ", ".join(r.name for r in finished) or say("none")
+        rest = ", ".join(unfinished) or say("none")
+        ended = say("1 client finished (%(names)s)", names=done) if len(finished) == 1 else \
+            say("%(count)s clients finished (%(names)s)", count=len(finished), names=done)
+        super().__init__(ended + "; " + say("%(count)s not (%(names)s), their folders are as they were",
+                                            count=len(unfinished), names=rest))
         self.finished = finished
         self.unfinished = unfinished
 

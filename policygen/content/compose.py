@@ -26,6 +26,7 @@ from ..locale.spelling import respell
 from ..questionnaire.answers import Answers
 from ..questionnaire.expressions import ExpressionError
 from ..questionnaire.values import add_months
+from .citations import uk_nation
 from .decisions import decide
 from .library import ClauseLibrary, TemplateFailure
 from .mdtext import Trusted
@@ -124,7 +125,8 @@ def _clause(template: ClauseTemplate, env: SandboxedEnvironment, context: dict[s
     return Clause(template.id, Trusted(_respell(env, title)) if title is not template.title
                   else _respell(env, title), tidy_markdown(text),
                   template.why, template.sources,
-                  tuple(c for c in template.citations if not c.places or set(c.places) & tags))
+                  tuple(c for c in template.citations
+                        if (not c.places or set(c.places) & tags) and c.covers(uk_nation(context))))
 
 
 def _line_of(path: Path, needle: str) -> int | None:

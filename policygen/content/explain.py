@@ -267,11 +267,9 @@ def explanation_text(explanation: Explanation) -> str:
 
 def words(language: str | None) -> Callable[[str], str]:
     """``explain``'s own words in ``language``, with its spacing rules (English as written)."""
-    from ..locale import is_english, translate, typography
+    from ..locale import sentences_in
 
-    if is_english(language):
-        return lambda message: message
-    return lambda message: typography(translate(message, language), language)
+    return sentences_in(language)
 
 
 def _one(item: ClauseExplanation, _: Callable[[str], str] | None = None) -> str:

@@ -41,7 +41,7 @@ from ..questionnaire.expressions import check_condition
 from ..questionnaire.questions import Questionnaire
 from ..resources import templates_dir
 from ..yamlio import YamlDocument, load_yaml_file, parse_yaml
-from .citations import parse_sources
+from .citations import check_citations, parse_sources
 from .decisions import DECISION_INPUTS, DECISION_NAMES
 from .front_matter import FRONT_MATTER
 from .mdtext import Trusted, autolink, finalize, join_and
@@ -341,6 +341,7 @@ def _read_clause(file: Path, folder: Path, index: int, rules: _Rules,
     sources, citations = parse_sources(data.get("sources", []), allowed["countries"] | allowed["states"]
                                        | allowed["sectors"] | allowed["kinds"],
                                        lambda message, hint=None: error("sources", message, hint))
+    problems.extend(check_citations(data.get("sources"), doc))
     applies = None
     if "applies" in data:
         applies = parse_applies(data["applies"], allowed, lambda message, hint=None: error("applies", message, hint))

@@ -26,7 +26,7 @@ from ..content.compose import compose
 from ..content.library import ClauseLibrary
 from ..content.mdtext import Trusted, escape_markdown
 from ..content.model import META_QUESTIONS, Clause, Policy
-from ..locale import long_date, of_name, translate, typography
+from ..locale import long_date, of_name, sentences_in, translate
 from ..questionnaire.answers import Answers
 from ..questionnaire.questions import Question
 from ..questionnaire.translation import localise_questionnaire
@@ -50,7 +50,7 @@ class Cause(Struct, frozen=True):
 
     def sentence(self, language: str | None = None) -> str:
         """The cause in words: 'Question?' changed from X to Y (in the policy's language)."""
-        _ = _sentences(language or self.language)
+        _ = sentences_in(language or self.language)
         return _("“%(question)s” changed from %(before)s to %(after)s") % {
             "question": _(" ".join(self.question.split())), "before": self.before, "after": self.after}
 
@@ -86,7 +86,7 @@ def _numbered(policy: Policy) -> dict[str, tuple[str, Clause]]:
 def _shown(answers: Answers, question: Question | None, language: str) -> str:
     """An answer as a cause quotes it, in ``language``: its words, its choice's label (``question`` is in
     ``language`` too)."""
-    _ = _sentences(language)
+    _ = sentences_in(language)
     qid = question.qid if question is not None else ""
     if question is None or not answers.applies(qid):
         return _("not asked")
@@ -134,29 +134,31 @@ def _in_order(qids: frozenset[str], answers: Answers) -> list[str]:
     return sorted(qids, key=lambda qid: (order.get(qid, len(order)), qid))
 
 
-def _why(change: ClauseChange, language: str | None = None) -> list[str]:
+def why_changed(change: ClauseChange, language: str | None = None) -> list[str]:
+    """Why a clause changed, one sentence per cause (the answers behind it), in ``language``; a clause
+    that changed with no answer behind it changed in policygen's own standard wording."""
     if change.causes:
         return [cause.sentence(language) for cause in change.causes]
-    return [_sentences(language)("the standard wording of this clause changed in a newer policygen")]
+    return [sentences_in(language)("the standard wording of this clause changed in a newer policygen")]
 
 
 # ---------------------------------------------------------------- Markdown
 
 def _describe(policy: Policy, language: str | None = None) -> str:
-    return _sentences(language or policy.language)("version %(version)s, in effect from %(date)s") % {
+    return sentences_in(language or policy.language)("version %(version)s, in effect from %(date)s") % {
         "version": policy.version, "date": long_date(policy.effective_date, language or policy.language)}
 
 
 def _headline(new: Policy, escape: Callable[[str], str] = lambda text: text) -> str:
     """"What changed in the social media policy of Acme" (of, de, du: see locale.of_name)."""
-    return _sentences(new.language)("What changed in the %(title)s %(of_organisation)s") % {
+    return sentences_in(new.language)("What changed in the %(title)s %(of_organisation)s") % {
         "title": escape(new.title.lower()), "of_organisation": of_name(escape(new.organisation), new.language)}
 
 
 def changes_markdown(comparison: Comparison) -> str:
     """The changelog as a Markdown document, grouped into added, removed and reworded clauses."""
     old, new = comparison.old, comparison.new
-    _ = _sentences(new.language)
+    _ = sentences_in(new.language)
     lines = [f"# {_headline(new, escape_markdown)}", "", _("From %(old)s to %(new)s.") % {
         "old": escape_markdown(_describe(old, new.language)), "new": escape_markdown(_describe(new))}]
     if not comparison.changes:
@@ -169,7 +171,7 @@ def changes_markdown(comparison: Comparison) -> str:
         lines += ["", f"## {_(_KIND_WORDS[kind])} ({len(group)})"]
         for change in group:
             lines += ["", f"### {change.number} {escape_markdown(change.title)}", "", _("Because:"), ""]
-            lines += [f"- {escape_markdown(reason)}" for reason in _why(change, new.language)]
+            lines += [f"- {escape_markdown(reason)}" for reason in why_changed(change, new.language)]
             if kind == "reworded":
                 for was, now in _changed_blocks(change.before or "", change.after or ""):
                     lines += ["", _("Before: %(text)s") % {"text": escape_markdown(was) if was else nothing}, "",
@@ -222,7 +224,7 @@ def clause_anchors(policy: Policy) -> dict[str, str]:
 def _masthead_notes(old: Policy, new: Policy) -> list[str]:
     """What changed in the details at the top of the policy, besides the version and dates."""
     notes = []
-    _ = _sentences(new.language)
+    _ = sentences_in(new.language)
     if old.organisation != new.organisation:
         notes.append(_("The policy now carries the name %(name)s.") % {"name": escape_markdown(new.organisation)})
     if old.owner != new.owner:
@@ -232,13 +234,8 @@ def _masthead_notes(old: Policy, new: Policy) -> list[str]:
     return notes
 
 
-def _sentences(language: str | None) -> Callable[[str], str]:
-    """The change-log sentences in the policy's language, with its spacing rules (not the answers')."""
-    return lambda message: typography(translate(message, language), language)
-
-
 def _note(change: ClauseChange, anchor: str | None, language: str = "en-GB") -> str:
-    _ = _sentences(language)
+    _ = sentences_in(language)
     title = escape_markdown(change.title)
     part = f"[{change.number} {title}](#{anchor})" if anchor else f"{change.number} {title}"
     if change.kind == "added":
@@ -303,7 +300,7 @@ def _changed_blocks(before: str, after: str) -> list[tuple[str, str]]:
 def _details(policy: Policy, language: str | None = None) -> list[tuple[str, str]]:
     """The details at the top of the policy, as a reader sees them (labels in ``language``)."""
     language = language or policy.language
-    _ = _sentences(language)
+    _ = sentences_in(language)
 
     def day(value: dt.date) -> str:
         return long_date(value, language)
@@ -328,7 +325,7 @@ def _document_parts(comparison: Comparison) -> list[Part]:
         body = redline_body(before.markdown, after.markdown, changed_only=True,
                             language=comparison.new.language)
         if before.markdown != after.markdown and body:
-            parts.append(Part(f"d-{name}", _sentences(comparison.new.language)("Reworded"), after.title, body))
+            parts.append(Part(f"d-{name}", sentences_in(comparison.new.language)("Reworded"), after.title, body))
     return parts
 
 
@@ -338,7 +335,7 @@ def changes_html(comparison: Comparison) -> str:
     from .redline import Part, details_body, page, redline_body
 
     old, new = comparison.old, comparison.new
-    _ = _sentences(new.language)
+    _ = sentences_in(new.language)
     parts: list[Part] = []
     before, after = _details(old, new.language), _details(new)
     if before != after:
@@ -348,7 +345,7 @@ def changes_html(comparison: Comparison) -> str:
     for change in comparison.changes:
         body = redline_body(change.before, change.after, language=new.language)
         parts.append(Part(f"c-{change.clause_id}", _(_KIND_WORDS[change.kind]), f"{change.number} {change.title}",
-                          body, tuple(_why(change, new.language))))
+                          body, tuple(why_changed(change, new.language))))
     parts += _document_parts(comparison)
     intro = _("From %(old)s to %(new)s.") % {"old": _describe(old, new.language), "new": _describe(new)}
     return page(_headline(new), new.language, intro, parts)

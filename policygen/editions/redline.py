@@ -111,9 +111,9 @@ def _phrase(atoms: Sequence[Atom]) -> str:
 
 def _words(message: str, language: str | None) -> str:
     """One of the page's own phrases in ``language``, with its spacing rules."""
-    from ..locale import is_english, translate, typography
+    from ..locale import sentences_in
 
-    return message if is_english(language) else typography(translate(message, language), language)
+    return sentences_in(language)(message)
 
 
 def _marked(tag: str, atoms: Sequence[Atom], language: str | None = None) -> str:
@@ -248,11 +248,9 @@ del + ins { margin-left: 0.25em; }
 
 def page(title: str, language: str, intro: str, parts: Sequence[Part]) -> str:
     """The standalone redline page: title, count, contents list, legend, then every part."""
-    from ..locale import translate, typography
+    from ..locale import sentences_in
 
-    def _(message: str) -> str:
-        return typography(translate(message, language), language)
-
+    _ = sentences_in(language)
     count = len(parts)
     counted = "%(count)s change" if count == 1 else "%(count)s changes"
     body = [f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(intro)}</p>",

@@ -24,6 +24,7 @@ from msgspec.structs import force_setattr, replace
 
 from ..content.library import ClauseLibrary
 from ..content.model import META_QUESTIONS
+from ..locale import sentences_in
 from ..questionnaire.answers import Answers
 from ..render.brand import Brand
 from ..render.markdown import render_markdown
@@ -31,7 +32,7 @@ from ..render.registry import Document
 from ..render.word import Part, WordWriter
 from ..render.word_blocks import Block, Paragraph, Span, Table, markdown_blocks, merge_spans
 from ..render.word_ooxml import AFTER_TRACK_REVISIONS, element, insert_before, xml_safe
-from .diff import Cause, ClauseChange, Comparison, _sentences, _why, causes_of
+from .diff import Cause, ClauseChange, Comparison, causes_of, why_changed
 
 _TOKEN = re.compile(r"\S+|\s+")
 
@@ -71,7 +72,7 @@ def redline_docx(comparison: Comparison, old_answers: Answers, new_answers: Answ
     _Redline(writer, part, context).write([*old.title, *old.body], [*new.title, *new.body])
     settings = writer.doc.settings.element  # Track Changes on: the reviewer's own edits are tracked too
     insert_before(settings, element("w:trackRevisions", {}), AFTER_TRACK_REVISIONS)
-    info, _ = document.info, _sentences(comparison.new.language)  # the properties in the policy's language
+    info, _ = document.info, sentences_in(comparison.new.language)  # the properties in the policy's language
     versions = {"title": info.title, "old": comparison.old.version, "new": comparison.new.version}
     writer.properties(_("%(title)s: changes since version %(old)s") % versions,
                       _("The changes from version %(old)s to %(new)s, as tracked changes") % versions,
@@ -94,7 +95,7 @@ def _credit(causes: Sequence[Cause], answers: Answers, fallback: Reason) -> tupl
 
 def _context(comparison: Comparison, old_answers: Answers, new_answers: Answers) -> _Context:
     new = comparison.new
-    _ = _sentences(new.language)  # the comments speak the policy's language
+    _ = sentences_in(new.language)  # the comments speak the policy's language
     fallback = Reason(_("The standard wording of this part changed in a newer policygen."), new.owner,
                       _when(new.effective_date))
     by_heading = {f"{change.number} {change.title}": change for change in comparison.changes}
@@ -114,7 +115,7 @@ class _Redline:
         self.comments = writer.doc.comments
         self.group: tuple[Reason, list[BaseOxmlElement]] | None = None  # changes waiting for their comment
         self.language = context.new_answers.get("org.language") or "en-GB"
-        self._ = _sentences(self.language)  # the comments speak the policy's language
+        self._ = sentences_in(self.language)  # the comments speak the policy's language
 
     def write(self, old: Sequence[Block], new: Sequence[Block]) -> None:
         """The new blocks, with the old ones' differences as tracked changes; one comment per run of changes
@@ -162,7 +163,7 @@ class _Redline:
         said = {"added": "Added %(part)s, because %(causes)s.", "removed": "Removed %(part)s, because %(causes)s.",
                 "reworded": "Reworded %(part)s, because %(causes)s."}[change.kind]
         return Reason(self._(said) % {"part": f"{change.number} {change.title}",
-                                      "causes": "; ".join(_why(change, self.language))}, author, date)
+                                      "causes": "; ".join(why_changed(change, self.language))}, author, date)
 
     # ------------------------------------------------------------ writing
 

@@ -99,14 +99,19 @@ def _ask_about_existing(target: Path, port: PromptPort, review_all: bool) -> tup
 
 
 def _fresh_start(state: InterviewState, port: PromptPort) -> Start:
-    """A first interview: introduce the questionnaire and say how long it is."""
+    """A first interview: introduce the questionnaire and say how long it is.
+
+    The length counts what applies before any answer, as "Section N of M" does: the questionnaire's
+    full size (every sector's questions) would contradict the first heading."""
     _introduce(state, port)
-    count = sum(1 for _ in state.questionnaire.questions())
+    applying = list(state.applicable())
+    count = sum(len(questions) for _, questions in applying)
     if state.questionnaire.description:  # the first screen comes before the questionnaire follows the language
         port.show(say(" ".join(state.questionnaire.description.split())), "text")
-    port.show(say("Up to %(count)s questions in %(sections)s sections; you can review and change every answer "
-                  "before saving. Your answers are kept in a draft after each section: press Ctrl-C at any time "
-                  "to stop, and resume later.", count=count, sections=len(state.questionnaire.sections)), "text")
+    port.show(say("%(count)s questions in %(sections)s sections apply so far; some answers add questions or "
+                  "remove them. You can review and change every answer before saving. Your answers are kept in a "
+                  "draft after each section: press Ctrl-C at any time to stop, and resume later.",
+                  count=count, sections=len(applying)), "text")
     return Start(state, only_needed=False)
 
 

@@ -156,6 +156,18 @@ def translator(language: str | None) -> Callable[[str], str]:
     return lambda message: translate(message, language)
 
 
+def sentences_in(language: str | None) -> Callable[[str], str]:
+    """``_`` for a document's own sentences (the change log, the redline pages, ``explain``'s notes):
+    each message in ``language`` with that language's spacing rules, applied even where a message falls
+    back to the English, so a French page is spaced as French throughout. English is returned as written.
+
+    Unlike :func:`translator`, whose callers (templates, the Word renderer) apply the spacing rules to
+    the whole text they build."""
+    if is_english(language):
+        return lambda message: message
+    return lambda message: typography(translate(message, language), language)
+
+
 def missing_messages(language: str, messages: Sequence[str]) -> list[str]:
     """The messages that have no translation in ``language``."""
     known = _catalogue(language)
