@@ -8,16 +8,21 @@ folder of its own, under a path that also names the policygen, Jinja and
 Python versions. The folder is private to the user (mode 0700). Any failure to
 read or write the cache just means templates are compiled as before.
 
+On top of it, :class:`CompiledBundle` keeps every template a clause environment compiled in one file,
+under the clause library's key: a warm render reads that one file.
+
 ``POLICYGEN_NO_CACHE=1`` turns the cache off; ``POLICYGEN_CACHE_DIR`` moves it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import stat
 import sys
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
@@ -69,3 +74,64 @@ def bytecode_cache(flavour: str) -> BytecodeCache | None:
     """A bytecode cache for one environment flavour (e.g. ``policy-en-US``), or None if unavailable."""
     folder = private_folder(flavour)
     return None if folder is None else _QuietCache(str(folder))
+
+
+BUNDLES_KEPT = 8  # bundles of one flavour kept; the oldest go first (each policygen upgrade makes a new one)
+
+
+class CompiledBundle:
+    """Every template one environment compiled, in one file of the user's cache: a warm render reads one file
+    instead of each template's source and its bytecode-cache entry.
+
+    The caller's ``key`` must cover every template the environment can load (the clause library's warm-cache
+    key covers each folder of its search path, policygen's version and code, and Python's). A bundle that
+    cannot be read is ignored: the templates are then read and compiled as before, and the bundle rewritten.
+    """
+
+    def __init__(self, flavour: str, key: str) -> None:
+        folder = private_folder("bundles")
+        self._flavour = flavour
+        self._path = folder / f"{flavour}-{key}.marshal" if folder is not None else None
+        self._codes: dict[str, CodeType] | None = None
+        self._fresh = False
+
+    def get(self, name: str) -> CodeType | None:
+        """The compiled code of template ``name``, if the bundle has it."""
+        return self._read().get(name)
+
+    def add(self, name: str, code: CodeType) -> None:
+        """Remember a template compiled (or read from the bytecode cache) outside the bundle."""
+        self._read()[name] = code
+        self._fresh = True
+
+    def save(self) -> None:
+        """Write the bundle if templates were added since it was read (atomically, without fsync: a lost one
+        is only rebuilt)."""
+        if not self._fresh or self._path is None:
+            return
+        from .files import write_file_atomically
+
+        self._fresh = False
+        with contextlib.suppress(OSError, ValueError):
+            write_file_atomically(self._path, marshal.dumps(dict(sorted(self._read().items()))), durable=False)
+            self._prune(self._path.parent)
+
+    def _read(self) -> dict[str, CodeType]:
+        if self._codes is None:
+            self._codes = {}
+            if self._path is not None:
+                with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+                    found = marshal.loads(self._path.read_bytes())  # a private folder only this user can write
+                    if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, CodeType)
+                                                       for k, v in found.items()):
+                        self._codes = found
+        return self._codes
+
+    def _prune(self, folder: Path) -> None:
+        prefix = f"{self._flavour}-"
+        with contextlib.suppress(OSError):
+            found = sorted(((item.stat().st_mtime_ns, item.path) for item in os.scandir(folder)
+                            if item.name.startswith(prefix) and item.name.endswith(".marshal")
+                            and "-" not in item.name[len(prefix):]), reverse=True)  # not policy-en-GB's for policy-en
+            for _, path in found[BUNDLES_KEPT:]:
+                os.unlink(path)

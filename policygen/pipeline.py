@@ -115,6 +115,7 @@ def render_all(answers: Answers, options: RenderOptions, brand: Brand | None = N
     policy = compose(answers, library, changes=_changes_since(previous, answers, library),
                      provenance=options.provenance)
     documents = _documents(policy, answers, library, options.documents, brand)
+    library.keep_compiled()  # the clause templates compiled this time, in one file for the next run
     made = _Outputs(options, renderers, reuse)
     chosen = [get_format(name) for name in options.formats]
     base = options_key(options, overrides=False)  # the Markdown each output is made from shows the overrides

@@ -89,7 +89,7 @@ def render_options(formats: list[str], output: Path, documents: list[str], brand
     """The options shared by render and demo, checked."""
     from .content.documents import normalise_documents
     from .pipeline import RenderOptions, normalise_formats
-    from .render.pdf import normalise_variant
+    from .render.registry import normalise_variant
 
     return RenderOptions(normalise_formats(formats), output, normalise_documents(documents), brand,
                          normalise_variant(pdf_variant))

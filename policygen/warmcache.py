@@ -63,12 +63,13 @@ def cache_key(kind: str, folders: Sequence[Path], files: Sequence[Path]) -> str:
 
 
 def cached(kind: str, folders: Sequence[Path], files: Sequence[Path], build: Callable[[], T],
-           check: type[T]) -> T:
-    """``build()``, or what an earlier ``build()`` from the same files returned (see the module docstring)."""
+           check: type[T], *, key: str | None = None) -> T:
+    """``build()``, or what an earlier ``build()`` from the same files returned (see the module docstring).
+    ``key``: :func:`cache_key` of the same arguments, when the caller has it already."""
     folder = _folder()
     if folder is None:
         return build()
-    return _through(folder / f"{kind}-{cache_key(kind, folders, files)}.pickle", kind, build, check)
+    return _through(folder / f"{kind}-{key or cache_key(kind, folders, files)}.pickle", kind, build, check)
 
 
 MEMO_ENTRIES = 64  # entries of one kind kept by memo(); the oldest go first

@@ -46,3 +46,69 @@ def test_a_folder_others_can_write_is_not_used(tmp_path: Path, monkeypatch: pyte
 def test_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYGEN_NO_CACHE", "1")
     assert bytecode_cache("page") is None
+
+
+# ---------------------------------------------------------------- the bundle of compiled clause templates
+
+def _compose(override: Path | None = None) -> str:
+    from policygen.content.compose import compose
+    from policygen.content.library import load_library
+    from policygen.content.model import meta_questions
+    from policygen.questionnaire.answers import load_answers
+    from policygen.render.markdown import render_markdown
+    from policygen.resources import templates_dir
+
+    answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
+    folders = [override, templates_dir()] if override else [templates_dir()]
+    library = load_library(answers.questionnaire, folders,
+                           language=answers.get(meta_questions(answers.questionnaire)["language"]))
+    markdown = render_markdown(compose(answers, library), library)
+    library.keep_compiled()
+    return markdown
+
+
+def _bundles(cache: Path) -> list[Path]:
+    return sorted(cache.rglob("bundles/*.marshal"))
+
+
+def test_a_warm_render_reads_one_bundle_instead_of_each_template(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen.content import library
+
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path))
+    first = _compose()
+    assert len(_bundles(tmp_path)) == 1
+
+    def no_source(*args: object) -> None:
+        raise AssertionError("a template's source was read although the bundle has it")
+
+    monkeypatch.setattr(library._BodyLoader, "get_source", no_source)
+    assert _compose() == first
+
+
+def test_a_changed_override_is_compiled_again_not_taken_from_the_bundle(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    clause = ROOT / "templates" / "policy" / "clauses" / "comms" / "roles.md.j2"
+    override = tmp_path / "override" / "policy" / "clauses" / "comms"
+    override.mkdir(parents=True)
+    (override / "roles.md.j2").write_text(clause.read_text(encoding="utf-8") + "\nFirst override sentence.\n",
+                                          encoding="utf-8")
+    assert "First override sentence." in _compose(tmp_path / "override")
+    (override / "roles.md.j2").write_text(clause.read_text(encoding="utf-8") + "\nSecond override text here.\n",
+                                          encoding="utf-8")
+    again = _compose(tmp_path / "override")
+    assert "Second override text here." in again and "First override sentence." not in again
+    assert len(_bundles(tmp_path / "cache")) == 2  # one per library key
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal at all", __import__("marshal").dumps({"x": 1}),
+                                    __import__("marshal").dumps([1, 2])])
+def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  damage: bytes) -> None:
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path))
+    first = _compose()
+    [bundle] = _bundles(tmp_path)
+    bundle.write_bytes(damage)
+    assert _compose() == first
+    assert bundle.stat().st_size > 1000  # written again, whole

@@ -22,18 +22,18 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, nodes
+from jinja2 import BaseLoader, Environment, StrictUndefined, Template, TemplateNotFound, nodes
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from msgspec import Struct, field
 
 from ..confine import is_inside, real_path
 from ..errors import InputError, PolicygenError, Problem, RenderError, allowed_keys_hint
-from ..jinjacache import bytecode_cache
+from ..jinjacache import CompiledBundle, bytecode_cache
 from ..locale import is_english, join_words, language_path, long_date, with_preposition
 from ..locale.spelling import SpellingExtension
 from ..mapping import check_mapping
@@ -65,9 +65,30 @@ class _BodyLoader(BaseLoader):
     ``{% extends %}`` reads nothing outside the override folders and the bundled templates.
     """
 
-    def __init__(self, searchpath: Sequence[str]) -> None:
+    def __init__(self, searchpath: Sequence[str], bundle: CompiledBundle | None = None) -> None:
         self.searchpath = list(searchpath)
+        self.bundle = bundle
         self._real: dict[int, Path] = {}  # each folder with its links resolved, once: a render loads ~55 templates
+
+    def load(self, environment: Environment, name: str,
+             globals: MutableMapping[str, Any] | None = None) -> Template:
+        """As Jinja's own loader (the bytecode cache, else the compiler), but first from the bundle of compiled
+        templates, which a warm render reads instead of every template's source (jinjacache.CompiledBundle)."""
+        code = self.bundle.get(name) if self.bundle is not None else None
+        uptodate: Callable[[], bool] | None = None
+        if code is None:
+            source, filename, uptodate = self.get_source(environment, name)
+            bcc = environment.bytecode_cache
+            bucket = bcc.get_bucket(environment, name, filename, source) if bcc is not None else None
+            code = bucket.code if bucket is not None else None
+            if code is None:
+                code = environment.compile(source, name, filename)
+                if bcc is not None and bucket is not None:
+                    bucket.code = code
+                    bcc.set_bucket(bucket)
+            if self.bundle is not None:
+                self.bundle.add(name, code)
+        return environment.template_class.from_code(environment, code, globals or {}, uptodate)
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         folders: Sequence[int] = range(len(self.searchpath))
@@ -156,8 +177,10 @@ class ClauseLibrary(Struct, frozen=True):
 
     language: str | None = None  # the language this library's search path was made for (None: English)
     warnings: tuple[Problem, ...] = ()  # translations made from an older English clause, missing translations
+    # The warm-cache key the library was read under: it names the bundle of its compiled templates (""; none)
+    compiled_key: str = ""
 
-    _CACHES = frozenset({"law_names", "_environments", "_references"})
+    _CACHES = frozenset({"law_names", "_environments", "_references", "compiled_key"})
 
     def _value(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self.__struct_fields__ if name not in self._CACHES)
@@ -173,8 +196,9 @@ class ClauseLibrary(Struct, frozen=True):
             join = join_and if is_english(locale) else (
                 lambda items, conjunction="and": Trusted(join_words([finalize(i) for i in items], locale,
                                                                     conjunction)))
+            bundle = CompiledBundle(f"policy-{locale}", self.compiled_key) if self.compiled_key else None
             env = _PolicyEnvironment(
-                loader=_BodyLoader([str(p) for p in self.search_path]),
+                loader=_BodyLoader([str(p) for p in self.search_path], bundle),
                 undefined=StrictUndefined, finalize=finalize, autoescape=False,
                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                 extensions=[SpellingExtension], auto_reload=False,
@@ -186,6 +210,12 @@ class ClauseLibrary(Struct, frozen=True):
                                with_preposition=with_preposition)
             self._environments[locale] = env
         return self._environments[locale]
+
+    def keep_compiled(self) -> None:
+        """Write the bundles of templates compiled since they were read, for the next run."""
+        for env in self._environments.values():
+            if isinstance(env.loader, _BodyLoader) and env.loader.bundle is not None:
+                env.loader.bundle.save()
 
     def fingerprints(self) -> dict[str, str]:
         """For each question, a short hash of the clause files that read it.
@@ -252,12 +282,17 @@ def load_library(questionnaire: Questionnaire, search_path: Sequence[Path] | Non
     placed in the outline. A library read before from the same files (the folders and the questionnaire)
     comes from the per-user cache (policygen.warmcache).
     """
-    from ..warmcache import cached
+    from msgspec.structs import replace
+
+    from ..warmcache import cache_key, cached
 
     base = tuple(search_path) if search_path else (templates_dir(),)
     path = language_path(base, language)
-    return cached(f"clause-library-{language or 'en'}", path, (Path(questionnaire.source),),
-                  lambda: _read_library(questionnaire, base, path, language), ClauseLibrary)
+    kind, files = f"clause-library-{language or 'en'}", (Path(questionnaire.source),)
+    key = cache_key(kind, path, files)
+    library = cached(kind, path, files, lambda: _read_library(questionnaire, base, path, language), ClauseLibrary,
+                     key=key)
+    return replace(library, compiled_key=key)
 
 
 def _read_library(questionnaire: Questionnaire, base: tuple[Path, ...], path: tuple[Path, ...],

@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -292,6 +291,8 @@ def installed_font_families() -> tuple[str, ...] | None:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
+    import subprocess  # only to ask fontconfig, when a PDF or Word file needs the font
+
     try:
         out = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True, text=True,
                              check=True, timeout=30).stdout

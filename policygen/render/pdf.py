@@ -29,32 +29,20 @@ from ..resources import templates_dir
 from .fetch import FetchPolicy, FetchRefused
 from .forms import SIGNATURE_FIELDS
 from .paper import LETTER, paper_for
-from .registry import Document, FormatSettings, Rendered
+from .registry import DEFAULT_VARIANT, PDF_VARIANTS, Document, FormatSettings, Rendered, normalise_variant
 
-__all__ = ["PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfFormat", "PdfRenderer", "render_pdf"]
+__all__ = ["DEFAULT_VARIANT", "PDF_VARIANTS", "PRINT_CSS", "FetchPolicy", "FetchRefused", "PdfFormat", "PdfRenderer",
+           "normalise_variant", "render_pdf"]
 
 PRINT_CSS = "pdf/print.css"
 FORMS_CSS = "pdf/forms.css"  # inputs become AcroForm fields: tagged PDF/UA only (PDF/A forbids them)
 LETTER_CSS = "pdf/letter.css"  # US Letter paper for the languages of countries that use it (paper.py)
-# Our names -> WeasyPrint's. Both are tagged (pdf_tags=True is passed for every variant).
-PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u"}
-DEFAULT_VARIANT = "ua-1"
 _MISSING_LIBS_HINT = (
     "WeasyPrint needs the Pango text libraries. On Debian or Ubuntu: "
     "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; "
     "on macOS: brew install pango; see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
 )
 _FETCH_HINT = "answers, brand files and templates may only refer to bundled files"
-
-
-def normalise_variant(name: str) -> str:
-    """``ua-1`` or ``a-3u`` (``pdf/`` prefix and case ignored); InputError for anything else."""
-    key = name.lower().removeprefix("pdf/")
-    if key not in PDF_VARIANTS:
-        raise InputError.single(f"unknown PDF variant '{name}'", key="--pdf-variant",
-                                hint="use ua-1 (tagged, accessible; the default) or a-3u (archival PDF/A-3u, "
-                                     "also tagged)")
-    return key
 
 
 def _import_weasyprint() -> Any:

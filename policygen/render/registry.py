@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from .html import PageInfo
 
 HANDBOOK = "handbook"
+# PDF variants, our names -> WeasyPrint's (both tagged); here, not in pdf.py, so that checking the option does
+# not import the PDF module on a run that writes no PDF.
+PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3u": "pdf/a-3u"}
+DEFAULT_VARIANT = "ua-1"
 
 
 class Document(Struct, frozen=True, dict=True):  # dict: for its cached_property
@@ -63,6 +67,16 @@ class Rendered(Struct, frozen=True):
 
     content: bytes | str
     pages: int | None = None
+
+
+def normalise_variant(name: str) -> str:
+    """``ua-1`` or ``a-3u`` (``pdf/`` prefix and case ignored); InputError for anything else."""
+    key = name.lower().removeprefix("pdf/")
+    if key not in PDF_VARIANTS:
+        raise InputError.single(f"unknown PDF variant '{name}'", key="--pdf-variant",
+                                hint="use ua-1 (tagged, accessible; the default) or a-3u (archival PDF/A-3u, "
+                                     "also tagged)")
+    return key
 
 
 class FormatSettings(Struct, frozen=True):
