@@ -131,8 +131,9 @@ def bundled_digest() -> str:
 DIGEST_WARNINGS: list[Problem] = []
 
 
-def tree_stamp(folder: Path) -> str:
-    """A hash of the name, size, modification time and inode of every file under ``folder``."""
+def tree_stamp(folder: Path, suffix: str = "") -> str:
+    """A hash of the name, size, modification time and inode of every file under ``folder`` (only those whose
+    name ends with ``suffix``, when given: ``.py`` for a package's modules, not its compiled copies)."""
     stamps = []
     pending = [str(folder)]
     while pending:
@@ -141,7 +142,7 @@ def tree_stamp(folder: Path) -> str:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
-                    else:
+                    elif entry.name.endswith(suffix):
                         info = entry.stat()
                         stamps.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
         except OSError as exc:
@@ -153,13 +154,7 @@ def tree_stamp(folder: Path) -> str:
 def code_digest() -> str:
     """A hash of the name, size and modification time of each of policygen's modules: code changed under an
     unchanged version number (a development checkout, a patched install) is a new version too."""
-    package = Path(__file__).resolve().parent
-    stamps = []
-    for path in sorted(package.rglob("*.py")):
-        with contextlib.suppress(OSError):
-            info = path.stat()
-            stamps.append(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}")
-    return key_of(*stamps)
+    return tree_stamp(Path(__file__).resolve().parent, ".py")
 
 
 def _plain(value: object) -> object:
@@ -178,8 +173,8 @@ def options_key(options: RenderOptions, *, overrides: bool = True) -> str:
     ``overrides=False`` leaves out the override folders' contents (not their names): each output's own key
     (:func:`output_key`) includes the Markdown those folders' clauses made, so a changed clause re-renders
     only the documents whose text it changed."""
-    fields = {f.name: _plain(getattr(options, f.name)) for f in msgspec.structs.fields(options)
-              if f.name not in _NOT_INPUTS}
+    # __struct_fields__, the names alone: msgspec.structs.fields() would also evaluate every annotation
+    fields = {name: _plain(getattr(options, name)) for name in options.__struct_fields__ if name not in _NOT_INPUTS}
     folders = [tree_digest(folder) for folder in options.templates] if overrides else []
     # SOURCE_DATE_EPOCH sets the dates inside a PDF: a different one makes different files
     return key_of(_version(), bundled_digest(), json.dumps(fields, sort_keys=True, default=str),
@@ -284,7 +279,7 @@ class Manifest(msgspec.Struct):
 
     def problems(self) -> list[Problem]:
         """The warnings the render that wrote this manifest reported (shown again when it is reused)."""
-        fields = {f.name for f in msgspec.structs.fields(Problem)}
+        fields = set(Problem.__struct_fields__)
         return [Problem(**{k: v for k, v in w.items() if k in fields}) for w in self.warnings]
 
 

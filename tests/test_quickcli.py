@@ -72,6 +72,9 @@ def test_the_lean_render_writes_the_same_files_without_importing_typer(demo_answ
     assert lean.returncode == 0, lean.stderr
     assert lean.stdout.split() == ["lean/policy.md", "lean/policy.html"]
     assert not {"typer", "click", "rich"} & _imported(lean.stderr)
+    # nor what only other formats, companion documents or other commands need (issue 17: imports trimmed)
+    assert not {"weasyprint", "docx", "policygen.render.pdf", "policygen.render.forms", "subprocess",
+                "questionary", "starlette"} & _imported(lean.stderr)
     full = _run(["render", str(demo_answers), "-f", "md", "-f", "html", "-d", "policy", "-o", "full",
                  "--no-color-here"], tmp_path)
     assert full.returncode == 2 and "No such option: --no-color-here" in full.stderr  # typer's own message

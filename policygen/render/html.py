@@ -26,7 +26,6 @@ from ..jinjacache import bytecode_cache
 from ..locale import long_date, of_name, translator
 from ..resources import templates_dir
 from .brand import Brand
-from .forms import add_fields
 from .mdparse import ID_PREFIX, TocEntry, markdown_to_html
 from .theme import DEFAULT_DESIGN
 
@@ -61,7 +60,10 @@ def _page_css(folder: Path, design: str) -> Markup:
 
 def _decorated(body: str, page: PageInfo, policy: Policy, brand: Brand) -> str:
     """A document's HTML body with its fields (forms) and its design's additions (pull-quotes)."""
-    body = add_fields(body, page.kind)
+    if page.kind != "policy":  # only companion documents can be forms: the policy never imports forms.py
+        from .forms import add_fields
+
+        body = add_fields(body, page.kind)
     if page.kind == "policy" and brand.theme.design == "handbook":
         from .pullquotes import add_pull_quotes
 

@@ -160,10 +160,9 @@ def _html_key(markdown: str) -> str:
 @cache
 def _tree_stamp(folder: Path) -> str:
     """Names, sizes and modification times of a package's modules: an upgrade or a patch changes it."""
-    from ..manifest import key_of
+    from ..manifest import tree_stamp
 
-    return key_of(str(folder), *(f"{path}\0{path.stat().st_size}\0{path.stat().st_mtime_ns}"
-                                 for path in sorted(folder.rglob("*.py"))))
+    return tree_stamp(folder, ".py")
 
 
 def _markdown_to_html(markdown: str) -> HtmlParts:

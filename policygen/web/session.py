@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from msgspec import Struct, field
-from msgspec.structs import fields, replace
+from msgspec.structs import replace
 
 from ..errors import InputError, Problem
 from ..interview import state as interview_state
@@ -107,7 +107,7 @@ class CachedState(InterviewState, dict=True):  # dict: its cache of resolutions
     @classmethod
     def of(cls, state: InterviewState) -> CachedState:
         """The same state (every field of it), caching."""
-        return cls(**{f.name: getattr(state, f.name) for f in fields(state)})
+        return cls(**{name: getattr(state, name) for name in state.__struct_fields__})
 
 
 class WebInterview:
