@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,19 +56,26 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
 _COLLECTION_TAGS = {f"{_TAG}map", f"{_TAG}seq", "!"}
 _MAY_NOT_BE_TEXT = frozenset("0123456789+-.~nNtTfF")  # first characters of a null, boolean, number or date
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_NULL = r"^(?:~|null|Null|NULL|)$"
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
-_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
-_DATETIME = re.compile(
+_INT = r"^[-+]?(?:0|[1-9][0-9]*)$"
+_FLOAT = r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+_DATE = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
+_DATETIME = (
     r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?"
     r"(?:[ \t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$")
+# The patterns above and below are compiled on first use (_compiled): a render whose answers come from the
+# warm cache reads no YAML and does not pay for them.
 # In the file: C0 controls except tab, line feed and carriage return; DEL; C1 controls; the Unicode line and
 # paragraph separators (a line break to some YAML readers, not to others); a stray BOM; non-characters.
-_CONTROL_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_CONTROL_IN_FILE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
 # In a value (after escapes such as "\0" are decoded): the same, and carriage returns and lone surrogates.
-_CONTROL_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_CONTROL_IN_VALUE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 class YamlDocument(Struct):
@@ -103,7 +111,7 @@ def parse_yaml(text: str, file: str, *, first_line: int = 1, aliases: int = ALIA
     text = text.removeprefix("\ufeff")
     doc = YamlDocument(data=None, file=file)
     doc.lines[()] = first_line
-    bad = _CONTROL_IN_FILE.search(text)
+    bad = _compiled(_CONTROL_IN_FILE).search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + first_line
         raise InputError([Problem(
@@ -305,7 +313,7 @@ class _Builder:
     def _scalar(self, event: Any) -> None:
         text = str(event.value)
         tag = event.tag
-        if tag is None and event.anchor is None and not _CONTROL_IN_VALUE.search(text):  # the common case
+        if tag is None and event.anchor is None and not _compiled(_CONTROL_IN_VALUE).search(text):  # the common case
             plain = bool(event.implicit[0])
             self._deliver(self._resolve_plain(text, event) if plain else text, int(event.start_mark.line) + 1
                           + self.offset, 1, plain=plain, shown=text)
@@ -325,8 +333,8 @@ class _Builder:
                 self.problem(event, f"'{text}' is not a valid !!{expected}", "remove the tag")
         else:
             value = self._resolve_plain(text, event) if plain else text
-        if isinstance(value, str) and _CONTROL_IN_VALUE.search(value):
-            bad = _CONTROL_IN_VALUE.search(value)
+        if isinstance(value, str) and _compiled(_CONTROL_IN_VALUE).search(value):
+            bad = _compiled(_CONTROL_IN_VALUE).search(value)
             assert bad is not None
             self.problem(event, f"a value contains a control character (U+{ord(bad.group()):04X})",
                          "remove it; write a line break as a new line, not an escape")
@@ -340,17 +348,17 @@ class _Builder:
         """A plain scalar by the YAML 1.2-style rules this reader keeps (see the module docstring)."""
         if text and text[0] not in _MAY_NOT_BE_TEXT:
             return text
-        if _NULL.match(text):
+        if _compiled(_NULL).match(text):
             return None
         if text in _BOOL:
             return _BOOL[text]
-        if _INT.match(text):
+        if _compiled(_INT).match(text):
             if len(text.lstrip("+-")) > MAX_DIGITS:
                 self.problem(event, f"the number {text[:20]}… has more than {MAX_DIGITS} digits",
                              "put it in quotes if it is meant as text")
                 return text
             return int(text)
-        if _FLOAT.match(text):
+        if _compiled(_FLOAT).match(text):
             number = float(text)
             if number in (float("inf"), float("-inf")):
                 self.problem(event, f"the number {text[:20]} is too large", "put it in quotes if it is meant as text")
@@ -382,7 +390,7 @@ class _Builder:
             self.problem(line, "merge keys (<<) are not supported", "write the keys out in full", path)
             top.skip_value = True
             return
-        if not isinstance(key, str) or (plain and (_DATE.match(key) or _DATETIME.match(key))):
+        if not isinstance(key, str) or (plain and (_compiled(_DATE).match(key) or _compiled(_DATETIME).match(key))):
             self.problem(line, f"the key {shown or 'given as a list or group'} is not text",
                          f"put it in quotes ('{shown}':) if it is meant as a name" if shown
                          else "keys must be plain names", path)
@@ -401,11 +409,11 @@ class _Builder:
 def _date_or_text(text: str) -> Any:
     """``2027-01-31`` as a date (``2027-01-31 10:00`` as a date and time); anything else, or a day
     that does not exist, stays text."""
-    match = _DATE.match(text)
+    match = _compiled(_DATE).match(text)
     try:
         if match:
             return dt.date(*map(int, match.groups()))
-        match = _DATETIME.match(text)
+        match = _compiled(_DATETIME).match(text)
         if match:
             year, month, day, hour, minute, second, fraction, zone = match.groups()
             micro = int((fraction or "0")[:6].ljust(6, "0"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -42,13 +43,12 @@ _CA = {k: v for k, v in _US.items()
 _TABLES = {"en-US": _US, "en-CA": _CA}
 
 
-def _pattern(table: dict[str, str]) -> re.Pattern[str]:
-    words = sorted(table, key=len, reverse=True)
+@cache
+def _pattern(locale: str) -> re.Pattern[str]:
+    """The words respelt for ``locale`` as one pattern, made on first use (British English never needs one)."""
+    words = sorted(_TABLES[locale], key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")(s|al|ally|er|ers)?\b",
                       re.IGNORECASE)
-
-
-_PATTERNS = {locale: _pattern(table) for locale, table in _TABLES.items()}
 
 
 def respell(text: str, locale: str) -> str:
@@ -66,7 +66,7 @@ def respell(text: str, locale: str) -> str:
             replacement = replacement[0].upper() + replacement[1:]
         return replacement + ending
 
-    return _PATTERNS[locale].sub(swap, text)
+    return _pattern(locale).sub(swap, text)
 
 
 class SpellingExtension(Extension):
