@@ -120,11 +120,21 @@ class CompiledBundle:
         if self._codes is None:
             self._codes = {}
             if self._path is not None:
-                with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-                    found = marshal.loads(self._path.read_bytes())  # a private folder only this user can write
-                    if isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, CodeType)
-                                                       for k, v in found.items()):
-                        self._codes = found
+                try:
+                    data = self._path.read_bytes()
+                except OSError:
+                    return self._codes  # not made yet
+                try:
+                    found = marshal.loads(data)  # a private folder only this user can write
+                    if not (isinstance(found, dict) and all(isinstance(k, str) and isinstance(v, CodeType)
+                                                            for k, v in found.items())):
+                        raise TypeError(type(found).__name__)
+                    self._codes = found
+                except (ValueError, EOFError, TypeError):
+                    from .warmcache import note_damaged
+
+                    note_damaged("bundle of compiled templates", self._path)
+                    self._fresh = True  # written again, whole, after this render
         return self._codes
 
     def _prune(self, folder: Path) -> None:

@@ -44,6 +44,12 @@ def take_warnings() -> list[Problem]:
     return found
 
 
+def note_damaged(kind: str, entry: Path) -> None:
+    """Warn (through :func:`take_warnings`) that a cache entry of ``kind`` was damaged and is built again."""
+    _warnings.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is built again",
+                             file=str(entry), severity="warning", hint="nothing to do: policygen replaces it"))
+
+
 def _folder() -> Path | None:
     from .jinjacache import private_folder
 
@@ -120,9 +126,7 @@ def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T],
             else:
                 raise TypeError(type(value).__name__)
         except Exception:  # any damage means "rebuild"
-            _warnings.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is "
-                                     "built again", file=str(entry), severity="warning",
-                                     hint="nothing to do: policygen replaces it"))
+            note_damaged(kind, entry)
     value = build()
     try:
         from .files import write_file_atomically

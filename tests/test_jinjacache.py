@@ -110,5 +110,11 @@ def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path, monkeypatch: 
     first = _compose()
     [bundle] = _bundles(tmp_path)
     bundle.write_bytes(damage)
+    from policygen.warmcache import take_warnings
+
+    take_warnings()
     assert _compose() == first
+    assert [w.text_in("en") for w in take_warnings()] == [
+        f"{bundle}: warning: a cached bundle of compiled templates could not be read; it is built again\n"
+        "    hint: nothing to do: policygen replaces it"]
     assert bundle.stat().st_size > 1000  # written again, whole
