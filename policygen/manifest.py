@@ -235,13 +235,23 @@ def _bundled_prefix() -> tuple[str, ...]:
     return tuple(str(folder) + os.sep for folder in (templates_dir(), questionnaires_dir()))
 
 
+def _cache_prefix() -> tuple[str, ...]:
+    """policygen's per-user cache (every version's): what is read from it was made from inputs, it is not one."""
+    from .jinjacache import cache_root
+
+    root = cache_root()
+    return (str(root.parent) + os.sep,) if root is not None else ()
+
+
 def input_hashes(names: Sequence[str]) -> dict[str, str]:
-    """Each user file read (absolute path -> SHA-256); Python's, the system's and policygen's bundled files (in
-    :func:`bundled_digest`) left out."""
+    """Each user file read (absolute path -> SHA-256); Python's, the system's, policygen's bundled files (in
+    :func:`bundled_digest`) and its per-user cache left out. A cache entry recorded as an input made a client
+    look changed whenever its entry was replaced or pruned (a book of more clients than the cache keeps)."""
     hashes: dict[str, str] = {}
+    skipped = _bundled_prefix() + _cache_prefix()
     for name in names:
         path = os.path.abspath(name)
-        if path in hashes or path.endswith((".py", ".pyc", ".so")) or path.startswith(_bundled_prefix()) \
+        if path in hashes or path.endswith((".py", ".pyc", ".so")) or path.startswith(skipped) \
                 or (path.startswith(_SYSTEM) and not path.startswith(_examples_prefix())):
             continue
         digest = file_sha256(Path(path))

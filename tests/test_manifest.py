@@ -401,3 +401,26 @@ def test_the_language_is_part_of_what_a_file_was_made_from(cli: Cli, answers: Pa
     assert outputs(out) == outputs(fresh)
     plain = cli("render", answers, "-o", out, *FAST)  # the answers' own language (en-GB): rendered again
     assert plain.code == 0 and len(written(plain)) == 8
+
+
+def test_the_per_user_cache_is_not_an_input(cli: Cli, answers: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client whose cache entries were pruned or replaced (a book larger than the cache keeps) is still
+    unchanged: nothing read from the cache is recorded as something its outputs were made from."""
+    from policygen.pipeline import RenderOptions, render_file
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(cache))
+    out = tmp_path / "out"
+    assert cli("render", answers, "-o", out, *FAST).code == 0
+    assert cli("render", answers, "-o", out, *FAST).code == 0  # the answers now come from the cache
+    inputs = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["inputs"]
+    assert list(inputs) == [str(answers)]
+    shutil.rmtree(cache)
+
+    def no_render(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the client was rendered again")
+
+    monkeypatch.setattr("policygen.pipeline.render_all", no_render)
+    result = render_file(answers, RenderOptions(formats=("md", "html"), out_dir=out))
+    assert result.written == [] and len(result.unchanged) == 8
