@@ -28,6 +28,7 @@ import jinja2
 from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 
 from . import __version__
+from .errors import Problem
 
 
 class _QuietCache(FileSystemBytecodeCache):
@@ -42,6 +43,16 @@ class _QuietCache(FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
+
+
+#: Warnings about damaged cache entries, for warmcache.take_warnings to hand to the command.
+DAMAGED: list[Problem] = []
+
+
+def note_damaged(kind: str, entry: Path) -> None:
+    """Warn (through warmcache.take_warnings) that a cache entry of ``kind`` was damaged and is built again."""
+    DAMAGED.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is built again",
+                           file=str(entry), severity="warning", hint="nothing to do: policygen replaces it"))
 
 
 def cache_root() -> Path | None:
@@ -131,8 +142,6 @@ class CompiledBundle:
                         raise TypeError(type(found).__name__)
                     self._codes = found
                 except (ValueError, EOFError, TypeError):
-                    from .warmcache import note_damaged
-
                     note_damaged("bundle of compiled templates", self._path)
                     self._fresh = True  # written again, whole, after this render
         return self._codes

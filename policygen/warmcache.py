@@ -31,23 +31,17 @@ from .errors import Problem
 
 T = TypeVar("T")
 _FOLDER = "warm"
-_warnings: list[Problem] = []
 
 
 def take_warnings() -> list[Problem]:
     """The warnings met since the last call (a damaged cache entry), for the command to report."""
+    from .jinjacache import DAMAGED
     from .manifest import DIGEST_WARNINGS
 
-    found = list(_warnings) + DIGEST_WARNINGS
-    _warnings.clear()
+    found = DAMAGED + DIGEST_WARNINGS
+    DAMAGED.clear()
     DIGEST_WARNINGS.clear()
     return found
-
-
-def note_damaged(kind: str, entry: Path) -> None:
-    """Warn (through :func:`take_warnings`) that a cache entry of ``kind`` was damaged and is built again."""
-    _warnings.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is built again",
-                             file=str(entry), severity="warning", hint="nothing to do: policygen replaces it"))
 
 
 def _folder() -> Path | None:
@@ -126,6 +120,8 @@ def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T],
             else:
                 raise TypeError(type(value).__name__)
         except Exception:  # any damage means "rebuild"
+            from .jinjacache import note_damaged
+
             note_damaged(kind, entry)
     value = build()
     try:
