@@ -82,7 +82,11 @@ def test_a_warm_render_reads_one_bundle_instead_of_each_template(tmp_path: Path,
     def no_source(*args: object) -> None:
         raise AssertionError("a template's source was read although the bundle has it")
 
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template or a clause title was compiled although the bundle has it")
+
     monkeypatch.setattr(library._BodyLoader, "get_source", no_source)
+    monkeypatch.setattr(library._PolicyEnvironment, "compile", no_compiling)
     assert _compose() == first
 
 

@@ -28,7 +28,7 @@ from ..questionnaire.expressions import ExpressionError
 from ..questionnaire.values import add_months
 from .citations import uk_nation
 from .decisions import decide
-from .library import ClauseLibrary, TemplateFailure
+from .library import ClauseLibrary, TemplateFailure, compiled_string
 from .mdtext import Trusted
 from .model import Clause, ClauseTemplate, Policy, PolicySection, meta_questions
 from .places import organisation_tags
@@ -110,7 +110,7 @@ def _clause(template: ClauseTemplate, env: SandboxedEnvironment, context: dict[s
         if template.when is not None and not template.when.holds(context):
             return None
         text = env.get_template(template.template_name).render(context)
-        title = env.from_string(template.title).render(context) if "{" in template.title \
+        title = compiled_string(env, template.title).render(context) if "{" in template.title \
             else template.title
     except TemplateFailure as exc:
         raise TemplateFailure(exc.where or str(template.path), exc.reason,

@@ -25,7 +25,7 @@ from ..questionnaire.expressions import Expression, ExpressionError, check_condi
 from ..questionnaire.questions import Questionnaire
 from ..yamlio import YamlDocument, load_yaml_file
 from .compose import tidy_markdown
-from .library import ClauseLibrary
+from .library import ClauseLibrary, compiled_string
 from .mdtext import Trusted
 from .model import Policy
 
@@ -194,7 +194,7 @@ def _compiled(env: Any, text: str) -> Any:
     """A summary item's template, compiled once per environment (the summary is rendered often)."""
     cache: dict[str, Any] = env.__dict__.setdefault("_policygen_items", {})
     if text not in cache:
-        cache[text] = env.from_string(text)
+        cache[text] = compiled_string(env, text)
     return cache[text]
 
 
