@@ -209,8 +209,8 @@ def _report_paired(pairs: dict[str, dict[str, float]], load_before: float, load_
 
 
 def import_time(work: Path) -> list[tuple[str, float]]:
-    """Import milliseconds (each module's own, summed by top-level package) of what a warm `render -f md -f html -d policy --force`
-    loads (the lean command line, as a user runs it), largest first."""
+    """Import milliseconds (each module's own, summed by top-level package) of what a warm
+    `render -f md -f html -d policy --force` loads (the lean command line, as a user runs it), largest first."""
     env = {**os.environ, "POLICYGEN_CACHE_DIR": str(work / "imports-cache")}
     command = [sys.executable, "-X", "importtime", "-m", "policygen", "render", str(DEMO), "-f", "md", "-f", "html",
                "-d", "policy", "-o", str(work / "imports-out"), "--force"]
