@@ -132,7 +132,7 @@ def applies_expression(applies: Applies) -> str:
     if applies.countries:
         keys.append(" or ".join(f"'{c}' in org.jurisdictions" for c in sorted(applies.countries)))
     if applies.states:
-        keys.append(" or ".join(_state(state, applies.countries) for state in sorted(applies.states)))
+        keys.append(_states(applies.states, applies.countries))
     if applies.kinds:
         keys.append(_kinds(applies.kinds, applies.countries))
     if applies.sectors:
@@ -140,12 +140,22 @@ def applies_expression(applies: Applies) -> str:
     return " and ".join(f"({key})" for key in keys)
 
 
-def _state(state: str, countries: frozenset[str]) -> str:
-    """``us-ca``: California among the US states; the country too, unless every policy it applies to is in it."""
-    country, _, code = state.partition("-")
-    test = f"'{code}' in {_SUBDIVISIONS[country]}" if country in _SUBDIVISIONS else f"'{state}' in org.jurisdictions"
-    return test if countries == {country} or country not in _SUBDIVISIONS else \
-        f"('{country}' in org.jurisdictions and {test})"
+def _states(states: frozenset[str], countries: frozenset[str]) -> str:
+    """``us-ca``: California among the US states; the country too, unless every policy the clause applies
+    to is in it (a state counts only for an organisation in its country)."""
+    by_country: dict[str, list[str]] = {}
+    for state in sorted(states):
+        country, _, code = state.partition("-")
+        by_country.setdefault(country, []).append(code)
+    parts = []
+    for country, codes in by_country.items():
+        question = _SUBDIVISIONS.get(country)
+        if question is None:  # no question names them (the library checks it): no words, the code is shown
+            parts.append("false")
+            continue
+        test = " or ".join(f"'{code}' in {question}" for code in codes)
+        parts.append(test if countries == {country} else f"('{country}' in org.jurisdictions and ({test}))")
+    return " or ".join(parts)
 
 
 def _kinds(kinds: frozenset[str], countries: frozenset[str]) -> str:
@@ -356,7 +366,7 @@ class _Sayer:
     def grouped(self, op: str, parts: list[str]) -> str:
         """A group inside another: "either A or B" inside an "and", "both A and B" inside an "or"."""
         if len(parts) == 2:
-            pattern = "either %(first)s or %(second)s" if op == "or" else "both %(first)s and %(second)s"
+            pattern = "either %(first)s, or %(second)s" if op == "or" else "both %(first)s and %(second)s"
             return self._(pattern) % {"first": parts[0], "second": parts[1]}
         pattern = "one of these: %(choices)s" if op == "or" else "all of these: %(choices)s"
         return self._(pattern) % {"choices": join_words(parts, self.language, op)}
@@ -405,6 +415,6 @@ class _Sayer:
 def messages() -> list[str]:
     """Every English message this module can say (the catalogue must have each one)."""
     found = [*dict.fromkeys(_SENTENCES.values()), "“%(value)s”", "the answer to %(question)s", "nor", "or", "and",
-             "either %(first)s or %(second)s", "both %(first)s and %(second)s", "one of these: %(choices)s",
+             "either %(first)s, or %(second)s", "both %(first)s and %(second)s", "one of these: %(choices)s",
              "all of these: %(choices)s"]
     return found + [text for words in DECISION_WORDS.values() for text in words]
