@@ -109,7 +109,8 @@ SHAPES: list[tuple[str, str, str]] = [
      f"la réponse à {_q(MONTHS, FRENCH)} est d\u2019au plus 12"),
     (f"24 > {MONTHS}", f"the answer to {_q(MONTHS)} is less than 24",
      f"la réponse à {_q(MONTHS, FRENCH)} est inférieure à 24"),
-    (f"{MONTHS} is none", f"there is no answer to {_q(MONTHS)}", f"la question {_q(MONTHS, FRENCH)} n\u2019a pas de réponse"),
+    (f"{MONTHS} is none", f"there is no answer to {_q(MONTHS)}",
+     f"la question {_q(MONTHS, FRENCH)} n\u2019a pas de réponse"),
     # a decision in its own words
     ("decisions.impartial_roles", DECISION_WORDS["impartial_roles"].holds,
      translate(DECISION_WORDS["impartial_roles"].holds, "fr-CA")),

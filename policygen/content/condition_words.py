@@ -261,13 +261,23 @@ def _comparison(left: nodes.Expr, op: str, right: nodes.Expr, questionnaire: Que
     question = _question(name, questionnaire)
     value = _value(other, questionnaire)
     if isinstance(value, _Ref):
-        if relation in ("is", "is_not"):
-            return _Test(name, "same" if relation == "is" else "differs", (value,))
-        if question is None or question.type not in ("number", "date"):
-            raise _CannotSay
-        return _Test(name, relation, (value,))
+        return _against_answer(name, relation, value, question)
     if question is None:
         raise _CannotSay
+    return _against_constant(name, relation, value, question)
+
+
+def _against_answer(name: str, relation: str, other: _Ref, question: Question | None) -> _Test:
+    """Two answers compared: the same or different; a number or date more or less than another."""
+    if relation in ("is", "is_not"):
+        return _Test(name, "same" if relation == "is" else "differs", (other,))
+    if question is None or question.type not in ("number", "date"):
+        raise _CannotSay
+    return _Test(name, relation, (other,))
+
+
+def _against_constant(name: str, relation: str, value: Any, question: Question) -> _Test:
+    """An answer compared with a constant: yes or no, a choice, a number."""
     if isinstance(value, bool):
         if question.type != "boolean" or relation not in ("is", "is_not"):
             raise _CannotSay
@@ -275,7 +285,7 @@ def _comparison(left: nodes.Expr, op: str, right: nodes.Expr, questionnaire: Que
                             ("is_not", True): "not_yes", ("is_not", False): "not_no"}[relation, value])
     if relation not in ("is", "is_not") and not (isinstance(value, int | float) and question.type == "number"):
         raise _CannotSay
-    if question.is_multi or (relation in ("is", "is_not") and not isinstance(value, str | int | float)):
+    if question.is_multi or not isinstance(value, str | int | float):
         raise _CannotSay
     return _Test(name, relation, (value,))
 
@@ -357,10 +367,7 @@ class _Sayer:
             text = self.test(form)
         else:
             parts = [self.say(part, form.op) for part in form.parts]
-            if within is None:
-                text = join_words(parts, self.language, form.op)
-            else:
-                text = self.grouped(form.op, parts)
+            text = join_words(parts, self.language, form.op) if within is None else self.grouped(form.op, parts)
         return text if within is not None or is_english(self.language) else typography(text, self.language)
 
     def grouped(self, op: str, parts: list[str]) -> str:
