@@ -24,7 +24,7 @@ from ..locale import format_number, is_english, join_words, translate, typograph
 from ..questionnaire.expressions import Expression, ExpressionError, compile_expression
 from ..questionnaire.questions import Question, Questionnaire
 from .decisions import DECISION_WORDS
-from .places import _LEVEL_KINDS, _SUBDIVISIONS, Applies
+from .places import LEVEL_KINDS, SUBDIVISIONS, Applies
 
 
 class _CannotSay(Exception):
@@ -149,7 +149,7 @@ def _states(states: frozenset[str], countries: frozenset[str]) -> str:
         by_country.setdefault(country, []).append(code)
     parts = []
     for country, codes in by_country.items():
-        question = _SUBDIVISIONS.get(country)
+        question = SUBDIVISIONS.get(country)
         if question is None:  # no question names them (the library checks it): no words, the code is shown
             parts.append("false")
             continue
@@ -160,8 +160,8 @@ def _states(states: frozenset[str], countries: frozenset[str]) -> str:
 
 def _kinds(kinds: frozenset[str], countries: frozenset[str]) -> str:
     """Kinds of organisation; a US public body of one level is a public body at that level, in the US."""
-    levels = sorted(level for level, kind in _LEVEL_KINDS.items() if kind in kinds)
-    plain = sorted(kinds - set(_LEVEL_KINDS.values()))
+    levels = sorted(level for level, kind in LEVEL_KINDS.items() if kind in kinds)
+    plain = sorted(kinds - set(LEVEL_KINDS.values()))
     parts = [f"org.kind == '{plain[0]}'"] if len(plain) == 1 else [f"org.kind in {plain!r}"] if plain else []
     if levels:
         level = f"org.public_level == '{levels[0]}'" if len(levels) == 1 else f"org.public_level in {levels!r}"
