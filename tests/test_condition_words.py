@@ -4,19 +4,31 @@ reading; every condition of the bundled library in words; ``explain`` end to end
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from test_french_runtime import english_words
 
 from conftest import ROOT, Cli
-from policygen.content.condition_words import applies_expression, condition_in_words, messages, selection_in_words
+from policygen.content.condition_words import (
+    AnswerRef,
+    Form,
+    Group,
+    applies_expression,
+    condition_in_words,
+    logical_form,
+    messages,
+    selection_in_words,
+)
 from policygen.content.decisions import DECISION_INPUTS, DECISION_WORDS
 from policygen.content.library import load_library
 from policygen.content.places import Applies
 from policygen.locale import NBSP, missing_messages, translate
-from policygen.questionnaire.expressions import compile_expression
+from policygen.questionnaire.expressions import ExpressionError, compile_expression
 from policygen.questionnaire.questions import Questionnaire, bundled_questionnaire
 from policygen.questionnaire.translation import localise_questionnaire
 from policygen.resources import templates_dir
@@ -248,3 +260,82 @@ def test_explain_says_why_in_french_words_for_a_quebec_cooperative(cli: Cli, tmp
     assert note is not None
     assert f"la réponse à {_q(KIND, FRENCH)} n\u2019est pas {_label(KIND, 'public_body', FRENCH)}" in note.group(0)
     assert "!=" not in note.group(0) and "public_body" not in note.group(0)
+
+
+# ---------------------------------------------------------------- the words mean what the condition means
+
+def _form_holds(form: Form, answers: dict[str, Any]) -> bool:
+    """What the logical form says, read literally: the meaning of each sentence of ``_SENTENCES``."""
+    if isinstance(form, Group):
+        results = [_form_holds(part, answers) for part in form.parts]
+        return all(results) if form.op == "and" else any(results)
+    value = answers[form.subject]
+    values = [answers[v.name] if isinstance(v, AnswerRef) else v for v in form.values]
+    answered = value is not None and value != "" and value != []
+    meaning = {
+        "holds": lambda: bool(value), "fails": lambda: not value, "yes": lambda: bool(value), "no": lambda: not value,
+        "yes_exactly": lambda: value is True, "no_exactly": lambda: value is False,
+        "not_yes": lambda: value is not True, "not_no": lambda: value is not False,
+        "is": lambda: value in values, "is_not": lambda: value not in values,
+        "includes": lambda: any(v in (value or ()) for v in values),
+        "excludes": lambda: all(v not in (value or ()) for v in values),
+        "more": lambda: value > values[0], "less": lambda: value < values[0],
+        "at_least": lambda: value >= values[0], "at_most": lambda: value <= values[0],
+        "answered": lambda: answered, "unanswered": lambda: not answered,
+        "same": lambda: value == values[0], "differs": lambda: value != values[0],
+    }
+    return bool(meaning[form.relation]())
+
+
+def _random_answers(rng: random.Random, names: set[str]) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for name in names:
+        question = ENGLISH.question(name)
+        if question is None:  # a decision: true or false, or a list
+            answers[name] = rng.choice([True, False, None, [], ["spokespeople"]])
+        elif question.type == "boolean":
+            answers[name] = rng.choice([True, False, None])
+        elif question.type == "number":
+            answers[name] = rng.choice([0, 1, 12, 24, 999, 1000, 1001])
+        elif question.is_multi:
+            values = question.choice_values() or ["a", "b"]
+            answers[name] = rng.sample(values, rng.randint(0, min(3, len(values))))
+        elif question.choices:
+            answers[name] = rng.choice([*question.choice_values(), None])
+        else:
+            answers[name] = rng.choice(["", "x", "y", None])
+    return answers
+
+
+def _conditions() -> list[str]:
+    library = load_library(ENGLISH, [templates_dir()])
+    found = [source for source, _, _ in SHAPES]
+    found += [c.when.source for c in library.clauses.values() if c.when]
+    found += [applies_expression(c.applies) for c in library.clauses.values() if c.applies]
+    return sorted(set(found))
+
+
+def test_the_words_mean_what_the_condition_means() -> None:
+    """For random answers, the logical form that is said (``not`` pushed down, tests merged and flipped)
+    holds exactly when the condition itself does."""
+    rng = random.Random(7)
+    checked = 0
+    for source in _conditions():
+        expression = compile_expression(source)
+        form = logical_form(expression, ENGLISH)
+        assert form is not None, source
+        names = {f"{s}.{q}" for s, q in expression.references}
+        for _ in range(60):
+            answers = _random_answers(rng, names)
+            context: dict[str, Any] = {}
+            for name, value in answers.items():
+                section, _dot, key = name.partition(".")
+                context.setdefault(section, SimpleNamespace())
+                setattr(context[section], key, value)
+            try:
+                expected = expression.holds(context)
+            except ExpressionError:  # a number compared with no answer: the condition itself fails to evaluate
+                continue
+            assert _form_holds(form, answers) == expected, (source, answers)
+            checked += 1
+    assert checked > 1000

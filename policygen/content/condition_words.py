@@ -3,7 +3,7 @@
 ``org.kind != 'public_body'`` reads, for a lawyer or a union reviewer, as "the answer to “What kind
 of organisation is it?” is not “A public body or government agency”". The condition's syntax tree
 (policygen.questionnaire.expressions) is first turned into a small logical form: tests on one answer
-(:class:`_Test`) joined by "and" and "or", with every "not" pushed down onto a test (De Morgan), and
+(:class:`AnswerTest`) joined by "and" and "or", with every "not" pushed down onto a test (De Morgan), and
 tests of one answer against several values merged ("includes “A” or “B”"). That form is then said in
 the policy's language, its words from the message catalogue.
 
@@ -31,28 +31,28 @@ class _CannotSay(Exception):
     """The condition has a shape with no plain reading: the caller falls back to its code."""
 
 
-class _Test(Struct, frozen=True):
+class AnswerTest(Struct, frozen=True):
     """One test on one answer (or decision): ``subject`` is a question id or ``decisions.<name>``."""
 
     subject: str
     relation: str  # see _SENTENCES, and "holds"/"fails" for a decision
-    values: tuple[Any, ...] = ()  # constants, or _Ref for another answer
+    values: tuple[Any, ...] = ()  # constants, or AnswerRef for another answer
 
 
-class _Ref(Struct, frozen=True):
+class AnswerRef(Struct, frozen=True):
     """Another answer (or decision) named as a value: ``a == b``."""
 
     name: str
 
 
-class _Group(Struct, frozen=True):
+class Group(Struct, frozen=True):
     """Tests joined by "and" or "or"."""
 
     op: str  # "and" | "or"
-    parts: tuple[_Test | _Group, ...]
+    parts: tuple[AnswerTest | Group, ...]
 
 
-_Form = _Test | _Group
+Form = AnswerTest | Group
 
 # relation -> its negation
 _OPPOSITE = {"yes": "no", "no": "yes", "is": "is_not", "is_not": "is", "includes": "excludes", "excludes": "includes",
@@ -101,6 +101,15 @@ def condition_in_words(expression: Expression, questionnaire: Questionnaire, lan
     try:
         form = _form(expression.tree, questionnaire, negated=False)
         return _Sayer(questionnaire, language).say(form, None)
+    except _CannotSay:
+        return None
+
+
+def logical_form(expression: Expression, questionnaire: Questionnaire) -> Form | None:
+    """The condition as tests on one answer joined by and/or (``not`` pushed onto the tests), as it is said;
+    None when it has no plain reading. Tests check it means what the expression means."""
+    try:
+        return _form(expression.tree, questionnaire, negated=False)
     except _CannotSay:
         return None
 
@@ -172,7 +181,7 @@ def _kinds(kinds: frozenset[str], countries: frozenset[str]) -> str:
 
 # ---------------------------------------------------------------- the syntax tree as a logical form
 
-def _form(node: nodes.Node, questionnaire: Questionnaire, negated: bool) -> _Form:
+def _form(node: nodes.Node, questionnaire: Questionnaire, negated: bool) -> Form:
     """The logical form of ``node``, negated when asked (``not`` is pushed down onto the tests)."""
     if isinstance(node, nodes.Not):
         return _form(node.node, questionnaire, not negated)
@@ -180,15 +189,15 @@ def _form(node: nodes.Node, questionnaire: Questionnaire, negated: bool) -> _For
         op = "and" if isinstance(node, nodes.And) else "or"
         op = {"and": "or", "or": "and"}[op] if negated else op
         parts = (_form(node.left, questionnaire, negated), _form(node.right, questionnaire, negated))
-        flat = tuple(p for part in parts for p in (part.parts if isinstance(part, _Group) and part.op == op
+        flat = tuple(p for part in parts for p in (part.parts if isinstance(part, Group) and part.op == op
                                                    else (part,)))
         merged = _merged(op, flat)
-        return merged[0] if len(merged) == 1 else _Group(op, merged)
+        return merged[0] if len(merged) == 1 else Group(op, merged)
     test = _test(node, questionnaire)
-    return _Test(test.subject, _OPPOSITE[test.relation], test.values) if negated else test
+    return AnswerTest(test.subject, _OPPOSITE[test.relation], test.values) if negated else test
 
 
-def _test(node: nodes.Node, questionnaire: Questionnaire) -> _Test:
+def _test(node: nodes.Node, questionnaire: Questionnaire) -> AnswerTest:
     """One test: an answer alone, an ``is`` test, or a comparison."""
     name = _reference(node)
     if name is not None:
@@ -222,32 +231,32 @@ def _question(name: str, questionnaire: Questionnaire) -> Question | None:
     return question
 
 
-def _alone(name: str, questionnaire: Questionnaire) -> _Test:
+def _alone(name: str, questionnaire: Questionnaire) -> AnswerTest:
     """An answer read as true or false: a yes/no question is yes; any other has an answer (not a number,
     where 0 is false too)."""
     question = _question(name, questionnaire)
     if question is None:
-        return _Test(name, "holds")
+        return AnswerTest(name, "holds")
     if question.type == "boolean":
-        return _Test(name, "yes")
+        return AnswerTest(name, "yes")
     if question.type == "number":
         raise _CannotSay
-    return _Test(name, "answered")
+    return AnswerTest(name, "answered")
 
 
-def _is_test(node: nodes.Test, questionnaire: Questionnaire) -> _Test:
+def _is_test(node: nodes.Test, questionnaire: Questionnaire) -> AnswerTest:
     name = _reference(node.node)
     question = _question(name, questionnaire) if name else None
     if name is None or question is None:
         raise _CannotSay
     if node.name in ("true", "false") and question.type == "boolean":
-        return _Test(name, "yes_exactly" if node.name == "true" else "no_exactly")
+        return AnswerTest(name, "yes_exactly" if node.name == "true" else "no_exactly")
     if node.name in ("none", "defined") and question.type in _NEVER_EMPTY:
-        return _Test(name, "unanswered" if node.name == "none" else "answered")
+        return AnswerTest(name, "unanswered" if node.name == "none" else "answered")
     raise _CannotSay
 
 
-def _comparison(left: nodes.Expr, op: str, right: nodes.Expr, questionnaire: Questionnaire) -> _Test:
+def _comparison(left: nodes.Expr, op: str, right: nodes.Expr, questionnaire: Questionnaire) -> AnswerTest:
     """``a OP b`` with an answer on one side and a constant, a list of constants or an answer on the other."""
     if op in ("in", "notin"):
         return _membership(left, op == "in", right, questionnaire)
@@ -260,37 +269,37 @@ def _comparison(left: nodes.Expr, op: str, right: nodes.Expr, questionnaire: Que
         raise _CannotSay
     question = _question(name, questionnaire)
     value = _value(other, questionnaire)
-    if isinstance(value, _Ref):
+    if isinstance(value, AnswerRef):
         return _against_answer(name, relation, value, question)
     if question is None:
         raise _CannotSay
     return _against_constant(name, relation, value, question)
 
 
-def _against_answer(name: str, relation: str, other: _Ref, question: Question | None) -> _Test:
+def _against_answer(name: str, relation: str, other: AnswerRef, question: Question | None) -> AnswerTest:
     """Two answers compared: the same or different; a number or date more or less than another."""
     if relation in ("is", "is_not"):
-        return _Test(name, "same" if relation == "is" else "differs", (other,))
+        return AnswerTest(name, "same" if relation == "is" else "differs", (other,))
     if question is None or question.type not in ("number", "date"):
         raise _CannotSay
-    return _Test(name, relation, (other,))
+    return AnswerTest(name, relation, (other,))
 
 
-def _against_constant(name: str, relation: str, value: Any, question: Question) -> _Test:
+def _against_constant(name: str, relation: str, value: Any, question: Question) -> AnswerTest:
     """An answer compared with a constant: yes or no, a choice, a number."""
     if isinstance(value, bool):
         if question.type != "boolean" or relation not in ("is", "is_not"):
             raise _CannotSay
-        return _Test(name, {("is", True): "yes_exactly", ("is", False): "no_exactly",
+        return AnswerTest(name, {("is", True): "yes_exactly", ("is", False): "no_exactly",
                             ("is_not", True): "not_yes", ("is_not", False): "not_no"}[relation, value])
     if relation not in ("is", "is_not") and not (isinstance(value, int | float) and question.type == "number"):
         raise _CannotSay
     if question.is_multi or not isinstance(value, str | int | float):
         raise _CannotSay
-    return _Test(name, relation, (value,))
+    return AnswerTest(name, relation, (value,))
 
 
-def _membership(left: nodes.Expr, inside: bool, right: nodes.Expr, questionnaire: Questionnaire) -> _Test:
+def _membership(left: nodes.Expr, inside: bool, right: nodes.Expr, questionnaire: Questionnaire) -> AnswerTest:
     """``'x' in section.list`` (includes) and ``section.question in ['a', 'b']`` (is one of)."""
     name = _reference(right)
     if name is not None:
@@ -298,7 +307,7 @@ def _membership(left: nodes.Expr, inside: bool, right: nodes.Expr, questionnaire
         value = _value(left, questionnaire)
         if question is None or not question.is_multi or not isinstance(value, str):
             raise _CannotSay
-        return _Test(name, "includes" if inside else "excludes", (value,))
+        return AnswerTest(name, "includes" if inside else "excludes", (value,))
     name = _reference(left)
     if name is None or not isinstance(right, (nodes.List, nodes.Tuple)) or not right.items:
         raise _CannotSay
@@ -307,11 +316,11 @@ def _membership(left: nodes.Expr, inside: bool, right: nodes.Expr, questionnaire
     if question is None or question.is_multi or not all(isinstance(v, str | int | float) and not isinstance(v, bool)
                                                         for v in values):
         raise _CannotSay
-    return _Test(name, "is" if inside else "is_not", values)
+    return AnswerTest(name, "is" if inside else "is_not", values)
 
 
 def _value(node: nodes.Node, questionnaire: Questionnaire) -> Any:
-    """A constant's value, or a _Ref to the answer a node names."""
+    """A constant's value, or a AnswerRef to the answer a node names."""
     if isinstance(node, nodes.Const):
         return node.value
     if isinstance(node, nodes.Neg) and isinstance(node.node, nodes.Const) and isinstance(node.node.value, int | float):
@@ -320,30 +329,30 @@ def _value(node: nodes.Node, questionnaire: Questionnaire) -> Any:
     if name is None:
         raise _CannotSay
     _question(name, questionnaire)
-    return _Ref(name)
+    return AnswerRef(name)
 
 
-def _merged(op: str, parts: tuple[_Form, ...]) -> tuple[_Form, ...]:
+def _merged(op: str, parts: tuple[Form, ...]) -> tuple[Form, ...]:
     """Tests of one answer against single values, merged: in an "or", "is A or is B" is "is A or B" and
     "includes A or includes B" is "includes A or B"; in an "and", "is not A and is not B" is "is neither A
     nor B", and "does not include A and does not include B" is "includes neither A nor B"."""
     mergeable = {"or": ("is", "includes"), "and": ("is_not", "excludes")}[op]
-    result: list[_Form] = []
+    result: list[Form] = []
     for part in parts:
-        same = next((i for i, earlier in enumerate(result) if isinstance(part, _Test) and isinstance(earlier, _Test)
+        same = next((i for i, earlier in enumerate(result) if isinstance(part, AnswerTest) and isinstance(earlier, AnswerTest)
                      and part.relation in mergeable and (earlier.subject, earlier.relation)
                      == (part.subject, part.relation) and not _refers(earlier) and not _refers(part)), None)
         if same is None:
             result.append(part)
         else:
             earlier = result[same]
-            assert isinstance(earlier, _Test) and isinstance(part, _Test)
-            result[same] = _Test(earlier.subject, earlier.relation, earlier.values + part.values)
+            assert isinstance(earlier, AnswerTest) and isinstance(part, AnswerTest)
+            result[same] = AnswerTest(earlier.subject, earlier.relation, earlier.values + part.values)
     return tuple(result)
 
 
-def _refers(test: _Test) -> bool:
-    return any(isinstance(v, _Ref) for v in test.values)
+def _refers(test: AnswerTest) -> bool:
+    return any(isinstance(v, AnswerRef) for v in test.values)
 
 
 # ---------------------------------------------------------------- the logical form in words
@@ -361,9 +370,9 @@ class _Sayer:
     def quoted(self, text: str) -> str:
         return self._("“%(value)s”") % {"value": " ".join(text.split())}
 
-    def say(self, form: _Form, within: str | None) -> str:
+    def say(self, form: Form, within: str | None) -> str:
         """``form`` in words; ``within`` is the operator of the group around it, for grouping words."""
-        if isinstance(form, _Test):
+        if isinstance(form, AnswerTest):
             text = self.test(form)
         else:
             parts = [self.say(part, form.op) for part in form.parts]
@@ -378,7 +387,7 @@ class _Sayer:
         pattern = "one of these: %(choices)s" if op == "or" else "all of these: %(choices)s"
         return self._(pattern) % {"choices": join_words(parts, self.language, op)}
 
-    def test(self, test: _Test) -> str:
+    def test(self, test: AnswerTest) -> str:
         if test.relation in ("holds", "fails"):
             words = DECISION_WORDS[test.subject.partition(".")[2]]
             return self._(words.holds if test.relation == "holds" else words.fails)
@@ -389,7 +398,7 @@ class _Sayer:
         if len(test.values) > 1:
             relation = {"is_not": "is_not_any", "excludes": "excludes_any"}.get(relation, relation)
         value = self.values(test.values, question, "nor" if relation.endswith("_any") else "or")
-        subject = self.value(_Ref(test.subject), None) if relation in ("same", "differs") else \
+        subject = self.value(AnswerRef(test.subject), None) if relation in ("same", "differs") else \
             self.subject(test.subject)
         return self._(_SENTENCES[relation]) % {"question": subject, "value": value}
 
@@ -407,7 +416,7 @@ class _Sayer:
         return join_words(said, self.language, conjunction)
 
     def value(self, value: Any, question: Question | None) -> str:
-        if isinstance(value, _Ref):
+        if isinstance(value, AnswerRef):
             other = self.questionnaire.question(value.name)
             return self._("the answer to %(question)s") % {"question": self.subject(value.name)} \
                 if other is not None else self.subject(value.name)
