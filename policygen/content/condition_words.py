@@ -339,9 +339,7 @@ def _merged(op: str, parts: tuple[Form, ...]) -> tuple[Form, ...]:
     mergeable = {"or": ("is", "includes"), "and": ("is_not", "excludes")}[op]
     result: list[Form] = []
     for part in parts:
-        same = next((i for i, earlier in enumerate(result) if isinstance(part, AnswerTest) and isinstance(earlier, AnswerTest)
-                     and part.relation in mergeable and (earlier.subject, earlier.relation)
-                     == (part.subject, part.relation) and not _refers(earlier) and not _refers(part)), None)
+        same = next((i for i, earlier in enumerate(result) if _joins(earlier, part, mergeable)), None)
         if same is None:
             result.append(part)
         else:
@@ -349,6 +347,13 @@ def _merged(op: str, parts: tuple[Form, ...]) -> tuple[Form, ...]:
             assert isinstance(earlier, AnswerTest) and isinstance(part, AnswerTest)
             result[same] = AnswerTest(earlier.subject, earlier.relation, earlier.values + part.values)
     return tuple(result)
+
+
+def _joins(earlier: Form, part: Form, mergeable: tuple[str, ...]) -> bool:
+    """True when ``part`` tests the same answer in the same way as ``earlier``, against constants."""
+    return isinstance(part, AnswerTest) and isinstance(earlier, AnswerTest) and part.relation in mergeable \
+        and (earlier.subject, earlier.relation) == (part.subject, part.relation) \
+        and not _refers(earlier) and not _refers(part)
 
 
 def _refers(test: AnswerTest) -> bool:
