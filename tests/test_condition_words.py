@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -272,7 +273,7 @@ def _form_holds(form: Form, answers: dict[str, Any]) -> bool:
     value = answers[form.subject]
     values = [answers[v.name] if isinstance(v, AnswerRef) else v for v in form.values]
     answered = value is not None and value != "" and value != []
-    meaning = {
+    meaning: dict[str, Callable[[], object]] = {
         "holds": lambda: bool(value), "fails": lambda: not value, "yes": lambda: bool(value), "no": lambda: not value,
         "yes_exactly": lambda: value is True, "no_exactly": lambda: value is False,
         "not_yes": lambda: value is not True, "not_no": lambda: value is not False,
