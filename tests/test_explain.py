@@ -31,7 +31,9 @@ def test_without_a_target_every_clause_is_listed_with_what_selected_it(cli: Cli)
     assert result.code == 0, result.err
     rows = {line.split()[1]: line for line in result.out.splitlines()[1:]}
     assert rows["personal.your-rights"].endswith("always")
-    assert f"personal.may_mention_employer = yes  [{DEMO}:26]" in rows["personal.own-views"]
+    # the condition in words, from the questionnaire's prompt (it was the code `personal.may_mention_employer`)
+    assert rows["personal.own-views"].endswith("the answer to \u201cMay people say on their personal profiles that "
+                                               f"they work for you?\u201d is yes  [{DEMO}:26]")
     assert "healthcare.patient-privacy" not in rows and len(rows) > 50
 
 
@@ -47,7 +49,9 @@ def test_a_clause_id_gives_why_sources_and_the_answers_behind_it(cli: Cli) -> No
     assert result.code == 0, result.err
     assert "Why it is here: Posting protected health information" in result.out
     assert "Sources: R33, R16, R25" in result.out
-    assert "Selected because this holds: the organisation is in sectors healthcare" in result.out
+    assert "Selected because the answer to \u201cDo any of these sectors describe your work?\u201d includes " \
+           "\u201cHealthcare\u201d.\n" in result.out
+    assert "    applies: sectors healthcare\n" in result.out  # the declaration as written, for template authors
     assert f"org.sectors = Healthcare ({HOSPITAL}:" in result.out
     assert "Shaped by:" in result.out and "healthcare.privacy_officer = Chief Privacy Officer" in result.out
 
@@ -74,7 +78,8 @@ def test_a_sentence_not_in_the_policy_is_a_clear_message_with_the_closest(cli: C
 
 
 @pytest.mark.parametrize(("target", "message"), [
-    ("healthcare.patient-privacy", "is not in this policy: its condition `the organisation is in sectors healthcare`"),
+    ("healthcare.patient-privacy", "is not in this policy: it is included only when the answer to \u201cDo any of "
+                                   "these sectors describe your work?\u201d includes \u201cHealthcare\u201d"),
     ("personal.confidentiel", "did you mean 'personal.confidential'?"),
     ("44", "the policy has no section 44"),
     ("2.99", "the policy has no clause 2.99"),
@@ -193,7 +198,7 @@ def test_a_french_policy_is_explained_with_its_french_titles(cli: Cli) -> None:
     nbsp = "\u00a0"
     assert f"  Pourquoi elle est là{nbsp}: " in result.out and f"  Façonnée par{nbsp}:" in result.out
     assert quoted.out.startswith(f"«{nbsp}Pour ouvrir un compte personnel")
-    own = re.sub(r"(?m)^    - .*$|\(clause [a-z.-]+|: [a-z_.]+$", "", result.out + quoted.out)
+    own = re.sub(r"(?m)^    - .*$|\(clause [a-z.-]+|: [a-z_.]+$|`[^`]*`", "", result.out + quoted.out)  # code: `…`
     assert english_words(own, set()) == [], own
     table = cli("explain", quebec).out.splitlines()[0]
     assert table.split() == ["No", "Clause", "Retenue", "par"]
@@ -205,7 +210,7 @@ QUEBEC = ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml"
 def _own_words(text: str) -> str:
     """explain's text without what it quotes: question ids, the answers file, conditions (code) and clause ids."""
     text = text.replace(str(QUEBEC), "").replace("\u2019", "'")
-    text = re.sub(r"[a-z_]+\.[a-z_-]+|\(clause [a-z.-]+|<code>[^<]*</code>", "", text)
+    text = re.sub(r"[a-z_]+\.[a-z_-]+|\(clause [a-z.-]+|<code>[^<]*</code>|`[^`]*`", "", text)
     return re.sub(r"(?m)(remplie|Retenue parce que)\s*:.*$", "", text)
 
 
@@ -221,7 +226,8 @@ def test_a_french_policy_s_answers_and_problems_are_explained_in_french(cli: Cli
     assert f"personal.disclaimer = {label}" in result.out and "profile that names" not in result.out
     assert english_words(_own_words(result.out), set()) == [], result.out
     table = cli("explain", QUEBEC).out
-    assert "= oui" in table and "= yes" not in table and "= no " not in table
+    assert "est oui  [" in table and "is yes" not in table and "is no " not in table  # the table says it in words
+    assert english_words(_own_words(table), set()) == [], table
     missing = cli("explain", QUEBEC, "Nous publions des recettes de tarte aux bleuets")
     nbsp = "\u00a0"
     assert missing.code == 2 and f"ce texte n\u2019est pas dans la politique{nbsp}: «{nbsp}Nous publions" in missing.err

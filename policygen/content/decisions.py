@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..locale import translate
 
@@ -38,6 +38,83 @@ DECISION_INPUTS: dict[str, frozenset[str]] = {
     "data_places_or": frozenset({"org.jurisdictions", "org.eu_countries"}),
     "unserved_places": frozenset({"org.jurisdictions", "org.eu_countries", "org.other_places"}),
 }
+class DecisionWords(NamedTuple):
+    """A decision in plain words, for ``explain``: a short label, and what it means when a condition reads
+    it as true (``holds``) or false (``fails``). English; the catalogue has the other languages."""
+
+    label: str
+    holds: str
+    fails: str
+
+
+DECISION_WORDS: dict[str, DecisionWords] = {
+    "business_posts_approved": DecisionWords(
+        "whether business posts need approval",
+        "business posts need approval first (the organisation is a financial firm)",
+        "business posts need no approval first (the organisation is not a financial firm)"),
+    "approver": DecisionWords(
+        "who approves business posts",
+        "someone is named to approve business posts", "no one is named to approve business posts"),
+    "approved_channels": DecisionWords(
+        "the channels approved for business messages",
+        "the financial firm names channels approved for business messages",
+        "no channel is approved for business messages"),
+    "unapproved_channels": DecisionWords(
+        "the kinds of channel not approved for business messages",
+        "some kinds of channel are not approved for business messages",
+        "every kind of channel is approved for business messages"),
+    "routine_review": DecisionWords(
+        "routine review of business messages",
+        "business messages get routine review (the organisation is a broker-dealer)",
+        "business messages get no routine review"),
+    "impartial_roles": DecisionWords(
+        "the roles that must stay politically impartial",
+        "some roles must stay politically impartial", "no role must stay politically impartial"),
+    "serves_public": DecisionWords(
+        "whether the organisation serves the general public",
+        "the organisation serves the general public and does not work in healthcare, finance or education",
+        "the organisation does not serve the general public, or it works in healthcare, finance or education"),
+    "consent_to_identify": DecisionWords(
+        "whether staff need consent to identify the people we serve",
+        "staff need written consent before they post anything that identifies the people we serve",
+        "staff may mention the people we serve without written consent"),
+    "journalism": DecisionWords(
+        "whether the organisation gathers news",
+        "the organisation is a news organisation that gathers news", "the organisation does not gather news"),
+    "ethics_contact": DecisionWords(
+        "the contact for ethics questions",
+        "someone is named for ethics questions", "no one is named for ethics questions"),
+    "records_keeper": DecisionWords(
+        "who keeps training records",
+        "someone is named to keep training records", "no one is named to keep training records"),
+    "staff_body": DecisionWords(
+        "the union or staff body",
+        "staff have a union or staff body", "staff have no union or staff body"),
+    "agreed_with_staff": DecisionWords(
+        "agreement with the union or staff body",
+        "the policy was agreed with the union or staff body",
+        "the policy was not agreed with a union or staff body"),
+    "praise_needs_approval": DecisionWords(
+        "whether staff praise of our products needs approval",
+        "staff praise of our products needs approval (the organisation is a financial firm)",
+        "staff praise of our products needs no approval"),
+    "other_monitoring": DecisionWords(
+        "other monitoring",
+        "the organisation names other monitoring it does", "the organisation names no other monitoring"),
+    "data_places": DecisionWords(
+        "where UK or EU data protection law applies",
+        "UK or EU data protection law applies to the organisation",
+        "no UK or EU data protection law applies to the organisation"),
+    "data_places_or": DecisionWords(
+        "where UK or EU data protection law applies",
+        "UK or EU data protection law applies to the organisation",
+        "no UK or EU data protection law applies to the organisation"),
+    "unserved_places": DecisionWords(
+        "the places whose own law policygen does not cover",
+        "the organisation employs people in places whose own law policygen does not cover",
+        "policygen covers the law of every place where the organisation employs people"),
+}
+
 # EU countries whose own rules the library has (works councils that must agree to monitoring);
 # for the others it has only the law of the whole EU.
 EU_COUNTRIES_WITH_OWN_RULES = frozenset({"at", "de", "nl"})

@@ -19,11 +19,15 @@ from pathlib import Path
 from msgspec import Struct
 
 from ..errors import InputError, allowed_keys_hint
-from ..locale import translator
+from ..locale import sentences_in, translator
 from ..questionnaire.answers import Answers, load_answers
+from ..questionnaire.questions import Questionnaire
+from ..questionnaire.translation import localise_questionnaire
 from ..questionnaire.values import format_value
 from ..resources import templates_dir
 from .compose import compose
+from .condition_words import applies_in_words, selection_in_words
+from .decisions import DECISION_INPUTS
 from .library import ClauseLibrary, load_library
 from .model import Clause, ClauseTemplate, Policy, meta_questions
 
@@ -55,8 +59,11 @@ class ClauseExplanation(Struct, frozen=True):
     number: str  # "2.3"
     section_title: str
     clause: Clause
-    condition: str | None  # the clause's ``when``; None: every policy has it
+    condition: str | None  # what selects the clause, in words (its code where it has none); None: always
     answers: tuple[AnswerUse, ...]
+    code: str | None = None  # the clause's ``when`` as written, for template authors
+    applies: str | None = None  # its ``applies`` declaration as written ("countries us; sectors finance")
+    in_words: bool = True  # False: ``condition`` is (partly) code, as no plain reading was found
 
     @property
     def selected_by(self) -> tuple[AnswerUse, ...]:
@@ -90,7 +97,7 @@ def explain_file(answers_path: Path, target: str | None = None, templates: Seque
     every = explain_policy(policy, answers, library)
     if target is None or not target.strip():
         return Explanation(policy, every, answers_file=answers_path)
-    chosen, matched = find_target(every, library, target)
+    chosen, matched = find_target(every, library, target, answers.questionnaire)
     return Explanation(policy, chosen, matched, answers_path)
 
 
@@ -98,30 +105,54 @@ def explain_policy(policy: Policy, answers: Answers, library: ClauseLibrary) -> 
     """An explanation of every clause of a composed policy, in document order."""
     result = []
     _ = translator(policy.language)  # the answers' values, labels and origins in the policy's language
+    questionnaire = localise_questionnaire(answers.questionnaire, policy.language)  # prompts and labels
     for section in policy.sections:
         for index, clause in enumerate(section.clauses, 1):
             template = library.clauses[clause.id]
-            condition, selecting = _selection(template, _)
+            selection = _selection(template, questionnaire, policy.language)
+            selecting = selection.questions
             used = sorted(set(library.references(clause.id)) | selecting, key=_question_order(answers))
             uses = tuple(_use(answers, qid, qid in selecting, _) for qid in used
                          if answers.questionnaire.question(qid) is not None)
             uses = tuple(sorted(uses, key=lambda u: not u.selected))
-            result.append(ClauseExplanation(f"{section.number}.{index}", section.title, clause, condition, uses))
+            result.append(ClauseExplanation(
+                f"{section.number}.{index}", section.title, clause, selection.words, uses,
+                template.when.source if template.when else None,
+                template.applies.describe() if template.applies else None, selection.in_words))
     return tuple(result)
 
 
-def _selection(template: ClauseTemplate, _: Callable[[str], str] = str) -> tuple[str | None, set[str]]:
-    """What selects a clause, in words (``_``'s language), and the questions it reads: where the clause
-    applies (its ``applies`` declaration, checked by the engine) and its own ``when``. None: every policy has it."""
-    parts: list[str] = []
+class _Selection(Struct, frozen=True):
+    words: str | None
+    in_words: bool
+    questions: set[str]
+
+
+def _selection(template: ClauseTemplate, questionnaire: Questionnaire, language: str | None) -> _Selection:
+    """What selects a clause, in words in ``language`` (``questionnaire`` in that language), and the
+    questions it reads: where the clause applies (its ``applies`` declaration, checked by the engine) and
+    its own ``when``; a decision it reads stands for the questions it is made from. Where some part has no
+    plain reading, that part is its code. None: every policy has it."""
     questions: set[str] = set()
     if template.applies is not None:
-        parts.append(_("the organisation is in %(places)s") % {"places": template.applies.describe()})
         questions |= template.applies.questions()
     if template.when:
+        for section, question in template.when.references:
+            questions |= DECISION_INPUTS.get(question, frozenset()) if section == "decisions" \
+                else {f"{section}.{question}"}
+    if template.applies is None and template.when is None:
+        return _Selection(None, True, questions)
+    words = selection_in_words(template.applies, template.when, questionnaire, language)
+    if words is not None:
+        return _Selection(words, True, questions)
+    _ = sentences_in(language)
+    parts = []
+    if template.applies is not None:
+        parts.append(applies_in_words(template.applies, questionnaire, language)
+                     or _("the organisation is in %(places)s") % {"places": template.applies.describe()})
+    if template.when:
         parts.append(template.when.source)
-        questions |= {f"{s}.{q}" for s, q in template.when.references}
-    return (f" {_('and')} ".join(parts) or None), questions
+    return _Selection(f" {_('and')} ".join(parts), False, questions)
 
 
 def _question_order(answers: Answers) -> Callable[[str], int]:
@@ -155,9 +186,10 @@ def _use(answers: Answers, qid: str, selected: bool, _: Callable[[str], str] = s
     return AnswerUse(qid, question_prompt, value, selected, source, provenance)
 
 
-def find_target(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
-                target: str) -> tuple[tuple[ClauseExplanation, ...], str | None]:
-    """The clauses a section number, clause number, clause id or quoted sentence points to."""
+def find_target(every: tuple[ClauseExplanation, ...], library: ClauseLibrary, target: str,
+                questionnaire: Questionnaire | None = None) -> tuple[tuple[ClauseExplanation, ...], str | None]:
+    """The clauses a section number, clause number, clause id or quoted sentence points to (``questionnaire``
+    says a missing clause's condition in words)."""
     sections = sorted({int(e.number.partition(".")[0]) for e in every})
     if match := _SECTION.match(target):
         chosen = tuple(e for e in every if e.number.partition(".")[0] == match.group(1))
@@ -174,12 +206,12 @@ def find_target(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
                                     hint="run policygen explain ANSWERS without a target to list every clause")
         return chosen, None
     if _CLAUSE_ID.match(target.strip()):
-        return _by_clause_id(every, library, target.strip()), None
+        return _by_clause_id(every, library, target.strip(), questionnaire), None
     return _by_quote(every, target)
 
 
-def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
-                  clause_id: str) -> tuple[ClauseExplanation, ...]:
+def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary, clause_id: str,
+                  questionnaire: Questionnaire | None) -> tuple[ClauseExplanation, ...]:
     chosen = tuple(e for e in every if e.clause.id == clause_id)
     if chosen:
         return chosen
@@ -187,11 +219,19 @@ def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary,
     if template is None:
         raise InputError.single(_filled("no clause has the id '%(id)s'", id=clause_id), key="CLAUSE_ID",
                                 hint=allowed_keys_hint(clause_id, library.clauses))
-    condition, selecting = _selection(template)
-    answers = "; ".join(u.describe() for u in _uses_of(every, selecting))
+    # The condition in the policy's language: the message around it is translated when it is printed.
+    words = questionnaire and localise_questionnaire(questionnaire, library.language)
+    selection = _selection(template, words, library.language) if words else None
+    answers = "; ".join(u.describe() for u in _uses_of(every, selection.questions if selection else set()))
+    if selection is None or not selection.in_words:
+        condition = selection.words if selection else template.when.source if template.when else ""
+        message = _filled("clause '%(id)s' (%(title)s) is not in this policy: its condition `%(condition)s` does "
+                          "not hold for these answers", id=clause_id, title=template.title, condition=condition)
+    else:
+        message = _filled("clause '%(id)s' (%(title)s) is not in this policy: it is included only when "
+                          "%(condition)s", id=clause_id, title=template.title, condition=selection.words)
     raise InputError.single(
-        _filled("clause '%(id)s' (%(title)s) is not in this policy: its condition `%(condition)s` does not hold "
-                "for these answers", id=clause_id, title=template.title, condition=condition), key="CLAUSE_ID",
+        message, key="CLAUSE_ID",
         hint=_filled("it reads %(answers)s; change those answers if the policy should include it", answers=answers)
         if answers else None)
 
@@ -283,12 +323,24 @@ def _one(item: ClauseExplanation, _: Callable[[str], str] | None = None) -> str:
     if item.condition is None:
         lines.append(f"  {_('Selected: every policy has this clause.')}")
     else:
-        lines.append(f"  {_('Selected because this holds:')} {item.condition}")
+        if item.in_words:
+            lines.append(f"  {_('Selected because %(condition)s.') % {'condition': item.condition}}")
+        else:
+            lines.append(f"  {_('Selected because this holds:')} {item.condition}")
         lines += [f"    - {use.describe()}" for use in item.selected_by]
+        lines += _code_lines(item, _)
     if item.shaped_by:
         lines.append(f"  {_('Shaped by:')}")
         lines += [f"    - {use.describe()}" for use in item.shaped_by]
     return "\n".join(lines) + "\n"
+
+
+def _code_lines(item: ClauseExplanation, _: Callable[[str], str]) -> list[str]:
+    """The condition as the clause's author wrote it, for template authors: its ``applies`` and ``when``."""
+    lines = [f"    {_('applies: %(places)s') % {'places': item.applies}}"] if item.applies else []
+    if item.code:
+        lines.append(f"    {_('condition: `%(code)s`') % {'code': item.code}}")
+    return lines
 
 
 def clause_table(clauses: tuple[ClauseExplanation, ...], _: Callable[[str], str] | None = None) -> str:
@@ -299,7 +351,7 @@ def clause_table(clauses: tuple[ClauseExplanation, ...], _: Callable[[str], str]
         if item.condition is None:
             reason = _("always")
         else:
-            reason = ", ".join(f"{u.qid} = {u.value}" for u in item.selected_by) or item.condition
+            reason = item.condition
             where = sorted({u.source for u in item.selected_by if u.source})
             reason += f"  [{'; '.join(where)}]" if where else ""
         rows.append((item.number, item.clause.id, reason))

@@ -57,7 +57,8 @@ def _note(item: ClauseExplanation, _: Callable[[str], str] = str) -> str:
         lines.append(f"<p><strong>{esc(_('Selected:'))}</strong> {esc(_('every policy has this clause.'))}</p>")
     else:
         before, _field, after = _("Selected because %(condition)s:").partition("%(condition)s")
-        lines.append(f"<p><strong>{esc(before.strip())}</strong> <code>{esc(item.condition)}</code>{esc(after)} "
+        condition = esc(item.condition) if item.in_words else f"<code>{esc(item.condition)}</code>"  # else code
+        lines.append(f"<p><strong>{esc(before.strip())}</strong> {condition}{esc(after)} "
                      f"{_uses(item.selected_by, _)}</p>")
     if item.shaped_by:
         lines.append(f"<p><strong>{esc(_('Shaped by:'))}</strong> {_uses(item.shaped_by, _)}</p>")

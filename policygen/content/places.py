@@ -36,8 +36,8 @@ from ..yamlio import load_yaml_file
 APPLIES_KEYS = ("countries", "states", "sectors", "kinds")
 LAW_NAMES = "policy/law-names.yaml"
 # The questions whose choices are the values each key of ``applies`` accepts.
-_SUBDIVISIONS = {"us": "org.us_states", "ca": "org.ca_provinces", "au": "org.au_states", "eu": "org.eu_countries"}
-_LEVEL_KINDS = {"federal": "federal_body", "state": "state_body", "local": "local_body"}
+SUBDIVISIONS = {"us": "org.us_states", "ca": "org.ca_provinces", "au": "org.au_states", "eu": "org.eu_countries"}
+LEVEL_KINDS = {"federal": "federal_body", "state": "state_body", "local": "local_body"}
 
 
 class Applies(Struct, frozen=True):
@@ -65,12 +65,12 @@ class Applies(Struct, frozen=True):
         wanted = set()
         if self.countries or self.states:
             wanted.add("org.jurisdictions")
-        wanted |= {_SUBDIVISIONS[state.split("-")[0]] for state in self.states if state.split("-")[0] in _SUBDIVISIONS}
+        wanted |= {SUBDIVISIONS[state.split("-")[0]] for state in self.states if state.split("-")[0] in SUBDIVISIONS}
         if self.sectors:
             wanted.add("org.sectors")
         if self.kinds:
             wanted.add("org.kind")
-            if self.kinds & set(_LEVEL_KINDS.values()):
+            if self.kinds & set(LEVEL_KINDS.values()):
                 wanted.add("org.public_level")
         return frozenset(wanted)
 
@@ -83,8 +83,8 @@ class Applies(Struct, frozen=True):
 def allowed_values(choices: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
     """The values each ``applies`` key accepts, from the questionnaire's choices
     (``choices`` maps a question id to its choice values)."""
-    states = {f"{country}-{code}" for country, qid in _SUBDIVISIONS.items() for code in choices.get(qid, ())}
-    kinds = set(choices.get("org.kind", ())) | set(_LEVEL_KINDS.values())
+    states = {f"{country}-{code}" for country, qid in SUBDIVISIONS.items() for code in choices.get(qid, ())}
+    kinds = set(choices.get("org.kind", ())) | set(LEVEL_KINDS.values())
     return {"countries": frozenset(choices.get("org.jurisdictions", ())), "states": frozenset(states),
             "sectors": frozenset(choices.get("org.sectors", ())), "kinds": frozenset(kinds)}
 
@@ -135,9 +135,9 @@ def organisation_tags(context: Mapping[str, Any]) -> frozenset[str]:
     tags = set(answer("jurisdictions") or ()) | set(answer("sectors") or ())
     if kind:
         tags.add(kind)
-    if kind == "public_body" and "us" in tags and level in _LEVEL_KINDS:
-        tags.add(_LEVEL_KINDS[level])
-    for country, qid in _SUBDIVISIONS.items():
+    if kind == "public_body" and "us" in tags and level in LEVEL_KINDS:
+        tags.add(LEVEL_KINDS[level])
+    for country, qid in SUBDIVISIONS.items():
         if country in tags:
             tags |= {f"{country}-{code}" for code in answer(qid.split(".")[1]) or ()}
     return frozenset(tags)
