@@ -39,7 +39,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 _FRAGMENT = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 # Typographic characters that word processors put in a policy's text, read as their plain
-# forms, so that "Don’t share" matches the same expressions as "Don't share".
+# forms, so that "Don\u2019t share" (a curly apostrophe) matches as "Don't share" does.
 _PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"',
                         "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
                         "\u2014": "-", "\u00ad": None, "\u200b": None})
