@@ -107,3 +107,53 @@ def test_a_subject_the_label_does_not_name_is_a_wrong_claim(tmp_path: Path) -> N
     assert (result.subjects_right, result.subjects_claimed) == (1, 2)
     assert (result.subjects_found, result.subjects_labelled) == (1, 2)
     assert result.wrong_subjects == [("Do not discuss your salary with anyone, ever.", ["pay-and-conditions"])]
+
+
+LEAD_IN = "Staff must not:"
+ITEMS = ("discuss their salary with co-workers;", "talk to reporters about the company; or",
+         "share photos of our customers without asking them.")
+FOUND = [("pay-and-conditions.ban-on-discussing-pay", f"{LEAD_IN} {ITEMS[0]}"),
+         ("media-and-authorities.contact-ban", f"{LEAD_IN} {ITEMS[1]}")]
+
+
+def _write_list(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / f"policy.{kind}"
+    if kind == "md":
+        path.write_text(f"# Conduct\n\n{LEAD_IN}\n\n" + "".join(f"- {i}\n" for i in ITEMS)
+                        + "\nAfter the list, discuss anything you like.\n", encoding="utf-8")
+    elif kind == "txt":
+        path.write_text(f"CONDUCT\n\n{LEAD_IN}\n" + "".join(f"* {i}\n" for i in ITEMS), encoding="utf-8")
+    elif kind == "html":
+        path.write_text(f"<h2>Conduct</h2><p>{LEAD_IN}</p><ol>" + "".join(f"<li>{i}</li>" for i in ITEMS)
+                        + "</ol>", encoding="utf-8")
+    else:
+        import docx
+
+        document = docx.Document()
+        document.add_heading("Conduct", level=1)
+        document.add_paragraph(LEAD_IN)
+        for item in ITEMS:
+            document.add_paragraph(item, style="List Bullet")
+        document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["md", "txt", "html", "docx"])
+def test_a_list_item_is_judged_with_its_lead_in(cli: Cli, tmp_path: Path, kind: str) -> None:
+    result = cli("audit", _write_list(tmp_path, kind), "--place", "us", "-f", "json")
+    assert result.code == 1, result.err
+    report = json.loads(result.out)
+    assert [(r["pattern"], r["sentence"]) for r in report["risky_rules"]] == FOUND
+    assert [r["location"]["section"].lower() for r in report["risky_rules"]] == ["conduct", "conduct"]
+
+
+def test_a_lead_in_ends_with_its_list() -> None:
+    from policygen.audit.reader import Location, Sentence
+
+    assert Sentence("discuss pay", Location("", 1, None, None), "Do not:").whole == "Do not: discuss pay"
+    path = Path(__file__).parent / "fixtures"  # any folder: the text is passed in, not read
+    from policygen.audit.reader import _markdown_blocks, _to_document
+
+    text = f"{LEAD_IN}\n\n- {ITEMS[0]}\n\nA paragraph.\n\n- talk about your pay\n\n# Next\n\n- {ITEMS[1]}\n"
+    document = _to_document(path, "md", _markdown_blocks(path, text.encode()))
+    assert [s.lead for s in document.sentences] == ["", LEAD_IN, "", "", ""]
