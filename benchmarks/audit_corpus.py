@@ -3,13 +3,30 @@
 Run from the repository root:
 
     .venv/bin/python benchmarks/audit_corpus.py [--corpus tests/fixtures/audit/corpus.yaml] [--json out.json]
+                                                [--tuning-only]
 
 Each provision of the corpus is labelled risky or fine for an organisation (places, kind,
 sectors). A provision counts as flagged when a pattern matches it *and* applies to that
 organisation, exactly as the audit judges a sentence. Precision: of the flagged provisions,
 how many are risky. Recall: of the risky provisions, how many are flagged. The misses and
 false alarms are listed, so a change to the patterns shows what it fixed and what it broke.
-tests/test_audit_corpus.py holds the floor (precision 0.9, recall 0.8).
+
+The corpus has four parts, reported apart: in-sample (``heldout`` absent) and held-out set 1
+are used to tune the patterns; sets 2 and 3 are not (``--tuning-only`` leaves them out while
+tuning). Set 2 was written before the recall work of December 2026, set 3 after it; both are
+labelled with the pattern subjects a risky provision falls under, and "by subject" scores
+those labels: a subject claimed (a pattern of it fired) that the label does not name is a
+wrong claim, a labelled provision found by a pattern of one of its subjects is a find.
+
+Figures at the end of that work (before -> after; 2 December 2026):
+  in-sample   95 provisions: precision 1.000 -> 1.000, recall 1.000 -> 1.000
+  held out 1  24 provisions: precision 1.000 -> 1.000, recall 0.643 -> 1.000 (used for tuning)
+  held out 2  50 provisions: precision 0.833 -> 0.967, recall 0.323 -> 0.935 (optimistic: its
+              misses were seen once when its baseline was recorded, by the same author)
+  held out 3  27 provisions: precision 1.000 -> 1.000, recall 0.176 -> 0.235 (written after the
+              tuning, never seen by it: the honest figure on unseen wording)
+tests/test_audit_corpus.py holds the tuning part at precision and recall 0.95, and every
+held-out set at precision 0.9.
 """
 
 from __future__ import annotations
