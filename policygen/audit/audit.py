@@ -192,10 +192,15 @@ def audit_document(document: Document, reference: Reference, patterns: PatternSe
     findings = []
     for sentence in document.sentences:
         for pattern in patterns.patterns:
-            if pattern.matches(sentence.text):
+            # a list item is judged with its lead-in ("You must not:" + "discuss your pay"), and
+            # quoted with it when only the two together read as the rule
+            said = sentence if pattern.matches(sentence.text) else None
+            if said is None and sentence.lead and pattern.matches(sentence.whole):
+                said = Sentence(sentence.whole, sentence.location)
+            if said is not None:
                 if pattern.rewrite not in rewrites:
                     rewrites[pattern.rewrite] = render_clause(reference.answers, library, pattern.rewrite)
-                findings.append(Finding(pattern, sentence, pattern.where.covers(reference.organisation),
+                findings.append(Finding(pattern, said, pattern.where.covers(reference.organisation),
                                         rewrites[pattern.rewrite]))
     expected = expected_subjects(own)
     missing = missing_subjects(document.text, expected)

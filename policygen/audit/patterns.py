@@ -38,6 +38,11 @@ SEVERITIES = ("high", "medium", "low")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 _FRAGMENT = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+# Typographic characters that word processors put in a policy's text, read as their plain
+# forms, so that "Don\u2019t share" (a curly apostrophe) matches as "Don't share" does.
+_PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"',
+                        "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                        "\u2014": "-", "\u00ad": None, "\u200b": None})
 _NEGATION = re.compile(r"\b(?:never|not|no|nobody|nor|neither|without)\b|n't\b", re.IGNORECASE)
 _FILE_KEYS = {"subject": True, "title": True, "patterns": True}
 _PATTERN_KEYS = {"id": True, "rubric": True, "name": True, "severity": True, "what": True, "why": True,
@@ -75,12 +80,18 @@ class Pattern(Struct, frozen=True):
 
     def matches(self, sentence: str) -> bool:
         """True when this sentence reads as the risky rule."""
-        text = " ".join(sentence.split())
+        text = plain(sentence)
         if self.affirmative and _NEGATION.search(text):
             return False
         if not self.regex.search(text):
             return False
         return not (self.unless and self.unless.search(text))
+
+
+def plain(sentence: str) -> str:
+    """A sentence as the patterns read it: typographic quotes, dashes and hyphens as plain ones,
+    soft hyphens and zero-width spaces dropped, every run of white space one space."""
+    return " ".join(sentence.translate(_PLAIN).split())
 
 
 class PatternSet(Struct, frozen=True):

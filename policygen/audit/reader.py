@@ -48,10 +48,17 @@ class Location(Struct, frozen=True):
 
 
 class Sentence(Struct, frozen=True):
-    """One sentence (or list item) of the document and where it is."""
+    """One sentence (or list item) of the document and where it is. A list item's ``lead`` is the
+    sentence that introduces its list ("Employees must not:"), so the item can be read whole."""
 
     text: str
     location: Location
+    lead: str = ""
+
+    @property
+    def whole(self) -> str:
+        """The sentence with its list's lead-in, as a reader takes it ("You must not: discuss pay")."""
+        return f"{self.lead} {self.text}" if self.lead else self.text
 
 
 class Document(Struct, frozen=True):
@@ -73,6 +80,7 @@ class _Block(Struct, frozen=True):
     heading: bool = False
     page: int | None = None
     line: int | None = None
+    item: bool = False  # an item of a bulleted or numbered list
 
 
 def _bad(path: Path, message: str, hint: str | None = None) -> InputError:
@@ -151,7 +159,8 @@ def _markdown_blocks(path: Path, data: bytes) -> list[_Block]:
         text = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
                        for c in token.children or () if c.type in ("text", "code_inline", "softbreak", "hardbreak"))
         line = opener.map[0] + 1 if opener.map else None
-        blocks.append(_Block(text, heading=opener.type == "heading_open", line=line))
+        item = index >= 2 and tokens[index - 2].type == "list_item_open"
+        blocks.append(_Block(text, heading=opener.type == "heading_open", line=line, item=item))
     return blocks
 
 
@@ -174,11 +183,13 @@ def _line_blocks(lines: list[str], page: int | None, width: int | None = None) -
     current: list[str] = []
     start = 0
     listing = False  # after a line ending in a colon, short unpunctuated lines are list items (PDF)
+    in_item = False  # the paragraph being gathered began with a bullet
 
     def flush() -> Iterator[_Block]:
         if current:
             heading = width is None and _looks_like_heading(current)
-            yield _Block(" ".join(current), heading=heading, page=page, line=None if page else start)
+            yield _Block(" ".join(current), heading=heading, page=page, line=None if page else start,
+                         item=in_item and not heading)
             current.clear()
 
     for number, raw in enumerate(lines, 1):
@@ -190,7 +201,7 @@ def _line_blocks(lines: list[str], page: int | None, width: int | None = None) -
                 and (not current or re.search(r"[.!?:;]$", current[-1])):
             yield from flush()
             item = listing and not _NUMBERED_HEADING.match(line)
-            yield _Block(line, heading=not item, page=page)
+            yield _Block(line, heading=not item, page=page, item=item)
             listing = item
             continue
         listing = line.endswith(":")
@@ -198,7 +209,7 @@ def _line_blocks(lines: list[str], page: int | None, width: int | None = None) -
         if current and bullet:
             yield from flush()
         if not current:
-            start = number
+            start, in_item = number, bullet
         current.append(_BULLET.sub("", line) if bullet else line)
     yield from flush()
 
@@ -227,6 +238,7 @@ class _HtmlBlocks(HTMLParser):
         self.blocks: list[_Block] = []
         self.parts: list[str] = []
         self.heading = False
+        self.item = False
         self.skip = 0
         self.note_depth = 0
         self.line = 1
@@ -234,7 +246,7 @@ class _HtmlBlocks(HTMLParser):
     def flush(self) -> None:
         text = " ".join("".join(self.parts).split())
         if text:
-            self.blocks.append(_Block(text, heading=self.heading, line=self.line))
+            self.blocks.append(_Block(text, heading=self.heading, line=self.line, item=self.item))
         self.parts.clear()
         self.heading = False
 
@@ -251,6 +263,7 @@ class _HtmlBlocks(HTMLParser):
         elif tag in self._BLOCKS or tag in self._HEADINGS:
             self.flush()
             self.heading = tag in self._HEADINGS
+            self.item = tag == "li"
             self.line = self.getpos()[0]
 
     def handle_endtag(self, tag: str) -> None:
@@ -261,6 +274,7 @@ class _HtmlBlocks(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag in self._BLOCKS or tag in self._HEADINGS:
             self.flush()
+            self.item = False
 
     def handle_data(self, data: str) -> None:
         if not self.skip and not self.note_depth:
@@ -308,7 +322,9 @@ def _docx_blocks(path: Path, data: bytes) -> list[_Block]:
             for paragraph in paragraphs:
                 style = (paragraph.style.name if paragraph.style is not None else "") or ""
                 heading = style.startswith("Heading") or style == "Title"
-                blocks.append(_Block(paragraph.text, heading=heading))
+                properties = paragraph._p.pPr
+                item = style.startswith("List") or (properties is not None and properties.numPr is not None)
+                blocks.append(_Block(paragraph.text, heading=heading, item=item and not heading))
     except InputError:
         raise
     except Exception as exc:  # python-docx raises many kinds (KeyError, lxml errors, its own): all are a bad file
@@ -416,6 +432,7 @@ def split_sentences(text: str) -> list[str]:
 def _to_document(path: Path, kind: str, blocks: list[_Block]) -> Document:
     section = ""
     paragraph = 0
+    lead = ""  # the sentence ending in a colon that introduces the list being read
     headings: list[str] = []
     sentences: list[Sentence] = []
     for block in blocks:
@@ -423,10 +440,13 @@ def _to_document(path: Path, kind: str, blocks: list[_Block]) -> Document:
         if not text:
             continue
         if block.heading:
-            section, paragraph = text, 0
+            section, paragraph, lead = text, 0, ""
             headings.append(text)
             continue
         paragraph += 1
         location = Location(section, paragraph, block.page, block.line)
-        sentences += [Sentence(s, location) for s in split_sentences(text)]
+        own = split_sentences(text)
+        sentences += [Sentence(s, location, lead if block.item else "") for s in own]
+        if not block.item:
+            lead = own[-1] if own and own[-1].endswith(":") else ""
     return Document(path, kind, tuple(headings), tuple(sentences))
