@@ -1,6 +1,6 @@
 """The composed policy as data: the clause library's records and the :class:`Policy` composition fills.
 
-Pure dataclasses, no I/O and no rendering: the clause library (:mod:`policygen.content.library`) reads
+Plain records (msgspec Structs), no I/O and no rendering: the clause library (:mod:`policygen.content.library`) reads
 files into :class:`ClauseTemplate` and :class:`OutlineSection`; composition
 (:mod:`policygen.content.compose`) fills a :class:`Policy` completely (its change notes and provenance
 rows included), and every later stage only reads it.
