@@ -221,6 +221,8 @@ def test_ctrl_c_saves_the_draft_and_running_again_resumes_where_it_stopped(tmp_p
 
     script = first_run_answers() | {"interview:resume": ["resume"], "personal.disclaimer": [ENTER]}
     port, written = interview(tmp_path, script)
+    # counted as the headings count: 3 sections apply to these answers (the public bodies' does not)
+    assert "(1 of 3 sections done)" in port.text("note")
     asked = questions_asked(port)
     assert asked[0] == "personal.may_mention", "finished sections are not asked again"
     assert port.prompts["personal.disclaimer"].default == "always", "the unfinished section is pre-filled"

@@ -208,6 +208,8 @@ def test_closing_the_page_and_reopening_resumes_from_the_draft(site: Site, make_
     assert again.interview.origin == "resumed"
     start = again.get("/")
     assert "unfinished interview" in start.text
+    # counted as the progress counts: the sections that apply to the answers so far
+    assert f"2 of {len(again.interview.sections())} sections are done" in start.text
     page = again.post("/start")
     assert page.url.path == f"/section/{again.interview.sections()[2].id}"
     first = again.get(f"/section/{again.interview.sections()[0].id}")

@@ -129,10 +129,11 @@ def _offer_resume(draft: Path, chosen: Questionnaire | None, port: PromptPort,
     options: tuple[Option, ...] = (Option("over", say("Start over (the draft is replaced)")),
                                    Option("quit", say("Quit")))
     if start is not None:
-        done = len(start.sections_done or [])
+        # counted as the headings count ("Section N of M"): the sections that apply to the answers so far
+        applying = [section.id for section, _ in start.state().applicable()]
+        done = len(set(start.sections_done or []) & set(applying))
         port.show(say("You have an unfinished interview in %(draft)s, saved %(saved)s (%(done)s of %(total)s "
-                      "sections done).", draft=draft, saved=saved, done=done,
-                      total=len(start.questionnaire.sections)), "note")
+                      "sections done).", draft=draft, saved=saved, done=done, total=len(applying)), "note")
         options = (Option("resume", say("Resume where I stopped")), *options)
     answer = _menu(port, "interview:resume", say("Resume it?") if start else say("What now?"), options)
     if answer == "resume":
