@@ -23,25 +23,52 @@ from __future__ import annotations
 import inspect
 import math
 import os
+import sys
+from math import inf
 from typing import Any
 
 # (what WeasyPrint 70 has, what replaces it): each must occur exactly once in columns_layout.
 _EDITS = (
     ("            consumed_heights = []\n",
-     "            consumed_heights = []\n            _breaks = []\n"),
+     "            consumed_heights = []\n            _breaks = []\n            _measures = []\n"),
     ("                    column_skip_stack = {0: None}\n                    break\n",
      "                    column_skip_stack = {0: None}\n                    _breaks.append('none')\n"
      "                    break\n"),
     ("                new_boxes.append(new_box)\n                column_skip_stack = resume_at\n",
      "                new_boxes.append(new_box)\n                column_skip_stack = resume_at\n"
      "                _breaks.append(resume_at)\n"),
+    ("                    empty_space = height - consumed_height\n",
+     "                    empty_space = height - consumed_height\n                    _raw = consumed_height\n"),
+    ("                    consumed_height = empty_space = next_box_height = 0\n",
+     "                    consumed_height = empty_space = next_box_height = 0\n                    _raw = None\n"),
+    ("                consumed_heights.append(consumed_height)\n",
+     "                consumed_heights.append(consumed_height)\n                _measures.append((_raw, next_box_height))\n"),
+    ("        page_is_empty = stop_rendering = balancing = False\n        while True:\n",
+     "        page_is_empty = stop_rendering = balancing = False\n"
+     "        _key, _hit = _policygen.recall(\n"
+     "            context, column_box, current_position_y, original_bottom_space, skip_stack, containing_block,\n"
+     "            count, style['column_fill'] == 'balance' or index < columns_and_blocks[-1][0],\n"
+     "            first_letter_style, first_line_style)\n"
+     "        if _hit is not None:\n"
+     "            height, stop_rendering, next_page = _hit\n"
+     "        while _hit is None:\n"),
+    ("        # TODO: check style['max']-height\n",
+     "        if _hit is None and _key is not None:\n"
+     "            _policygen.remember(context, _key, height, stop_rendering, next_page)\n"
+     "        # TODO: check style['max']-height\n"),
     ("                add_height = 1 if lost_space == inf else lost_space\n",
      "                add_height = 1 if lost_space == inf else lost_space\n"
      "                if lost_space == inf:\n"
-     "                    add_height = _policygen_skip(\n"
+     "                    add_height = _policygen.skip_to_next_break(\n"
      "                        _breaks, context, column_box, current_position_y, height, max_height,\n"
      "                        skip_stack, containing_block, page_is_empty or not balancing, count,\n"
-     "                        first_letter_style, first_line_style, original_excluded_shapes)\n"),
+     "                        first_letter_style, first_line_style, original_excluded_shapes)\n"
+     "                else:\n"
+     "                    height, lost_space = _policygen.steps_ahead(\n"
+     "                        _breaks, _measures, context, column_box, current_position_y, height, lost_space,\n"
+     "                        max_height, skip_stack, containing_block, page_is_empty or not balancing, count,\n"
+     "                        first_letter_style, first_line_style, original_excluded_shapes)\n"
+     "                    add_height = 0.0\n"),
 )
 _installed: list[bool] = []
 STOCK: list[Any] = []  # WeasyPrint's own columns_layout, once patched (the tests compare the two)
@@ -49,8 +76,9 @@ STOCK: list[Any] = []  # WeasyPrint's own columns_layout, once patched (the test
 
 def _breaks_at(context: Any, column_box: Any, position_y: float, height: float, skip_stack: Any,
                containing_block: Any, page_is_empty: bool, count: int, first_letter_style: Any,
-               first_line_style: Any, excluded_shapes: list[Any]) -> list[Any]:
-    """Where each column breaks at ``height``: the columns laid out as WeasyPrint's loop lays them out."""
+               first_line_style: Any, excluded_shapes: list[Any], expected: list[Any] | None = None) -> list[Any]:
+    """Where each column breaks at ``height``: the columns laid out as WeasyPrint's loop lays them out.
+    With ``expected``, it stops at the first column that breaks elsewhere (the rest cannot make it the same)."""
     from weasyprint.layout.block import block_box_layout, remove_placeholders
 
     while len(context.excluded_shapes) > len(excluded_shapes):
@@ -68,7 +96,7 @@ def _breaks_at(context: Any, column_box: Any, position_y: float, height: float, 
         boxes.append(box)
         resume = resume_at
         breaks.append(resume_at)
-        if resume_at is None:
+        if resume_at is None or (expected is not None and breaks != expected[:len(breaks)]):
             break
     remove_placeholders(context, boxes, [], [])
     return breaks
@@ -83,7 +111,8 @@ def skip_to_next_break(breaks: list[Any], context: Any, column_box: Any, positio
     there all the way up. WeasyPrint's loop would reach the same height one pixel at a time."""
     def same(step: int) -> bool:
         return _breaks_at(context, column_box, position_y, height + step, skip_stack, containing_block,
-                          page_is_empty, count, first_letter_style, first_line_style, excluded_shapes) == breaks
+                          page_is_empty, count, first_letter_style, first_line_style, excluded_shapes,
+                          breaks) == breaks
 
     top = math.floor(max_height - height)  # the largest step that stays within max_height
     if top < 1:
@@ -98,6 +127,104 @@ def skip_to_next_break(breaks: list[Any], context: Any, column_box: Any, positio
         else:
             high = middle
     return high
+
+
+Measure = tuple[float | None, float]  # a column's consumed height (None: empty column) and its next box's height
+
+
+def _lost(lost_space: float, height: float, measures: list[Measure]) -> float:
+    """The loop's ``lost_space`` after laying the columns out at ``height``, with the same arithmetic."""
+    for consumed, following in measures:
+        if consumed is None:  # an empty column: WeasyPrint's empty space and next box are 0, nothing is lost
+            continue
+        empty_space = height - consumed
+        if following - empty_space > 1:
+            lost_space = min(lost_space, following - empty_space)
+    return lost_space
+
+
+def steps_ahead(breaks: list[Any], measures: list[Measure], context: Any, column_box: Any, position_y: float,
+                height: float, lost_space: float, max_height: float, skip_stack: Any, containing_block: Any,
+                page_is_empty: bool, count: int, first_letter_style: Any, first_line_style: Any,
+                excluded_shapes: list[Any]) -> tuple[float, float]:
+    """The height and ``lost_space`` with which WeasyPrint's loop, stepping by ``lost_space``, first lays the
+    columns out breaking elsewhere than ``breaks``; or the first height past ``max_height`` (the loop stops
+    there) when they break there all the way up.
+
+    WeasyPrint keeps the smallest ``lost_space`` seen so far (it is not reset between tries), so the loop
+    adds the same amount again and again while the columns break at the same places: their consumed heights
+    and next boxes stay the same, and only the empty space grows, which :func:`_lost` follows without any
+    layout. The heights are summed one step at a time, as the loop sums them, so they are the same floats."""
+    tries: list[tuple[float, float]] = []  # (a height the loop lays out at, the lost_space it has then)
+    while True:
+        height += 1 if lost_space == inf else lost_space
+        if height > max_height:
+            break
+        tries.append((height, lost_space))
+        lost_space = _lost(lost_space, height, measures)
+
+    def same(index: int) -> bool:
+        return _breaks_at(context, column_box, position_y, tries[index][0], skip_stack, containing_block,
+                          page_is_empty, count, first_letter_style, first_line_style, excluded_shapes,
+                          breaks) == breaks
+
+    if not tries or same(len(tries) - 1):
+        return height, lost_space
+    if not same(0):
+        return tries[0]
+    low, high = 0, len(tries) - 1  # same(low) holds, same(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle
+    return tries[high]
+
+
+_MEMO = "_policygen_balanced"  # the attribute of WeasyPrint's layout context (one document) that holds the memo
+
+
+def _content(box: Any) -> tuple[Any, ...]:
+    """What lays a column box's content out: every box in it, in order, with its kind, its number of children,
+    its style (the same object for the same element throughout one document) and its text."""
+    return tuple((type(child).__name__, len(getattr(child, "children", ())), id(child.style),
+                  getattr(child, "text", None)) for child in box.descendants())
+
+
+def recall(context: Any, column_box: Any, position_y: float, bottom_space: float, skip_stack: Any,
+           containing_block: Any, count: int, balance: bool, first_letter_style: Any,
+           first_line_style: Any) -> tuple[Any, Any]:
+    """The key of this balancing in the document's memo, and what the loop found for it before (its
+    height, whether it stopped rendering and the next page), or None.
+
+    WeasyPrint lays the contents page out again on each pagination pass, and the first two passes balance
+    the very same columns (the page numbers are filled in on the third): the second does not repeat the
+    loop. The memo lives on the layout context, so it ends with the document; and it is only used for the
+    plain case (no floats, footnotes or boxes broken across pages around it), with the key holding
+    everything else the loop reads: the content (boxes, styles, text), the geometry and where it resumes."""
+    if (first_letter_style is not None or first_line_style is not None or context.excluded_shapes
+            or context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow
+            or getattr(context.current_footnote_area, "height", "auto") != "auto"):
+        return None, None
+    try:
+        key = (_content(column_box), repr(skip_stack), position_y, bottom_space, context.page_bottom,
+               context.current_page, column_box.position_x, column_box.position_y, column_box.width,
+               repr((containing_block.width, containing_block.height)), count, balance)
+    except AttributeError:  # a box of a kind this does not know: no memo
+        return None, None
+    memo: dict[Any, Any] = context.__dict__.setdefault(_MEMO, {})
+    found = memo.get(key)
+    if found is None:
+        return key, None
+    height, stop_rendering, next_page = found
+    return key, (height, stop_rendering, dict(next_page) if isinstance(next_page, dict) else next_page)
+
+
+def remember(context: Any, key: Any, height: float, stop_rendering: bool, next_page: Any) -> None:
+    """Keep what the balancing loop found for ``key`` (see :func:`recall`)."""
+    context.__dict__.setdefault(_MEMO, {})[key] = (
+        height, stop_rendering, dict(next_page) if isinstance(next_page, dict) else next_page)
 
 
 def install() -> bool:
@@ -118,7 +245,7 @@ def install() -> bool:
             return False
         source = source.replace(old, new)
     namespace = dict(vars(column))
-    namespace["_policygen_skip"] = skip_to_next_break
+    namespace["_policygen"] = sys.modules[__name__]  # its functions looked up at each call (tests replace them)
     exec(compile(source, column.__file__ or "weasyprint/layout/column.py", "exec"), namespace)
     STOCK.append(column.columns_layout)
     column.columns_layout = block.columns_layout = namespace["columns_layout"]
