@@ -98,6 +98,19 @@ def test_results_come_back_in_order_with_times_and_formats(tmp_path: Path) -> No
     assert all(r.ok and r.formats == ["md"] and r.seconds > 0 for r in results)
 
 
+def test_the_largest_clients_go_first_so_no_worker_is_left_with_a_big_one_at_the_end(tmp_path: Path) -> None:
+    # Sizes of the answers files: au-victoria-nonprofit < demo < ca-retailer-ontario.
+    names = ("demo", "au-victoria-nonprofit", "ca-retailer-ontario")
+    clients = [Client(name, EXAMPLES / name / "answers.yaml") for name in names]
+    sizes = {c.name: c.answers.stat().st_size for c in clients}
+    assert sizes["au-victoria-nonprofit"] < sizes["demo"] < sizes["ca-retailer-ontario"]
+    seen: list[str] = []
+    results = run_batch(clients, BatchOptions(RenderOptions(formats=("md",)), tmp_path), jobs=1,
+                        on_result=lambda r: seen.append(r.name))
+    assert seen == ["ca-retailer-ontario", "demo", "au-victoria-nonprofit"]
+    assert [r.name for r in results] == list(names), "the results still come back in the clients' order"
+
+
 def test_bundle_makes_one_handbook_pdf_per_client(cli: Cli, tmp_path: Path) -> None:
     import pikepdf
 
