@@ -35,7 +35,8 @@ def test_the_patch_applies_to_the_installed_weasyprint() -> None:
 
 @pytest.mark.slow  # WeasyPrint's own balancing of the contents page takes 10 s or more
 # demo: its columns need the one-pixel skip; the Quebec cooperative's (French) the lost-space steps
-@pytest.mark.parametrize(("example", "skip"), [("demo", "skip_to_next_break"), ("ca-quebec-cooperative", "steps_ahead")])
+@pytest.mark.parametrize(("example", "skip"),
+                         [("demo", "skip_to_next_break"), ("ca-quebec-cooperative", "steps_ahead")])
 def test_balanced_columns_come_out_byte_for_byte_as_weasyprint_makes_them(
         example: str, skip: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from weasyprint.layout import block, column

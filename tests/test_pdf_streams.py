@@ -41,13 +41,13 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf_streams, "_cache", type(pdf_streams._cache)())
     monkeypatch.setattr(pdf_streams, "_size", [0])
     monkeypatch.setattr(pdf_streams, "LIMIT", 100_000)
-    for n in range(12):
+    for _ in range(12):
         pdf_streams.deflated(os.urandom(30_000), 9)  # random bytes do not shrink
     assert pdf_streams._size[0] <= 100_000 and 1 <= len(pdf_streams._cache) <= 3
 
 
 def test_pydyf_deflates_through_the_cache_once_a_renderer_is_made() -> None:
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]
 
     from policygen.render.pdf import PdfRenderer
 

@@ -24,6 +24,7 @@ import inspect
 import math
 import os
 import sys
+from collections.abc import Callable, Sequence
 from math import inf
 from typing import Any
 
@@ -42,7 +43,8 @@ _EDITS = (
     ("                    consumed_height = empty_space = next_box_height = 0\n",
      "                    consumed_height = empty_space = next_box_height = 0\n                    _raw = None\n"),
     ("                consumed_heights.append(consumed_height)\n",
-     "                consumed_heights.append(consumed_height)\n                _measures.append((_raw, next_box_height))\n"),
+     "                consumed_heights.append(consumed_height)\n"
+     "                _measures.append((_raw, next_box_height))\n"),
     ("        page_is_empty = stop_rendering = balancing = False\n        while True:\n",
      "        page_is_empty = stop_rendering = balancing = False\n"
      "        _key, _hit = _policygen.recall(\n"
@@ -102,6 +104,43 @@ def _breaks_at(context: Any, column_box: Any, position_y: float, height: float, 
     return breaks
 
 
+def _first_change(same: Callable[[int], bool], low: int, high: int, pivots: Sequence[int]) -> int:
+    """The first index in (low, high] at which ``same`` fails, given that it holds at ``low`` and that
+    ``high`` counts as failing: the pivots probed first (each that still falls inside), then a binary search.
+    Under the assumption the searches rest on (once the columns break elsewhere, they do not come back to
+    the same breaks) the pivots change how many layouts it takes, never the answer."""
+    for pivot in pivots:
+        if low < pivot < high:
+            if same(pivot):
+                low = pivot
+            else:
+                high = pivot
+    while high - low > 1:
+        middle = (low + high) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+_LANDINGS = "_policygen_landings"  # the layout context's (one document's) landings of earlier searches
+
+
+def _pivots(context: Any, key: tuple[Any, ...], otherwise: Sequence[int]) -> Sequence[int]:
+    """Where to probe first: around the landing of the same search in an earlier pagination pass of this
+    document (the contents page is balanced once per pass, often from the very same start), else
+    ``otherwise``."""
+    landing = context.__dict__.get(_LANDINGS, {}).get(key) if context is not None else None
+    return otherwise if landing is None else (landing, landing - 1, landing + 1)
+
+
+def _land(context: Any, key: tuple[Any, ...], landing: int) -> int:
+    if context is not None:
+        context.__dict__.setdefault(_LANDINGS, {})[key] = landing
+    return landing
+
+
 def skip_to_next_break(breaks: list[Any], context: Any, column_box: Any, position_y: float, height: float,
                        max_height: float, skip_stack: Any, containing_block: Any, page_is_empty: bool,
                        count: int, first_letter_style: Any, first_line_style: Any,
@@ -117,16 +156,9 @@ def skip_to_next_break(breaks: list[Any], context: Any, column_box: Any, positio
     top = math.floor(max_height - height)  # the largest step that stays within max_height
     if top < 1:
         return 1
-    if same(top):
-        return top + 1
-    low, high = 0, top  # same(low) holds (height itself), same(high) does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if same(middle):
-            low = middle
-        else:
-            high = middle
-    return high
+    key = ("skip", height, max_height, count, repr(breaks))
+    # step 0 is height itself (same), top + 1 is past max_height
+    return _land(context, key, _first_change(same, 0, top + 1, _pivots(context, key, (top,))))
 
 
 Measure = tuple[float | None, float]  # a column's consumed height (None: empty column) and its next box's height
@@ -168,18 +200,11 @@ def steps_ahead(breaks: list[Any], measures: list[Measure], context: Any, column
                           page_is_empty, count, first_letter_style, first_line_style, excluded_shapes,
                           breaks) == breaks
 
-    if not tries or same(len(tries) - 1):
-        return height, lost_space
-    if not same(0):
-        return tries[0]
-    low, high = 0, len(tries) - 1  # same(low) holds, same(high) does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if same(middle):
-            low = middle
-        else:
-            high = middle
-    return tries[high]
+    first = tries[0][0] if tries else height
+    key = ("ahead", first, max_height, count, repr(breaks))
+    # index -1 is the try the loop has made (same), len(tries) is past max_height
+    found = _land(context, key, _first_change(same, -1, len(tries), _pivots(context, key, (len(tries) - 1, 0))))
+    return tries[found] if found < len(tries) else (height, lost_space)
 
 
 _MEMO = "_policygen_balanced"  # the attribute of WeasyPrint's layout context (one document) that holds the memo

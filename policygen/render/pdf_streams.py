@@ -85,7 +85,7 @@ def install() -> bool:
     _installed.append(False)
     if os.environ.get("POLICYGEN_NO_STREAM_CACHE"):
         return False
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]
 
     if getattr(pydyf, "zlib", None) is not zlib:  # another pydyf than the one this was written for
         return False
