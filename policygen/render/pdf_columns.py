@@ -167,7 +167,7 @@ def skip_to_next_break(breaks: list[Any], context: Any, column_box: Any, positio
         return 1
     key = ("skip", height, max_height, count, repr(breaks))
     # step 0 is height itself (same), top + 1 is past max_height
-    return _land(context, key, _first_change(same, 0, top + 1, _pivots(context, key, (top,))))
+    return _land(context, key, _first_change(same, 0, top + 1, _pivots(context, key, ())))
 
 
 Measure = tuple[float | None, float]  # a column's consumed height (None: empty column) and its next box's height
@@ -212,7 +212,7 @@ def steps_ahead(breaks: list[Any], measures: list[Measure], context: Any, column
     first = tries[0][0] if tries else height
     key = ("ahead", first, max_height, count, repr(breaks))
     # index -1 is the try the loop has made (same), len(tries) is past max_height
-    found = _land(context, key, _first_change(same, -1, len(tries), _pivots(context, key, (len(tries) - 1, 0))))
+    found = _land(context, key, _first_change(same, -1, len(tries), _pivots(context, key, ())))
     return tries[found] if found < len(tries) else (height, lost_space)
 
 
