@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -77,9 +78,17 @@ def client_book(count: int, formats: str) -> Iterator[Book]:
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
+    return timed_cpu(command, env)[0]
+
+
+def timed_cpu(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The command's wall time and the CPU time (user + system) of it and its worker processes."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -97,28 +106,31 @@ def main() -> None:
         load = [os.getloadavg()[0]]
         half = len(clients) // 2
 
-        def render(client: Path) -> float:
-            return timed([policygen, "render", str(client / "answers.yaml"), *formats, "-o",
-                          str(work / "sep" / client.name)], env)
+        def render(client: Path) -> tuple[float, float]:
+            return timed_cpu([policygen, "render", str(client / "answers.yaml"), *formats, "-o",
+                              str(work / "sep" / client.name)], env)
 
-        separate = sum(render(c) for c in clients[:half])
-        batch = {j: timed([policygen, "batch", *map(str, clients), *formats, "-j", str(j), "-o", str(work / f"j{j}")],
-                          env) for j in jobs}
-        separate += sum(render(c) for c in clients[half:])
+        first = [render(c) for c in clients[:half]]
+        batch = {j: timed_cpu([policygen, "batch", *map(str, clients), *formats, "-j", str(j), "-o",
+                               str(work / f"j{j}")], env) for j in jobs}
+        runs = first + [render(c) for c in clients[half:]]
+        separate, separate_cpu = sum(wall for wall, _ in runs), sum(cpu for _, cpu in runs)
         load.append(os.getloadavg()[0])
     n = args.clients
     print(f"machine: {machine()}\ncommit: {commit()}")
     print(f"load average (1 min) before and after: {load[0]:.2f}, {load[1]:.2f}")
     print(f"{n} clients, formats {args.formats}, all four documents each\n")
-    print(f"  {'separate render processes':<28} {separate:7.1f} s   {60 * n / separate:6.1f} clients/min")
-    for j, seconds in batch.items():
+    print(f"  {'':<28} {'wall':>7}     {'':14}   {'wall ratio':>10}   {'CPU':>7}")
+    print(f"  {'separate render processes':<28} {separate:7.1f} s   {60 * n / separate:6.1f} clients/min"
+          f"   {'':>10}   {separate_cpu:7.1f} s")
+    for j, (seconds, cpu) in batch.items():
         print(f"  {f'batch -j {j}':<28} {seconds:7.1f} s   {60 * n / seconds:6.1f} clients/min   "
-              f"{separate / seconds:4.2f}x")
+              f"{separate / seconds:9.2f}x   {cpu:7.1f} s ({separate_cpu / cpu:.2f}x less CPU)")
     if 1 in batch and 2 in batch:
-        print(f"\n  scaling -j 1 -> -j 2: {batch[1] / batch[2]:.2f}x")
+        print(f"\n  scaling -j 1 -> -j 2: {batch[1][0] / batch[2][0]:.2f}x")
     if 2 not in batch:
         return
-    ratio = separate / batch[2]
+    ratio = separate / batch[2][0]
     print(f"  goal: batch -j 2 >= 3x separate processes: {ratio:.2f}x ({'met' if ratio >= 3 else 'not met'})")
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from pdf_support import is_tagged
 
-from conftest import FIXTURES, ROOT, Cli
+from conftest import FIXTURES, ROOT, Cli, require_tool
 from policygen.consultants.batch import BatchOptions, Client, find_clients, run_batch
 from policygen.manifest import MANIFEST
 from policygen.pipeline import RenderOptions
@@ -96,6 +97,51 @@ def test_results_come_back_in_order_with_times_and_formats(tmp_path: Path) -> No
     assert [r.name for r in results] == ["demo", "us-hospital", "us-broker-dealer"]
     assert sorted(seen) == sorted(r.name for r in results)
     assert all(r.ok and r.formats == ["md"] and r.seconds > 0 for r in results)
+
+
+def test_the_largest_clients_go_first_so_no_worker_is_left_with_a_big_one_at_the_end(tmp_path: Path) -> None:
+    # Sizes of the answers files: au-victoria-nonprofit < demo < ca-retailer-ontario.
+    names = ("demo", "au-victoria-nonprofit", "ca-retailer-ontario")
+    clients = [Client(name, EXAMPLES / name / "answers.yaml") for name in names]
+    sizes = {c.name: c.answers.stat().st_size for c in clients}
+    assert sizes["au-victoria-nonprofit"] < sizes["demo"] < sizes["ca-retailer-ontario"]
+    seen: list[str] = []
+    results = run_batch(clients, BatchOptions(RenderOptions(formats=("md",)), tmp_path), jobs=1,
+                        on_result=lambda r: seen.append(r.name))
+    assert seen == ["ca-retailer-ontario", "demo", "au-victoria-nonprofit"]
+    assert [r.name for r in results] == list(names), "the results still come back in the clients' order"
+
+
+def test_one_worker_s_pdfs_are_each_client_s_own_and_the_bytes_render_gives(
+        cli: Cli, clients: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both clients go through one process's PDF renderer (its balanced-columns memo, its deflated-stream
+    # cache, its fonts and stylesheets): each PDF must hold its own client's text and metadata only, and
+    # be byte for byte what a separate `render` makes.
+    import pikepdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")
+    pdftotext = require_tool("pdftotext")
+    found, _ = find_clients([clients / "brightloop", clients / "readwell"])
+    documents = ("policy", "acknowledgement")
+    options = BatchOptions(RenderOptions(formats=("pdf",), documents=documents), tmp_path / "batch")
+    assert all(r.ok for r in run_batch(found, options, jobs=1))
+    names = {"brightloop": "Brightloop", "readwell": "Riverside Housing"}  # readwell's brand renames it
+    for client, other in (("brightloop", "readwell"), ("readwell", "brightloop")):
+        folder = clients / client
+        own = [*(["--brand", folder / "brand.yaml"] if (folder / "brand.yaml").is_file() else []),
+               *(["--templates", folder / "templates"] if (folder / "templates").is_dir() else [])]
+        alone = cli("render", folder / "answers.yaml", "-f", "pdf", "-d", "policy", "-d", "acknowledgement",
+                    *own, "-o", tmp_path / "alone" / client)
+        assert alone.code == 0, alone.err
+        for document in documents:
+            pdf = tmp_path / "batch" / client / f"{document}.pdf"
+            assert pdf.read_bytes() == (tmp_path / "alone" / client / f"{document}.pdf").read_bytes(), \
+                f"{client}'s {document}: batch and render differ"
+            text = subprocess.run([pdftotext, pdf, "-"], capture_output=True, text=True, check=True).stdout
+            assert names[client] in text and names[other] not in text
+            with pikepdf.open(pdf) as opened:
+                info = " ".join(str(value) for value in opened.docinfo.values())
+            assert names[other] not in info
 
 
 def test_bundle_makes_one_handbook_pdf_per_client(cli: Cli, tmp_path: Path) -> None:

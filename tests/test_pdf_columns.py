@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -12,13 +13,13 @@ from policygen.render import pdf_columns
 from policygen.render.pdf import PdfRenderer
 
 
-def _page() -> str:
-    """The demo policy's page (its styles, cover and two-column contents) with each section cut to its
+def _page(example: str = "demo") -> str:
+    """An example policy's page (its styles, cover and two-column contents) with each section cut to its
     headings, so the contents page is the real one and the rest is short."""
     from policygen.pipeline import render_in_memory
     from policygen.questionnaire.answers import load_answers
 
-    _, outputs = render_in_memory(load_answers(ROOT / "examples" / "demo" / "answers.yaml")[0], ["html"])
+    _, outputs = render_in_memory(load_answers(ROOT / "examples" / example / "answers.yaml")[0], ["html"])
     page = str(outputs["html"])
     nav = page[page.index('<nav class="toc'):page.index("</nav>")]
     headings = "".join(f'<h2 id="{anchor}">{text}</h2>'
@@ -33,23 +34,37 @@ def test_the_patch_applies_to_the_installed_weasyprint() -> None:
 
 
 @pytest.mark.slow  # WeasyPrint's own balancing of the contents page takes 10 s or more
-def test_balanced_columns_come_out_byte_for_byte_as_weasyprint_makes_them(monkeypatch: pytest.MonkeyPatch) -> None:
+# demo: its columns need the one-pixel skip; the Quebec cooperative's (French) the lost-space steps
+@pytest.mark.parametrize(("example", "skip"),
+                         [("demo", "skip_to_next_break"), ("ca-quebec-cooperative", "steps_ahead")])
+def test_balanced_columns_come_out_byte_for_byte_as_weasyprint_makes_them(
+        example: str, skip: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from weasyprint.layout import block, column
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     renderer = PdfRenderer()
     assert pdf_columns.install()
-    probes: list[float] = []
-    real = pdf_columns._breaks_at
+    calls: list[str] = []
+    real_skip = getattr(pdf_columns, skip)
 
-    def counting(*args: Any) -> list[Any]:
-        probes.append(args[3])
-        return real(*args)
+    def counting(*args: Any) -> Any:
+        calls.append(skip)
+        return real_skip(*args)
 
-    monkeypatch.setattr(pdf_columns, "_breaks_at", counting)
-    html = _page()
+    monkeypatch.setattr(pdf_columns, skip, counting)
+    recalled: list[bool] = []
+    real_recall = pdf_columns.recall
+
+    def recall(*args: Any) -> Any:
+        key, hit = real_recall(*args)
+        recalled.append(hit is not None)
+        return key, hit
+
+    monkeypatch.setattr(pdf_columns, "recall", recall)
+    html = _page(example)
     fast = renderer.render(html)
-    assert probes, "the page did not need the skip (make it need one)"
+    assert calls, f"the page did not need {skip} (make it need one)"
+    assert True in recalled and False in recalled, "a pagination pass should reuse the balancing of the one before"
     monkeypatch.setattr(column, "columns_layout", pdf_columns.STOCK[0])
     monkeypatch.setattr(block, "columns_layout", pdf_columns.STOCK[0])
     assert renderer.render(html) == fast
@@ -69,3 +84,56 @@ def test_the_skip_lands_on_the_first_pixel_step_where_a_column_breaks_elsewhere(
                                           None, [])
     assert step == expected
     assert all(breaks_at(0, 0, 0, 100.5 + s) == ["before"] for s in range(step) if 100.5 + s <= 190.9)
+
+
+def _stock_loop(height: float, lost_space: float, max_height: float, measures: list[pdf_columns.Measure],
+                breaks_at: Any) -> tuple[float, float]:
+    """WeasyPrint's loop, one step at a time, from a try at ``height`` that broke at ``breaks_at(height)``: the
+    height and lost space of its first try that breaks elsewhere, or the first height past ``max_height``."""
+    first = breaks_at(height)
+    while True:
+        height += 1 if lost_space == math.inf else lost_space
+        if height > max_height or breaks_at(height) != first:
+            return height, lost_space
+        lost_space = pdf_columns._lost(lost_space, height, measures)
+
+
+@pytest.mark.parametrize("change", [101.0, 103.3, 117.0, 140.2, 171.5, 189.0, 500.0])
+@pytest.mark.parametrize("measures", [
+    [(80.0, 23.5)],  # one column: 3 px lost at 100.5, so the loop steps by 3 px
+    [(80.0, 23.5), (90.0, 35.3)],  # the second column's lost space drops below the first's on the way up
+    [(80.0, 23.5), (None, 0)],  # an empty column counts for nothing
+])
+def test_the_steps_ahead_land_where_weasyprint_s_loop_first_breaks_elsewhere(
+        change: float, measures: list[pdf_columns.Measure], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Columns break at "before" below `change` and at "after" from there on; the loop has tried 100.5 px
+    # (and found the lost space the measures give there); it may grow to 190.9 px.
+    def breaks_at(*args: Any) -> list[str]:
+        return ["before"] if args[3] < change else ["after"]
+
+    lost = pdf_columns._lost(math.inf, 100.5, measures)
+    assert lost != math.inf
+    monkeypatch.setattr(pdf_columns, "_breaks_at", breaks_at)
+    landed = pdf_columns.steps_ahead(["before"], measures, None, None, 0.0, 100.5, lost, 190.9, None, None, False, 2,
+                                     None, None, [])
+    assert landed == _stock_loop(100.5, lost, 190.9, measures, lambda height: breaks_at(0, 0, 0, height))
+
+
+def test_the_memo_of_balanced_columns_is_the_document_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The memo lives on WeasyPrint's layout context: a second document (here the same page again) balances
+    # its columns itself instead of trusting what another document found.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    renderer = PdfRenderer()
+    contexts: list[int] = []
+    real = pdf_columns.remember
+
+    def remember(context: Any, *args: Any) -> None:
+        contexts.append(id(context))
+        real(context, *args)
+
+    monkeypatch.setattr(pdf_columns, "remember", remember)
+    html = _page()
+    first = renderer.render(html)
+    second = renderer.render(html)
+    assert first == second
+    assert len(contexts) >= 2 and len(set(contexts)) == 2, "each document balances its own columns"

@@ -88,9 +88,11 @@ class PdfRenderer:
         self._weasyprint = _import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
-        from .pdf_columns import install
+        from . import pdf_columns, pdf_lines, pdf_streams
 
-        install()  # the contents page's columns balanced in far fewer layouts, to the same result
+        pdf_columns.install()  # the contents page's columns balanced in far fewer layouts, to the same result
+        pdf_lines.install()  # a line of text broken once per document, however often it is laid out
+        pdf_streams.install()  # a stream that another PDF of this process embedded too is deflated once
 
         self.variant = normalise_variant(variant)
         self._folder = templates or templates_dir()
