@@ -70,3 +70,19 @@ def test_a_page_comes_out_byte_for_byte_as_without_the_memo(monkeypatch: pytest.
     monkeypatch.setattr(inline, "split_first_line", counting)
     assert renderer.render(html) == memoised
     assert 0 < broken < len(stock_calls) - broken, "the memo spared WeasyPrint some of its line breaking"
+
+
+def test_another_weasyprint_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo's key covers split_first_line's parameters in WeasyPrint 70: with other parameters (another
+    version) it is not put in front of it."""
+    from weasyprint.layout import inline
+
+    def split_first_line(text: str, style: object, context: object, max_width: float, spacing: float,
+                         is_line_start: bool = True, minimum: bool = False, hyphens: bool = True) -> None:
+        return None
+
+    monkeypatch.setattr(pdf_lines, "_installed", [])
+    monkeypatch.setattr(pdf_lines, "STOCK", [])
+    monkeypatch.setattr(inline, "split_first_line", split_first_line)
+    assert pdf_lines.install() is False
+    assert inline.split_first_line is split_first_line

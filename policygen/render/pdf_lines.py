@@ -22,6 +22,8 @@ from typing import Any
 
 _MEMO = "_policygen_lines"  # the attribute of WeasyPrint's layout context (one document) that holds the memo
 _installed: list[bool] = []
+# split_first_line's parameters in WeasyPrint 70, which the memo's key covers; with any others it is not installed
+_PARAMETERS = ("text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum")
 STOCK: list[Any] = []  # WeasyPrint's own split_first_line, once the memo is in front of it
 
 
@@ -52,9 +54,13 @@ def install() -> bool:
     _installed.append(False)
     if os.environ.get("POLICYGEN_NO_LINE_MEMO"):
         return False
+    import inspect
+
     from weasyprint.layout import inline
 
     stock = inline.split_first_line
+    if tuple(inspect.signature(stock).parameters) != _PARAMETERS:  # another WeasyPrint than this was written for
+        return False
     STOCK.append(stock)
     inline.split_first_line = _memoised(stock)
     _installed[0] = True
