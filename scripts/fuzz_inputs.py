@@ -13,6 +13,7 @@ case N uses random.Random(FIRST-SEED + N).
 
 from __future__ import annotations
 
+import argparse
 import collections
 import os
 import random
@@ -33,8 +34,11 @@ def _peak_mb() -> float:
 
 
 def main() -> int:
-    cases = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    first = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("cases", nargs="?", type=int, default=10_000, help="how many files (default 10000)")
+    parser.add_argument("first", nargs="?", type=int, default=0, help="the first seed (default 0)")
+    args = parser.parse_args()
+    cases, first = args.cases, args.first
     os.environ["POLICYGEN_DEBUG"] = "1"  # an unexpected exception is raised, so it is counted below
     counts: collections.Counter[str] = collections.Counter()
     failures: list[str] = []
