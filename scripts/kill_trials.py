@@ -173,7 +173,9 @@ def trial_batch(work: Path, sig: int, delay: float, refs: dict[str, dict[str, di
     if sig == signal.SIGINT:
         problems += [f"{c}: {s} after SIGINT" for c, s in states.items() if s.startswith("mixed")]
         said = re.search(r"finished \((.*?)\); \d+ not \((.*?)\)", err.replace("\n", " "))
-        if code == 130:
+        if code == 130 and "nothing was written" in err:  # stopped while starting, before any client began
+            problems += [f"{c}: said nothing was written, folder {s}" for c, s in states.items() if s != "all-old"]
+        elif code == 130:
             if not said:
                 problems.append("the message does not name the clients finished and not")
             else:
