@@ -34,6 +34,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import cache
 from math import inf
 from typing import Any
 
@@ -81,7 +82,6 @@ _EDITS = (
      "                        first_letter_style, first_line_style, original_excluded_shapes)\n"
      "                    add_height = 0.0\n"),
 )
-_installed: list[bool] = []
 STOCK: list[Any] = []  # WeasyPrint's own columns_layout, once patched (the tests compare the two)
 
 
@@ -261,11 +261,9 @@ def remember(context: Any, key: Any, height: float, stop_rendering: bool, next_p
         height, stop_rendering, dict(next_page) if isinstance(next_page, dict) else next_page)
 
 
+@cache
 def install() -> bool:
     """Patch WeasyPrint's column balancing (once per process); False when it is left as it is."""
-    if _installed:
-        return _installed[0]
-    _installed.append(False)
     if os.environ.get("POLICYGEN_STOCK_COLUMNS"):
         return False
     from weasyprint.layout import block, column
@@ -283,5 +281,4 @@ def install() -> bool:
     exec(compile(source, column.__file__ or "weasyprint/layout/column.py", "exec"), namespace)
     STOCK.append(column.columns_layout)
     column.columns_layout = block.columns_layout = namespace["columns_layout"]
-    _installed[0] = True
     return True

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import copy
 import os
+from functools import cache
 from typing import Any
 
 _MEMO = "_policygen_lines"  # the attribute of WeasyPrint's layout context (one document) that holds the memo
-_installed: list[bool] = []
 # split_first_line's parameters in WeasyPrint 70, which the memo's key covers; with any others it is not installed
 _PARAMETERS = ("text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum")
 STOCK: list[Any] = []  # WeasyPrint's own split_first_line, once the memo is in front of it
@@ -47,11 +47,9 @@ def _memoised(stock: Any) -> Any:
     return split_first_line
 
 
+@cache
 def install() -> bool:
     """Put the memo in front of WeasyPrint's inline layout (once per process); False when left as it is."""
-    if _installed:
-        return _installed[0]
-    _installed.append(False)
     if os.environ.get("POLICYGEN_NO_LINE_MEMO"):
         return False
     import inspect
@@ -63,5 +61,4 @@ def install() -> bool:
         return False
     STOCK.append(stock)
     inline.split_first_line = _memoised(stock)
-    _installed[0] = True
     return True

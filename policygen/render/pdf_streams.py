@@ -19,6 +19,7 @@ import hashlib
 import os
 import zlib
 from collections import OrderedDict
+from functools import cache
 from typing import Any
 
 SMALLEST = 16 * 1024  # bytes: smaller streams are deflated directly
@@ -26,7 +27,6 @@ LIMIT = 24 * 1024 * 1024  # bytes of deflated streams kept at most
 
 _cache: OrderedDict[bytes, bytes] = OrderedDict()
 _size: list[int] = [0]
-_installed: list[bool] = []
 
 
 def deflated(data: bytes, level: int) -> bytes:
@@ -78,11 +78,9 @@ class _Zlib:
         return getattr(zlib, name)
 
 
+@cache
 def install() -> bool:
     """Make pydyf deflate through the cache (once per process); False when it is left as it is."""
-    if _installed:
-        return _installed[0]
-    _installed.append(False)
     if os.environ.get("POLICYGEN_NO_STREAM_CACHE"):
         return False
     import pydyf  # type: ignore[import-untyped]
@@ -90,5 +88,4 @@ def install() -> bool:
     if getattr(pydyf, "zlib", None) is not zlib:  # another pydyf than the one this was written for
         return False
     pydyf.zlib = _Zlib()
-    _installed[0] = True
     return True
