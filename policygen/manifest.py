@@ -100,7 +100,7 @@ def bundled_digest() -> str:
     the hash is kept in the per-user warm cache under the name, size, modification time and inode of each
     bundled file (as :func:`code_digest` trusts them for policygen's code): any change to a file there
     makes a new entry, hashed from the contents again."""
-    from .jinjacache import private_folder
+    from .jinjacache import note_damaged, private_folder
     from .resources import questionnaires_dir, templates_dir
 
     folders = (templates_dir(), questionnaires_dir())
@@ -115,9 +115,7 @@ def bundled_digest() -> str:
         if text is not None:
             if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
                 return text
-            DIGEST_WARNINGS.append(Problem("a cached hash of the bundled files could not be read; it is built "
-                                           "again", file=str(entry), severity="warning",
-                                           hint="nothing to do: policygen replaces it"))
+            note_damaged("hash of the bundled files", entry)
     digest = key_of(__version__, code_digest(), *map(tree_digest, folders))
     if entry is not None:
         from .files import write_file_atomically
@@ -126,9 +124,6 @@ def bundled_digest() -> str:
             write_file_atomically(entry, digest, durable=False)
     return digest
 
-
-#: Warnings about a damaged cached hash, for warmcache.take_warnings to report with its own.
-DIGEST_WARNINGS: list[Problem] = []
 
 
 def tree_stamp(folder: Path, suffix: str = "") -> str:

@@ -36,11 +36,9 @@ _FOLDER = "warm"
 def take_warnings() -> list[Problem]:
     """The warnings met since the last call (a damaged cache entry), for the command to report."""
     from .jinjacache import DAMAGED
-    from .manifest import DIGEST_WARNINGS
 
-    found = DAMAGED + DIGEST_WARNINGS
+    found = list(DAMAGED)
     DAMAGED.clear()
-    DIGEST_WARNINGS.clear()
     return found
 
 
