@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,18 +63,14 @@ _DATE = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
 _DATETIME = (
     r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?"
     r"(?:[ \t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$")
-# The patterns above and below are compiled on first use (_compiled): a render whose answers come from the
-# warm cache reads no YAML and does not pay for them.
+# The patterns above and below are compiled on first use (re's own cache of compiled patterns): a render whose
+# answers come from the warm cache reads no YAML and does not pay for them.
 # In the file: C0 controls except tab, line feed and carriage return; DEL; C1 controls; the Unicode line and
 # paragraph separators (a line break to some YAML readers, not to others); a stray BOM; non-characters.
 _CONTROL_IN_FILE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
 # In a value (after escapes such as "\0" are decoded): the same, and carriage returns and lone surrogates.
 _CONTROL_IN_VALUE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 class YamlDocument(Struct):
@@ -111,7 +106,7 @@ def parse_yaml(text: str, file: str, *, first_line: int = 1, aliases: int = ALIA
     text = text.removeprefix("\ufeff")
     doc = YamlDocument(data=None, file=file)
     doc.lines[()] = first_line
-    bad = _compiled(_CONTROL_IN_FILE).search(text)
+    bad = re.search(_CONTROL_IN_FILE, text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + first_line
         raise InputError([Problem(
@@ -313,7 +308,7 @@ class _Builder:
     def _scalar(self, event: Any) -> None:
         text = str(event.value)
         tag = event.tag
-        if tag is None and event.anchor is None and not _compiled(_CONTROL_IN_VALUE).search(text):  # the common case
+        if tag is None and event.anchor is None and not re.search(_CONTROL_IN_VALUE, text):  # the common case
             plain = bool(event.implicit[0])
             self._deliver(self._resolve_plain(text, event) if plain else text, int(event.start_mark.line) + 1
                           + self.offset, 1, plain=plain, shown=text)
@@ -333,9 +328,8 @@ class _Builder:
                 self.problem(event, f"'{text}' is not a valid !!{expected}", "remove the tag")
         else:
             value = self._resolve_plain(text, event) if plain else text
-        if isinstance(value, str) and _compiled(_CONTROL_IN_VALUE).search(value):
-            bad = _compiled(_CONTROL_IN_VALUE).search(value)
-            assert bad is not None
+        bad = re.search(_CONTROL_IN_VALUE, value) if isinstance(value, str) else None
+        if bad is not None:
             self.problem(event, f"a value contains a control character (U+{ord(bad.group()):04X})",
                          "remove it; write a line break as a new line, not an escape")
             value = None  # never hand it on: a NUL in a path or a name breaks what reads it
@@ -348,17 +342,17 @@ class _Builder:
         """A plain scalar by the YAML 1.2-style rules this reader keeps (see the module docstring)."""
         if text and text[0] not in _MAY_NOT_BE_TEXT:
             return text
-        if _compiled(_NULL).match(text):
+        if re.match(_NULL, text):
             return None
         if text in _BOOL:
             return _BOOL[text]
-        if _compiled(_INT).match(text):
+        if re.match(_INT, text):
             if len(text.lstrip("+-")) > MAX_DIGITS:
                 self.problem(event, f"the number {text[:20]}… has more than {MAX_DIGITS} digits",
                              "put it in quotes if it is meant as text")
                 return text
             return int(text)
-        if _compiled(_FLOAT).match(text):
+        if re.match(_FLOAT, text):
             number = float(text)
             if number in (float("inf"), float("-inf")):
                 self.problem(event, f"the number {text[:20]} is too large", "put it in quotes if it is meant as text")
@@ -390,7 +384,7 @@ class _Builder:
             self.problem(line, "merge keys (<<) are not supported", "write the keys out in full", path)
             top.skip_value = True
             return
-        if not isinstance(key, str) or (plain and (_compiled(_DATE).match(key) or _compiled(_DATETIME).match(key))):
+        if not isinstance(key, str) or (plain and (re.match(_DATE, key) or re.match(_DATETIME, key))):
             self.problem(line, f"the key {shown or 'given as a list or group'} is not text",
                          f"put it in quotes ('{shown}':) if it is meant as a name" if shown
                          else "keys must be plain names", path)
@@ -409,11 +403,11 @@ class _Builder:
 def _date_or_text(text: str) -> Any:
     """``2027-01-31`` as a date (``2027-01-31 10:00`` as a date and time); anything else, or a day
     that does not exist, stays text."""
-    match = _compiled(_DATE).match(text)
+    match = re.match(_DATE, text)
     try:
         if match:
             return dt.date(*map(int, match.groups()))
-        match = _compiled(_DATETIME).match(text)
+        match = re.match(_DATETIME, text)
         if match:
             year, month, day, hour, minute, second, fraction, zone = match.groups()
             micro = int((fraction or "0")[:6].ljust(6, "0"))
