@@ -118,6 +118,22 @@ def test_political_limits_follow_the_kind_of_uk_public_body(body: str | None, na
         assert words not in text, f"{words!r} present for {body} in {nation}"
 
 
+@pytest.mark.parametrize("language", ["en-GB", "fr-CA"])
+@pytest.mark.parametrize(("nation", "cited"), [
+    ("england", {LGHA, CSMC}),
+    ("uk_wide", {LGHA, CSMC}),
+    # Neither the 1989 Act's restrictions nor the Management Code reach Northern Ireland: its sources say so too
+    ("northern_ireland", set()),
+])
+def test_the_political_clause_cites_only_the_law_of_its_part_of_the_uk(nation: str, cited: set[str],
+                                                                       language: str) -> None:
+    clause = next(c for c in policy({**UK_PUBLIC, "public.uk_body": "local_government", "public.uk_nation": nation,
+                                     "org.language": language}).clauses()
+                  if c.id == "public.political-activity")
+    titles = " | ".join(c.title for c in clause.citations)
+    assert {law for law in (LGHA, CSMC) if law in titles} == cited
+
+
 def test_the_default_kind_of_uk_public_body_claims_no_legal_limit() -> None:
     chosen = answers(UK_PUBLIC)
     assert chosen.get("public.uk_body") == "other"
