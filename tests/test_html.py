@@ -12,7 +12,7 @@ import pytest
 from conftest import Cli
 from policygen.pipeline import render_in_memory
 from policygen.questionnaire.answers import load_answers
-from policygen.render.mdparse import markdown_to_html
+from policygen.render.mdparse import TocEntry, markdown_to_html
 
 
 class _Collector(HTMLParser):
@@ -129,3 +129,54 @@ def test_printed_contents_list_sections_only_when_the_clauses_are_many() -> None
     long = render_html(policy, _policy_markdown(10, TOC_FULL_TREE_LIMIT // 10 + 1))
     assert '<nav class="toc" ' in short and '<nav class="toc toc-sections" ' in long
     assert long.count('<li><a href="#sec-clause-') == 10 * (TOC_FULL_TREE_LIMIT // 10 + 1)  # still on screen
+
+
+def _entry(number: int, clauses: int, long: bool = False) -> TocEntry:
+    title = "A section title long enough to take two lines in a column of the contents" if long else "Section"
+    return TocEntry(f"s{number}", f"{number}. {title}",
+                    tuple(TocEntry(f"s{number}-{c}", f"{number}.{c} Clause") for c in range(1, clauses + 1)))
+
+
+def _column_heights(toc: list[TocEntry], first: str) -> tuple[int, int]:
+    """Lines in each printed column when the second starts at the entry ``first``."""
+    rows = [entry.id for section in toc for entry in (section, *section.children)]
+    return rows.index(first), len(rows) - rows.index(first)
+
+
+def test_the_printed_contents_break_into_two_even_columns_between_sections() -> None:
+    from policygen.render.html import column_break
+
+    toc = [_entry(n, clauses) for n, clauses in enumerate([3, 2, 4, 3, 2, 4], start=1)]
+    first = column_break(toc)
+    assert first in {entry.id for entry in toc}, "sections this even need not be split"
+    left, right = _column_heights(toc, str(first))
+    assert abs(left - right) <= 3 and left >= right - 1
+
+
+def test_a_long_section_is_split_between_the_columns_but_never_after_its_title_or_before_its_last_clause() -> None:
+    from policygen.render.html import column_break
+
+    toc = [_entry(1, 2), _entry(2, 30), _entry(3, 2)]
+    first = str(column_break(toc))
+    assert first.startswith("s2-") and first not in {"s2-1", "s2-30"}
+    left, right = _column_heights(toc, first)
+    assert abs(left - right) <= 2
+    # A title that wraps counts for two lines: the break moves down to make up for it.
+    wrapped = [_entry(1, 2, long=True), _entry(2, 30), _entry(3, 2)]
+    assert int(str(column_break(wrapped)).split("-")[1]) <= int(first.split("-")[1])
+
+
+def test_contents_in_one_column_have_no_break() -> None:
+    from policygen.render.html import TOC_FULL_TREE_LIMIT, column_break
+
+    assert column_break([_entry(1, 5)]) is None
+    assert column_break([]) is None
+    assert column_break([_entry(n, 10) for n in range(TOC_FULL_TREE_LIMIT // 10 + 1)]) is None  # sections only
+
+
+def test_the_page_marks_the_entry_that_opens_the_second_column_and_print_breaks_there(page: str) -> None:
+    from conftest import ROOT
+
+    assert page.count('class="toc-break"') == 1
+    css = (ROOT / "templates" / "html" / "policy.css").read_text(encoding="utf-8")
+    assert ".toc .toc-break { break-before: column; }" in css and "column-fill: auto" in css

@@ -325,3 +325,52 @@ def test_canada_prints_on_letter_in_french_too(cli: Cli, tmp_path: Path, example
         pages = PdfReader(tmp_path / f"{name}.pdf").pages
         assert len(pages) == 1, name
         assert [round(float(v)) for v in pages[0].mediabox[2:]] == list(paper)
+
+
+def test_contents_fill_two_even_columns_the_second_from_the_marked_entry(demo_pdf: Path) -> None:
+    from pypdf import PdfReader
+
+    from policygen.render.html import column_break
+    from policygen.render.mdparse import markdown_to_html
+
+    toc = markdown_to_html((demo_pdf.parent / "policy.md").read_text(encoding="utf-8")).toc
+    entries = [entry for section in toc for entry in (section, *section.children)]
+    titles = {entry.text for entry in entries}
+    page = PdfReader(demo_pdf).pages[1]
+    middle = float(page.mediabox.width) / 2
+    placed: dict[str, tuple[float, float]] = {}  # each entry's title: where it starts (points from the top left)
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        title = next((t for t in titles if t.startswith(text) and t not in placed), None) if len(text) > 4 else None
+        if title:  # a title that wraps comes in two pieces: the first says where it starts
+            placed[title] = (tm[4] * cm[0], tm[5] * cm[0])
+
+    page.extract_text(visitor_text=visit)
+    assert set(placed) == titles, titles - set(placed)
+    opening = next(entry.text for entry in entries if entry.id == column_break(toc))
+    second = [text for text, (x, _) in placed.items() if x >= middle]
+    assert second == [entry.text for entry in entries][[e.text for e in entries].index(opening):]
+    left = [y for x, y in placed.values() if x < middle]
+    right = [y for x, y in placed.values() if x >= middle]
+    assert abs(min(left) - min(right)) < 2, "the columns are top-aligned"
+    assert abs(max(left) - max(right)) < 4 * 11.7, "their feet are within a few lines of each other"
+
+
+def test_the_handbook_contents_fill_two_top_aligned_columns(
+        handbook_pdf: tuple[Path, dict[str, bytes | str]]) -> None:
+    from pypdf import PdfReader
+
+    page = PdfReader(handbook_pdf[0]).pages[1]
+    middle, foot = float(page.mediabox.width) / 2, float(page.mediabox.height) - 70
+    chunks: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip() and text.strip(".") and 90 < tm[5] * cm[0] < foot:
+            chunks.append((text, tm[4] * cm[0], tm[5] * cm[0]))
+
+    page.extract_text(visitor_text=visit)
+    left = [y for _, x, y in chunks if x < middle]
+    right = [(y, text) for text, x, y in chunks if x >= middle]
+    assert left and right, "both columns hold entries"
+    assert abs(min(left) - min(right)[0]) < 2, "the columns are top-aligned"
+    assert min(right)[1] == "Social media policy: acknowledgement form", "the second column opens with a document"

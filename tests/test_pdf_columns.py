@@ -15,7 +15,8 @@ from policygen.render.pdf import PdfRenderer
 
 def _page(example: str = "demo") -> str:
     """An example policy's page (its styles, cover and two-column contents) with each section cut to its
-    headings, so the contents page is the real one and the rest is short."""
+    headings, so the contents page is the real one and the rest is short. Its contents are balanced by
+    WeasyPrint, as a page template without policygen's column break (toc-break) has them."""
     from policygen.pipeline import render_in_memory
     from policygen.questionnaire.answers import load_answers
 
@@ -24,6 +25,8 @@ def _page(example: str = "demo") -> str:
     nav = page[page.index('<nav class="toc'):page.index("</nav>")]
     headings = "".join(f'<h2 id="{anchor}">{text}</h2>'
                        for anchor, text in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav))
+    page = page.replace(' class="toc-break"', "").replace(
+        "</head>", "<style>.toc ol { column-fill: balance; } .toc li { break-inside: avoid; }</style></head>", 1)
     start, end = page.index('<main id="main">'), page.index("</main>")
     return page[:start] + f'<main id="main">{headings}' + page[end:]
 
