@@ -13,7 +13,7 @@ from policygen.render import pdf_columns
 from policygen.render.pdf import PdfRenderer
 
 
-def _page(example: str = "demo") -> str:
+def _page(example: str = "demo", balanced: bool = True) -> str:
     """An example policy's page (its styles, cover and two-column contents) with each section cut to its
     headings, so the contents page is the real one and the rest is short. Its contents are balanced by
     WeasyPrint, as a page template without policygen's column break (toc-break) has them."""
@@ -25,10 +25,34 @@ def _page(example: str = "demo") -> str:
     nav = page[page.index('<nav class="toc'):page.index("</nav>")]
     headings = "".join(f'<h2 id="{anchor}">{text}</h2>'
                        for anchor, text in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav))
-    page = page.replace(' class="toc-break"', "").replace(
-        "</head>", "<style>.toc ol { column-fill: balance; } .toc li { break-inside: avoid; }</style></head>", 1)
+    if balanced:
+        page = page.replace(' class="toc-break"', "").replace(
+            "</head>", "<style>.toc ol { column-fill: balance; } .toc li { break-inside: avoid; }</style></head>", 1)
     start, end = page.index('<main id="main">'), page.index("</main>")
     return page[:start] + f'<main id="main">{headings}' + page[end:]
+
+
+def test_contents_filled_from_the_top_skip_weasyprint_s_first_try_and_come_out_byte_for_byte(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.layout import block, column
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    renderer = PdfRenderer()
+    assert pdf_columns.install()
+    shortcuts: list[bool] = []
+    real = pdf_columns.fills_from_top
+
+    def counting(*args: Any) -> bool:
+        shortcuts.append(real(*args))
+        return shortcuts[-1]
+
+    monkeypatch.setattr(pdf_columns, "fills_from_top", counting)
+    html = _page("demo", balanced=False)
+    fast = renderer.render(html)
+    assert True in shortcuts, "the contents page (column-fill: auto) took the shortcut"
+    monkeypatch.setattr(column, "columns_layout", pdf_columns.STOCK[0])
+    monkeypatch.setattr(block, "columns_layout", pdf_columns.STOCK[0])
+    assert renderer.render(html) == fast
 
 
 def test_the_patch_applies_to_the_installed_weasyprint() -> None:
@@ -140,3 +164,20 @@ def test_the_memo_of_balanced_columns_is_the_document_s_own(monkeypatch: pytest.
     second = renderer.render(html)
     assert first == second
     assert len(contexts) >= 2 and len(set(contexts)) == 2, "each document balances its own columns"
+
+
+def test_only_unbalanced_last_columns_in_the_plain_case_skip_the_first_try() -> None:
+    from types import SimpleNamespace
+
+    def context(**changes: Any) -> Any:
+        plain: dict[str, Any] = {"excluded_shapes": [], "current_page_footnotes": [], "reported_footnotes": [],
+                 "broken_out_of_flow": {}, "current_footnote_area": SimpleNamespace(height="auto")}
+        return SimpleNamespace(**(plain | changes))
+
+    auto, balance = {"column_fill": "auto"}, {"column_fill": "balance"}
+    assert pdf_columns.fills_from_top(context(), auto, True, None, None)
+    assert not pdf_columns.fills_from_top(context(), balance, True, None, None)
+    assert not pdf_columns.fills_from_top(context(), auto, False, None, None), "a spanning block follows"
+    assert not pdf_columns.fills_from_top(context(current_page_footnotes=["a note"]), auto, True, None, None)
+    assert not pdf_columns.fills_from_top(context(excluded_shapes=["a float"]), auto, True, None, None)
+    assert not pdf_columns.fills_from_top(context(), auto, True, {"a": "first-letter style"}, None)

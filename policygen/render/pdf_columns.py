@@ -62,6 +62,9 @@ _EDITS = (
      "            context, column_box, current_position_y, original_bottom_space, skip_stack, containing_block,\n"
      "            count, style['column_fill'] == 'balance' or index < columns_and_blocks[-1][0],\n"
      "            first_letter_style, first_line_style)\n"
+     "        if _hit is None and _policygen.fills_from_top(\n"
+     "                context, style, index == columns_and_blocks[-1][0], first_letter_style, first_line_style):\n"
+     "            _key, _hit = None, (max_height, False, {'break': 'any', 'page': None})\n"
      "        if _hit is not None:\n"
      "            height, stop_rendering, next_page = _hit\n"
      "        while _hit is None:\n"),
@@ -227,6 +230,27 @@ def _content(box: Any) -> tuple[Any, ...]:
                   getattr(child, "text", None)) for child in box.descendants())
 
 
+def _plain(context: Any, first_letter_style: Any, first_line_style: Any) -> bool:
+    """No floats, footnotes, first-letter or first-line styles, or boxes broken across pages around the
+    columns: the case the memo and the shortcut below are for."""
+    return not (first_letter_style is not None or first_line_style is not None or context.excluded_shapes
+                or context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow
+                or getattr(context.current_footnote_area, "height", "auto") != "auto")
+
+
+def fills_from_top(context: Any, style: Any, last: bool, first_letter_style: Any, first_line_style: Any) -> bool:
+    """Whether WeasyPrint's first try of these columns can be skipped: columns filled from the top
+    (``column-fill: auto``, as the policy's contents page has them) with nothing spanning them after this run.
+
+    WeasyPrint lays such columns out twice: a try at the full height left on the page, which only tells it
+    whether the content fits (and, for balancing, where to start), then the columns themselves at that same
+    height. Unbalanced and last, nothing the try finds is used: whether the content fits only decides
+    whether a later run of columns is laid out, and there is none. So the loop starts from what the try
+    would have found (the full height). Only in the plain case (:func:`_plain`), where the try has no other
+    effect (footnotes and floats are what it could move)."""
+    return style["column_fill"] != "balance" and last and _plain(context, first_letter_style, first_line_style)
+
+
 def recall(context: Any, column_box: Any, position_y: float, bottom_space: float, skip_stack: Any,
            containing_block: Any, count: int, balance: bool, first_letter_style: Any,
            first_line_style: Any) -> tuple[Any, Any]:
@@ -238,9 +262,7 @@ def recall(context: Any, column_box: Any, position_y: float, bottom_space: float
     loop. The memo lives on the layout context, so it ends with the document; and it is only used for the
     plain case (no floats, footnotes or boxes broken across pages around it), with the key holding
     everything else the loop reads: the content (boxes, styles, text), the geometry and where it resumes."""
-    if (first_letter_style is not None or first_line_style is not None or context.excluded_shapes
-            or context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow
-            or getattr(context.current_footnote_area, "height", "auto") != "auto"):
+    if not _plain(context, first_letter_style, first_line_style):
         return None, None
     try:
         key = (_content(column_box), repr(skip_stack), position_y, bottom_space, context.page_bottom,
