@@ -1,4 +1,4 @@
-"""Lines of text broken once per document (policygen.render.pdf_lines): the same PDF, less Pango work."""
+"""Lines of text broken once per process (policygen.render.pdf_lines): the same PDF, less Pango work."""
 
 from __future__ import annotations
 
@@ -21,7 +21,16 @@ class _Layout:
         self.max_width = 100.0
 
 
-def test_a_repeated_line_is_broken_once_and_each_box_gets_its_own_layout() -> None:
+class _Style(dict[str, Any]):
+    """A computed style as the text module reads it: its properties, and the renderer's fonts."""
+
+    def __init__(self, fonts: object, **changes: Any) -> None:
+        super().__init__({name: "normal" for name in pdf_lines._READS} | {"font_size": 10.0} | changes)
+        self.font_config = fonts
+
+
+def test_a_repeated_line_is_broken_once_and_each_box_gets_its_own_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_lines, "_lines", {})
     calls: list[tuple[Any, ...]] = []
 
     def stock(text: str, style: Any, context: Any, max_width: Any, spacing: Any, start: bool = True,
@@ -30,34 +39,63 @@ def test_a_repeated_line_is_broken_once_and_each_box_gets_its_own_layout() -> No
         return _Layout(text), len(text), None, 42.0, 12.0, 9.0
 
     split = pdf_lines._memoised(stock)
-    document, other_document = SimpleNamespace(), SimpleNamespace()
-    style, other_style = {"font_size": 10}, {"font_size": 10}
+    document, other_document, fonts = SimpleNamespace(), SimpleNamespace(), object()
+    style = _Style(fonts)
     first = split("Overview", style, document, 200.0, 0)
     again = split("Overview", style, document, 200.0, 0)
     assert len(calls) == 1 and again[1:] == first[1:] == (8, None, 42.0, 12.0, 9.0)
     assert again[0] is not first[0] and again[0].text == "Overview", "a layout of its own, the same line"
     again[0].text = "changed when drawn"  # what drawing an ellipsis does to a box's layout
     assert split("Overview", style, document, 200.0, 0)[0].text == "Overview"
+    # Another document, or another style object with the same properties: the same line, not broken again.
+    split("Overview", _Style(fonts), other_document, 200.0, 0)
+    split("Overview", _Style(fonts, color="red"), document, 200.0, 0)  # a property line breaking does not read
+    assert len(calls) == 1
     split("Overview", style, document, 150.0, 0)  # another width
-    split("Overview", other_style, document, 200.0, 0)  # another style
     split("Overview", style, document, 200.0, 0, False)  # not at a line's start
-    split("Overview", style, other_document, 200.0, 0)  # another document: its own memo
-    assert len(calls) == 5
+    split("Overview", style, document, 200.0, 0, True, True)  # the minimum width
+    split("Overview", style, document, 200.0, 1.5)  # another justification spacing
+    for name in pdf_lines._READS:  # any property the text module reads
+        split("Overview", _Style(fonts, **{name: "other"}), document, 200.0, 0)
+    split("Overview", _Style(object()), document, 200.0, 0)  # another renderer's fonts
+    assert len(calls) == 6 + len(pdf_lines._READS)
+    split("Overview", _Style(fonts, font_family=["a list"]), document, 200.0, 0)  # cannot be a key: not kept
+    split("Overview", _Style(fonts, font_family=["a list"]), document, 200.0, 0)
+    assert len(calls) == 8 + len(pdf_lines._READS)
 
 
-def test_a_page_comes_out_byte_for_byte_as_without_the_memo(monkeypatch: pytest.MonkeyPatch) -> None:
-    from weasyprint.layout import inline
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_lines, "_lines", {})
+    monkeypatch.setattr(pdf_lines, "LIMIT", 10)
+    split = pdf_lines._memoised(lambda text, *_: (_Layout(text), len(text), None, 1.0, 1.0, 1.0))
+    style, document = _Style(object()), SimpleNamespace()
+    for number in range(25):
+        split(f"line {number}", style, document, 200.0, 0)
+    assert 1 <= len(pdf_lines._lines) <= 10
 
+
+def _summary(example: str) -> str:
     from policygen.pipeline import RenderOptions, render_documents
     from policygen.questionnaire.answers import load_answers
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    renderer = PdfRenderer()
-    assert pdf_lines.install(), "WeasyPrint's inline layout no longer calls split_first_line: update pdf_lines.py"
-    answers = load_answers(ROOT / "examples" / "ca-quebec-cooperative" / "answers.yaml")[0]
+    answers = load_answers(ROOT / "examples" / example / "answers.yaml")[0]
     _, outputs = render_documents(answers, RenderOptions(formats=("html",), documents=("summary",)))
     html = str(next(iter(outputs.values())))
     assert 'class="doc-summary' in html
+    return html
+
+
+def test_pages_come_out_byte_for_byte_as_without_the_memo_which_serves_the_next_document_too(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.layout import inline
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(pdf_lines, "_lines", {})
+    renderer = PdfRenderer()
+    assert pdf_lines.install(), "WeasyPrint's inline layout no longer calls split_first_line: update pdf_lines.py"
+    first = _summary("ca-quebec-cooperative")
+    second = first.replace("Le Panier du Plateau", "La Corbeille du Quartier")  # another client, as in a batch
+    assert second != first
     stock_calls: list[str] = []
     stock = pdf_lines.STOCK[0]
 
@@ -66,11 +104,20 @@ def test_a_page_comes_out_byte_for_byte_as_without_the_memo(monkeypatch: pytest.
         return stock(text, *args, **kwargs)
 
     monkeypatch.setattr(inline, "split_first_line", pdf_lines._memoised(counting))
-    memoised = renderer.render(html)
+    memoised = renderer.render(first)
     broken = len(stock_calls)
+    after_first = renderer.render(second)
+    broken_after_first = len(stock_calls) - broken
+    monkeypatch.setattr(pdf_lines, "_lines", {})
+    alone = renderer.render(second)
+    broken_alone = len(stock_calls) - broken - broken_after_first
     monkeypatch.setattr(inline, "split_first_line", counting)
-    assert renderer.render(html) == memoised
-    assert 0 < broken < len(stock_calls) - broken, "the memo spared WeasyPrint some of its line breaking"
+    before = len(stock_calls)
+    assert renderer.render(first) == memoised
+    assert renderer.render(second) == after_first == alone
+    every = (len(stock_calls) - before) // 2
+    assert 0 < broken < every - broken, "the memo spared WeasyPrint some of its line breaking"
+    assert broken_after_first < broken_alone, "the second document reused lines the first one broke"
 
 
 def test_another_weasyprint_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,11 +88,12 @@ class PdfRenderer:
         self._weasyprint = _import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
-        from . import pdf_columns, pdf_lines, pdf_streams
+        from . import pdf_columns, pdf_lines, pdf_sheets, pdf_streams
 
         pdf_columns.install()  # the contents page's columns balanced in far fewer layouts, to the same result
         pdf_lines.install()  # a line of text broken once per document, however often it is laid out
         pdf_streams.install()  # a stream that another PDF of this process embedded too is deflated once
+        pdf_sheets.install()  # a page's embedded stylesheet parsed once per process, not once per PDF
 
         self.variant = normalise_variant(variant)
         self._folder = templates or templates_dir()

@@ -1,17 +1,22 @@
-"""Each line of text broken once per document, however often WeasyPrint lays it out again.
+"""Each line of text broken once per process, however often WeasyPrint lays it out again.
 
-WeasyPrint lays a page out several times: once per pagination pass, and the contents page's two
-columns many times over while they are balanced. Each time, every text box is broken into lines
-again through Pango (``split_first_line``), with the same text, the same style and the same width:
-about nine calls in ten repeat one made before, a quarter of a policy PDF's time.
+WeasyPrint lays a page out several times: once per pagination pass, and a multi-column box many times
+over while it is balanced. Each time, every text box is broken into lines again through Pango
+(``split_first_line``), with the same text, the same style and the same width: about nine calls in ten
+repeat one made before in the same document. Across documents too: a batch worker renders client after
+client whose policies share most of their clauses, and a client's four documents share headings and type.
 
-:func:`install` puts a memo in front of WeasyPrint's ``split_first_line`` as the inline layout calls
-it. The memo lives on WeasyPrint's layout context, so it serves one document and ends with it; its key
-is everything the function reads: the text, the style (the same object throughout the document; the
-memo holds it, so its identity cannot be reused), the available width, the justification spacing and
-the two flags. What it returns is the same numbers and a copy of the same line layout, which
-WeasyPrint has already released from Pango by then (it holds only its text and measures; drawing
-sets it up again), so no two text boxes share one. ``POLICYGEN_NO_LINE_MEMO=1`` turns it off.
+:func:`install` puts a memo in front of WeasyPrint's ``split_first_line`` as the inline layout calls it.
+Its key is everything the function reads: the text, the available width, the justification spacing, the
+two flags, and from the style the font configuration (the renderer's, shared by its documents; the key
+holds it, so its identity cannot be reused) and every property WeasyPrint's text module reads
+(:data:`_READS`: the font, its size and features, language, spacing, hyphenation, white space, line
+height...). A style's part of the key is worked out once per style object of a document (kept on
+WeasyPrint's layout context); a style with a value that cannot be a key is not memoised. What the memo
+returns is the same numbers and a copy of the same line layout, which WeasyPrint has already released
+from Pango by then (it holds only its text and measures; drawing sets it up again with the box's own
+style), so no two text boxes share one. The memo is per process and bounded (:data:`LIMIT` lines).
+``POLICYGEN_NO_LINE_MEMO=1`` turns it off.
 """
 
 from __future__ import annotations
@@ -21,27 +26,52 @@ import os
 from functools import cache
 from typing import Any
 
-_MEMO = "_policygen_lines"  # the attribute of WeasyPrint's layout context (one document) that holds the memo
+_STYLES = "_policygen_line_styles"  # the attribute of WeasyPrint's layout context (one document): style keys
 # split_first_line's parameters in WeasyPrint 70, which the memo's key covers; with any others it is not installed
 _PARAMETERS = ("text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum")
+# Every style property WeasyPrint 70's text module (weasyprint/text/*.py) reads.
+_READS = ("direction", "font_family", "font_feature_settings", "font_kerning", "font_language_override", "font_size",
+          "font_stretch", "font_style", "font_variant_alternates", "font_variant_caps", "font_variant_east_asian",
+          "font_variant_ligatures", "font_variant_numeric", "font_variant_position", "font_variation_settings",
+          "font_weight", "hyphenate_character", "hyphenate_limit_chars", "hyphenate_limit_zone", "hyphens", "lang",
+          "letter_spacing", "line_height", "overflow_wrap", "tab_size", "text_decoration_line", "white_space",
+          "word_break", "word_spacing")
+LIMIT = 50_000  # lines kept at most: a policy has about 3,000
 STOCK: list[Any] = []  # WeasyPrint's own split_first_line, once the memo is in front of it
+_lines: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _style_key(style: Any, context: Any) -> tuple[Any, ...] | None:
+    """What the line breaking reads from ``style``, as a key (None: not memoised); once per style object."""
+    styles: dict[int, tuple[Any, tuple[Any, ...] | None]] = context.__dict__.setdefault(_STYLES, {})
+    found = styles.get(id(style))
+    if found is not None and found[0] is style:
+        return found[1]
+    key: tuple[Any, ...] | None = (style.font_config, *(style[name] for name in _READS))
+    try:
+        hash(key)
+    except TypeError:
+        key = None
+    styles[id(style)] = (style, key)  # holding the style keeps its id from being reused in this document
+    return key
 
 
 def _memoised(stock: Any) -> Any:
     def split_first_line(text: str, style: Any, context: Any, max_width: Any, justification_spacing: Any,
                          is_line_start: bool = True, minimum: bool = False) -> Any:
-        memo = getattr(context, "__dict__", None)
-        if memo is None:
+        style_key = _style_key(style, context) if hasattr(context, "__dict__") else None
+        if style_key is None:
             return stock(text, style, context, max_width, justification_spacing, is_line_start, minimum)
-        lines: dict[Any, Any] = memo.setdefault(_MEMO, {})
-        key = (text, id(style), max_width, justification_spacing, is_line_start, minimum)
-        found = lines.get(key)
-        if found is not None and found[0] is style:
-            layout, *rest = found[1]
+        key = (text, style_key, max_width, justification_spacing, is_line_start, minimum)
+        found = _lines.get(key)
+        if found is not None:
+            layout, *rest = found
             return (copy.copy(layout), *rest)
         result = stock(text, style, context, max_width, justification_spacing, is_line_start, minimum)
         if not hasattr(result[0], "layout"):  # released from Pango, as WeasyPrint 70 returns every line
-            lines[key] = (style, (copy.copy(result[0]), *result[1:]))
+            if len(_lines) >= LIMIT:
+                _lines.clear()
+            _lines[key] = (copy.copy(result[0]), *result[1:])
         return result
 
     return split_first_line
