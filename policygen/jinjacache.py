@@ -49,9 +49,16 @@ class _QuietCache(FileSystemBytecodeCache):
 DAMAGED: list[Problem] = []
 
 
+# What a warm-cache entry of each kind holds, as the warning names it (each has its French in the catalogue).
+_HOLDS = {"answers": "copy of the answers", "html": "HTML page", "questionnaire": "questionnaire",
+          "clause-library": "clause library"}
+
+
 def note_damaged(kind: str, entry: Path) -> None:
-    """Warn (through warmcache.take_warnings) that a cache entry of ``kind`` was damaged and is built again."""
-    DAMAGED.append(Problem("a cached " + kind.replace("-", " ") + " could not be read; it is built again",
+    """Warn (through warmcache.take_warnings) that a cache entry of ``kind`` was damaged and is built again.
+    ``kind`` is a warm-cache kind (a clause library's carries its language) or the words for what it held."""
+    what = _HOLDS.get("clause-library" if kind.startswith("clause-library-") else kind, kind)
+    DAMAGED.append(Problem(f"a cached {what} could not be read; it is built again",
                            file=str(entry), severity="warning", hint="nothing to do: policygen replaces it"))
 
 

@@ -278,6 +278,34 @@ def test_render_says_unchanged_in_french(cli: Cli, tmp_path: Path) -> None:
     assert again.code == 0 and "1 fichier inchangé, rien à produire" in again.err
 
 
+def test_a_damaged_cache_and_an_overdue_review_are_reported_in_french(cli: Cli, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import manifest
+    from policygen.questionnaire import questions as questionnaire
+
+    monkeypatch.setattr(questionnaire, "_CACHE", {})  # this process's own copy: read the file (or the cache)
+    manifest.bundled_digest.cache_clear()
+    monkeypatch.setenv("POLICYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    answers = tmp_path / "answers.yaml"  # the Quebec example, in effect since 2020: its review is overdue
+    answers.write_text((EXAMPLES / QUEBEC / "answers.yaml").read_text(encoding="utf-8").replace(
+        "effective_date: 2027-02-01", "effective_date: 2020-02-01"), encoding="utf-8")
+    assert cli("render", answers, "-f", "html", "-d", "policy", "-o", tmp_path / "a").code == 0
+    entries = [*(tmp_path / "cache").rglob("*.pickle"), *(tmp_path / "cache").rglob("bundled-digest-*.txt")]
+    assert {entry.name.partition("-")[0] for entry in entries} >= {"answers", "clause", "questionnaire", "html"}
+    for entry in entries:
+        entry.write_bytes(b"\x80\x05not a pickle")
+    monkeypatch.setattr(questionnaire, "_CACHE", {})
+    manifest.bundled_digest.cache_clear()
+    result = cli("render", answers, "-f", "html", "-d", "policy", "-o", tmp_path / "b")
+    err = result.err.replace(NBSP, " ")
+    assert result.code == 0 and "could not be read" not in err and "warning:" not in err, err
+    for held in ("copie des réponses", "bibliothèque de clauses", "questionnaire", "page HTML",
+                 "empreinte des fichiers fournis avec policygen"):
+        assert f"avertissement : une entrée du cache n\u2019a pas pu être lue ({held}); elle est refaite" in err, held
+    assert "conseil : rien à faire : policygen la remplace" in err
+    assert "cette politique devait être revue au plus tard le" in err and "revoyez les réponses" in err
+
+
 def test_diff_of_french_answers_is_in_french(cli: Cli, tmp_path: Path) -> None:
     old = EXAMPLES / QUEBEC / "answers.yaml"
     new = tmp_path / "new.yaml"

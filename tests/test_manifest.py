@@ -307,7 +307,7 @@ def test_the_html_of_unchanged_markdown_comes_from_the_cache(cli: Cli, answers: 
     for entry in entries:
         entry.write_bytes(b"\x80\x05not a pickle")
     damaged = cli(*args, tmp_path / "d")
-    assert damaged.code == 0 and damaged.err.count("a cached html could not be read") == 1
+    assert damaged.code == 0 and damaged.err.count("a cached HTML page could not be read") == 1
     assert outputs(tmp_path / "c") == outputs(tmp_path / "d") and len(parsed) == 3
 
 
