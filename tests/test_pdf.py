@@ -374,3 +374,14 @@ def test_the_handbook_contents_fill_two_top_aligned_columns(
     assert left and right, "both columns hold entries"
     assert abs(min(left) - min(right)[0]) < 2, "the columns are top-aligned"
     assert min(right)[1] == "Social media policy: acknowledgement form", "the second column opens with a document"
+
+
+def test_a_pdf_renderer_has_the_garbage_collector_run_less_often() -> None:
+    import gc
+
+    from policygen.render.pdf import GC_THRESHOLDS, PdfRenderer, collect_less
+
+    PdfRenderer()
+    assert collect_less.cache_info().currsize == 1, "once per process"
+    assert all(now >= mine for now, mine in zip(gc.get_threshold(), GC_THRESHOLDS, strict=True))
+    assert gc.isenabled(), "garbage is still collected, in larger rounds"
