@@ -111,19 +111,22 @@ def _style_id(paragraph: object) -> str | None:
 
 def test_contents_run_in_two_columns_in_a_section_of_their_own(demo_docx: Path) -> None:
     """As in the PDF: the cover, then the contents' heading across the page, then the entries in two columns
-    (a continuous section), then the policy on a new page in one column; head and foot as the document's."""
+    (a continuous section), balanced (Word balances a section's columns when the next section starts
+    continuously: a one-line section follows), then the policy on a new page in one column; head and foot
+    as the document's."""
     document = docx.Document(str(demo_docx / "policy.docx"))
     sections = document.sections
-    assert [cols(s) for s in sections] == ["1", "1", "2", "1"]
+    assert [cols(s) for s in sections] == ["1", "1", "2", "1", "1"]
     assert [s.start_type for s in sections[1:]] == [WD_SECTION.NEW_PAGE, WD_SECTION.CONTINUOUS,
-                                                   WD_SECTION.NEW_PAGE]
-    assert [s.different_first_page_header_footer for s in sections] == [True, False, False, False]
+                                                   WD_SECTION.CONTINUOUS, WD_SECTION.NEW_PAGE]
+    assert [s.different_first_page_header_footer for s in sections] == [True, False, False, False, False]
     assert all(s.header.paragraphs[0].text == "Riverside Community Housing · Social media policy" for s in sections)
     body = part(demo_docx / "policy.docx", "word/document.xml").find(f"{W}body")
     ends = [i for i, p in enumerate(body) if p.find(f"{W}pPr/{W}sectPr") is not None]
     styles = [_style_id(p) for p in body]
-    assert styles[ends[1]] == "TOCHeading" and set(styles[ends[1] + 1:ends[2]]) <= {"TOC1", "TOC2", "Normal"}
-    assert styles[ends[2] + 1] == "Heading1"
+    assert styles[ends[1]] == "TOCHeading" and set(styles[ends[1] + 1:ends[2] + 1]) <= {"TOC1", "TOC2"}
+    assert ends[3] == ends[2] + 1, "the one-line section that balances the columns holds nothing else"
+    assert styles[ends[3] + 1] == "Heading1"
     toc_tab = document.styles["TOC 1"].paragraph_format.tab_stops[0].position
     assert abs(toc_tab.mm - (210 - 40 - 9) / 2) < 0.1  # a column's width on A4: the page numbers align there
 
@@ -329,10 +332,12 @@ def test_handbook_is_one_docx_with_a_section_per_document(cli: Cli, demo_answers
     document = docx.Document(str(tmp_path / "handbook.docx"))
     titles = [p.text for p in document.paragraphs if style_name(p) == "Title"]
     assert titles[0] == "Social media handbook" and len(titles) == 5
-    sections = document.sections  # the cover, the contents' heading, its two columns, then each document
-    assert len(sections) == 7 and is_landscape(sections[-1])
-    assert [cols(s) for s in sections] == ["1", "1", "2", "1", "1", "1", "1"]
-    assert [s.header.paragraphs[0].text.split(" · ")[1] for s in sections[3:5]] == titles[1:3]
+    # the cover, the contents' heading, its two columns, the line that has Word balance them, then each document
+    sections = document.sections
+    assert len(sections) == 8 and is_landscape(sections[-1])
+    assert [cols(s) for s in sections] == ["1", "1", "2", "1", "1", "1", "1", "1"]
+    assert sections[3].start_type == WD_SECTION.CONTINUOUS
+    assert [s.header.paragraphs[0].text.split(" · ")[1] for s in sections[4:6]] == titles[1:3]
     instructions = " ".join(t.text or "" for t in part(tmp_path / "handbook.docx", "word/document.xml")
                             .iter(f"{W}instrText"))
     assert '\\t "Title,1,Heading 1,2"' in instructions

@@ -129,7 +129,7 @@ class WordWriter:
                 entries = [entry for entry in entries if entry[0] == 1]
             depth = max((level for level, _, _ in entries), default=1)
             self._contents(entries, f'TOC \\o "1-{depth}" \\h \\z \\u')
-            self._break_section(WD_SECTION.NEW_PAGE, columns=1, merge=False)
+            self._balance_contents()
         else:
             self.section(document.name, info.title, cover=False)
             self._masthead(cover=False)
@@ -154,6 +154,8 @@ class WordWriter:
             self.add_run(paragraph, value)
         entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
         self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
+        self._break_section(WD_SECTION.CONTINUOUS, columns=1, merge=True)  # Word balances the columns (each part
+        # then starts a section on a new page)
         for part in parts:
             self.section(part.document.name, part.document.info.title, cover=False,
                          language=part.document.policy.language)
@@ -218,6 +220,12 @@ class WordWriter:
         field_end(paragraphs[-1])
         settings = self.doc.settings.element
         insert_before(settings, element("w:updateFields", {"w:val": "true"}), AFTER_UPDATE_FIELDS)
+
+    def _balance_contents(self) -> None:
+        """End the contents' two columns with a continuous section break, which makes Word balance them (as
+        the PDF's are), then start the body on a new page: between the two, a one-line section of its own."""
+        self._break_section(WD_SECTION.CONTINUOUS, columns=1, merge=True)
+        self._break_section(WD_SECTION.NEW_PAGE, columns=1, merge=False)
 
     def _entries(self, part: Part, levels: dict[str, int]) -> list[tuple[int, str, str]]:
         return [(levels[block.style], block.text, self._bookmarks[part.prefix + block.anchor])
