@@ -91,7 +91,8 @@ def in_process(repeat: int, work: Path) -> dict[str, float]:
         return pdf
 
     # Bare WeasyPrint first: policygen's PDF renderer patches WeasyPrint in its process (pdf_columns, pdf_lines,
-    # pdf_streams), and the yardstick must be WeasyPrint as it comes.
+    # pdf_sheets, pdf_streams) and raises the garbage collector's thresholds, and the yardstick must be
+    # WeasyPrint (and Python) as they come.
     bare = _median_ms(bare_weasyprint, max(3, repeat // 3))
     return {
         "load + validate answers": _median_ms(lambda: load_answers(DEMO), repeat),
