@@ -92,8 +92,8 @@ class PdfRenderer:
 
         from . import pdf_columns, pdf_lines, pdf_sheets, pdf_streams
 
-        pdf_columns.install()  # the contents page's columns balanced in far fewer layouts, to the same result
-        pdf_lines.install()  # a line of text broken once per document, however often it is laid out
+        pdf_columns.install()  # balanced columns in far fewer layouts, columns filled from the top in one
+        pdf_lines.install()  # a line of text broken once per process, however often it is laid out
         pdf_streams.install()  # a stream that another PDF of this process embedded too is deflated once
         pdf_sheets.install()  # a page's embedded stylesheet parsed once per process, not once per PDF
 

@@ -129,7 +129,7 @@ class WordWriter:
                 entries = [entry for entry in entries if entry[0] == 1]
             depth = max((level for level, _, _ in entries), default=1)
             self._contents(entries, f'TOC \\o "1-{depth}" \\h \\z \\u')
-            self._balance_contents()
+            self._break_section(WD_SECTION.NEW_PAGE, columns=1, merge=False)
         else:
             self.section(document.name, info.title, cover=False)
             self._masthead(cover=False)
@@ -154,8 +154,6 @@ class WordWriter:
             self.add_run(paragraph, value)
         entries = [entry for part in parts for entry in self._entries(part, _TOC_LEVELS)]
         self._contents(entries, 'TOC \\h \\z \\t "Title,1,Heading 1,2"')
-        self._break_section(WD_SECTION.CONTINUOUS, columns=1, merge=True)  # Word balances the columns (each part
-        # then starts a section on a new page)
         for part in parts:
             self.section(part.document.name, part.document.info.title, cover=False,
                          language=part.document.policy.language)
@@ -204,9 +202,10 @@ class WordWriter:
     def _contents(self, entries: list[tuple[int, str, str]], instruction: str) -> None:
         """The table of contents on a new page, in two columns as in the PDF: its heading in a section of its
         own, then a continuous section of two columns holding a TOC field whose result is already the
-        entries, each linked to its heading, with a PAGEREF field for its page number (the caller ends
-        that section). LibreOffice works the page numbers out as it lays the pages out; Word when it updates
-        the fields, which it offers on opening (w:updateFields)."""
+        entries, each linked to its heading, with a PAGEREF field for its page number, then a continuous
+        section break, which makes Word balance the two columns as the PDF's are (the caller starts what
+        follows on a new page). LibreOffice works the page numbers out when its indexes are updated; Word
+        when it updates the fields, which it offers on opening (w:updateFields)."""
         self._break_section(WD_SECTION.NEW_PAGE, columns=1, merge=True)  # ends the cover
         self.add_paragraph(self.doc, "TOC Heading", translate("Contents", self.policy.language))
         self._break_section(WD_SECTION.CONTINUOUS, columns=2, merge=True)
@@ -220,12 +219,7 @@ class WordWriter:
         field_end(paragraphs[-1])
         settings = self.doc.settings.element
         insert_before(settings, element("w:updateFields", {"w:val": "true"}), AFTER_UPDATE_FIELDS)
-
-    def _balance_contents(self) -> None:
-        """End the contents' two columns with a continuous section break, which makes Word balance them (as
-        the PDF's are), then start the body on a new page: between the two, a one-line section of its own."""
         self._break_section(WD_SECTION.CONTINUOUS, columns=1, merge=True)
-        self._break_section(WD_SECTION.NEW_PAGE, columns=1, merge=False)
 
     def _entries(self, part: Part, levels: dict[str, int]) -> list[tuple[int, str, str]]:
         return [(levels[block.style], block.text, self._bookmarks[part.prefix + block.anchor])
