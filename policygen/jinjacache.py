@@ -132,7 +132,7 @@ class CompiledBundle:
         self._fresh = False
         with contextlib.suppress(OSError, ValueError):
             write_file_atomically(self._path, marshal.dumps(dict(sorted(self._read().items()))), durable=False)
-            self._prune(self._path.parent)
+            prune(self._path.parent, self._flavour, ".marshal", BUNDLES_KEPT)
 
     def _read(self) -> dict[str, CodeType]:
         if self._codes is None:
@@ -153,11 +153,17 @@ class CompiledBundle:
                     self._fresh = True  # written again, whole, after this render
         return self._codes
 
-    def _prune(self, folder: Path) -> None:
-        prefix = f"{self._flavour}-"
+
+def prune(folder: Path, kind: str, suffix: str, keep: int) -> None:
+    """Delete all but the ``keep`` newest cache files of ``kind`` in ``folder`` (named ``<kind>-<key><suffix>``,
+    the key a hex digest: ``policy-en``'s are not ``policy-en-GB``'s). Whatever cannot be read or deleted stays."""
+    prefix = f"{kind}-"
+    try:
+        found = sorted(((item.stat().st_mtime_ns, item.path) for item in os.scandir(folder)
+                        if item.name.startswith(prefix) and item.name.endswith(suffix)
+                        and "-" not in item.name[len(prefix):]), reverse=True)
+    except OSError:
+        return
+    for _, path in found[keep:]:
         with contextlib.suppress(OSError):
-            found = sorted(((item.stat().st_mtime_ns, item.path) for item in os.scandir(folder)
-                            if item.name.startswith(prefix) and item.name.endswith(".marshal")
-                            and "-" not in item.name[len(prefix):]), reverse=True)  # not policy-en-GB's for policy-en
-            for _, path in found[BUNDLES_KEPT:]:
-                os.unlink(path)
+            os.unlink(path)

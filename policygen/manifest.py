@@ -125,7 +125,6 @@ def bundled_digest() -> str:
     return digest
 
 
-
 def tree_stamp(folder: Path, suffix: str = "") -> str:
     """A hash of the name, size, modification time and inode of every file under ``folder`` (only those whose
     name ends with ``suffix``, when given: ``.py`` for a package's modules, not its compiled copies)."""

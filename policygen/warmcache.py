@@ -19,8 +19,6 @@ a render whose Markdown did not change neither imports nor runs the Markdown par
 
 from __future__ import annotations
 
-import contextlib
-import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
@@ -86,20 +84,10 @@ def memo(kind: str, key: str, build: Callable[[], T], check: type[T],
     fresh = not entry.exists()
     value = _through(entry, kind, build, check, current)
     if fresh:
-        _prune(folder, kind)
+        from .jinjacache import prune
+
+        prune(folder, kind, ".pickle", MEMO_ENTRIES)
     return value
-
-
-def _prune(folder: Path, kind: str) -> None:
-    """Delete the oldest entries of ``kind`` beyond MEMO_ENTRIES."""
-    try:
-        entries = [(item.stat().st_mtime_ns, item.path) for item in os.scandir(folder)
-                   if item.name.startswith(f"{kind}-") and item.name.endswith(".pickle")]
-    except OSError:
-        return
-    for _, path in sorted(entries, reverse=True)[MEMO_ENTRIES:]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
 
 
 def _through(entry: Path, kind: str, build: Callable[[], T], check: type[T],

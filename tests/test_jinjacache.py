@@ -122,3 +122,15 @@ def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path, monkeypatch: 
         f"{bundle}: warning: a cached bundle of compiled templates could not be read; it is built again\n"
         "    hint: nothing to do: policygen replaces it"]
     assert bundle.stat().st_size > 1000  # written again, whole
+
+
+def test_pruning_keeps_the_newest_files_of_a_kind_and_no_other_kind_s(tmp_path: Path) -> None:
+    from policygen.jinjacache import prune
+
+    names = [f"policy-en-{n:064x}.marshal" for n in range(5)] + [f"policy-en-GB-{0:064x}.marshal",
+                                                                  f"policy-en-{0:063x}.pickle"]
+    for age, name in enumerate(names):
+        (tmp_path / name).write_bytes(b"")
+        os.utime(tmp_path / name, ns=(age * 10**9, age * 10**9))
+    prune(tmp_path, "policy-en", ".marshal", 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[3:])
