@@ -115,9 +115,9 @@ def _seconds(seconds: float) -> str:
         return f"{seconds:.1f} s"
     from babel.numbers import format_decimal
 
-    from ..locale import LANGUAGES
+    from ..locale import babel_locale
 
-    return f"{format_decimal(seconds, format='0.0', locale=LANGUAGES.get(language, language.replace('-', '_')))} s"
+    return f"{format_decimal(seconds, format='0.0', locale=babel_locale(language))} s"
 
 
 def _done_line(results: Sequence[ClientResult]) -> str:

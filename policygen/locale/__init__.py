@@ -31,6 +31,11 @@ _CATALOGUES = Path(__file__).parent / "locales"
 _EXTRA: dict[str, Path] = {}  # language -> catalogue file, for languages registered at run time (tests)
 
 
+def babel_locale(language: str) -> str:
+    """Babel's name for a language code ("fr-CA" -> "fr_CA")."""
+    return LANGUAGES.get(language, language.replace("-", "_"))
+
+
 def is_english(language: str | None) -> bool:
     """True for English (any spelling) and for no language at all."""
     return not language or language.split("-")[0] == "en"
@@ -57,7 +62,7 @@ def _catalogue(language: str) -> dict[str, str]:
     from babel.messages.pofile import read_po
 
     with file.open("rb") as handle:
-        catalog = read_po(handle, locale=LANGUAGES.get(language, language.replace("-", "_")))
+        catalog = read_po(handle, locale=babel_locale(language))
     # The catalogue is our own text: the language's spacing rules apply to it as to the templates.
     return {str(m.id): typography(str(m.string), language) for m in catalog if m.id and m.string and not m.fuzzy}
 
@@ -148,7 +153,7 @@ def _number(text: str, language: str) -> str:
 
     decimals = len(plain.partition(".")[2])
     return str(format_decimal(Decimal(plain), format="#,##0." + "0" * decimals,
-                              locale=LANGUAGES.get(language, language.replace("-", "_"))))
+                              locale=babel_locale(language)))
 
 
 def translator(language: str | None) -> Callable[[str], str]:
@@ -179,7 +184,7 @@ def long_date(value: dt.date, language: str | None) -> str:
     if not is_english(language):
         from babel.dates import format_date
 
-        babel_name = LANGUAGES.get(str(language), str(language).replace("-", "_"))
+        babel_name = babel_locale(str(language))
         text = format_date(value, format="d MMMM y", locale=babel_name)
         if babel_name.startswith("fr") and value.day == 1:  # French writes the first day as an ordinal
             text = "1er" + text[1:]
@@ -199,7 +204,7 @@ def join_words(parts: Sequence[str], language: str | None, conjunction: str = "a
         return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
     from babel.lists import format_list
 
-    return format_list(list(parts), locale=LANGUAGES.get(str(language), str(language).replace("-", "_")))
+    return format_list(list(parts), locale=babel_locale(str(language)))
 
 
 def format_number(value: float, language: str | None) -> str:
@@ -208,7 +213,7 @@ def format_number(value: float, language: str | None) -> str:
         return f"{value:,}"
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, locale=LANGUAGES.get(str(language), str(language).replace("-", "_"))))
+    return str(format_decimal(value, locale=babel_locale(str(language))))
 
 
 # Quebec's rule (Office québécois de la langue française): a non-breaking space before the colon and
