@@ -293,7 +293,7 @@ def _overlap(wanted: str, sentence: str) -> float:
 def explanation_text(explanation: Explanation) -> str:
     """The explanation for the terminal: a table of every clause, or the clauses asked about in full;
     its own words in the policy's language."""
-    _ = words(explanation.policy.language)
+    _ = sentences_in(explanation.policy.language)
     if explanation.matched is None and len(explanation.clauses) == sum(1 for _ in explanation.policy.clauses()):
         return clause_table(explanation.clauses, _)
     parts = []
@@ -305,15 +305,8 @@ def explanation_text(explanation: Explanation) -> str:
     return "\n".join(parts)
 
 
-def words(language: str | None) -> Callable[[str], str]:
-    """``explain``'s own words in ``language``, with its spacing rules (English as written)."""
-    from ..locale import sentences_in
-
-    return sentences_in(language)
-
-
 def _one(item: ClauseExplanation, _: Callable[[str], str] | None = None) -> str:
-    _ = _ or words(None)
+    _ = _ or sentences_in(None)
     clause, rubric = item.clause, _("(items of policygen's policy rubric)")
     where = _("(clause %(id)s, in section %(section)s)") % {
         "id": clause.id, "section": f"{item.number.partition('.')[0]}. {item.section_title}"}
@@ -345,7 +338,7 @@ def _code_lines(item: ClauseExplanation, _: Callable[[str], str]) -> list[str]:
 
 def clause_table(clauses: tuple[ClauseExplanation, ...], _: Callable[[str], str] | None = None) -> str:
     """Every clause with the answer that selected it, one per line (headings in ``_``'s language)."""
-    _ = _ or words(None)
+    _ = _ or sentences_in(None)
     rows = [(_("No."), _("Clause"), _("Selected by"))]
     for item in clauses:
         if item.condition is None:

@@ -12,8 +12,9 @@ import html
 import re
 from collections.abc import Callable
 
+from ..locale import sentences_in
 from ..questionnaire.answers import Answers
-from .explain import AnswerUse, ClauseExplanation, explain_policy, words
+from .explain import AnswerUse, ClauseExplanation, explain_policy
 from .library import ClauseLibrary
 from .model import Policy
 
@@ -33,7 +34,7 @@ _STYLE = """<style>
 
 def add_margin_notes(page: str, policy: Policy, answers: Answers, library: ClauseLibrary) -> str:
     """The policy page with a note after each clause heading: why, the answers behind it, its sources."""
-    _ = words(policy.language)  # the notes speak the policy's language
+    _ = sentences_in(policy.language)  # the notes speak the policy's language
     notes = {item.number: _note(item, _) for item in explain_policy(policy, answers, library)}
 
     def insert(match: re.Match[str]) -> str:
