@@ -136,6 +136,13 @@ class RenderError(PolicygenError):
     exit_code = EXIT_BAD_INPUT
 
 
+def filled(message: str, **fields: object) -> str:
+    """A whole sentence with its ``%(name)s`` fields filled in (none: the message as it is). The English
+    sentence is the catalogue's key, so a Problem made from it is printed in the run's language
+    (:meth:`Problem.text_in`), its fields kept as they are."""
+    return message % fields if fields else message
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A "did you mean ...?" hint for a misspelt key or value, or None if nothing is close."""
     import difflib  # only when there is a mistake to explain: keeps start-up light

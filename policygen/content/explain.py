@@ -18,7 +18,7 @@ from pathlib import Path
 
 from msgspec import Struct
 
-from ..errors import InputError, allowed_keys_hint
+from ..errors import InputError, allowed_keys_hint, filled
 from ..locale import sentences_in, translator
 from ..questionnaire.answers import Answers, load_answers
 from ..questionnaire.questions import Questionnaire
@@ -194,15 +194,15 @@ def find_target(every: tuple[ClauseExplanation, ...], library: ClauseLibrary, ta
     if match := _SECTION.match(target):
         chosen = tuple(e for e in every if e.number.partition(".")[0] == match.group(1))
         if not chosen:
-            raise InputError.single(_filled("the policy has no section %(section)s", section=match.group(1)),
-                                    key="SECTION", hint=_filled("its sections are numbered %(low)s to %(high)s",
+            raise InputError.single(filled("the policy has no section %(section)s", section=match.group(1)),
+                                    key="SECTION", hint=filled("its sections are numbered %(low)s to %(high)s",
                                                                 low=sections[0], high=sections[-1]))
         return chosen, None
     if match := _CLAUSE_NUMBER.match(target):
         number = f"{int(match.group(1))}.{int(match.group(2))}"
         chosen = tuple(e for e in every if e.number == number)
         if not chosen:
-            raise InputError.single(_filled("the policy has no clause %(clause)s", clause=number), key="SECTION",
+            raise InputError.single(filled("the policy has no clause %(clause)s", clause=number), key="SECTION",
                                     hint="run policygen explain ANSWERS without a target to list every clause")
         return chosen, None
     if _CLAUSE_ID.match(target.strip()):
@@ -217,7 +217,7 @@ def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary, 
         return chosen
     template = library.clauses.get(clause_id)
     if template is None:
-        raise InputError.single(_filled("no clause has the id '%(id)s'", id=clause_id), key="CLAUSE_ID",
+        raise InputError.single(filled("no clause has the id '%(id)s'", id=clause_id), key="CLAUSE_ID",
                                 hint=allowed_keys_hint(clause_id, library.clauses))
     # The condition in the policy's language: the message around it is translated when it is printed.
     words = questionnaire and localise_questionnaire(questionnaire, library.language)
@@ -225,14 +225,14 @@ def _by_clause_id(every: tuple[ClauseExplanation, ...], library: ClauseLibrary, 
     answers = "; ".join(u.describe() for u in _uses_of(every, selection.questions if selection else set()))
     if selection is None or not selection.in_words:
         condition = selection.words if selection else template.when.source if template.when else ""
-        message = _filled("clause '%(id)s' (%(title)s) is not in this policy: its condition `%(condition)s` does "
+        message = filled("clause '%(id)s' (%(title)s) is not in this policy: its condition `%(condition)s` does "
                           "not hold for these answers", id=clause_id, title=template.title, condition=condition)
     else:
-        message = _filled("clause '%(id)s' (%(title)s) is not in this policy: it is included only when "
+        message = filled("clause '%(id)s' (%(title)s) is not in this policy: it is included only when "
                           "%(condition)s", id=clause_id, title=template.title, condition=selection.words)
     raise InputError.single(
         message, key="CLAUSE_ID",
-        hint=_filled("it reads %(answers)s; change those answers if the policy should include it", answers=answers)
+        hint=filled("it reads %(answers)s; change those answers if the policy should include it", answers=answers)
         if answers else None)
 
 
@@ -269,15 +269,9 @@ def _by_quote(every: tuple[ClauseExplanation, ...], quote: str) -> tuple[tuple[C
     score, closest, number = max(scored, key=lambda item: item[0])
     hint = "check the wording against the rendered policy; quote one sentence, or part of one"
     if score >= 0.6:
-        hint = _filled("the closest sentence is in %(clause)s: \"%(sentence)s\"", clause=number, sentence=closest)
-    raise InputError.single(_filled("this text is not in the policy: \"%(quote)s\"", quote=quote.strip()),
+        hint = filled("the closest sentence is in %(clause)s: \"%(sentence)s\"", clause=number, sentence=closest)
+    raise InputError.single(filled("this text is not in the policy: \"%(quote)s\"", quote=quote.strip()),
                             key="SECTION", hint=hint)
-
-
-def _filled(message: str, **fields: object) -> str:
-    """A message with ``%(name)s`` fields filled in: the English is the catalogue's key, so the problem is
-    printed in the run's language (errors.Problem.text_in)."""
-    return message % fields
 
 
 def _overlap(wanted: str, sentence: str) -> float:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct, field
 
 from ..confine import is_inside
-from ..errors import InputError, Problem, did_you_mean
+from ..errors import InputError, Problem, did_you_mean, filled
 from ..mapping import MAPPING, TEXT, Field, Issue, Spec, check_mapping
 from ..yamlio import YamlDocument, load_yaml_file
 from .fetch import FetchPolicy, FetchRefused
@@ -182,11 +182,11 @@ class _Checker(Struct):
             self.error(key, *self._outside(value, relative))
             return None
         if suffix not in _MEDIA_TYPES:
-            self.error(key, _filled("'%(logo)s' is not a PNG, JPEG or SVG file", logo=value),
+            self.error(key, filled("'%(logo)s' is not a PNG, JPEG or SVG file", logo=value),
                        "give a file ending in .png, .jpg, .jpeg or .svg")
             return None
         if relative.is_absolute():
-            self.error(key, _filled("'%(logo)s' is an absolute path; the logo must be in the brand file's folder",
+            self.error(key, filled("'%(logo)s' is an absolute path; the logo must be in the brand file's folder",
                                     logo=value), self._outside(value, relative)[1])
             return None
         fetch = FetchPolicy((self.folder,))
@@ -197,35 +197,35 @@ class _Checker(Struct):
             return None
         except FileNotFoundError:
             images = sorted(p.name for p in self.folder.iterdir() if p.suffix.lower() in _MEDIA_TYPES)
-            self.error(key, _filled("no file '%(logo)s' in %(folder)s", logo=value, folder=str(self.folder)),
-                       did_you_mean(value, images) or (_filled("images here: %(images)s", images=", ".join(images))
+            self.error(key, filled("no file '%(logo)s' in %(folder)s", logo=value, folder=str(self.folder)),
+                       did_you_mean(value, images) or (filled("images here: %(images)s", images=", ".join(images))
                                                        if images else "put the logo next to the brand file"))
             return None
         except OSError as exc:
-            self.error(key, _filled("cannot read '%(logo)s': %(error)s", logo=value, error=str(exc.strerror)))
+            self.error(key, filled("cannot read '%(logo)s': %(error)s", logo=value, error=str(exc.strerror)))
             return None
         problem = _image_problem(data, suffix)
         if problem:
             message, fields, hint = problem
-            self.error(key, _filled("'%(logo)s': " + message, logo=value, **fields), hint)
+            self.error(key, filled("'%(logo)s': " + message, logo=value, **fields), hint)
             return None
         return Logo(_MEDIA_TYPES[suffix], data, alt)
 
     def _refused(self, exc: FetchRefused, value: str, relative: Path) -> tuple[str, str]:
         """Why a logo the fetch policy refused cannot be used, and what to do."""
         if "larger" in str(exc):
-            return (_filled("'%(logo)s' is larger than %(limit)s KiB", logo=value, limit=str(LOGO_LIMIT // 1024)),
+            return (filled("'%(logo)s' is larger than %(limit)s KiB", logo=value, limit=str(LOGO_LIMIT // 1024)),
                     "the logo is embedded in every page: export a smaller PNG, or use SVG")
         if "regular file" in str(exc):
-            return (_filled("'%(logo)s' is not a regular file (a folder, pipe, device or socket)", logo=value),
+            return (filled("'%(logo)s' is not a regular file (a folder, pipe, device or socket)", logo=value),
                     "give the name of an image file")
         return self._outside(value, relative)
 
     def _outside(self, value: str, relative: Path) -> tuple[str, str]:
         """A logo outside the brand file's folder: the message and the fix (whole sentences with fields)."""
-        return (_filled("'%(logo)s' is outside the brand file's folder (%(folder)s)", logo=value,
+        return (filled("'%(logo)s' is outside the brand file's folder (%(folder)s)", logo=value,
                         folder=str(self.folder.absolute())),
-                _filled("copy the logo next to the brand file and write 'logo: %(name)s'", name=relative.name))
+                filled("copy the logo next to the brand file and write 'logo: %(name)s'", name=relative.name))
 
     def colours(self, colours: dict[str, str]) -> tuple[str | None, str | None]:
         """The primary and accent colours (checked by the spec), darkened where contrast needs it."""
@@ -249,7 +249,7 @@ class _Checker(Struct):
         if result.adjusted:
             self.warning(("colours", name), message % {"value": value, "ratio": f"{result.ratio_given:.1f}",
                                                        "needed": f"{result.needed:g}"},
-                         _filled("the documents use the darker %(colour)s (%(ratio)s:1); choose a darker colour "
+                         filled("the documents use the darker %(colour)s (%(ratio)s:1); choose a darker colour "
                                  "to have yours used as is", colour=result.used, ratio=f"{result.ratio_used:.1f}"))
         return result.used
 
@@ -262,7 +262,7 @@ class _Checker(Struct):
             return family.lower()
         installed = installed_font_families()
         if installed is None:
-            self.warning(key, _filled("cannot check that the font '%(family)s' is installed (fc-list is missing)",
+            self.warning(key, filled("cannot check that the font '%(family)s' is installed (fc-list is missing)",
                                       family=family),
                          "install fontconfig (Debian: apt-get install fontconfig) to have fonts checked")
             return family
@@ -270,19 +270,13 @@ class _Checker(Struct):
         if match is None:
             hint = did_you_mean(family, installed) or "list the installed families with: fc-list : family"
             if as_error:
-                self.error(key, _filled("the font '%(family)s' is not installed on this machine", family=family),
+                self.error(key, filled("the font '%(family)s' is not installed on this machine", family=family),
                            hint)
                 return None
-            self.warning(key, _filled("the font '%(family)s' is not installed here; the PDF could not use it",
+            self.warning(key, filled("the font '%(family)s' is not installed here; the PDF could not use it",
                                       family=family), hint)
             return family
         return match
-
-
-def _filled(message: str, **fields: str) -> str:
-    """A message with ``%(name)s`` fields filled in: the English is the catalogue's key, so the warning is
-    translated when it is printed (errors.Problem.text_in), the fields kept as they are."""
-    return message % fields
 
 
 @cache

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from msgspec import Struct
 
-from ..errors import EnvironmentProblem, InputError
+from ..errors import EnvironmentProblem, InputError, filled
 from .brand import Brand, Logo
 
 MAX_WIDTH_MM = 80.0  # as the HTML's .logo max-width: a very wide logo is scaled down to fit
@@ -65,15 +65,10 @@ def _problem(message: str, source: Path | None, hint: str | None = None, **field
     """A logo problem located at the brand file's ``logo``. ``message`` is a whole sentence with ``%(name)s``
     fields, filled from ``fields``: the English is the catalogue's key, so it is printed in the client's
     language (errors.Problem.text_in)."""
-    return InputError.single(_filled(message, **fields), file=str(source) if source else None,
+    return InputError.single(filled(message, **fields), file=str(source) if source else None,
                              key="logo",
                              hint=hint or "an SVG logo must be self-contained and small: export it as plain "
                                           "SVG, or use a PNG")
-
-
-def _filled(message: str, **fields: object) -> str:
-    """A whole sentence with its ``%(name)s`` fields filled in (none: the message as it is)."""
-    return message % fields if fields else message
 
 
 def _aspect(logo: Logo, source: Path | None) -> float:
@@ -121,7 +116,7 @@ def rasterise(svg: bytes, pixels: tuple[int, int], source: Path | None = None) -
     try:
         from cairosvg.surface import PNGSurface
     except (ImportError, OSError) as exc:  # OSError: the Cairo library itself is missing
-        raise EnvironmentProblem(_filled("cannot put an SVG logo in a Word document: %(error)s", error=exc),
+        raise EnvironmentProblem(filled("cannot put an SVG logo in a Word document: %(error)s", error=exc),
                                  hint="install Cairo (Debian: apt-get install libcairo2) and CairoSVG "
                                       "(pip install cairosvg), or use a PNG logo") from None
     try:
@@ -146,7 +141,7 @@ def _data_only(refused: list[str]) -> Callable[[str, str], bytes]:
             from urllib.parse import unquote_to_bytes
 
             return base64.b64decode(payload) if header.endswith(";base64") else unquote_to_bytes(payload)
-        refused.append(_filled("the SVG logo refers to '%(target)s' (another file or a web address)", target=url[:60]))
+        refused.append(filled("the SVG logo refers to '%(target)s' (another file or a web address)", target=url[:60]))
         raise ValueError("refused")
     return fetch
 
