@@ -105,15 +105,12 @@ DECISION_WORDS: dict[str, DecisionWords] = {
         "where UK or EU data protection law applies",
         "UK or EU data protection law applies to the organisation",
         "no UK or EU data protection law applies to the organisation"),
-    "data_places_or": DecisionWords(
-        "where UK or EU data protection law applies",
-        "UK or EU data protection law applies to the organisation",
-        "no UK or EU data protection law applies to the organisation"),
     "unserved_places": DecisionWords(
         "the places whose own law policygen does not cover",
         "the organisation employs people in places whose own law policygen does not cover",
         "policygen covers the law of every place where the organisation employs people"),
 }
+DECISION_WORDS["data_places_or"] = DECISION_WORDS["data_places"]  # the same places, joined with "or"
 
 # EU countries whose own rules the library has (works councils that must agree to monitoring);
 # for the others it has only the law of the whole EU.
