@@ -25,7 +25,7 @@ class _Style(dict[str, Any]):
     """A computed style as the text module reads it: its properties, and the renderer's fonts."""
 
     def __init__(self, fonts: object, **changes: Any) -> None:
-        super().__init__({name: "normal" for name in pdf_lines._READS} | {"font_size": 10.0} | changes)
+        super().__init__({name: "normal" for name in pdf_lines.READS} | {"font_size": 10.0} | changes)
         self.font_config = fonts
 
 
@@ -55,13 +55,13 @@ def test_a_repeated_line_is_broken_once_and_each_box_gets_its_own_layout(monkeyp
     split("Overview", style, document, 200.0, 0, False)  # not at a line's start
     split("Overview", style, document, 200.0, 0, True, True)  # the minimum width
     split("Overview", style, document, 200.0, 1.5)  # another justification spacing
-    for name in pdf_lines._READS:  # any property the text module reads
+    for name in pdf_lines.READS:  # any property the text module reads
         split("Overview", _Style(fonts, **{name: "other"}), document, 200.0, 0)
     split("Overview", _Style(object()), document, 200.0, 0)  # another renderer's fonts
-    assert len(calls) == 6 + len(pdf_lines._READS)
+    assert len(calls) == 6 + len(pdf_lines.READS)
     split("Overview", _Style(fonts, font_family=["a list"]), document, 200.0, 0)  # cannot be a key: not kept
     split("Overview", _Style(fonts, font_family=["a list"]), document, 200.0, 0)
-    assert len(calls) == 8 + len(pdf_lines._READS)
+    assert len(calls) == 8 + len(pdf_lines.READS)
 
 
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

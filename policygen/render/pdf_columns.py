@@ -17,11 +17,12 @@ tests compare the two).
 The same holds when the loop steps by its "lost space" (the smallest gap it has seen between a column's
 empty space and the next box; WeasyPrint never resets it, so it adds the same amount try after try):
 :func:`steps_ahead` follows that arithmetic without any layout and searches for the try at which a column
-breaks elsewhere. Two more savings: the first two pagination passes balance the very same contents (the
-page numbers come in on the third), so :func:`recall` gives the second the first one's result from a memo
-on WeasyPrint's layout context (one document; keyed by the boxes, their styles and text, the geometry
-and where the columns resume); and a later pass's search probes first where the same search landed
-before (:func:`_first_change`), which changes how many layouts it takes, not where it lands.
+breaks elsewhere. Two more savings: when two pagination passes balance the very same contents (in
+WeasyPrint's own pagination the first two do, and the page numbers come in on the third; with
+:mod:`policygen.render.pdf_pages` they come in on the second), :func:`recall` gives the later one the
+earlier one's result from a memo on WeasyPrint's layout context (one document; keyed by the boxes, their
+styles and text, the geometry and where the columns resume); and a later pass's search probes first where
+the same search landed before (:func:`_first_change`), which changes how many layouts it takes, not where it lands.
 
 The change is made to WeasyPrint's own ``columns_layout`` source by replacing exact lines; if
 WeasyPrint's code differs from what this module expects (another version), nothing is patched and

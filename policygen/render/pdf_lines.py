@@ -11,7 +11,7 @@ calls in ten repeat one made before in the same document, and two in three one m
 Its key is everything the function reads: the text, the available width, the justification spacing, the
 two flags, and from the style the font configuration (the renderer's, shared by its documents; the key
 holds it, so its identity cannot be reused) and every property WeasyPrint's text module reads
-(:data:`_READS`: the font, its size and features, language, spacing, hyphenation, white space, line
+(:data:`READS`: the font, its size and features, language, spacing, hyphenation, white space, line
 height...). A style's part of the key is worked out once per style object of a document (kept on
 WeasyPrint's layout context); a style with a value that cannot be a key is not memoised. What the memo
 returns is the same numbers and a copy of the same line layout, which WeasyPrint has already released
@@ -31,7 +31,7 @@ _STYLES = "_policygen_line_styles"  # the attribute of WeasyPrint's layout conte
 # split_first_line's parameters in WeasyPrint 70, which the memo's key covers; with any others it is not installed
 _PARAMETERS = ("text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum")
 # Every style property WeasyPrint 70's text module (weasyprint/text/*.py) reads.
-_READS = ("direction", "font_family", "font_feature_settings", "font_kerning", "font_language_override", "font_size",
+READS = ("direction", "font_family", "font_feature_settings", "font_kerning", "font_language_override", "font_size",
           "font_stretch", "font_style", "font_variant_alternates", "font_variant_caps", "font_variant_east_asian",
           "font_variant_ligatures", "font_variant_numeric", "font_variant_position", "font_variation_settings",
           "font_weight", "hyphenate_character", "hyphenate_limit_chars", "hyphenate_limit_zone", "hyphens", "lang",
@@ -42,17 +42,24 @@ STOCK: list[Any] = []  # WeasyPrint's own split_first_line, once the memo is in 
 _lines: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
+def text_key(style: Any) -> tuple[Any, ...] | None:
+    """What WeasyPrint's text module reads from ``style``, as a key: the renderer's fonts and the :data:`READS`
+    properties; None when a value cannot be a key."""
+    key = (style.font_config, *(style[name] for name in READS))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def _style_key(style: Any, context: Any) -> tuple[Any, ...] | None:
     """What the line breaking reads from ``style``, as a key (None: not memoised); once per style object."""
     styles: dict[int, tuple[Any, tuple[Any, ...] | None]] = context.__dict__.setdefault(_STYLES, {})
     found = styles.get(id(style))
     if found is not None and found[0] is style:
         return found[1]
-    key: tuple[Any, ...] | None = (style.font_config, *(style[name] for name in _READS))
-    try:
-        hash(key)
-    except TypeError:
-        key = None
+    key = text_key(style)
     styles[id(style)] = (style, key)  # holding the style keeps its id from being reused in this document
     return key
 
