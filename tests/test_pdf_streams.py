@@ -46,13 +46,38 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert pdf_streams._size[0] <= 100_000 and 1 <= len(pdf_streams._cache) <= 3
 
 
-def test_pydyf_deflates_through_the_cache_once_a_renderer_is_made() -> None:
+def test_pydyf_deflates_at_zlibs_default_level_through_the_cache_once_a_renderer_is_made() -> None:
     import pydyf  # type: ignore[import-untyped]
 
     from policygen.render.pdf import PdfRenderer
 
     PdfRenderer()
     assert pdf_streams.install(), "pydyf no longer deflates through its module's zlib: update pdf_streams.py"
-    stream = pydyf.Stream([b"0 0 m 10 10 l S\n" * 4000], compress=True)
-    expected = _pydyf_deflate(b"\n".join([b"0 0 m 10 10 l S\n" * 4000]))
-    assert expected in stream.data
+    drawing = b"\n".join([b"0 0 m 10 10 l S\n" * 4000])
+    data = pydyf.Stream([b"0 0 m 10 10 l S\n" * 4000], compress=True).data
+    compressor = zlib.compressobj(level=6)
+    assert compressor.compress(drawing) + compressor.flush() in data, "deflated at level 6, not pydyf's 9"
+    assert _pydyf_deflate(drawing) not in data
+    assert zlib.decompress(data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]) == drawing
+
+
+def test_values_become_the_bytes_pydyf_makes_of_them() -> None:
+    import pydyf
+
+    from policygen.render.pdf import PdfRenderer
+
+    PdfRenderer()
+    stock = pdf_streams.STOCK[0]
+    assert stock is not pdf_streams.to_bytes and pydyf._to_bytes is pdf_streams.to_bytes
+    values = [b"/Type", "/Font", "0 0 R", 0, 7, -12, 10**20, 0.0, -0.0, 1.0, 2.5, -3.25, 1e-7, 123456.789, 1e22,
+              float("inf"), True, False, None, pydyf.String("Plain"), pydyf.Array([1, 2.5, "/N"]),
+              pydyf.Dictionary({"Type": "/Page", "Count": 3}), type("Name", (str,), {})("/Sub"),
+              type("Number", (int,), {})(5), type("Real", (float,), {})(1.5)]
+    for value in values:
+        assert pdf_streams.to_bytes(value) == stock(value), value
+    for text in ("Café", "\u2019"):
+        with pytest.raises(UnicodeEncodeError):
+            pdf_streams.to_bytes(text)
+        with pytest.raises(UnicodeEncodeError):
+            stock(text)
+    assert pydyf.String("Café").data == b"<feff00430061006600e9>", "pydyf's String still falls back to UTF-16"
