@@ -1,0 +1,81 @@
+"""A box's margins, padding, borders and sizes worked out once per style and containing block.
+
+Before WeasyPrint lays a box out, ``resolve_percentages`` turns the box's computed margins, padding,
+widths, heights and borders into used values: a percentage of the containing block, ``calc()`` worked out,
+``auto`` kept, the box-sizing taken off. It does so every time the box is laid out, and WeasyPrint lays
+boxes out again and again (every pagination pass, every try at balancing columns, every line of an inline
+box): three calls in four repeat one made before for the same style and the same containing block, and the
+function took about a fourteenth of a batch's time.
+
+The used values depend only on the box's style, the containing block's width and height and whether the
+box is a page; :func:`install` puts a memo keyed by these in front of the function, which gives a box the
+very values WeasyPrint would work out. The style is held by its entry, so its identity cannot be reused
+while the entry lives, and the memo is bounded (:data:`LIMIT` entries). A table cell in the collapsing
+border model (whose borders WeasyPrint may have set before) is left to WeasyPrint.
+``POLICYGEN_NO_SIZE_MEMO=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cache
+from typing import Any
+
+LIMIT = 20_000  # entries kept at most: a document has a few hundred
+STOCK: list[Any] = []  # WeasyPrint's own resolve_percentages, once the memo is in front of it
+# What resolve_percentages sets on a box (WeasyPrint 70).
+USED = ("margin_top", "margin_right", "margin_bottom", "margin_left", "padding_top", "padding_right",
+        "padding_bottom", "padding_left", "width", "min_width", "max_width", "height", "min_height", "max_height",
+        "border_top_width", "border_right_width", "border_bottom_width", "border_left_width")
+_PARAMETERS = ("box", "containing_block")
+_sizes: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+
+
+def _memoised(stock: Any, box_type: Any, page_type: Any) -> Any:
+    def resolve_percentages(box: Any, containing_block: Any) -> None:
+        style = box.style
+        if style["border_collapse"] == "collapse":
+            stock(box, containing_block)
+            return
+        if isinstance(containing_block, box_type):
+            key = (id(style), containing_block.width, containing_block.height, isinstance(box, page_type))
+        else:
+            width, height = containing_block
+            key = (id(style), width, height, isinstance(box, page_type))
+        found = _sizes.get(key)
+        if found is not None and found[0] is style:
+            box.__dict__.update(found[1])
+            return
+        stock(box, containing_block)
+        if len(_sizes) >= LIMIT:
+            _sizes.clear()
+        _sizes[key] = (style, {name: getattr(box, name) for name in USED})
+
+    return resolve_percentages
+
+
+@cache
+def install() -> bool:
+    """Put the memo in front of WeasyPrint's resolve_percentages wherever its layout calls it (once per
+    process); False when left as it is."""
+    if os.environ.get("POLICYGEN_NO_SIZE_MEMO"):
+        return False
+    import inspect
+
+    import weasyprint.layout.block  # noqa: F401  (imports every layout module that calls it)
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import column, percent
+
+    stock = percent.resolve_percentages
+    if tuple(inspect.signature(stock).parameters) != _PARAMETERS:
+        return False  # another WeasyPrint than this was written for
+    memoised = _memoised(stock, boxes.Box, boxes.PageBox)
+    STOCK[:] = [stock]
+    namespaces = [vars(module) for name, module in list(sys.modules.items())
+                  if name.startswith("weasyprint.") and module is not None]
+    namespaces.append(column.columns_layout.__globals__)  # pdf_columns' copy of the column layout, if made
+    for namespace in namespaces:
+        if namespace.get("resolve_percentages") is stock:
+            namespace["resolve_percentages"] = memoised
+    return True
