@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .pdf_lines import text_key
+from .pdf_lines import held_text_key
 
 LIMIT = 50_000  # lines kept at most: a policy draws about 3,000
 STOCK: list[Any] = []  # WeasyPrint's own draw_text and draw_first_line, once the memo is in front of them
@@ -74,13 +74,7 @@ def _style_key(style: Any, fonts: Any) -> tuple[Any, ...] | None:
     """What drawing reads from ``style`` as a key (None: not memoised), once per style object of a document."""
     if _styles[0] is not fonts:  # another document: its styles are other objects
         _styles[0], _styles[1] = fonts, {}
-    keys: dict[int, tuple[Any, tuple[Any, ...] | None]] = _styles[1]
-    found = keys.get(id(style))
-    if found is not None and found[0] is style:
-        return found[1]
-    key = text_key(style)
-    keys[id(style)] = (style, key)  # holding the style keeps its id from being reused in this document
-    return key
+    return held_text_key(_styles[1], style)
 
 
 def _operators(runs: tuple[_Run, ...], widths: dict[int, dict[int, int]],

@@ -53,15 +53,20 @@ def text_key(style: Any) -> tuple[Any, ...] | None:
     return key
 
 
-def _style_key(style: Any, context: Any) -> tuple[Any, ...] | None:
-    """What the line breaking reads from ``style``, as a key (None: not memoised); once per style object."""
-    styles: dict[int, tuple[Any, tuple[Any, ...] | None]] = context.__dict__.setdefault(_STYLES, {})
-    found = styles.get(id(style))
+def held_text_key(keys: dict[int, tuple[Any, tuple[Any, ...] | None]], style: Any) -> tuple[Any, ...] | None:
+    """:func:`text_key` of ``style``, worked out once per style object and kept in ``keys`` (one document's),
+    which holds the style, so that its id cannot be reused while the keys live."""
+    found = keys.get(id(style))
     if found is not None and found[0] is style:
         return found[1]
     key = text_key(style)
-    styles[id(style)] = (style, key)  # holding the style keeps its id from being reused in this document
+    keys[id(style)] = (style, key)
     return key
+
+
+def _style_key(style: Any, context: Any) -> tuple[Any, ...] | None:
+    """What the line breaking reads from ``style``, as a key (None: not memoised); once per style object."""
+    return held_text_key(context.__dict__.setdefault(_STYLES, {}), style)
 
 
 def _memoised(stock: Any) -> Any:
