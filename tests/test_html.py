@@ -121,7 +121,8 @@ def _policy_markdown(sections: int, clauses: int) -> str:
 
 def test_printed_contents_list_sections_only_when_the_clauses_are_many() -> None:
     from conftest import ROOT
-    from policygen.render.html import TOC_FULL_TREE_LIMIT, render_html
+    from policygen.render.columns import TOC_FULL_TREE_LIMIT
+    from policygen.render.html import render_html
 
     answers, _ = load_answers(ROOT / "examples" / "demo" / "answers.yaml")
     policy, _ = render_in_memory(answers, ("md",))
@@ -144,34 +145,34 @@ def _column_heights(toc: list[TocEntry], first: str) -> tuple[int, int]:
 
 
 def test_the_printed_contents_break_into_two_even_columns_between_sections() -> None:
-    from policygen.render.html import column_break
+    from policygen.render.columns import contents_break
 
     toc = [_entry(n, clauses) for n, clauses in enumerate([3, 2, 4, 3, 2, 4], start=1)]
-    first = column_break(toc)
+    first = contents_break(toc)
     assert first in {entry.id for entry in toc}, "sections this even need not be split"
     left, right = _column_heights(toc, str(first))
     assert abs(left - right) <= 3 and left >= right - 1
 
 
 def test_a_long_section_is_split_between_the_columns_but_never_after_its_title_or_before_its_last_clause() -> None:
-    from policygen.render.html import column_break
+    from policygen.render.columns import contents_break
 
     toc = [_entry(1, 2), _entry(2, 30), _entry(3, 2)]
-    first = str(column_break(toc))
+    first = str(contents_break(toc))
     assert first.startswith("s2-") and first not in {"s2-1", "s2-30"}
     left, right = _column_heights(toc, first)
     assert abs(left - right) <= 2
     # A title that wraps counts for two lines: the break moves down to make up for it.
     wrapped = [_entry(1, 2, long=True), _entry(2, 30), _entry(3, 2)]
-    assert int(str(column_break(wrapped)).split("-")[1]) <= int(first.split("-")[1])
+    assert int(str(contents_break(wrapped)).split("-")[1]) <= int(first.split("-")[1])
 
 
 def test_contents_in_one_column_have_no_break() -> None:
-    from policygen.render.html import TOC_FULL_TREE_LIMIT, column_break
+    from policygen.render.columns import TOC_FULL_TREE_LIMIT, contents_break
 
-    assert column_break([_entry(1, 5)]) is None
-    assert column_break([]) is None
-    assert column_break([_entry(n, 10) for n in range(TOC_FULL_TREE_LIMIT // 10 + 1)]) is None  # sections only
+    assert contents_break([_entry(1, 5)]) is None
+    assert contents_break([]) is None
+    assert contents_break([_entry(n, 10) for n in range(TOC_FULL_TREE_LIMIT // 10 + 1)]) is None  # sections only
 
 
 def test_the_page_marks_the_entry_that_opens_the_second_column_and_print_breaks_there(page: str) -> None:

@@ -330,7 +330,7 @@ def test_canada_prints_on_letter_in_french_too(cli: Cli, tmp_path: Path, example
 def test_contents_fill_two_even_columns_the_second_from_the_marked_entry(demo_pdf: Path) -> None:
     from pypdf import PdfReader
 
-    from policygen.render.html import column_break
+    from policygen.render.columns import contents_break
     from policygen.render.mdparse import markdown_to_html
 
     toc = markdown_to_html((demo_pdf.parent / "policy.md").read_text(encoding="utf-8")).toc
@@ -347,7 +347,7 @@ def test_contents_fill_two_even_columns_the_second_from_the_marked_entry(demo_pd
 
     page.extract_text(visitor_text=visit)
     assert set(placed) == titles, titles - set(placed)
-    opening = next(entry.text for entry in entries if entry.id == column_break(toc))
+    opening = next(entry.text for entry in entries if entry.id == contents_break(toc))
     second = [text for text, (x, _) in placed.items() if x >= middle]
     assert second == [entry.text for entry in entries][[e.text for e in entries].index(opening):]
     left = [y for x, y in placed.values() if x < middle]

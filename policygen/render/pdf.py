@@ -173,8 +173,16 @@ class PdfFormat:
         self.renderer = renderer or PdfRenderer(variant=settings.pdf_variant)
 
     def render(self, document: Document) -> Rendered:
-        """The document's HTML page as a PDF."""
-        return self._render(document.html, document.policy.language)
+        """The document's HTML page as a PDF; a summary whose marked column break would take it onto a second
+        page is made again with balanced columns (policygen.render.columns)."""
+        rendered = self._render(document.html, document.policy.language)
+        if (rendered.pages or 0) > 1 and document.info.kind == "summary":
+            from .columns import unmarked
+
+            balanced = unmarked(document.html)
+            if balanced != document.html:
+                return self._render(balanced, document.policy.language)
+        return rendered
 
     def _render(self, html: str, language: str | None) -> Rendered:
         from ..locale import is_english

@@ -1,8 +1,8 @@
 """Faster balancing of multi-column boxes in WeasyPrint, with the same result.
 
 WeasyPrint balances a multi-column box (the one-page summary, the title page's details, and the
-contents page of a page template without policygen's column break: see ``column_break`` in
-:mod:`policygen.render.html`) by laying the columns out at a first height and then again, one CSS
+contents page of a page template without policygen's column break: see ``contents_break`` in
+:mod:`policygen.render.columns`) by laying the columns out at a first height and then again, one CSS
 pixel taller each time, until the content fits, whenever it cannot tell how much taller the next step
 must be. Each try lays out the whole box: a balanced contents page needed about 60 of them, three times
 over (once per pagination pass), about three quarters of the time a policy's PDF took.

@@ -41,7 +41,7 @@ from msgspec import Struct
 from ..content.model import Policy
 from ..locale import long_date, of_name, translate, translator
 from .brand import Brand
-from .html import TOC_FULL_TREE_LIMIT
+from .columns import TOC_FULL_TREE_LIMIT
 from .paper import LETTER, paper_for
 from .registry import Document, FormatSettings, Rendered
 from .word_blocks import Block, Blocks, Paragraph, Span, Table, markdown_blocks
