@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,21 @@ def test_a_summary_the_mark_would_take_onto_a_second_page_is_made_again_balanced
     document.info.kind = "acknowledgement"
     assert fmt.render(document).pages == 2
     assert len(made) == 1, "other documents are not made again"
+
+
+def test_a_sub_heading_keeps_its_list_and_an_item_holds_what_it_nests() -> None:
+    """A consultant's summary template may add a sub-heading and a numbered list, loose items (a paragraph
+    in an item) or a nested list: the break never leaves a sub-heading at the foot of column one, nor
+    splits an item."""
+    steps = "".join(f"<li>{_LONG}</li>\n" for _ in range(4))
+    body = (_section("Do", "One.", "Two.", "Three.")[:-len("</section>\n")]
+            + f"<h3>Steps</h3>\n<ol>\n{steps}</ol>\n</section>\n")
+    numbered = [match.start() for match in re.finditer("<li>", body)][3:]
+    at = summary_break(body, A4)
+    assert at is not None and at not in numbered[:2], "not before the sub-heading's list's first two items"
+    loose = _section("Do", *[f"<p>{_LONG}</p>" for _ in range(6)])
+    at = summary_break(loose, A4)
+    assert at is not None and loose.startswith("<li>", at), "a paragraph inside an item is part of it"
+    nested = _section("Do", *[f"{_LONG}<ul><li>a</li><li>b</li><li>c</li></ul>" for _ in range(4)])
+    at = summary_break(nested, A4)
+    assert at is not None and nested.startswith(f"<li>{_LONG}<ul>", at), "the break falls between top-level items"

@@ -68,7 +68,7 @@ def test_pages_come_out_byte_for_byte_as_weasyprint_draws_them_whatever_was_draw
 
 
 def test_a_memoised_line_is_replayed_only_where_the_document_s_tables_agree() -> None:
-    line = pdf_glyphs._Line(runs=(), operators=(("font", 7, 9.0), ("show", "<0041>")),
+    line = pdf_glyphs._Line(operators=(("font", 7, 9.0), ("show", "<0041>")),
                             widths=((7, ((65, 600), (66, 610))),), texts=((7, ((65, "A"), (66, "B"))),))
     font = SimpleNamespace(widths={65: 600}, to_unicode={66: "b"}, hash="AAAAAA")
     assert pdf_glyphs._agrees({7: font}, line)
@@ -129,3 +129,39 @@ def test_another_weasyprint_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(text, "draw_text", draw_text)
     assert fresh() is False
     assert weasyprint.draw.draw_text is draw_text
+
+
+def test_two_threads_drawing_at_once_each_get_their_own_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web server renders each format on a thread of its own, so two PDFs can be drawn at once: each
+    thread's line goes from its draw_text to its draw_first_line, never to the other's."""
+    import sys
+    import threading
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    renderer = PdfRenderer()
+    assert pdf_glyphs.install()
+    pages = {word: "<html><body>" + "".join(f"<p>{word} line {n} {word * 3}</p>" for n in range(150))
+             + "</body></html>" for word in ("alpha", "BETA")}
+    alone = {word: renderer.render(page) for word, page in pages.items()}
+    made: dict[str, list[bytes]] = {word: [] for word in pages}
+    failed: list[BaseException] = []
+
+    def draw(word: str) -> None:
+        try:
+            for _ in range(3):
+                made[word].append(renderer.render(pages[word]))
+        except BaseException as exc:  # reported below, with the thread's own failure
+            failed.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+    try:
+        threads = [threading.Thread(target=draw, args=(word,)) for word in pages]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failed
+    assert all(pdf == alone[word] for word, pdfs in made.items() for pdf in pdfs)

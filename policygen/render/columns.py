@@ -118,8 +118,9 @@ _SUMMARY_COLUMN = {"A4": 323.1, "Letter": 341.9}
 _INDENT = 21.0
 _ITEM_GAP, _LIST_GAP = 3.02, 12.0  # 0.8mm between items; 1em around a list or a paragraph
 _HEADING_TOP, _HEADING, _HEADING_BOTTOM = 11.34, 28.67, 7.56  # 3mm; 1.5mm + 3px rule + a 12pt line; 2mm
+_RULE = 8.67  # of which the rule and the space above it: a sub-heading has neither
 
-_TAG = re.compile(r"<(/?)(section|h2|p|ul|li)\b[^>]*>")
+_TAG = re.compile(r"<(/?)(section|h[2-6]|p|ul|ol|li)\b[^>]*>")
 
 
 class _Block(NamedTuple):
@@ -150,33 +151,72 @@ def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
+def _closing(part: str, start: int, tag: str) -> int:
+    """Where the element whose opening tag ends at ``start`` closes (elements of its tag nest)."""
+    depth, at = 1, start
+    pattern = re.compile(rf"<(/?){tag}\b[^>]*>")
+    for match in pattern.finditer(part, start):
+        depth += -1 if match[1] else 1
+        at = match.start()
+        if not depth:
+            return at
+    return len(part)
+
+
 def _blocks(body: str, paper: Paper, french: bool) -> Iterator[_Block]:
-    """The blocks of the summary's body after its lead paragraph (which spans both columns), top to bottom."""
+    """The blocks of the summary's body after its lead paragraph (which spans both columns), top to bottom:
+    headings, paragraphs and the items of top-level lists (an item holds whatever it nests)."""
     line = _SUMMARY_LINE[french and paper is LETTER]
     column = _SUMMARY_COLUMN[paper.name]
     sections = [match.start() for match in re.finditer(r"<section\b", body)]
     for number, start in enumerate(sections):
         end = sections[number + 1] if number + 1 < len(sections) else len(body)
-        part = body[start:end]
-        items = 0
-        for match in _TAG.finditer(part):
-            if match[1]:
-                continue
-            tag, at = match[2], start + match.start()
-            close = part.find(f"</{tag}>", match.end())
-            inner = _text(part[match.end():close if close != -1 else len(part)])
-            if tag == "h2":
-                yield _Block(at, _HEADING, _HEADING_TOP, _HEADING_BOTTOM, number > 0)
-            elif tag == "p":
-                yield _Block(at, _lines(inner, column / _FONT) * line, _LIST_GAP, _LIST_GAP, False)
-            elif tag == "ul":
-                items = 0
-            elif tag == "li":
-                items += 1
-                last = part.find("<li", match.end()) == -1 or part.find("</ul>", match.end()) < part.find(
-                    "<li", match.end())
-                yield _Block(at, _lines(inner, (column - _INDENT) / _FONT) * line,
-                             _LIST_GAP if items == 1 else _ITEM_GAP, _LIST_GAP if last else _ITEM_GAP, items >= 3)
+        yield from _spaced(list(_section_blocks(body[start:end], start, number, column, line)))
+
+
+def _section_blocks(part: str, start: int, number: int, column: float,
+                    line: float) -> Iterator[tuple[_Block, int]]:
+    """One section's blocks, each with the top-level list it is an item of (where that list starts; 0: none)."""
+    inside = 0  # the end of the item being read: what comes before it belongs to that item
+    lists = 0  # lists open
+    items = 0  # items so far in the top-level list being read
+    list_at = 0
+    after_heading = False
+    for match in _TAG.finditer(part):
+        tag, at = match[2], start + match.start()
+        if match.start() < inside:
+            continue
+        if tag in ("ul", "ol"):
+            lists += -1 if match[1] else 1
+            if not match[1] and lists == 1:
+                items, list_at = 0, at + 1
+            continue
+        if match[1] or tag == "section":
+            continue
+        may_open = not after_heading
+        after_heading = tag.startswith("h")
+        if tag == "li" and lists == 1:
+            close = _closing(part, match.end(), "li")
+            inside, items = close, items + 1
+            height = _lines(_text(part[match.end():close]), (column - _INDENT) / _FONT) * line
+            yield _Block(at, height, _ITEM_GAP, _ITEM_GAP, may_open and items >= 3), list_at
+        elif tag == "h2":
+            yield _Block(at, _HEADING, _HEADING_TOP, _HEADING_BOTTOM, number > 0), 0
+        elif tag.startswith("h"):  # a sub-heading: no rule above it
+            yield _Block(at, _HEADING - _RULE, _HEADING_TOP, _HEADING_BOTTOM, may_open), 0
+        elif tag == "p" and not lists:
+            height = _lines(_text(part[match.end():_closing(part, match.end(), "p")]), column / _FONT) * line
+            yield _Block(at, height, _LIST_GAP, _LIST_GAP, may_open), 0
+
+
+def _spaced(blocks: list[tuple[_Block, int]]) -> Iterator[_Block]:
+    """The blocks with a list's own margin above its first item and below its last."""
+    for index, (block, in_list) in enumerate(blocks):
+        if in_list:
+            first = index == 0 or blocks[index - 1][1] != in_list
+            last = index == len(blocks) - 1 or blocks[index + 1][1] != in_list
+            block = block._replace(top=_LIST_GAP if first else _ITEM_GAP, bottom=_LIST_GAP if last else _ITEM_GAP)
+        yield block
 
 
 def summary_break(body: str, paper: Paper, french: bool = False) -> int | None:

@@ -31,13 +31,14 @@ process and bounded (:data:`LIMIT` lines); ``POLICYGEN_NO_GLYPH_MEMO=1`` turns i
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from .pdf_lines import held_text_key
 
-LIMIT = 50_000  # lines kept at most: a policy draws about 3,000
+LIMIT = 20_000  # lines kept at most (a few KB each): a policy draws about 3,000
 STOCK: list[Any] = []  # WeasyPrint's own draw_text and draw_first_line, once the memo is in front of them
 _PARAMETERS = ("stream", "textbox", "offset_x", "text_overflow", "block_ellipsis")  # draw_text's, WeasyPrint 70
 
@@ -56,10 +57,10 @@ class _Run:
 
 @dataclass(frozen=True, slots=True)
 class _Line:
-    """A shaped line: its runs, and the operators and tables worked out for a document that holds none of
-    its glyphs yet (the widths the operators were written with, and each glyph's text)."""
+    """A shaped line's operators and tables, worked out for a document that holds none of its glyphs yet (the
+    widths the operators were written with, and each glyph's text). Its runs of glyphs are not kept (about
+    three times the memory): a document that disagrees with the widths has the line shaped again."""
 
-    runs: tuple[_Run, ...]
     operators: tuple[tuple[Any, ...], ...]
     widths: tuple[tuple[int, tuple[tuple[int, int], ...]], ...]
     texts: tuple[tuple[int, tuple[tuple[int, str], ...]], ...]
@@ -67,14 +68,13 @@ class _Line:
 
 _lines: dict[tuple[Any, ...], _Line] = {}
 _widths: dict[tuple[Any, int, float], dict[int, int]] = {}  # (fonts, Pango font key, size): each glyph's own width
-_styles: list[Any] = [None, {}]  # the document's font table the style keys below were made for, and the keys
 
 
 def _style_key(style: Any, fonts: Any) -> tuple[Any, ...] | None:
     """What drawing reads from ``style`` as a key (None: not memoised), once per style object of a document."""
-    if _styles[0] is not fonts:  # another document: its styles are other objects
-        _styles[0], _styles[1] = fonts, {}
-    return held_text_key(_styles[1], style)
+    if _drawing.fonts is not fonts:  # another document: its styles are other objects
+        _drawing.fonts, _drawing.styles = fonts, {}
+    return held_text_key(_drawing.styles, style)
 
 
 def _operators(runs: tuple[_Run, ...], widths: dict[int, dict[int, int]],
@@ -201,7 +201,7 @@ def _line(runs: tuple[_Run, ...]) -> _Line:
     widths: dict[int, dict[int, int]] = {run.font: {} for run in runs}
     texts: dict[int, dict[int, str]] = {run.font: {} for run in runs}
     operators = _operators(runs, widths, texts)
-    return _Line(runs, tuple(operators), tuple((font, tuple(table.items())) for font, table in widths.items()),
+    return _Line(tuple(operators), tuple((font, tuple(table.items())) for font, table in widths.items()),
                  tuple((font, tuple(table.items())) for font, table in texts.items()))
 
 
@@ -244,10 +244,15 @@ def _write(stream: Any, operators: Any) -> None:
             stream.set_text_rise(operator[1])
 
 
-class _Drawing:
-    """The line being drawn, between the memo's draw_text and its draw_first_line."""
+class _Drawing(threading.local):
+    """Each thread's own drawing state (the web server renders formats on threads of their own): the line
+    being drawn, between the memo's draw_text and its draw_first_line; the document's font table the style
+    keys were made for, and the keys."""
 
-    key: tuple[Any, ...] | None = None
+    def __init__(self) -> None:
+        self.key: tuple[Any, ...] | None = None
+        self.fonts: Any = None
+        self.styles: dict[int, tuple[Any, tuple[Any, ...] | None]] = {}
 
 
 _drawing = _Drawing()
@@ -261,7 +266,7 @@ def _no_release() -> None:
     """Nothing to release: the layout was set up, and released, by :func:`_draw_first_line`."""
 
 
-def _draw_text(stream: Any, textbox: Any, offset_x: Any, text_overflow: Any, block_ellipsis: Any = "none") -> Any:
+def _draw_text(stream: Any, textbox: Any, offset_x: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     stock_draw_text = STOCK[0]
     style = textbox.style
     if (text_overflow == "ellipsis" or block_ellipsis != "none" or style["visibility"] != "visible"
@@ -292,16 +297,14 @@ def _draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellips
         _complete(fonts, line)
         _write(stream, line.operators)
         return []
-    runs = line.runs if line is not None and all(run.font in fonts for run in line.runs) else None
-    if runs is None:  # shape it, which also adds its fonts to the document
-        layout = textbox.pango_layout
-        type(layout).reactivate(layout, textbox.style)
-        try:
-            runs = _shape(stream, textbox)
-            if runs is None:
-                return STOCK[1](stream, textbox, text_overflow, block_ellipsis, matrix)
-        finally:
-            type(layout).deactivate(layout)
+    layout = textbox.pango_layout  # shape it (which also adds its fonts to the document)
+    type(layout).reactivate(layout, textbox.style)
+    try:
+        runs = _shape(stream, textbox)
+        if runs is None:
+            return STOCK[1](stream, textbox, text_overflow, block_ellipsis, matrix)
+    finally:
+        type(layout).deactivate(layout)
     if line is None:
         if len(_lines) >= LIMIT:
             _lines.clear()

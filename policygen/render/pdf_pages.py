@@ -15,9 +15,10 @@ is what finally shows the page numbers.
 - an entry filed under no name is filed under the names its ``attr()`` targets resolve to, as WeasyPrint
   files ``"#id"`` targets, so the entries are updated while the first pass makes their targets' pages, and
   the second pass shows the right numbers;
-- before each later pass, an entry whose content does not show the total page count (``pages`` is neither
-  among the page counters it shows nor among its targets' counters) has its remembered total set to the
-  new one. Its text cannot change with the total, so it is not parsed again for it, and no pass is made
+- before each later pass, an entry whose content does not show the total page count (no ``counter(pages)``,
+  ``counters(pages)`` or target's ``pages`` in its ``content``: read from the content itself, because
+  WeasyPrint's own record of the counters an entry shows can drop ``pages``) has its remembered total set
+  to the new one. Its text cannot change with the total, so it is not parsed again for it, and no pass is made
   that only the total asked for. An entry that shows the total, a target that moved, or any other change
   still asks for a pass, as before.
 
@@ -72,17 +73,31 @@ def _collect_missing_counters(self: Any, parent_box: Any, css_token: Any, parse_
     return STOCK[1](self, parent_box, css_token, parse_again_function, missing_counters, missing_target_counters)
 
 
+def shows_total(content: Any) -> bool:
+    """Whether a ``content`` value can show the total page count: a ``counter(pages)`` or ``counters(pages)``,
+    or a target's ``pages``; anything but a list of values counts as showing it. (WeasyPrint's own record of
+    the counters an entry shows can drop ``pages``, so the content itself is read.)"""
+    if not isinstance(content, (list, tuple)):
+        return True
+    for kind, value in content:
+        if kind in ("counter()", "counters()") and value[0] == "pages":
+            return True
+        if kind in ("target-counter()", "target-counters()") and value[1] == "pages":
+            return True
+    return False
+
+
 def settle_total(context: Any) -> int:
-    """Before a later pass: give each entry that does not show the total page count the new total as its
-    remembered one; the number of entries changed."""
+    """Before a later pass: give each ``content`` entry that does not show the total page count the new total
+    as its remembered one; the number of entries changed."""
     total = context.page_maker[-1][3][1].get("pages") if context.page_maker else None
     if total is None:
         return 0
     settled = 0
-    for item in context.target_collector.counter_lookup_items.values():
+    for (box, token), item in context.target_collector.counter_lookup_items.items():
         remembered = item.cached_page_counter_values
-        if ("pages" not in remembered or remembered["pages"] == total or "pages" in item.missing_counters
-                or any("pages" in counters for counters in item.missing_target_counters.values())):
+        if (token != "content" or "pages" not in remembered or remembered["pages"] == total
+                or shows_total(box.style["content"])):
             continue
         remembered["pages"] = list(total)
         settled += 1
