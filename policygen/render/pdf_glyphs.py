@@ -9,10 +9,11 @@ clients' documents in one process, four lines in five had been drawn before in t
 :func:`install` puts a memo in front of WeasyPrint's ``draw_text``. A line's key is what its drawing reads:
 its text, its justification spacing, and from the style the font configuration and every property the text
 module reads (:data:`policygen.render.pdf_lines.READS`, the same key as the line breaking's memo). The
-first time, the line is shaped as WeasyPrint shapes it, and the memo keeps, for each run of glyphs, its
-font (Pango's font key and size) and its glyphs: the code, advance and offsets, the text each glyph stands
-for, and the glyph's own width in that font. From these, :func:`_operators` writes the text operators
-exactly as WeasyPrint 70's ``draw_first_line`` does.
+first time, the line is shaped as WeasyPrint shapes it into runs of glyphs: each run's font (Pango's font
+key and size) and its glyphs' codes, advances and offsets, the text each glyph stands for, and the glyph's
+own width in that font. From these, :func:`_operators` writes the text operators exactly as WeasyPrint 70's
+``draw_first_line`` does, and the memo keeps the operators with the widths and texts they rely on (not the
+runs, which take about three times the memory).
 
 What WeasyPrint writes depends on the document as well as on the line: a glyph's width is taken from the
 PDF font's table when an earlier line of the document put it there (from the same font at another size, it
@@ -25,7 +26,9 @@ memo, whatever the worker drew before (tests/test_pdf_glyphs.py checks it on who
 
 Lines the memo leaves to WeasyPrint: an ellipsis, a line-through (its position is measured while drawing),
 an invisible or empty line, a colour, bitmap or SVG font (emoji), and a glyph no font has. The memo is per
-process and bounded (:data:`LIMIT` lines); ``POLICYGEN_NO_GLYPH_MEMO=1`` turns it off.
+process and bounded (:data:`LIMIT` lines), and what passes from ``draw_text`` to ``draw_first_line`` is each
+thread's own (the web server draws formats on threads of their own). ``POLICYGEN_NO_GLYPH_MEMO=1`` turns it
+off.
 """
 
 from __future__ import annotations
