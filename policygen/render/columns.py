@@ -61,9 +61,9 @@ def em(text: str) -> float:
                else 0.6 for c in text)
 
 
-def _entry_lines(text: str, width: float, scale: float = 1.0) -> int:
-    """How many lines a contents entry takes in ``width`` em: its words, broken between words, then its
-    leader and page number on the last line if they fit there."""
+def _wrapped(text: str, width: float, scale: float = 1.0) -> tuple[int, float]:
+    """How many lines ``text`` takes in ``width`` em, broken between words, and how much of the last it
+    fills; ``scale`` widens every glyph (bold type)."""
     lines, used = 1, 0.0
     space = em(" ") * scale
     for word in text.split():
@@ -72,6 +72,13 @@ def _entry_lines(text: str, width: float, scale: float = 1.0) -> int:
             lines, used = lines + 1, size
         else:
             used += size + (space if used else 0.0)
+    return lines, used
+
+
+def _entry_lines(text: str, width: float, scale: float = 1.0) -> int:
+    """How many lines a contents entry takes in ``width`` em: its words, then its leader and page number on
+    the last line if they fit there."""
+    lines, used = _wrapped(text, width, scale)
     return lines + (used + _LEADER > width)
 
 
@@ -134,32 +141,17 @@ class _Block(NamedTuple):
     may_open: bool
 
 
-def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes in ``width`` em, broken between words."""
-    lines, used = 1, 0.0
-    space = em(" ")
-    for word in text.split():
-        size = em(word)
-        if used and used + space + size > width:
-            lines, used = lines + 1, size
-        else:
-            used += size + (space if used else 0.0)
-    return lines
-
-
 def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
 def _closing(part: str, start: int, tag: str) -> int:
     """Where the element whose opening tag ends at ``start`` closes (elements of its tag nest)."""
-    depth, at = 1, start
-    pattern = re.compile(rf"<(/?){tag}\b[^>]*>")
-    for match in pattern.finditer(part, start):
+    depth = 1
+    for match in re.compile(rf"<(/?){tag}\b[^>]*>").finditer(part, start):
         depth += -1 if match[1] else 1
-        at = match.start()
         if not depth:
-            return at
+            return match.start()
     return len(part)
 
 
@@ -198,14 +190,14 @@ def _section_blocks(part: str, start: int, number: int, column: float,
         if tag == "li" and lists == 1:
             close = _closing(part, match.end(), "li")
             inside, items = close, items + 1
-            height = _lines(_text(part[match.end():close]), (column - _INDENT) / _FONT) * line
+            height = _wrapped(_text(part[match.end():close]), (column - _INDENT) / _FONT)[0] * line
             yield _Block(at, height, _ITEM_GAP, _ITEM_GAP, may_open and items >= 3), list_at
         elif tag == "h2":
             yield _Block(at, _HEADING, _HEADING_TOP, _HEADING_BOTTOM, number > 0), 0
         elif tag.startswith("h"):  # a sub-heading: no rule above it
             yield _Block(at, _HEADING - _RULE, _HEADING_TOP, _HEADING_BOTTOM, may_open), 0
         elif tag == "p" and not lists:
-            height = _lines(_text(part[match.end():_closing(part, match.end(), "p")]), column / _FONT) * line
+            height = _wrapped(_text(part[match.end():_closing(part, match.end(), "p")]), column / _FONT)[0] * line
             yield _Block(at, height, _LIST_GAP, _LIST_GAP, may_open), 0
 
 
