@@ -97,7 +97,7 @@ class PdfRenderer:
         pdf_glyphs.install()  # a line of text shaped for drawing once per process, however often it is drawn
         pdf_pages.install()  # no pagination pass for a total page count the contents page does not show
         pdf_sizes.install()  # a box's used sizes worked out once per style and containing block
-        pdf_streams.install()  # a stream that another PDF of this process embedded too is deflated once
+        pdf_streams.install()  # deflate at level 6, a stream seen before deflated once, values converted faster
         pdf_sheets.install()  # a page's embedded stylesheet parsed once per process, not once per PDF
 
         self.variant = normalise_variant(variant)
