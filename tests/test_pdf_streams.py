@@ -81,3 +81,41 @@ def test_values_become_the_bytes_pydyf_makes_of_them() -> None:
         with pytest.raises(UnicodeEncodeError):
             stock(text)
     assert pydyf.String("Café").data == b"<feff00430061006600e9>", "pydyf's String still falls back to UTF-16"
+
+
+def test_each_objects_bytes_are_worked_out_once_per_pdf_and_the_pdf_is_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydyf
+    from test_pdf_lines import _summary
+    from test_pdf_sizes import _register
+
+    from policygen.render.pdf import PdfRenderer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    renderer = PdfRenderer()
+    assert pdf_streams.install()
+    stock_write = pdf_streams.STOCK[1]
+    assert pydyf.PDF.write is not stock_write
+    worked: dict[int, int] = {}
+    getters = {kind: vars(kind)["data"].fget for kind in (pydyf.Dictionary, pydyf.Stream, pydyf.Array)}
+    for kind, getter in getters.items():
+        inner = getter.__closure__[0].cell_contents  # the stock getter _kept wraps
+
+        def counting(self: object, inner: object = inner) -> bytes:
+            worked[id(self)] = worked.get(id(self), 0) + 1
+            return inner(self)  # type: ignore[operator,no-any-return]
+
+        monkeypatch.setattr(kind, "data", pdf_streams._kept(counting))
+    def render(page: str) -> tuple[bytes, int]:
+        worked.clear()
+        pdf = renderer.render(page)
+        return pdf, max(worked.values())
+
+    pages = [_summary("uk-nhs-trust"), _register()]
+    once = [render(page) for page in pages]
+    assert all(most == 1 for _, most in once), "no object's bytes were worked out twice"
+    monkeypatch.setattr(pydyf.PDF, "write", stock_write)
+    twice = [render(page) for page in pages]
+    assert [pdf for pdf, _ in twice] == [pdf for pdf, _ in once], "the same bytes as pydyf's own write"
+    assert all(most >= 2 for _, most in twice), "pydyf's own write works objects out twice (for the identifier)"
+    assert pdf_streams._writing.done is None

@@ -21,13 +21,21 @@ times for a batch's few clients (each entry of a structure element's dictionary,
 matrix). :func:`to_bytes` gives the same bytes for the common exact types (bytes, str, int, float) without
 pydyf's chain of ``isinstance`` checks, and leaves every other value to pydyf's own.
 
-``POLICYGEN_NO_STREAM_CACHE=1`` turns all three off (pydyf's level 9, no cache, its own conversion).
+And pydyf works out each object's bytes twice: once to write it, and again, when the PDF has an identifier
+(policygen's always do: it is a hash of the content, for reproducible files), to hash every object for it.
+While a PDF is written, :func:`install` has each object's bytes kept the first time they are worked out and
+given back the second (per thread, and only for the length of that one ``PDF.write``): the hash is over the
+same bytes, without serialising, or deflating, the document a second time.
+
+``POLICYGEN_NO_STREAM_CACHE=1`` turns all four off (pydyf's level 9, no cache, its own conversion, each
+object's bytes worked out twice).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import zlib
 from collections import OrderedDict
 from functools import cache
@@ -80,7 +88,7 @@ class _Compressor:
         return deflated(b"".join(self.parts), self.level)
 
 
-STOCK: list[Any] = []  # pydyf's own _to_bytes, once install() has replaced it
+STOCK: list[Any] = []  # pydyf's own _to_bytes and PDF.write, once install() has replaced them
 
 
 def to_bytes(item: Any) -> bytes:
@@ -111,17 +119,62 @@ class _Zlib:
         return getattr(zlib, name)
 
 
+class _Writing(threading.local):
+    """Each thread's objects whose bytes were worked out in the PDF it is writing now (None: not writing), by
+    id; the object is kept with its bytes, so its id cannot be another object's while the PDF is written."""
+
+    def __init__(self) -> None:
+        self.done: dict[int, tuple[Any, bytes]] | None = None
+
+
+_writing = _Writing()
+
+
+def _kept(stock: Any) -> property:
+    """An object's ``data`` property that, while a PDF is being written, keeps the bytes it works out."""
+    def data(self: Any) -> bytes:
+        done = _writing.done
+        if done is None:
+            return stock(self)  # type: ignore[no-any-return]
+        found = done.get(id(self))
+        if found is None:
+            found = done[id(self)] = (self, stock(self))
+        return found[1]
+
+    return property(data)
+
+
+def _write_once(stock: Any) -> Any:
+    """pydyf's ``PDF.write``, with each object's bytes worked out once (see :func:`_kept`)."""
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if _writing.done is not None:  # a PDF written while another is: nothing in pydyf does this
+            return stock(self, *args, **kwargs)
+        _writing.done = {}
+        try:
+            return stock(self, *args, **kwargs)
+        finally:
+            _writing.done = None
+
+    return write
+
+
 @cache
 def install() -> bool:
-    """Make pydyf deflate at :data:`LEVEL` through the cache and convert values with :func:`to_bytes` (once per
-    process); False when it is left as it is."""
+    """Make pydyf deflate at :data:`LEVEL` through the cache, convert values with :func:`to_bytes` and work each
+    object's bytes out once per PDF it writes (once per process); False when it is left as it is."""
     if os.environ.get("POLICYGEN_NO_STREAM_CACHE"):
         return False
     import pydyf  # type: ignore[import-untyped]
 
     if getattr(pydyf, "zlib", None) is not zlib or not callable(getattr(pydyf, "_to_bytes", None)):
         return False  # another pydyf than the one this was written for
+    kinds = (pydyf.Dictionary, pydyf.Stream, pydyf.Array, pydyf.String)
+    if not all(isinstance(vars(kind).get("data"), property) for kind in kinds):
+        return False
     pydyf.zlib = _Zlib()
-    STOCK[:] = [pydyf._to_bytes]
+    STOCK[:] = [pydyf._to_bytes, pydyf.PDF.write]
     pydyf._to_bytes = to_bytes
+    for kind in kinds:
+        kind.data = _kept(vars(kind)["data"].fget)
+    pydyf.PDF.write = _write_once(pydyf.PDF.write)
     return True
