@@ -35,6 +35,7 @@ STAGES: dict[str, set[str]] = {
         "render.markdown", "render.mdparse", "render.paper", "render.pdf", "render.pdf_columns", "render.pdf_fonts",
         "render.pdf_glyphs",
         "render.pdf_lines", "render.pdf_pages", "render.pdf_sheets", "render.pdf_sizes", "render.pdf_streams",
+        "render.pdf_widths",
         "render.pullquotes",
         "render.registry", "render.theme", "render.word", "render.word_blocks", "render.word_logo",
         "render.word_ooxml", "render.word_styles"},

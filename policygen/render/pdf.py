@@ -90,13 +90,24 @@ class PdfRenderer:
         collect_less()
         from weasyprint.text.fonts import FontConfiguration
 
-        from . import pdf_columns, pdf_fonts, pdf_glyphs, pdf_lines, pdf_pages, pdf_sheets, pdf_sizes, pdf_streams
+        from . import (
+            pdf_columns,
+            pdf_fonts,
+            pdf_glyphs,
+            pdf_lines,
+            pdf_pages,
+            pdf_sheets,
+            pdf_sizes,
+            pdf_streams,
+            pdf_widths,
+        )
 
         pdf_columns.install()  # balanced columns in far fewer layouts, columns filled from the top in one
         pdf_lines.install()  # a line of text broken once per process, however often it is laid out
         pdf_glyphs.install()  # a line of text shaped for drawing once per process, however often it is drawn
         pdf_pages.install()  # no pagination pass for a total page count the contents page does not show
         pdf_sizes.install()  # a box's used sizes worked out once per style and containing block
+        pdf_widths.install()  # a marker's, running head's or flex item's content widths measured once per process
         pdf_streams.install()  # deflate at level 6, a stream seen before deflated once, each object serialised once
         pdf_fonts.install()  # a form's whole font opened once per process, glyph arrays without a C type parse each
         pdf_sheets.install()  # a page's embedded stylesheet parsed once per process, not once per PDF
