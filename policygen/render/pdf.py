@@ -91,6 +91,7 @@ class PdfRenderer:
         from weasyprint.text.fonts import FontConfiguration
 
         from . import (
+            pdf_breaks,
             pdf_columns,
             pdf_fonts,
             pdf_glyphs,
@@ -106,6 +107,7 @@ class PdfRenderer:
         pdf_lines.install()  # a line of text broken once per process, however often it is laid out
         pdf_glyphs.install()  # a line of text shaped for drawing once per process, however often it is drawn
         pdf_pages.install()  # no pagination pass for a total page count the contents page does not show
+        pdf_breaks.install()  # a box's named pages found from its first and last children, not from all of them
         pdf_sizes.install()  # a box's used sizes worked out once per style and containing block
         pdf_widths.install()  # a marker's, running head's or flex item's content widths measured once per process
         pdf_streams.install()  # deflate at level 6, a stream seen before deflated once, each object serialised once
