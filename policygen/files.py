@@ -82,11 +82,12 @@ TEMP_SUFFIX = ".policygen-tmp"
 _JOURNAL_PREFIX = ".policygen-commit-"
 _JOURNAL_SUFFIX = ".json"
 
-_committed: list[Path] = []  # every file this process has put in place, for an honest "interrupted" message
+_committed: list[Path] = []  # every output this process has put in place (not caches), for an honest "interrupted" message
 
 
 def committed_outputs() -> list[Path]:
-    """The files this process has written (put in place) since :func:`forget_committed`."""
+    """The outputs this process has written (put in place) since :func:`forget_committed`; per-user cache entries
+    (written with ``durable=False``) are not listed."""
     return list(_committed)
 
 
@@ -247,7 +248,8 @@ def write_files_atomically(files: Mapping[Path, bytes | str], *, durable: bool =
                 committed = True
                 for tmp, target in prepared:
                     os.replace(tmp, target)
-                _committed.extend(target for _, target in prepared)
+                if durable:  # a per-user cache entry is not one of the run's outputs
+                    _committed.extend(target for _, target in prepared)
                 for folder in folders if durable else ():
                     _fsync_folder(folder)
                 for journal in journals:
