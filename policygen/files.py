@@ -82,7 +82,9 @@ TEMP_SUFFIX = ".policygen-tmp"
 _JOURNAL_PREFIX = ".policygen-commit-"
 _JOURNAL_SUFFIX = ".json"
 
-_committed: list[Path] = []  # every output this process has put in place (not caches), for an honest "interrupted" message
+_committed: list[Path] = []  # every output (not cache) this process put in place, for an honest "interrupted"
+# Folders this process wrote a lone non-durable file into (the per-user caches) and has recovered once already.
+_recovered_caches: set[Path] = set()
 
 
 def committed_outputs() -> list[Path]:
@@ -173,6 +175,16 @@ def _recover(folder: Path) -> None:
             leftover.unlink()
 
 
+def _recover_before_writing(folder: Path, *, cache: bool) -> None:
+    """Recover a folder about to be written (under its lock); a cache folder getting a lone entry only the first
+    time this process writes there (see :func:`write_files_atomically`)."""
+    if cache and folder in _recovered_caches:
+        return
+    _recover(folder)
+    if cache:
+        _recovered_caches.add(folder)
+
+
 def recover_folder(folder: Path) -> None:
     """Repair what a killed run left in ``folder``: a set it had committed is completed, its
     other temporary files are deleted. Runs that write into a folder call it first."""
@@ -228,7 +240,10 @@ def write_files_atomically(files: Mapping[Path, bytes | str], *, durable: bool =
 
     ``durable=False`` skips every fsync, for files that may be lost but must never be read half written
     (the per-user caches, which rebuild a missing entry and warn about a damaged one): a killed run
-    still leaves the old file or the new one, but after a power cut the new file may be empty.
+    still leaves the old file or the new one, but after a power cut the new file may be empty. A lone
+    non-durable file's folder is recovered the first time this process writes into it, not every time
+    (a batch writes dozens of cache entries per client): such a set has no journal to finish, and the
+    temporary file a killed writer left there is deleted by the next process instead.
     """
     prepared: list[tuple[Path, Path]] = []
     committed = False
@@ -239,7 +254,7 @@ def write_files_atomically(files: Mapping[Path, bytes | str], *, durable: bool =
         with contextlib.ExitStack() as locks:
             for folder in sorted(folders):
                 locks.enter_context(_folder_lock(folder))
-                _recover(folder)
+                _recover_before_writing(folder, cache=not durable and len(files) == 1)
             for target, content in files.items():
                 data = content.encode("utf-8") if isinstance(content, str) else content
                 prepared.append((_prepare(target, data, durable), target))
@@ -248,8 +263,7 @@ def write_files_atomically(files: Mapping[Path, bytes | str], *, durable: bool =
                 committed = True
                 for tmp, target in prepared:
                     os.replace(tmp, target)
-                if durable:  # a per-user cache entry is not one of the run's outputs
-                    _committed.extend(target for _, target in prepared)
+                _committed.extend(target for _, target in prepared if durable)  # not a cache's entries
                 for folder in folders if durable else ():
                     _fsync_folder(folder)
                 for journal in journals:

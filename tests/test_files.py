@@ -77,3 +77,27 @@ def test_read_regular_file_refuses_what_is_not_an_ordinary_file(tmp_path: Path) 
     with pytest.raises(InputError, match="larger than the limit"):
         read_regular_file(big, max_bytes=10)
     assert read_regular_file(big, max_bytes=11) == b"x" * 11
+
+
+def test_a_cache_folder_is_cleared_of_leftovers_once_per_process_and_an_output_folder_every_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygen import files
+
+    monkeypatch.setattr(files, "_recovered_caches", set())
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cache.mkdir()
+    out.mkdir()
+    for folder in (cache, out):
+        (folder / ".entry.k2j3.policygen-tmp").write_bytes(b"half an entry")  # a killed writer's leftover
+    write_file_atomically(cache / "a.pickle", b"one", durable=False)
+    write_file_atomically(out / "policy.md", "policy")
+    assert not list(cache.glob("*.policygen-tmp")) and not list(out.glob("*.policygen-tmp")), "both swept first"
+    for folder in (cache, out):
+        (folder / ".entry.x9y8.policygen-tmp").write_bytes(b"half an entry")
+    write_file_atomically(cache / "b.pickle", b"two", durable=False)
+    write_file_atomically(out / "policy.md", "policy again")
+    assert list(cache.glob("*.policygen-tmp")), "a cache folder is swept once per process: the next one sweeps it"
+    assert not list(out.glob("*.policygen-tmp")), "an output folder is swept before every write"
+    write_files_atomically({cache / "c.pickle": b"3", cache / "d.pickle": b"4"}, durable=False)
+    assert not list(cache.glob("*.policygen-tmp")), "a set of files (which may have a journal) always recovers"
+    assert (cache / "b.pickle").read_bytes() == b"two"
