@@ -69,7 +69,7 @@ def test_pages_come_out_byte_for_byte_as_weasyprint_draws_them_whatever_was_draw
 
 def test_a_memoised_line_is_replayed_only_where_the_document_s_tables_agree() -> None:
     line = pdf_glyphs._Line(operators=(("font", 7, 9.0), ("show", "<0041>")),
-                            widths=((7, ((65, 600), (66, 610))),), texts=((7, ((65, "A"), (66, "B"))),))
+                            widths=((7, {65: 600, 66: 610}),), texts=((7, {65: "A", 66: "B"}),))
     font = SimpleNamespace(widths={65: 600}, to_unicode={66: "b"}, hash="AAAAAA")
     assert pdf_glyphs._agrees({7: font}, line)
     assert not pdf_glyphs._agrees({}, line), "its font is not in this document yet"

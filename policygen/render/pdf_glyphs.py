@@ -65,8 +65,8 @@ class _Line:
     three times the memory): a document that disagrees with the widths has the line shaped again."""
 
     operators: tuple[tuple[Any, ...], ...]
-    widths: tuple[tuple[int, tuple[tuple[int, int], ...]], ...]
-    texts: tuple[tuple[int, tuple[tuple[int, str], ...]], ...]
+    widths: tuple[tuple[int, dict[int, int]], ...]  # per font key: glyph -> width (never changed once made)
+    texts: tuple[tuple[int, dict[int, str]], ...]  # per font key: glyph -> text
 
 
 _lines: dict[tuple[Any, ...], _Line] = {}
@@ -204,8 +204,7 @@ def _line(runs: tuple[_Run, ...]) -> _Line:
     widths: dict[int, dict[int, int]] = {run.font: {} for run in runs}
     texts: dict[int, dict[int, str]] = {run.font: {} for run in runs}
     operators = _operators(runs, widths, texts)
-    return _Line(tuple(operators), tuple((font, tuple(table.items())) for font, table in widths.items()),
-                 tuple((font, tuple(table.items())) for font, table in texts.items()))
+    return _Line(tuple(operators), tuple(widths.items()), tuple(texts.items()))
 
 
 def _agrees(fonts: dict[Any, Any], line: _Line) -> bool:
@@ -216,7 +215,7 @@ def _agrees(fonts: dict[Any, Any], line: _Line) -> bool:
         if font is None:
             return False
         held = font.widths
-        for glyph, width in widths:
+        for glyph, width in widths.items():
             if held.get(glyph, width) != width:
                 return False
     return True
@@ -227,11 +226,11 @@ def _complete(fonts: dict[Any, Any], line: _Line) -> None:
     them."""
     for key, widths in line.widths:
         held = fonts[key].widths
-        for glyph, width in widths:
+        for glyph, width in widths.items():
             held.setdefault(glyph, width)
     for key, texts in line.texts:
         known = fonts[key].to_unicode
-        for glyph, text in texts:
+        for glyph, text in texts.items():
             known.setdefault(glyph, text)
 
 
