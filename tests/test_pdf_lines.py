@@ -134,3 +134,32 @@ def test_another_weasyprint_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(inline, "split_first_line", split_first_line)
     assert fresh() is False
     assert inline.split_first_line is split_first_line
+
+
+def test_struts_are_weasyprints_and_documents_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from weasyprint import HTML
+    from weasyprint.text import line_break
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    renderer = PdfRenderer()
+    assert pdf_lines.install()
+    stock = pdf_lines.STOCK[1]
+    callers = [vars(module) for name, module in list(sys.modules.items())
+               if name.startswith("weasyprint.") and module is not None
+               and vars(module).get("strut") is pdf_lines.strut]
+    assert line_break.__dict__ in callers and len(callers) >= 3, "the inline layout, units and computed values"
+    html = ("<p style='line-height: 1.5'>One <b>two</b> <i style='font-size: 7pt'>three</i></p>"
+            "<p style='line-height: normal; font-family: monospace'>Four</p><p style='line-height: 20px'>x</p>"
+            "<p style='font-size: 0'>gone</p><p lang='fr' style='line-height: 120%'>Cinq</p>")
+    monkeypatch.setattr(pdf_lines, "_struts", {})
+    styles = [box.style for page in HTML(string=html).render().pages for box in page._page_box.descendants()]
+    assert len(pdf_lines._struts) >= 5
+    for style in styles:
+        assert pdf_lines.strut(style) == stock(style)
+    pages = [_summary("uk-nhs-trust"), _summary("ca-quebec-cooperative")]
+    memoised = [renderer.render(page) for page in pages]
+    for space in callers:
+        monkeypatch.setitem(space, "strut", stock)
+    assert [renderer.render(page) for page in pages] == memoised

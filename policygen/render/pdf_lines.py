@@ -17,7 +17,12 @@ WeasyPrint's layout context); a style with a value that cannot be a key is not m
 returns is the same numbers and a copy of the same line layout, which WeasyPrint has already released
 from Pango by then (it holds only its text and measures; drawing sets it up again with the box's own
 style), so no two text boxes share one. The memo is per process and bounded (:data:`LIMIT` lines).
-``POLICYGEN_NO_LINE_MEMO=1`` turns it off.
+
+A line's height and baseline (``strut``, asked for every line box and inline box, and for ``lh`` units)
+are kept by WeasyPrint per font configuration under a key it makes by formatting fourteen font properties,
+the size and the line height into a string each time; that formatting was about a fiftieth of a batch.
+:func:`strut` keys the same values, as a tuple, without formatting them, and asks WeasyPrint only the first
+time (so the answer is the one WeasyPrint's own cache gives). ``POLICYGEN_NO_LINE_MEMO=1`` turns both off.
 """
 
 from __future__ import annotations
@@ -38,8 +43,15 @@ READS = ("direction", "font_family", "font_feature_settings", "font_kerning", "f
           "letter_spacing", "line_height", "overflow_wrap", "tab_size", "text_decoration_line", "white_space",
           "word_break", "word_spacing")
 LIMIT = 50_000  # lines kept at most: a policy has about 3,000
-STOCK: list[Any] = []  # WeasyPrint's own split_first_line, once the memo is in front of it
+STOCK: list[Any] = []  # WeasyPrint's own split_first_line and strut, once the memos are in front of them
 _lines: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+# What WeasyPrint 70's strut keys its cache on (text.line_break._font_style_cache_key with the size), in order.
+STRUT_READS = ("font_family", "font_style", "font_stretch", "font_weight", "font_variant_ligatures",
+               "font_variant_position", "font_variant_caps", "font_variant_numeric", "font_variant_alternates",
+               "font_variant_east_asian", "font_feature_settings", "font_variation_settings",
+               "font_language_override", "lang", "font_size", "line_height")
+STRUT_LIMIT = 10_000  # struts kept at most: a document has a few dozen
+_struts: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 
 
 def text_key(style: Any) -> tuple[Any, ...] | None:
@@ -90,18 +102,44 @@ def _memoised(stock: Any) -> Any:
     return split_first_line
 
 
+def strut(style: Any) -> Any:
+    """WeasyPrint's ``strut(style)`` (a line's height and baseline), from a memo keyed by the values WeasyPrint
+    keys its own cache on, as a tuple."""
+    if style["font_size"] == 0:
+        return 0, 0
+    key = (style.font_config, *(style[name] for name in STRUT_READS))
+    try:
+        found = _struts.get(key)
+    except TypeError:  # a value that cannot be a key
+        return STOCK[1](style)
+    if found is None:
+        if len(_struts) >= STRUT_LIMIT:
+            _struts.clear()
+        found = _struts[key] = STOCK[1](style)
+    return found
+
+
 @cache
 def install() -> bool:
-    """Put the memo in front of WeasyPrint's inline layout (once per process); False when left as it is."""
+    """Put the memos in front of WeasyPrint's inline layout and its struts (once per process); False when left
+    as it is."""
     if os.environ.get("POLICYGEN_NO_LINE_MEMO"):
         return False
     import inspect
+    import sys
 
     from weasyprint.layout import inline
+    from weasyprint.text import line_break
 
     stock = inline.split_first_line
-    if tuple(inspect.signature(stock).parameters) != _PARAMETERS:  # another WeasyPrint than this was written for
+    stock_strut = line_break.strut
+    if (tuple(inspect.signature(stock).parameters) != _PARAMETERS  # another WeasyPrint than this was written for
+            or tuple(inspect.signature(stock_strut).parameters) != ("style",)
+            or not set(STRUT_READS[:-2]) <= set(line_break._font_style_cache_key.__code__.co_consts)):
         return False
-    STOCK.append(stock)
+    STOCK[:] = [stock, stock_strut]
     inline.split_first_line = _memoised(stock)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("weasyprint.") and module is not None and vars(module).get("strut") is stock_strut:
+            vars(module)["strut"] = strut
     return True
