@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from typing import Any
 
 import pytest
 
@@ -101,8 +102,9 @@ def test_each_objects_bytes_are_worked_out_once_per_pdf_and_the_pdf_is_the_same(
     for kind, getter in getters.items():
         inner = getter.__closure__[0].cell_contents  # the stock getter _kept wraps
 
-        def counting(self: object, inner: object = inner) -> bytes:
-            worked[id(self)] = worked.get(id(self), 0) + 1
+        def counting(self: Any, inner: object = inner) -> bytes:
+            if self.number is not None:  # an indirect object (values inside one are made afresh, and freed)
+                worked[id(self)] = worked.get(id(self), 0) + 1
             return inner(self)  # type: ignore[operator,no-any-return]
 
         monkeypatch.setattr(kind, "data", pdf_streams._kept(counting))
@@ -119,3 +121,19 @@ def test_each_objects_bytes_are_worked_out_once_per_pdf_and_the_pdf_is_the_same(
     assert [pdf for pdf, _ in twice] == [pdf for pdf, _ in once], "the same bytes as pydyf's own write"
     assert all(most >= 2 for _, most in twice), "pydyf's own write works objects out twice (for the identifier)"
     assert pdf_streams._writing.done is None
+
+
+def test_the_page_list_is_pydyfs_and_follows_new_pages() -> None:
+    import pydyf
+
+    from policygen.render.pdf import PdfRenderer
+
+    PdfRenderer()
+    assert isinstance(vars(pydyf.PDF)["page_references"], property)
+    pdf = pydyf.PDF()
+    assert pdf.page_references == ()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        expected = tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3])
+        assert pdf.page_references == expected and len(expected) == pdf.pages["Count"]
+    assert pdf.page_references is pdf.page_references, "formatted once while the pages stay the same"

@@ -25,10 +25,12 @@ And pydyf works out each object's bytes twice: once to write it, and again, when
 (policygen's always do: it is a hash of the content, for reproducible files), to hash every object for it.
 While a PDF is written, :func:`install` has each object's bytes kept the first time they are worked out and
 given back the second (per thread, and only for the length of that one ``PDF.write``): the hash is over the
-same bytes, without serialising, or deflating, the document a second time.
+same bytes, without serialising, or deflating, the document a second time. And WeasyPrint asks pydyf for
+the list of every page's reference once per tagged element or link, to take one from it: pydyf formats the
+whole list each time; :func:`page_references` formats it again only when the pages changed.
 
-``POLICYGEN_NO_STREAM_CACHE=1`` turns all four off (pydyf's level 9, no cache, its own conversion, each
-object's bytes worked out twice).
+``POLICYGEN_NO_STREAM_CACHE=1`` turns all five off (pydyf's level 9, no cache, its own conversion, each
+object's bytes worked out twice, the page list formatted every time).
 """
 
 from __future__ import annotations
@@ -131,10 +133,12 @@ _writing = _Writing()
 
 
 def _kept(stock: Any) -> property:
-    """An object's ``data`` property that, while a PDF is being written, keeps the bytes it works out."""
+    """An object's ``data`` property that, while a PDF is being written, keeps the bytes it works out for an
+    indirect object (one the PDF numbered: the objects the identifier hashes again); the values inside them
+    are worked out as before."""
     def data(self: Any) -> bytes:
         done = _writing.done
-        if done is None:
+        if done is None or self.number is None:
             return stock(self)  # type: ignore[no-any-return]
         found = done.get(id(self))
         if found is None:
@@ -158,6 +162,17 @@ def _write_once(stock: Any) -> Any:
     return write
 
 
+def page_references(self: Any) -> tuple[bytes, ...]:
+    """pydyf's ``PDF.page_references`` (each page's reference, ``b"12 0 R"``), formatted again only when the
+    pages changed: WeasyPrint asks for the whole list once per tagged element and link, to take one."""
+    numbers = tuple(self.pages["Kids"][::3])
+    found = self.__dict__.get("_policygen_page_references")
+    if found is None or found[0] != numbers:
+        found = self.__dict__["_policygen_page_references"] = (
+            numbers, tuple(f"{number} 0 R".encode("ascii") for number in numbers))
+    return found[1]  # type: ignore[no-any-return]
+
+
 @cache
 def install() -> bool:
     """Make pydyf deflate at :data:`LEVEL` through the cache, convert values with :func:`to_bytes` and work each
@@ -177,4 +192,6 @@ def install() -> bool:
     for kind in kinds:
         kind.data = _kept(vars(kind)["data"].fget)
     pydyf.PDF.write = _write_once(pydyf.PDF.write)
+    if isinstance(vars(pydyf.PDF).get("page_references"), property):
+        pydyf.PDF.page_references = property(page_references)
     return True
