@@ -75,8 +75,11 @@ def _register() -> str:
 
 
 def test_a_style_s_sizes_are_its_own_and_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.css.properties import Dimension
+
     monkeypatch.setattr(pdf_sizes, "_sizes", {})
-    monkeypatch.setattr(pdf_sizes, "LIMIT", 4)
+    monkeypatch.setattr(pdf_sizes, "_by_values", {})
+    monkeypatch.setattr(pdf_sizes, "LIMIT", 6)
     worked: list[tuple[Any, ...]] = []
 
     class Box:
@@ -87,9 +90,9 @@ def test_a_style_s_sizes_are_its_own_and_the_memo_is_bounded(monkeypatch: pytest
         pass
 
     def stock(box: Any, containing_block: Any) -> None:
-        worked.append((box.style["name"], containing_block))
+        worked.append((box.style["margin_top"], containing_block))
         for name in pdf_sizes.USED:
-            setattr(box, name, (box.style["name"], containing_block, name))
+            setattr(box, name, (box.style[name], containing_block, name))
 
     resolve = pdf_sizes._memoised(stock, Box, Page)
 
@@ -98,7 +101,8 @@ def test_a_style_s_sizes_are_its_own_and_the_memo_is_bounded(monkeypatch: pytest
         made.style = style
         return made
 
-    heading = {"name": "h2", "border_collapse": "separate"}
+    heading = {name: Dimension(1, "px") for name in pdf_sizes.READS}
+    heading.update(border_collapse="separate", box_sizing="content-box")
     first, again = box(heading), box(heading)
     resolve(first, (400.0, "auto"))
     resolve(again, (400.0, "auto"))
@@ -108,13 +112,23 @@ def test_a_style_s_sizes_are_its_own_and_the_memo_is_bounded(monkeypatch: pytest
     containing.width, containing.height = 400.0, 90.0
     resolve(box(heading), containing)  # a containing box, another height
     resolve(box(heading, Page), (400.0, "auto"))  # a page
-    resolve(box(dict(heading)), (400.0, "auto"))  # an equal style, another object
-    assert len(worked) == 5
-    cell = {"name": "td", "border_collapse": "collapse"}
+    assert len(worked) == 4
+    equal = box(dict(heading))
+    resolve(equal, (400.0, "auto"))  # an equal style, another object: the same values read
+    assert len(worked) == 4 and vars(equal) == vars(first)
+    resolve(box({**heading, "margin_top": Dimension(2, "px")}), (400.0, "auto"))
+    assert len(worked) == 5, "another margin is worked out"
+    from tinycss2 import parse_one_component_value  # type: ignore[import-untyped]
+
+    calc = {**heading, "width": parse_one_component_value("calc(50% - 1em)")}
+    resolve(box(calc), (400.0, "auto"))
+    resolve(box(dict(calc)), (400.0, "auto"))
+    assert len(worked) == 7, "a calc() (which may read other properties) is worked out for each style"
+    cell = {**heading, "border_collapse": "collapse"}
     resolve(box(cell), (400.0, "auto"))
     resolve(box(cell), (400.0, "auto"))
-    assert len(worked) == 7, "collapsing borders are left to WeasyPrint"
-    assert len(pdf_sizes._sizes) <= 4
+    assert len(worked) == 9, "collapsing borders are left to WeasyPrint"
+    assert len(pdf_sizes._sizes) <= 6
 
 
 def test_another_weasyprint_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
