@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def test_forms_come_out_byte_for_byte_as_weasyprint_writes_their_fonts(monkeypat
     pages = [_page("acknowledgement", "demo"), _page("accounts-register", "uk-nhs-trust"),
              _page("acknowledgement", "ca-quebec-cooperative"), _page("summary", "us-hospital")]
     cached = [renderer.render(page) for page in pages]
-    assert len(pdf_fonts._fonts) == 1, "the form font was opened once, for every form"
+    assert len(pdf_fonts._fonts.opened) == 1, "the form font was opened once, for every form"
     assert len(opened) == 1
     monkeypatch.setattr(fonts, "TTFont", stock_font)
     monkeypatch.setattr(fonts, "ffi", stock_ffi)
@@ -59,7 +60,7 @@ def test_only_build_fonts_dictionary_gets_a_font_opened_before(monkeypatch: pyte
     content = font_file.read_bytes()
     first, second = (pdf_fonts._open_font(io.BytesIO(content), fontNumber=0) for _ in range(2))
     assert first is not second, "a caller that may change the font gets a fresh one"
-    assert not pdf_fonts._fonts
+    assert not pdf_fonts._fonts.opened
     assert fonts.build_fonts_dictionary.__code__ is pdf_fonts.STOCK[2]
 
 
@@ -74,3 +75,42 @@ def test_glyph_arrays_hold_the_same_ids() -> None:
     padded = maker.new("hb_codepoint_t[8]", ids)
     assert ffi.typeof(padded) == ffi.typeof("hb_codepoint_t[8]") and list(padded) == [*ids, 0, 0, 0]
     assert maker.NULL is ffi.NULL
+
+
+def test_each_thread_opens_its_own_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fontTools decodes a font's tables on first use, reading its file as it goes: two threads reading one
+    font at once can crash or read wrong widths (the web server renders on threads of their own)."""
+    import threading
+
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    PdfRenderer()
+    assert pdf_fonts.install()
+    monkeypatch.setattr(pdf_fonts, "_fonts", type(pdf_fonts._fonts)())
+    page = _page("acknowledgement", "demo")
+    expected = PdfRenderer().render(page)
+    monkeypatch.setattr(pdf_fonts, "_fonts", type(pdf_fonts._fonts)())
+    results: list[bytes | BaseException] = []
+    opened: list[Any] = []  # each thread's opened font, held so that no two have the same id
+
+    def render() -> None:
+        try:
+            results.append(PdfRenderer().render(page))
+            opened.append(next(iter(pdf_fonts._fonts.opened.values())))
+        except BaseException as exc:  # reported below, as a result
+            results.append(exc)
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=render) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(previous)
+    assert results == [expected] * 3
+    assert len({id(font) for font in opened}) == 3, "no two threads read one opened font"
+    assert fonts.TTFont is pdf_fonts._open_font

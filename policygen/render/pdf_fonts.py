@@ -4,12 +4,14 @@ passed to HarfBuzz without parsing a C type for each.
 A PDF form field's font is embedded whole, with every glyph's width and text (a reader may type any
 letter): the acknowledgement and the register each carry one, for every client. To list them, WeasyPrint
 70's ``build_fonts_dictionary`` opens the whole font with fontTools and decodes its glyph, metrics and
-character tables, every time. :func:`install` keeps the opened font (a fontTools ``TTFont``) per process,
-keyed by a SHA-256 of the font file's bytes and the face's number, and hands that function the one it
-opened before. It only reads the font (its glyphs' widths, its best character map, glyph ids), so the
-tables it decoded once serve every later PDF; each other use of ``TTFont`` in that module (making a
-variable font static, blanking colour glyphs, subsetting with fontTools) changes the font it opens, and
-still gets a fresh one. The cache is small and bounded (:data:`LIMIT` fonts).
+character tables, every time. :func:`install` keeps the opened font (a fontTools ``TTFont``), keyed by a
+SHA-256 of the font file's bytes and the face's number, and hands that function the one it opened before.
+It only reads the font (its glyphs' widths, its best character map, glyph ids), so the tables it decoded
+once serve every later PDF; each other use of ``TTFont`` in that module (making a variable font static,
+blanking colour glyphs, subsetting with fontTools) changes the font it opens, and still gets a fresh one.
+fontTools decodes a table on first use, reading the font file as it goes, and is not safe for two threads
+at once (the web server renders on threads of their own), so each thread keeps its own fonts; a batch
+worker is one thread. The cache is small and bounded (:data:`LIMIT` fonts per thread).
 
 To subset a font, WeasyPrint hands HarfBuzz arrays of glyph ids it makes with
 ``ffi.new(f"hb_codepoint_t[{count}]", ids)``: cffi parses each new C type with pycparser, and the count
@@ -25,14 +27,25 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 from collections import OrderedDict
 from functools import cache
 from typing import Any
 
+
 LIMIT = 4  # whole fonts kept opened at most (a few MB each once their tables are decoded)
 STOCK: list[Any] = []  # fontTools' TTFont and WeasyPrint's ffi, as weasyprint.pdf.fonts had them
 
-_fonts: OrderedDict[tuple[bytes, int], Any] = OrderedDict()
+
+
+class _Fonts(threading.local):
+    """Each thread's opened fonts, least recently used first."""
+
+    def __init__(self) -> None:
+        self.opened: OrderedDict[tuple[bytes, int], Any] = OrderedDict()
+
+
+_fonts = _Fonts()
 
 
 def _open_font(file: Any, *args: Any, **kwargs: Any) -> Any:
@@ -43,14 +56,15 @@ def _open_font(file: Any, *args: Any, **kwargs: Any) -> Any:
     if caller is not STOCK[2] or args or set(kwargs) - {"fontNumber"} or not hasattr(file, "getvalue"):
         return stock(file, *args, **kwargs)
     number = kwargs.get("fontNumber", -1)
-    key = (hashlib.sha256(file.getbuffer()).digest(), number)
-    found = _fonts.get(key)
+    key = (hashlib.sha256(file.getvalue()).digest(), number)
+    opened = _fonts.opened
+    found = opened.get(key)
     if found is None:
-        found = _fonts[key] = stock(file, **kwargs)
-        if len(_fonts) > LIMIT:
-            _fonts.popitem(last=False)
+        found = opened[key] = stock(file, **kwargs)
+        if len(opened) > LIMIT:
+            opened.popitem(last=False)
     else:
-        _fonts.move_to_end(key)
+        opened.move_to_end(key)
     return found
 
 
