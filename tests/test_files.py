@@ -101,3 +101,14 @@ def test_a_cache_folder_is_cleared_of_leftovers_once_per_process_and_an_output_f
     write_files_atomically({cache / "c.pickle": b"3", cache / "d.pickle": b"4"}, durable=False)
     assert not list(cache.glob("*.policygen-tmp")), "a set of files (which may have a journal) always recovers"
     assert (cache / "b.pickle").read_bytes() == b"two"
+
+
+def test_cache_entries_are_not_counted_among_a_runs_outputs(tmp_path: Path) -> None:
+    from policygen.files import committed_outputs, forget_committed
+
+    forget_committed()
+    write_file_atomically(tmp_path / "cache" / "entry.pickle", b"cached", durable=False)
+    assert committed_outputs() == [], "an interrupted run does not say it wrote a cache entry"
+    write_file_atomically(tmp_path / "out" / "policy.md", "policy")
+    assert committed_outputs() == [tmp_path / "out" / "policy.md"]
+    forget_committed()
