@@ -163,3 +163,28 @@ def test_struts_are_weasyprints_and_documents_the_same_bytes(monkeypatch: pytest
     for space in callers:
         monkeypatch.setitem(space, "strut", stock)
     assert [renderer.render(page) for page in pages] == memoised
+
+
+def test_under_another_weasyprint_every_patch_leaves_it_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint
+
+    from policygen.render import (
+        pdf_breaks,
+        pdf_columns,
+        pdf_fonts,
+        pdf_glyphs,
+        pdf_pages,
+        pdf_sheets,
+        pdf_sizes,
+        pdf_widths,
+    )
+
+    PdfRenderer()
+    assert pdf_lines.weasyprint_written_for()
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    assert not pdf_lines.weasyprint_written_for()
+    for module in (pdf_lines, pdf_breaks, pdf_columns, pdf_fonts, pdf_glyphs, pdf_pages, pdf_sheets, pdf_sizes,
+                   pdf_widths):
+        monkeypatch.setattr(module, "STOCK", "untouched", raising=False)
+        assert module.install.__wrapped__() is False, module.__name__  # a process that had not installed it
+        assert getattr(module, "STOCK", "untouched") == "untouched", f"{module.__name__} changed nothing"

@@ -109,7 +109,7 @@ class PdfRenderer:
         pdf_pages.install()  # no pagination pass for a total page count the contents page does not show
         pdf_breaks.install()  # a box's named pages found from its first and last children, not from all of them
         pdf_sizes.install()  # a box's used sizes worked out once per style and containing block
-        pdf_widths.install()  # a marker's, running head's or flex item's content widths measured once per process
+        pdf_widths.install()  # a marker's, running head's, flex item's... content widths measured once per process
         pdf_streams.install()  # deflate at level 6, a stream seen before deflated once, each object serialised once
         pdf_fonts.install()  # a form's whole font opened once per process, glyph arrays without a C type parse each
         pdf_sheets.install()  # a page's embedded stylesheet parsed once per process, not once per PDF

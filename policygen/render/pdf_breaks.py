@@ -21,6 +21,8 @@ import os
 from functools import cache
 from typing import Any
 
+from .pdf_lines import weasyprint_written_for
+
 STOCK: list[Any] = []  # WeasyPrint's own ParentBox.page_values, once install() has replaced it
 
 
@@ -61,7 +63,7 @@ def _names(code: Any) -> set[str]:
 @cache
 def install() -> bool:
     """Give WeasyPrint's ParentBox this page_values (once per process); False when it is left as it is."""
-    if os.environ.get("POLICYGEN_NO_BREAK_SCAN"):
+    if os.environ.get("POLICYGEN_NO_BREAK_SCAN") or not weasyprint_written_for():
         return False
     import inspect
 

@@ -40,6 +40,8 @@ from functools import cache
 from math import inf
 from typing import Any
 
+from .pdf_lines import weasyprint_written_for
+
 # (what WeasyPrint 70 has, what replaces it): each must occur exactly once in columns_layout.
 _EDITS = (
     ("            consumed_heights = []\n",
@@ -288,7 +290,7 @@ def remember(context: Any, key: Any, height: float, stop_rendering: bool, next_p
 @cache
 def install() -> bool:
     """Patch WeasyPrint's column balancing (once per process); False when it is left as it is."""
-    if os.environ.get("POLICYGEN_STOCK_COLUMNS"):
+    if os.environ.get("POLICYGEN_STOCK_COLUMNS") or not weasyprint_written_for():
         return False
     from weasyprint.layout import block, column
 

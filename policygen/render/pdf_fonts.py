@@ -32,6 +32,7 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any
 
+from .pdf_lines import weasyprint_written_for
 
 LIMIT = 4  # whole fonts kept opened at most (a few MB each once their tables are decoded)
 STOCK: list[Any] = []  # fontTools' TTFont and WeasyPrint's ffi, as weasyprint.pdf.fonts had them
@@ -89,7 +90,7 @@ class _Ffi:
 def install() -> bool:
     """Give weasyprint.pdf.fonts the cached whole fonts and the array maker (once per process); False when it
     is left as it is."""
-    if os.environ.get("POLICYGEN_NO_FONT_CACHE"):
+    if os.environ.get("POLICYGEN_NO_FONT_CACHE") or not weasyprint_written_for():
         return False
     from weasyprint.pdf import fonts
 

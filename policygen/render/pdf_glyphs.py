@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .pdf_lines import held_text_key
+from .pdf_lines import held_text_key, weasyprint_written_for
 
 LIMIT = 20_000  # lines kept at most (a few KB each): a policy draws about 3,000
 STOCK: list[Any] = []  # WeasyPrint's own draw_text and draw_first_line, once the memo is in front of them
@@ -325,7 +325,7 @@ def _draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellips
 @cache
 def install() -> bool:
     """Put the memo in front of WeasyPrint's text drawing (once per process); False when left as it is."""
-    if os.environ.get("POLICYGEN_NO_GLYPH_MEMO"):
+    if os.environ.get("POLICYGEN_NO_GLYPH_MEMO") or not weasyprint_written_for():
         return False
     import inspect
 

@@ -42,6 +42,7 @@ READS = ("direction", "font_family", "font_feature_settings", "font_kerning", "f
           "font_weight", "hyphenate_character", "hyphenate_limit_chars", "hyphenate_limit_zone", "hyphens", "lang",
           "letter_spacing", "line_height", "overflow_wrap", "tab_size", "text_decoration_line", "white_space",
           "word_break", "word_spacing")
+WRITTEN_FOR = "70."  # the WeasyPrint release whose internals every pdf_* patch was written against
 LIMIT = 50_000  # lines kept at most: a policy has about 3,000
 STOCK: list[Any] = []  # WeasyPrint's own split_first_line and strut, once the memos are in front of them
 _lines: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -52,6 +53,15 @@ STRUT_READS = ("font_family", "font_style", "font_stretch", "font_weight", "font
                "font_language_override", "lang", "font_size", "line_height")
 STRUT_LIMIT = 10_000  # struts kept at most: a document has a few dozen
 _struts: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+
+def weasyprint_written_for() -> bool:
+    """Whether the WeasyPrint installed is the release the ``pdf_*`` patches were written against
+    (:data:`WRITTEN_FOR`). They read and repeat its internals, so under any other release each of them leaves
+    WeasyPrint as it is: slower, never wrong."""
+    import weasyprint
+
+    return str(getattr(weasyprint, "__version__", "")).startswith(WRITTEN_FOR)
 
 
 def text_key(style: Any) -> tuple[Any, ...] | None:
@@ -123,7 +133,7 @@ def strut(style: Any) -> Any:
 def install() -> bool:
     """Put the memos in front of WeasyPrint's inline layout and its struts (once per process); False when left
     as it is."""
-    if os.environ.get("POLICYGEN_NO_LINE_MEMO"):
+    if os.environ.get("POLICYGEN_NO_LINE_MEMO") or not weasyprint_written_for():
         return False
     import inspect
     import sys
@@ -133,13 +143,14 @@ def install() -> bool:
 
     stock = inline.split_first_line
     stock_strut = line_break.strut
-    if (tuple(inspect.signature(stock).parameters) != _PARAMETERS  # another WeasyPrint than this was written for
-            or tuple(inspect.signature(stock_strut).parameters) != ("style",)
-            or not set(STRUT_READS[:-2]) <= set(line_break._font_style_cache_key.__code__.co_consts)):
+    if tuple(inspect.signature(stock).parameters) != _PARAMETERS:  # another WeasyPrint than this was written for
         return False
     STOCK[:] = [stock, stock_strut]
     inline.split_first_line = _memoised(stock)
-    for name, module in list(sys.modules.items()):
-        if name.startswith("weasyprint.") and module is not None and vars(module).get("strut") is stock_strut:
-            vars(module)["strut"] = strut
+    cache_key = getattr(line_break, "_font_style_cache_key", None)
+    if (tuple(inspect.signature(stock_strut).parameters) == ("style",) and cache_key is not None
+            and set(STRUT_READS[:-2]) <= set(cache_key.__code__.co_consts)):  # else struts are left as they are
+        for name, module in list(sys.modules.items()):
+            if name.startswith("weasyprint.") and module is not None and vars(module).get("strut") is stock_strut:
+                vars(module)["strut"] = strut
     return True

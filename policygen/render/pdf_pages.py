@@ -32,6 +32,8 @@ import os
 from functools import cache
 from typing import Any
 
+from .pdf_lines import weasyprint_written_for
+
 STOCK: list[Any] = []  # WeasyPrint's own make_all_pages and collect_missing_counters, once these are in front
 _PAGES = ("context", "root_box", "html", "pages")  # make_all_pages's parameters, WeasyPrint 70
 _COLLECT = ("self", "parent_box", "css_token", "parse_again_function", "missing_counters",
@@ -113,7 +115,7 @@ def _make_all_pages(context: Any, root_box: Any, html: Any, pages: Any) -> Any:
 @cache
 def install() -> bool:
     """Put both mends in front of WeasyPrint's pagination (once per process); False when left as it is."""
-    if os.environ.get("POLICYGEN_NO_PAGE_PASS_TRIM"):
+    if os.environ.get("POLICYGEN_NO_PAGE_PASS_TRIM") or not weasyprint_written_for():
         return False
     import inspect
 

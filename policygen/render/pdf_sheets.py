@@ -22,6 +22,8 @@ import re
 from functools import cache
 from typing import Any
 
+from .pdf_lines import weasyprint_written_for
+
 LIMIT = 32  # stylesheets kept at most (a batch sees one or two per theme)
 _OTHER_AT_RULE = re.compile(r"@(?!media\s)")  # any "@" but "@media ": the stylesheet is parsed every time
 # The keyword arguments the finder passes for a <style> element in WeasyPrint 70.
@@ -53,7 +55,7 @@ def _memoised(stock: Any) -> Any:
 @cache
 def install() -> bool:
     """Put the memo in front of WeasyPrint's stylesheet finder (once per process); False when left as it is."""
-    if os.environ.get("POLICYGEN_NO_SHEET_CACHE"):
+    if os.environ.get("POLICYGEN_NO_SHEET_CACHE") or not weasyprint_written_for():
         return False
     import weasyprint
     from weasyprint import css as module

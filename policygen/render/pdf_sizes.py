@@ -28,6 +28,8 @@ import sys
 from functools import cache
 from typing import Any
 
+from .pdf_lines import weasyprint_written_for
+
 LIMIT = 20_000  # entries kept at most: a document has a few hundred
 STOCK: list[Any] = []  # WeasyPrint's own resolve_percentages, once the memo is in front of it
 # What resolve_percentages sets on a box (WeasyPrint 70).
@@ -93,7 +95,7 @@ def _values_key(style: Any, block: tuple[Any, ...]) -> tuple[Any, ...] | None:
 def install() -> bool:
     """Put the memo in front of WeasyPrint's resolve_percentages wherever its layout calls it (once per
     process); False when left as it is."""
-    if os.environ.get("POLICYGEN_NO_SIZE_MEMO"):
+    if os.environ.get("POLICYGEN_NO_SIZE_MEMO") or not weasyprint_written_for():
         return False
     import inspect
 

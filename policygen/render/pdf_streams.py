@@ -44,6 +44,7 @@ from functools import cache
 from typing import Any
 
 LEVEL = 6  # zlib's default level, for every stream pydyf deflates (it asks for 9)
+PYDYF_WRITTEN_FOR = "0.13."  # the pydyf release whose write the bytes kept per write were checked against
 SMALLEST = 16 * 1024  # bytes: smaller streams are deflated directly
 LIMIT = 24 * 1024 * 1024  # bytes of deflated streams kept at most
 
@@ -183,15 +184,16 @@ def install() -> bool:
 
     if getattr(pydyf, "zlib", None) is not zlib or not callable(getattr(pydyf, "_to_bytes", None)):
         return False  # another pydyf than the one this was written for
-    kinds = (pydyf.Dictionary, pydyf.Stream, pydyf.Array, pydyf.String)
-    if not all(isinstance(vars(kind).get("data"), property) for kind in kinds):
-        return False
     pydyf.zlib = _Zlib()
     STOCK[:] = [pydyf._to_bytes, pydyf.PDF.write]
     pydyf._to_bytes = to_bytes
-    for kind in kinds:
-        kind.data = _kept(vars(kind)["data"].fget)
-    pydyf.PDF.write = _write_once(pydyf.PDF.write)
+    kinds = (pydyf.Dictionary, pydyf.Stream, pydyf.Array, pydyf.String)
+    # Keeping bytes relies on pydyf 0.13's write changing no object between writing it and hashing it again.
+    if (str(getattr(pydyf, "__version__", "")).startswith(PYDYF_WRITTEN_FOR)
+            and all(isinstance(vars(kind).get("data"), property) for kind in kinds)):
+        for kind in kinds:
+            kind.data = _kept(vars(kind)["data"].fget)
+        pydyf.PDF.write = _write_once(pydyf.PDF.write)
     if isinstance(vars(pydyf.PDF).get("page_references"), property):
         pydyf.PDF.page_references = property(page_references)
     return True

@@ -2,7 +2,8 @@
 
 WeasyPrint sizes some boxes to their content: a list item's marker (placed outside the item, as an
 absolutely positioned box ``shrink_to_fit`` sizes), a page's running heads and page number (the margin
-boxes, sized on every page from their content's widths), a flex item (the masthead's details). Each time,
+boxes, sized on every page from their content's widths), a flex item (the masthead's details); also grid
+items, floats, other absolutely positioned boxes and inline blocks, wherever they are met. Each time,
 it breaks the box's text into lines twice (as narrow and as wide as it can be) and works the widths out
 from its boxes' styles. Almost always it is work done before: every bullet of a policy is the same ``•``
 in the same type, every page of a section has the same running head, every client's page 3 of 17 is set
@@ -29,7 +30,7 @@ import sys
 from functools import cache
 from typing import Any
 
-from .pdf_lines import text_key
+from .pdf_lines import text_key, weasyprint_written_for
 
 LIMIT = 20_000  # widths kept at most: a policy's boxes have a few hundred different contents
 _STYLES = "_policygen_width_styles"  # the attribute of WeasyPrint's layout context (one document): style keys
@@ -138,7 +139,7 @@ def shrink_to_fit(context: Any, box: Any, available_content_width: Any) -> Any:
 def install() -> bool:
     """Put the memo in front of the three functions wherever WeasyPrint's layout modules call them (once per
     process; not inside preferred.py, whose own recursion stays as it is); False when left as it is."""
-    if os.environ.get("POLICYGEN_NO_WIDTH_MEMO"):
+    if os.environ.get("POLICYGEN_NO_WIDTH_MEMO") or not weasyprint_written_for():
         return False
     import importlib
     import inspect
