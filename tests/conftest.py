@@ -116,6 +116,24 @@ def require_file(path: Path, what: str, how: str) -> Path:
     return path
 
 
+def on_threads(*targets: Callable[[], None], interval: float) -> None:
+    """Run each target on a thread of its own, all at once, with the interpreter switching threads every
+    ``interval`` seconds (as often as it can, to shake out races); wait for them all."""
+    import sys
+    import threading
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    try:
+        threads = [threading.Thread(target=target) for target in targets]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(previous)
+
+
 def as_bytes(data: bytes | str) -> bytes:
     """A rendered output that must be binary (a PDF, a Word file), typed as such."""
     assert isinstance(data, bytes), f"expected bytes, got {type(data).__name__}"

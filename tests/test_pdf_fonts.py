@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, on_threads
 from policygen.render import pdf_fonts
 from policygen.render.pdf import PdfRenderer
 
@@ -80,8 +79,6 @@ def test_glyph_arrays_hold_the_same_ids() -> None:
 def test_each_thread_opens_its_own_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
     """fontTools decodes a font's tables on first use, reading its file as it goes: two threads reading one
     font at once can crash or read wrong widths (the web server renders on threads of their own)."""
-    import threading
-
     from weasyprint.pdf import fonts
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -101,16 +98,7 @@ def test_each_thread_opens_its_own_fonts(monkeypatch: pytest.MonkeyPatch) -> Non
         except BaseException as exc:  # reported below, as a result
             results.append(exc)
 
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)  # switch threads as often as possible
-    try:
-        threads = [threading.Thread(target=render) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(previous)
+    on_threads(render, render, render, interval=1e-5)  # switch threads as often as possible
     assert results == [expected] * 3
     assert len({id(font) for font in opened}) == 3, "no two threads read one opened font"
     assert fonts.TTFont is pdf_fonts._open_font

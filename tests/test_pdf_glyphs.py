@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from test_pdf_lines import _summary
 
+from conftest import on_threads
 from policygen.render import pdf_glyphs
 from policygen.render.pdf import PdfRenderer
 
@@ -134,9 +135,6 @@ def test_another_weasyprint_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) ->
 def test_two_threads_drawing_at_once_each_get_their_own_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     """The web server renders each format on a thread of its own, so two PDFs can be drawn at once: each
     thread's line goes from its draw_text to its draw_first_line, never to the other's."""
-    import sys
-    import threading
-
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     renderer = PdfRenderer()
     assert pdf_glyphs.install()
@@ -153,15 +151,6 @@ def test_two_threads_drawing_at_once_each_get_their_own_lines(monkeypatch: pytes
         except BaseException as exc:  # reported below, with the thread's own failure
             failed.append(exc)
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
-    try:
-        threads = [threading.Thread(target=draw, args=(word,)) for word in pages]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+    on_threads(*(partial(draw, word) for word in pages), interval=1e-6)  # switch as often as it can
     assert not failed
     assert all(pdf == alone[word] for word, pdfs in made.items() for pdf in pdfs)

@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
+from collections.abc import Sequence
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 _STYLES = "_policygen_line_styles"  # the attribute of WeasyPrint's layout context (one document): style keys
@@ -62,6 +65,17 @@ def weasyprint_written_for() -> bool:
     import weasyprint
 
     return str(getattr(weasyprint, "__version__", "")).startswith(WRITTEN_FOR)
+
+
+def rebind(name: str, stock: Any, replacement: Any, *, also: Sequence[dict[str, Any]] = (),
+           leave: Sequence[ModuleType] = ()) -> None:
+    """Make ``name`` mean ``replacement`` wherever a WeasyPrint module (but those in ``leave``), or a namespace in
+    ``also``, has it bound to ``stock``: a function its callers imported by name, each into their own module."""
+    spaces = [vars(module) for module_name, module in list(sys.modules.items())
+              if module_name.startswith("weasyprint.") and module is not None and module not in leave]
+    for space in [*spaces, *also]:
+        if space.get(name) is stock:
+            space[name] = replacement
 
 
 def text_key(style: Any) -> tuple[Any, ...] | None:
@@ -136,7 +150,6 @@ def install() -> bool:
     if os.environ.get("POLICYGEN_NO_LINE_MEMO") or not weasyprint_written_for():
         return False
     import inspect
-    import sys
 
     from weasyprint.layout import inline
     from weasyprint.text import line_break
@@ -150,7 +163,5 @@ def install() -> bool:
     cache_key = getattr(line_break, "_font_style_cache_key", None)
     if (tuple(inspect.signature(stock_strut).parameters) == ("style",) and cache_key is not None
             and set(STRUT_READS[:-2]) <= set(cache_key.__code__.co_consts)):  # else struts are left as they are
-        for name, module in list(sys.modules.items()):
-            if name.startswith("weasyprint.") and module is not None and vars(module).get("strut") is stock_strut:
-                vars(module)["strut"] = strut
+        rebind("strut", stock_strut, strut)
     return True

@@ -24,11 +24,10 @@ style to WeasyPrint.
 from __future__ import annotations
 
 import os
-import sys
 from functools import cache
 from typing import Any
 
-from .pdf_lines import weasyprint_written_for
+from .pdf_lines import rebind, weasyprint_written_for
 
 LIMIT = 20_000  # entries kept at most: a document has a few hundred
 STOCK: list[Any] = []  # WeasyPrint's own resolve_percentages, once the memo is in front of it
@@ -108,10 +107,6 @@ def install() -> bool:
         return False  # another WeasyPrint than this was written for
     memoised = _memoised(stock, boxes.Box, boxes.PageBox)
     STOCK[:] = [stock]
-    namespaces = [vars(module) for name, module in list(sys.modules.items())
-                  if name.startswith("weasyprint.") and module is not None]
-    namespaces.append(column.columns_layout.__globals__)  # pdf_columns' copy of the column layout, if made
-    for namespace in namespaces:
-        if namespace.get("resolve_percentages") is stock:
-            namespace["resolve_percentages"] = memoised
+    # and pdf_columns' copy of the column layout, if made
+    rebind("resolve_percentages", stock, memoised, also=[column.columns_layout.__globals__])
     return True

@@ -26,11 +26,10 @@ numbers WeasyPrint works out (tests/test_pdf_widths.py compares whole documents)
 from __future__ import annotations
 
 import os
-import sys
 from functools import cache
 from typing import Any
 
-from .pdf_lines import text_key, weasyprint_written_for
+from .pdf_lines import rebind, text_key, weasyprint_written_for
 
 LIMIT = 20_000  # widths kept at most: a policy's boxes have a few hundred different contents
 _STYLES = "_policygen_width_styles"  # the attribute of WeasyPrint's layout context (one document): style keys
@@ -158,11 +157,6 @@ def install() -> bool:
     _KINDS.update(text=boxes.TextBox, parents=(boxes.BlockBox, boxes.MarginBox, boxes.LineBox, boxes.InlineBox))
     memoised = {"min_content_width": min_content_width, "max_content_width": max_content_width,
                 "shrink_to_fit": shrink_to_fit}
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("weasyprint.layout.") or module is None or module is preferred:
-            continue
-        namespace = vars(module)
-        for function, replacement in memoised.items():
-            if namespace.get(function) is stock[function]:
-                namespace[function] = replacement
+    for function, replacement in memoised.items():
+        rebind(function, stock[function], replacement, leave=[preferred])
     return True
